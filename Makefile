@@ -1,0 +1,44 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+# Each creates .venv when missing and installs what it needs (stamp files keep
+# repeat runs instant until pyproject.toml changes).
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test lint bench clean package package-check
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed-base: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	touch $@
+
+run: $(VENV)/.installed-base
+	$(BIN)/planner gui
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check planner tests benchmarks
+	$(BIN)/lint-imports
+
+test: lint
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+
+bench: $(VENV)/.installed-bench
+	@for script in benchmarks/bench_*.py; do \
+		echo "== $$script"; \
+		QT_QPA_PLATFORM=offscreen $(BIN)/python $$script || exit 1; \
+	done
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache .ruff_cache .hypothesis

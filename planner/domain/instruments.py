@@ -1,0 +1,143 @@
+"""Contracts and legs: what is held, never what it is worth.
+
+A leg never prices itself (pricing lives in ``planner.pricing`` and is fed by
+``planner.risk``), so the same leg can be valued under any market or scenario.
+Prices are per unit of the underlying (SPX index points or VIX points); the
+multiplier turns them into dollars.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from datetime import date
+from enum import StrEnum
+
+from planner.domain.errors import InputError
+
+
+class Instrument(StrEnum):
+    SPX_OPTION = "spx-option"
+    VIX_OPTION = "vix-option"
+    VIX_FUTURE = "vix-future"
+
+
+class Right(StrEnum):
+    CALL = "C"
+    PUT = "P"
+
+
+class Settlement(StrEnum):
+    """AM: opening print (SOQ) at 09:30 ET. PM: the official close."""
+
+    AM = "AM"
+    PM = "PM"
+
+
+MULTIPLIER = {
+    Instrument.SPX_OPTION: 100,
+    Instrument.VIX_OPTION: 100,
+    Instrument.VIX_FUTURE: 1000,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Leg:
+    """One line of a position.
+
+    quantity: signed contracts (negative = short).
+    strike: index points (SPX) or VIX points; None for a VIX future.
+    open_price / close_price: per unit, in points; open_price is None while a
+        package price (a condor's net credit) has not yet been split across legs.
+    fees: dollars, total for this leg (opening plus closing).
+    iv: implied volatility as a decimal (0.18), kept with the leg once known.
+    mark: a user-typed price per unit that overrides the model value.
+    """
+
+    instrument: Instrument
+    expiry: date
+    quantity: int
+    right: Right | None = None
+    strike: float | None = None
+    settlement: Settlement = Settlement.PM
+    open_price: float | None = None
+    close_price: float | None = None
+    fees: float = 0.0
+    iv: float | None = None
+    mark: float | None = None
+    multiplier: int = field(default=0)
+    id: int | None = None
+
+    def __post_init__(self) -> None:
+        if not self.multiplier:
+            object.__setattr__(self, "multiplier", MULTIPLIER[self.instrument])
+        if isinstance(self.quantity, bool) or not isinstance(self.quantity, int) or self.quantity == 0:
+            raise InputError("quantity", "must be a non-zero whole number of contracts", self.quantity)
+        if self.instrument is Instrument.VIX_FUTURE:
+            if self.right is not None or self.strike is not None:
+                raise InputError("strike", "must be empty for a VIX future", self.strike)
+        else:
+            if self.right is None:
+                raise InputError("right", "must be C or P for an option", self.right)
+            require_positive("strike", self.strike)
+        for name in ("open_price", "close_price", "mark"):
+            value = getattr(self, name)
+            if value is not None:
+                require_non_negative(name, value)
+        require_non_negative("fees", self.fees)
+        if self.iv is not None:
+            require_positive("iv", self.iv)
+
+    @property
+    def is_option(self) -> bool:
+        return self.instrument is not Instrument.VIX_FUTURE
+
+    @property
+    def is_call(self) -> bool:
+        return self.right is Right.CALL
+
+    def contract_key(self) -> tuple:
+        """What makes two legs the same contract (priced once, weighted by quantity)."""
+        return (self.instrument, self.right, self.strike, self.expiry, self.settlement)
+
+    def with_changes(self, **changes) -> Leg:
+        return replace(self, **changes)
+
+
+def require_finite(name: str, value: object) -> float:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise InputError(name, "must be a number", value) from None
+    if not math.isfinite(number):
+        raise InputError(name, "must be a finite number", value)
+    return number
+
+
+def require_positive(name: str, value: object) -> float:
+    number = require_finite(name, value)
+    if number <= 0:
+        raise InputError(name, "must be greater than 0", value)
+    return number
+
+
+def require_non_negative(name: str, value: object) -> float:
+    number = require_finite(name, value)
+    if number < 0:
+        raise InputError(name, "must be 0 or more", value)
+    return number
+
+
+def require_whole_positive(name: str, value: object) -> int:
+    if isinstance(value, bool):
+        raise InputError(name, "must be a whole number of contracts, at least 1", value)
+    if isinstance(value, int):
+        number = value
+    else:
+        real = require_finite(name, value)
+        if real != int(real):
+            raise InputError(name, "must be a whole number of contracts, at least 1", value)
+        number = int(real)
+    if number < 1:
+        raise InputError(name, "must be a whole number of contracts, at least 1", value)
+    return number

@@ -1,0 +1,189 @@
+"""Every tunable number of the method, with its default, unit and meaning.
+
+Defaults are those of the hedge method (DOMAIN.md). Names ending in ``_pct``
+are percent (1.5 means 1.5 %); vols, rates and yields are decimals. Nothing in
+the planner hard-wires one of these values: code reads them from ``Settings``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+from planner.domain.errors import InputError, NotFoundError
+
+
+@dataclass(frozen=True, slots=True)
+class SettingSpec:
+    key: str
+    default: float | int | bool
+    unit: str
+    description: str
+    minimum: float | None = None
+    maximum: float | None = None
+
+    @property
+    def kind(self) -> type:
+        return type(self.default)
+
+
+SPECS: tuple[SettingSpec, ...] = (
+    # Account and risk cap
+    SettingSpec("equity", 100_000.0, "$", "Account equity the risk caps are measured against", 1.0, None),
+    SettingSpec("risk_cap_pct", 1.5, "% of equity", "Largest loss a condor with its hedges may show in its worst scenario cell", 0.01, 100.0),
+    SettingSpec("high_roe", False, "on/off", "High-ROE regime: use the higher risk cap"),
+    SettingSpec("high_roe_cap_pct", 2.0, "% of equity", "Risk cap while the high-ROE regime is on", 0.01, 100.0),
+    # Tiers (the 4/4/2 ladder)
+    SettingSpec("near_share_pct", 40.0, "% of hedge budget", "Near tier's share of the protection target", 0.0, 100.0),
+    SettingSpec("mid_share_pct", 40.0, "% of hedge budget", "Mid tier's share of the protection target", 0.0, 100.0),
+    SettingSpec("long_share_pct", 20.0, "% of hedge budget", "Long tier's share of the protection target", 0.0, 100.0),
+    SettingSpec("near_vix_threshold", 18.0, "VIX points", "Near tier activates when VIX is at or above this", 1.0, 150.0),
+    SettingSpec("mid_vix_threshold", 22.0, "VIX points", "Mid tier activates when VIX is at or above this", 1.0, 150.0),
+    SettingSpec("long_vix_threshold", 28.0, "VIX points", "Long tier activates when VIX is at or above this", 1.0, 150.0),
+    SettingSpec("near_min_days", 14, "days", "Near tier: front VIX expiry with at least this many days left", 0, 365),
+    SettingSpec("mid_target_days", 37, "days", "Mid tier: the VIX expiry nearest this many days out", 1, 365),
+    SettingSpec("long_min_days", 90, "days", "Long tier: first expiry at least this many days out", 1, 1000),
+    SettingSpec("near_strike_otm_pct", 10.0, "% above future", "Near tier strike, above its VIX future", 0.0, 500.0),
+    SettingSpec("mid_strike_otm_pct", 20.0, "% above future", "Mid tier strike, above its VIX future", 0.0, 500.0),
+    SettingSpec("long_strike_otm_pct", 30.0, "% above future", "Long tier strike, above its VIX future", 0.0, 500.0),
+    SettingSpec("backstop_upper_otm_pct", 10.0, "% below SPX", "SPX put-spread backstop: long put this far below spot", 0.0, 90.0),
+    SettingSpec("backstop_lower_otm_pct", 20.0, "% below SPX", "SPX put-spread backstop: short put this far below spot", 0.0, 95.0),
+    # Rules
+    SettingSpec("coverage_low_pct", 40.0, "% coverage", "Coverage rule: below this, add protection", 0.0, 1000.0),
+    SettingSpec("coverage_target_pct", 50.0, "% coverage", "Coverage the sizing aims for", 0.0, 1000.0),
+    SettingSpec("coverage_high_pct", 60.0, "% coverage", "Coverage rule: above this, trim the tier most over its share", 0.0, 1000.0),
+    SettingSpec("breakeven_move_ratio", 1.0, "expected moves", "Break-even rule: fires when spot is closer than this many expected moves", 0.0, 10.0),
+    SettingSpec("delta_decay_min", 0.15, "delta per contract", "Delta-decay rule: roll an option layer whose dV/dF is below this", 0.0, 1.0),
+    SettingSpec("expiry_roll_days", 7, "days", "Expiry rule: roll or close an option layer with this many days or fewer", 0, 365),
+    SettingSpec("carry_value_pct", 40.0, "% of cost", "Carry rule: layer worth this share of its cost or less", 0.0, 100.0),
+    SettingSpec("carry_days", 21, "days", "Carry rule: with this many days or fewer left", 0, 365),
+    SettingSpec("spike_pct", 30.0, "% above 20-day low", "Mean reversion: a spike is VIX this far above its 20-day low", 0.0, 1000.0),
+    SettingSpec("spike_window_days", 20, "trading days", "Mean reversion: window for the low and the spike", 2, 250),
+    SettingSpec("condor_take_profit_pct", 50.0, "% of max profit", "Close a condor early at this share of its max profit", 0.0, 100.0),
+    SettingSpec("event_window_days", 5, "trading days", "Event rule: warn about events this close", 0, 60),
+    SettingSpec("trend_sma_days", 200, "trading days", "Trend gate: VIX moving-average length", 2, 1000),
+    # Spot-vol model (DOMAIN.md "How SPX and VIX move together")
+    SettingSpec("beta_scale", 16.0, "-", "Spot-vol beta at the reference VIX on down moves", 0.0, 100.0),
+    SettingSpec("beta_ref_vix", 20.0, "VIX points", "Reference VIX of the beta", 1.0, 150.0),
+    SettingSpec("beta_exponent", 1.5, "-", "How beta falls as VIX rises: (ref / VIX) ** exponent", 0.0, 5.0),
+    SettingSpec("beta_up_fraction", 1 / 3, "-", "Beta on up moves as a fraction of the down-move beta", 0.0, 1.0),
+    SettingSpec("vix_floor", 9.0, "VIX points", "Lowest VIX the spot-vol model produces", 0.1, 150.0),
+    SettingSpec("vix_cap", 150.0, "VIX points", "Highest VIX the spot-vol model produces", 1.0, 500.0),
+    SettingSpec("futures_damping_k", 4.3, "per year", "VIX futures move exp(-k T) times the spot VIX move", 0.0, 50.0),
+    SettingSpec("term_mean_vix", 20.0, "VIX points", "Long-run VIX level m of the term structure F(T) = m + (VIX - m) exp(-k T)", 1.0, 150.0),
+    SettingSpec("spx_iv_per_vix_point", 1.0, "vol points per VIX point", "SPX leg IVs shift by this times the spot-VIX change", 0.0, 5.0),
+    # Skew rule for SPX legs entered without an IV
+    SettingSpec("skew_put_slope", 0.9, "vol per unit log-moneyness", "SPX IV rises by this times -ln(K/S) below spot", 0.0, 10.0),
+    SettingSpec("skew_call_slope", 0.3, "vol per unit log-moneyness", "SPX IV falls by this times ln(K/S) above spot", 0.0, 10.0),
+    SettingSpec("vix_option_default_vol", 0.9, "decimal", "Vol of VIX options when neither an IV nor VVIX is known", 0.01, 10.0),
+)
+
+SPEC_BY_KEY = {spec.key: spec for spec in SPECS}
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """The user's settings; see ``SPECS`` for each one's unit and meaning."""
+
+    equity: float = 100_000.0
+    risk_cap_pct: float = 1.5
+    high_roe: bool = False
+    high_roe_cap_pct: float = 2.0
+    near_share_pct: float = 40.0
+    mid_share_pct: float = 40.0
+    long_share_pct: float = 20.0
+    near_vix_threshold: float = 18.0
+    mid_vix_threshold: float = 22.0
+    long_vix_threshold: float = 28.0
+    near_min_days: int = 14
+    mid_target_days: int = 37
+    long_min_days: int = 90
+    near_strike_otm_pct: float = 10.0
+    mid_strike_otm_pct: float = 20.0
+    long_strike_otm_pct: float = 30.0
+    backstop_upper_otm_pct: float = 10.0
+    backstop_lower_otm_pct: float = 20.0
+    coverage_low_pct: float = 40.0
+    coverage_target_pct: float = 50.0
+    coverage_high_pct: float = 60.0
+    breakeven_move_ratio: float = 1.0
+    delta_decay_min: float = 0.15
+    expiry_roll_days: int = 7
+    carry_value_pct: float = 40.0
+    carry_days: int = 21
+    spike_pct: float = 30.0
+    spike_window_days: int = 20
+    condor_take_profit_pct: float = 50.0
+    event_window_days: int = 5
+    trend_sma_days: int = 200
+    beta_scale: float = 16.0
+    beta_ref_vix: float = 20.0
+    beta_exponent: float = 1.5
+    beta_up_fraction: float = 1 / 3
+    vix_floor: float = 9.0
+    vix_cap: float = 150.0
+    futures_damping_k: float = 4.3
+    term_mean_vix: float = 20.0
+    spx_iv_per_vix_point: float = 1.0
+    skew_put_slope: float = 0.9
+    skew_call_slope: float = 0.3
+    vix_option_default_vol: float = 0.9
+
+    @property
+    def risk_cap_in_force_pct(self) -> float:
+        return self.high_roe_cap_pct if self.high_roe else self.risk_cap_pct
+
+    def tier_share_pct(self, tier: str) -> float:
+        return getattr(self, f"{tier}_share_pct")
+
+    def tier_vix_threshold(self, tier: str) -> float:
+        return getattr(self, f"{tier}_vix_threshold")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    def with_value(self, key: str, raw: object) -> Settings:
+        """A copy with one setting changed, validated against its spec."""
+        return replace(self, **{key: parse_setting(key, raw)})
+
+    @classmethod
+    def from_dict(cls, values: dict[str, object]) -> Settings:
+        """Stored values over the defaults; unknown keys are ignored (older files)."""
+        known = {k: parse_setting(k, v) for k, v in values.items() if k in SPEC_BY_KEY}
+        return cls(**known)
+
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+def parse_setting(key: str, raw: object) -> float | int | bool:
+    """Validate one value for ``key``: its type, finiteness and documented range."""
+    spec = SPEC_BY_KEY.get(key)
+    if spec is None:
+        raise NotFoundError("setting", key, "run 'planner settings' for the list")
+    if spec.kind is bool:
+        if isinstance(raw, bool):
+            return raw
+        text = str(raw).strip().lower()
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+        raise InputError(key, "must be on or off (true/false)", raw)
+    try:
+        number = float(raw)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise InputError(key, f"must be a number ({spec.unit})", raw) from None
+    if not math.isfinite(number):
+        raise InputError(key, "must be a finite number", raw)
+    if spec.kind is int:
+        if number != int(number):
+            raise InputError(key, f"must be a whole number ({spec.unit})", raw)
+        number = int(number)
+    if spec.minimum is not None and number < spec.minimum:
+        raise InputError(key, f"must be at least {spec.minimum:g} {spec.unit}", raw)
+    if spec.maximum is not None and number > spec.maximum:
+        raise InputError(key, f"must be at most {spec.maximum:g} {spec.unit}", raw)
+    return number
