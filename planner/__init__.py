@@ -1,8 +1,5 @@
 """Hedge planner: SPX iron condors protected by layered VIX hedges."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("hedge-planner")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0+unknown"
+# The one place the version is written; pyproject.toml reads it from here
+# (setuptools dynamic attr), so `planner --version` and the bundle agree.
+__version__ = "0.1.0"

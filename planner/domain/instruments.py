@@ -51,6 +51,9 @@ class Leg:
         package price (a condor's net credit) has not yet been split across legs.
     fees: dollars, total for this leg (opening plus closing).
     iv: implied volatility as a decimal (0.18), kept with the leg once known.
+    iv_vix: spot VIX (points) when ``iv`` was set. An SPX leg's IV moves with
+        spot VIX from there (DOMAIN.md: x 1.0 vol point per VIX point), so a
+        volatility spike shows in a condor's mark without retyping every IV.
     mark: a user-typed price per unit that overrides the model value.
     """
 
@@ -65,6 +68,7 @@ class Leg:
     fees: float = 0.0
     iv: float | None = None
     mark: float | None = None
+    iv_vix: float | None = None
     multiplier: int = field(default=0)
     id: int | None = None
 
@@ -87,6 +91,8 @@ class Leg:
         require_non_negative("fees", self.fees)
         if self.iv is not None:
             require_positive("iv", self.iv)
+        if self.iv_vix is not None:
+            require_positive("iv_vix", self.iv_vix)
 
     @property
     def is_option(self) -> bool:
