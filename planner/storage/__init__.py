@@ -1,0 +1,32 @@
+"""The portfolio store: a local SQLite file through sqlite-utils.
+
+Open it with ``Repository.open(path)`` (":memory:" for tests). Every write goes
+through ``with repo.change(label) as tx:`` (one transaction, one undo step).
+Imports only ``planner.domain`` and ``planner.calendars``.
+"""
+
+from planner.storage.backup import backup_database
+from planner.storage.csvfile import CsvTable, csv_text, escape_cell, read_csv, unescape_cell, write_csv
+from planner.storage.journal import Change, JournalEntry
+from planner.storage.migrations import latest_version, migrate, schema_version
+from planner.storage.repository import HISTORY_SYMBOLS, Repository
+
+SCHEMA_VERSION = latest_version()
+
+__all__ = [
+    "HISTORY_SYMBOLS",
+    "SCHEMA_VERSION",
+    "Change",
+    "CsvTable",
+    "JournalEntry",
+    "Repository",
+    "backup_database",
+    "csv_text",
+    "escape_cell",
+    "latest_version",
+    "migrate",
+    "read_csv",
+    "schema_version",
+    "unescape_cell",
+    "write_csv",
+]

@@ -1,0 +1,160 @@
+"""CSV that is safe to open in a spreadsheet and exact to read back.
+
+Writing: UTF-8, a header row, numbers as numbers; a text cell that starts
+with = + - @ tab or CR (a spreadsheet would run it as a formula) gets a
+leading apostrophe. So that reading is the exact inverse, a text cell that
+already starts with an apostrophe gets one too, and ``unescape_cell`` drops
+exactly one. Files are written to a temporary file in the same folder,
+fsynced, then renamed over the target, so a crash never leaves half a file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from planner.domain.errors import InputError
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+ESCAPE = "'"
+
+
+def escape_cell(value: Any) -> Any:
+    """Text that a spreadsheet could run as a formula gets a leading apostrophe.
+
+    >>> escape_cell("=SUM(A1)"), escape_cell("-5 lots"), escape_cell(-5.0), escape_cell("'quoted")
+    ("'=SUM(A1)", "'-5 lots", -5.0, "''quoted")
+    """
+    if isinstance(value, str) and value and (value[0] in FORMULA_STARTS or value[0] == ESCAPE):
+        return ESCAPE + value
+    return value
+
+
+def unescape_cell(text: str) -> str:
+    """Inverse of ``escape_cell`` for text columns.
+
+    >>> unescape_cell("'=SUM(A1)"), unescape_cell("''quoted"), unescape_cell("plain")
+    ('=SUM(A1)', "'quoted", 'plain')
+    """
+    return text[1:] if text.startswith(ESCAPE) else text
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return int(value)
+    return escape_cell(value)
+
+
+def csv_text(columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> str:
+    buffer = io.StringIO(newline="")
+    _write(buffer, columns, rows)
+    return buffer.getvalue()
+
+
+def _write(handle: Any, columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> int:
+    writer = csv.writer(handle, lineterminator="\r\n")
+    writer.writerow([escape_cell(c) for c in columns])
+    count = 0
+    for row in rows:
+        writer.writerow([_cell(row.get(c)) for c in columns])
+        count += 1
+    return count
+
+
+def write_csv(path: str | os.PathLike, columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> int:
+    """Write rows (mappings keyed by column) atomically; returns the number of data rows."""
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise InputError("out", "must be in an existing folder", str(target))
+    fd, temp_name = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with open(fd, "w", encoding="utf-8", newline="") as handle:
+            count = _write(handle, columns, rows)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp_name, target)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+    fsync_folder(folder)
+    return count
+
+
+def fsync_folder(folder: Path) -> None:
+    """Make the rename itself durable (POSIX; a no-op where folders cannot be opened)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+@dataclass(frozen=True, slots=True)
+class CsvTable:
+    """Header and raw rows (text as written, still escaped) with their first line numbers."""
+
+    name: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[int, dict[str, str]], ...]
+
+    def error(self, line: int, column: str, rule: str, value: object) -> InputError:
+        position = f"{self.name} line {line}"
+        if column in self.columns:
+            position += f", column {self.columns.index(column) + 1} ({column})"
+        return InputError(position, rule, value)
+
+
+def read_csv(path: str | os.PathLike) -> CsvTable:
+    """Read a UTF-8 CSV with a header; InputError naming the line for anything malformed."""
+    source = Path(path)
+    name = source.name
+    try:
+        raw = source.read_bytes()
+    except OSError as exc:
+        raise InputError("file", f"must be a readable file ({exc.strerror})", str(source)) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(f"{name} line {line}", "must be UTF-8 text", f"byte 0x{raw[exc.start]:02x}") from None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise InputError(f"{name} line {line}", "must be text (found a NUL byte)", "binary data")
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows: list[tuple[int, dict[str, str]]] = []
+    columns: tuple[str, ...] = ()
+    next_line = 1
+    try:
+        for record in reader:
+            start, next_line = next_line, reader.line_num + 1
+            if not record or all(cell == "" for cell in record):
+                continue
+            if not columns:
+                columns = tuple(cell.strip() for cell in record)
+                if len(set(columns)) != len(columns):
+                    raise InputError(f"{name} line {start}", "must have unique column names", ",".join(columns))
+                continue
+            if len(record) != len(columns):
+                raise InputError(
+                    f"{name} line {start}", f"must have {len(columns)} columns like the header", len(record)
+                )
+            rows.append((start, dict(zip(columns, record, strict=True))))
+    except csv.Error as exc:
+        raise InputError(f"{name} line {next_line}", "must be well-formed CSV", str(exc)) from None
+    if not columns:
+        raise InputError(name, "must have a header row", "an empty file")
+    return CsvTable(name, columns, tuple(rows))

@@ -1,0 +1,417 @@
+"""The store: open a planner database and read or write domain objects.
+
+Reads return domain values (Book, MarketSnapshot, Settings...). Writes take a
+``Change`` (``with repo.change("add condor") as tx:``) so that everything one
+user action writes is one transaction and one undo step.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import sqlite_utils
+
+from planner.domain import Book, MarketSnapshot, Position, Settings
+from planner.domain.records import Decision, DecisionKind, Event, EventKind, Signal
+from planner.domain.settings import SPEC_BY_KEY, parse_setting
+from planner.storage import journal
+from planner.storage.codec import (
+    leg_from_row,
+    leg_row,
+    moment_text,
+    position_from_row,
+    position_row,
+    snapshot_from_row,
+    snapshot_row,
+)
+from planner.storage.connection import MEMORY, apply_pragmas, connect, database_path
+from planner.storage.journal import Change, JournalEntry
+from planner.storage.migrations import check_openable, migrate
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+HISTORY_SYMBOLS = ("SPX", "VIX", "VVIX")
+
+
+class Repository:
+    """A planner database. ``Repository.open(path)`` (or ":memory:") migrates it first."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.db = db
+        self._listeners: list[Callable[[JournalEntry], None]] = []
+
+    def add_listener(self, listener: Callable[[JournalEntry], None]) -> Callable[[], None]:
+        """Call ``listener(entry)`` after every committed change, undo and redo; returns an unsubscribe."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
+
+    def _notify(self, entry: JournalEntry | None) -> None:
+        if entry is not None:
+            for listener in list(self._listeners):
+                listener(entry)
+
+    @classmethod
+    def open(cls, path: str | os.PathLike = MEMORY) -> Repository:
+        db = connect(path)
+        try:
+            check_openable(db)  # before any pragma writes to the file
+            apply_pragmas(db)
+            migrate(db)
+        except BaseException:
+            db.close()
+            raise
+        return cls(db)
+
+    @property
+    def path(self) -> Path | None:
+        return database_path(self.db)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Repository:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def change(self, label: str) -> Change:
+        return Change(self.db, label, on_commit=lambda change: self._notify(change.entry))
+
+    def data_version(self) -> int:
+        """Changes when another connection commits (poll it to see other processes' writes)."""
+        return int(self.db.conn.execute("PRAGMA data_version").fetchone()[0])
+
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        cursor = self.db.conn.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    # -- positions ----------------------------------------------------------
+    def load_book(self, include_closed: bool = True) -> Book:
+        """Every position (or only the open ones), ordered by id."""
+        where = "" if include_closed else "WHERE status = 'open'"
+        positions = self._rows(f"SELECT * FROM positions {where} ORDER BY id")
+        return Book(tuple(self._assemble(positions, whole_table=include_closed)))
+
+    def load_positions(self, ids: Iterable[int]) -> list[Position]:
+        ids = sorted(set(ids))
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        return self._assemble(self._rows(f"SELECT * FROM positions WHERE id IN ({marks}) ORDER BY id", ids))
+
+    def load_position(self, position_id: int) -> Position | None:
+        found = self.load_positions([position_id])
+        return found[0] if found else None
+
+    def _assemble(self, positions: list[dict[str, Any]], whole_table: bool = False) -> list[Position]:
+        if not positions:
+            return []
+        ids = [p["id"] for p in positions]
+        if whole_table:
+            leg_sql, proj_sql, params = "SELECT * FROM legs", "SELECT layer_id, condor_id FROM protects", []
+        else:
+            marks = ",".join("?" * len(ids))
+            leg_sql = f"SELECT * FROM legs WHERE position_id IN ({marks})"
+            proj_sql = f"SELECT layer_id, condor_id FROM protects WHERE layer_id IN ({marks})"
+            params = ids
+        legs: dict[int, list[tuple[int, Any]]] = defaultdict(list)
+        for row in self._rows(leg_sql, params):
+            legs[row["position_id"]].append((row["seq"], leg_from_row(row)))
+        protects: dict[int, list[int]] = defaultdict(list)
+        for layer_id, condor_id in self.db.conn.execute(proj_sql, params):
+            protects[layer_id].append(condor_id)
+        return [
+            position_from_row(p, (leg for _, leg in sorted(legs[p["id"]], key=lambda s: s[0])), protects[p["id"]])
+            for p in positions
+        ]
+
+    def position_ids(self) -> set[int]:
+        return {i for (i,) in self.db.conn.execute("SELECT id FROM positions")}
+
+    def insert_position(self, tx: Change, position: Position) -> Position:
+        """Write a new position with its legs and links; returns it with ids filled in."""
+        row = position_row(position)
+        if row["id"] is None:
+            del row["id"]
+        position_id = tx.insert("positions", row)  # the rowid is the id, given or new
+        legs = []
+        for seq, leg in enumerate(position.legs):
+            leg_values = leg_row(leg, position_id, seq)
+            if leg_values["id"] is None:
+                del leg_values["id"]
+            legs.append(leg.with_changes(id=tx.insert("legs", leg_values)))
+        for condor_id in sorted(set(position.protects)):
+            tx.insert("protects", {"layer_id": position_id, "condor_id": condor_id})
+        return position.with_changes(id=position_id, legs=tuple(legs))
+
+    def update_position(self, tx: Change, before: Position, after: Position) -> Position:
+        """Write the differences between two versions of one stored position."""
+        if before.id is None or before.id != after.id:
+            raise ValueError("update_position needs the same stored position twice")
+        old_row, new_row = position_row(before), position_row(after)
+        changed = {k: v for k, v in new_row.items() if old_row[k] != v}
+        if changed:
+            tx.update("positions", (after.id,), changed)
+        old_legs = {leg.id: (seq, leg) for seq, leg in enumerate(before.legs)}
+        new_legs = []
+        for seq, leg in enumerate(after.legs):
+            values = leg_row(leg, after.id, seq)
+            if leg.id is None or leg.id not in old_legs:
+                if values["id"] is None:
+                    del values["id"]
+                leg = leg.with_changes(id=tx.insert("legs", values))
+            else:
+                old_values = leg_row(old_legs[leg.id][1], after.id, old_legs[leg.id][0])
+                leg_changed = {k: v for k, v in values.items() if old_values[k] != v}
+                if leg_changed:
+                    tx.update("legs", (leg.id,), leg_changed)
+            new_legs.append(leg)
+        kept = {leg.id for leg in new_legs}
+        for leg_id in old_legs:
+            if leg_id not in kept:
+                tx.delete("legs", (leg_id,))
+        for condor_id in sorted(set(before.protects) - set(after.protects)):
+            tx.delete("protects", (after.id, condor_id))
+        for condor_id in sorted(set(after.protects) - set(before.protects)):
+            tx.insert("protects", {"layer_id": after.id, "condor_id": condor_id})
+        return after.with_changes(legs=tuple(new_legs))
+
+    def delete_position(self, tx: Change, position: Position) -> None:
+        for condor_id in position.protects:
+            tx.delete("protects", (position.id, condor_id))
+        for leg in position.legs:
+            tx.delete("legs", (leg.id,))
+        tx.delete("positions", (position.id,))
+
+    # -- market snapshots ----------------------------------------------------
+    def insert_snapshot(self, tx: Change, snapshot: MarketSnapshot) -> MarketSnapshot:
+        row = snapshot_row(snapshot)
+        if row["id"] is None:
+            del row["id"]
+        snapshot_id = tx.insert("snapshots", row)
+        for expiry, price in snapshot.vix_futures:
+            tx.insert("snapshot_futures", {"snapshot_id": snapshot_id, "expiry": expiry.isoformat(), "price": price})
+        return replace(snapshot, id=snapshot_id)
+
+    def _snapshots(self, where: str, params: Sequence[Any], order: str, limit: int | None) -> list[MarketSnapshot]:
+        tail = f" LIMIT {int(limit)}" if limit is not None else ""
+        rows = self._rows(f"SELECT * FROM snapshots {where} ORDER BY {order}{tail}", params)
+        if not rows:
+            return []
+        marks = ",".join("?" * len(rows))
+        futures: dict[int, list[tuple[str, float]]] = defaultdict(list)
+        for snapshot_id, expiry, price in self.db.conn.execute(
+            f"SELECT snapshot_id, expiry, price FROM snapshot_futures WHERE snapshot_id IN ({marks})",
+            [r["id"] for r in rows],
+        ):
+            futures[snapshot_id].append((expiry, price))
+        return [snapshot_from_row(r, futures[r["id"]]) for r in rows]
+
+    def latest_snapshot(self) -> MarketSnapshot | None:
+        found = self._snapshots("", (), "asof DESC, id DESC", 1)
+        return found[0] if found else None
+
+    def previous_snapshot(self) -> MarketSnapshot | None:
+        """The snapshot before the latest one (for "change since last quote")."""
+        found = self._snapshots("", (), "asof DESC, id DESC", 2)
+        return found[1] if len(found) > 1 else None
+
+    def snapshot_by_id(self, snapshot_id: int) -> MarketSnapshot | None:
+        found = self._snapshots("WHERE id = ?", (snapshot_id,), "id", 1)
+        return found[0] if found else None
+
+    def snapshot_at_or_before(self, moment: datetime, future_expiry: date | None = None) -> MarketSnapshot | None:
+        """The newest snapshot taken at or before ``moment`` (listing that future, if given)."""
+        where, params = _snapshot_filter("asof <= ?", moment, future_expiry)
+        found = self._snapshots(where, params, "asof DESC, id DESC", 1)
+        return found[0] if found else None
+
+    def snapshot_after(self, moment: datetime, future_expiry: date | None = None) -> MarketSnapshot | None:
+        """The first snapshot taken after ``moment`` (listing that future, if given)."""
+        where, params = _snapshot_filter("asof > ?", moment, future_expiry)
+        found = self._snapshots(where, params, "asof ASC, id ASC", 1)
+        return found[0] if found else None
+
+    def snapshots(self, start: datetime | None = None, end: datetime | None = None) -> list[MarketSnapshot]:
+        clauses, params = [], []
+        if start is not None:
+            clauses.append("asof >= ?")
+            params.append(moment_text(start))
+        if end is not None:
+            clauses.append("asof <= ?")
+            params.append(moment_text(end))
+        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        return self._snapshots(where, params, "asof ASC, id ASC", None)
+
+    # -- settings --------------------------------------------------------------
+    def stored_settings(self) -> dict[str, Any]:
+        return {k: json.loads(v) for k, v in self.db.conn.execute("SELECT key, value FROM settings")}
+
+    def load_settings(self) -> Settings:
+        return Settings.from_dict(self.stored_settings())
+
+    def set_setting(self, tx: Change, key: str, raw: object) -> float | int | bool:
+        """Validate and store one setting; returns the parsed value."""
+        value = parse_setting(key, raw)
+        if value == SPEC_BY_KEY[key].default and type(value) is type(SPEC_BY_KEY[key].default):
+            tx.delete("settings", (key,))
+        else:
+            tx.upsert("settings", {"key": key, "value": json.dumps(value)})
+        return value
+
+    # -- daily history -----------------------------------------------------------
+    def upsert_history(self, tx: Change, rows: Iterable[tuple[date, str, float]]) -> tuple[int, int]:
+        """Insert or overwrite closes on (date, symbol); returns (inserted, updated)."""
+        inserted = updated = 0
+        for day, symbol, close in rows:
+            before = tx.upsert("history", {"date": day.isoformat(), "symbol": symbol, "close": float(close)})
+            if before is None:
+                inserted += 1
+            elif before["close"] != float(close):
+                updated += 1
+        return inserted, updated
+
+    def history_close(self, symbol: str, day: date) -> float | None:
+        found = self.db.conn.execute(
+            "SELECT close FROM history WHERE symbol = ? AND date = ?", (symbol, day.isoformat())
+        ).fetchone()
+        return None if found is None else float(found[0])
+
+    def history_symbols(self) -> list[str]:
+        return [s for (s,) in self.db.conn.execute("SELECT DISTINCT symbol FROM history ORDER BY symbol")]
+
+    def history_rows(
+        self, symbols: Sequence[str] | None = None, start: date | None = None, end: date | None = None
+    ) -> list[tuple[date, str, float]]:
+        clauses, params = [], []
+        if symbols:
+            clauses.append(f"symbol IN ({','.join('?' * len(symbols))})")
+            params.extend(symbols)
+        if start is not None:
+            clauses.append("date >= ?")
+            params.append(start.isoformat())
+        if end is not None:
+            clauses.append("date <= ?")
+            params.append(end.isoformat())
+        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        query = f"SELECT date, symbol, close FROM history {where} ORDER BY date, symbol"
+        return [(date.fromisoformat(d), s, c) for d, s, c in self.db.conn.execute(query, params)]
+
+    def history_frame(
+        self, symbols: Sequence[str] = HISTORY_SYMBOLS, start: date | None = None, end: date | None = None
+    ) -> pd.DataFrame:
+        """Daily closes as a DataFrame: DatetimeIndex "date", one float column per symbol (NaN if missing)."""
+        import pandas as pd  # imported here: the CLI's start-up time does not pay for pandas
+
+        rows = self.history_rows(symbols, start, end)
+        frame = pd.DataFrame(rows, columns=["date", "symbol", "close"])
+        frame["date"] = pd.to_datetime(frame["date"])
+        wide = frame.pivot(index="date", columns="symbol", values="close").astype(float)
+        wide = wide.reindex(columns=list(symbols))
+        wide.columns.name = None
+        return wide.sort_index()
+
+    # -- events, signals, decisions -----------------------------------------------
+    def events(self, start: date | None = None, end: date | None = None) -> list[Event]:
+        clauses, params = [], []
+        if start is not None:
+            clauses.append("date >= ?")
+            params.append(start.isoformat())
+        if end is not None:
+            clauses.append("date <= ?")
+            params.append(end.isoformat())
+        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        return [
+            Event(date.fromisoformat(r["date"]), EventKind(r["kind"]), r["label"], r["id"])
+            for r in self._rows(f"SELECT * FROM events {where} ORDER BY date, id", params)
+        ]
+
+    def add_event(self, tx: Change, event: Event) -> Event:
+        row = {"date": event.date.isoformat(), "kind": str(EventKind(event.kind)), "label": event.label}
+        if event.id is not None:
+            row["id"] = event.id
+        event_id = tx.insert("events", row)
+        return Event(event.date, EventKind(event.kind), event.label, event_id)
+
+    def delete_event(self, tx: Change, event_id: int) -> bool:
+        return tx.delete("events", (event_id,)) is not None
+
+    def signals(self) -> list[Signal]:
+        return [
+            Signal(r["name"], r["value"], r["note"], datetime.fromisoformat(r["updated"]))
+            for r in self._rows("SELECT * FROM signals ORDER BY name")
+        ]
+
+    def set_signal(self, tx: Change, signal: Signal) -> Signal:
+        updated = signal.updated or datetime.now(UTC)
+        tx.upsert(
+            "signals",
+            {"name": signal.name, "value": signal.value, "note": signal.note, "updated": moment_text(updated)},
+        )
+        return Signal(signal.name, signal.value, signal.note, updated)
+
+    def delete_signal(self, tx: Change, name: str) -> bool:
+        return tx.delete("signals", (name,)) is not None
+
+    def decisions(self, suggestion_id: str | None = None) -> list[Decision]:
+        where, params = ("WHERE suggestion_id = ?", [suggestion_id]) if suggestion_id is not None else ("", [])
+        return [
+            Decision(
+                suggestion_id=r["suggestion_id"],
+                rule=r["rule"],
+                action=r["action"],
+                decision=DecisionKind(r["decision"]),
+                decided_at=datetime.fromisoformat(r["decided_at"]),
+                reason=r["reason"],
+                until=None if r["until"] is None else datetime.fromisoformat(r["until"]),
+                figures=json.loads(r["figures"]),
+                id=r["id"],
+            )
+            for r in self._rows(f"SELECT * FROM decisions {where} ORDER BY decided_at, id", params)
+        ]
+
+    def record_decision(self, tx: Change, decision: Decision) -> Decision:
+        row = {
+            "suggestion_id": decision.suggestion_id,
+            "rule": decision.rule,
+            "action": decision.action,
+            "decision": str(DecisionKind(decision.decision)),
+            "reason": decision.reason,
+            "until": None if decision.until is None else moment_text(decision.until),
+            "figures": json.dumps(decision.figures, allow_nan=False, default=str),
+            "decided_at": moment_text(decision.decided_at),
+        }
+        return replace(decision, id=tx.insert("decisions", row))
+
+    # -- journal -----------------------------------------------------------------
+    def undo(self) -> JournalEntry:
+        entry = journal.undo(self.db)
+        self._notify(entry)
+        return entry
+
+    def redo(self) -> JournalEntry:
+        entry = journal.redo(self.db)
+        self._notify(entry)
+        return entry
+
+    def journal(self, limit: int = 50) -> list[JournalEntry]:
+        return journal.journal_entries(self.db, limit)
+
+
+def _snapshot_filter(base: str, moment: datetime, future_expiry: date | None) -> tuple[str, list[Any]]:
+    params: list[Any] = [moment_text(moment)]
+    where = f"WHERE {base}"
+    if future_expiry is not None:
+        where += " AND EXISTS (SELECT 1 FROM snapshot_futures f WHERE f.snapshot_id = snapshots.id AND f.expiry = ?)"
+        params.append(future_expiry.isoformat())
+    return where, params
