@@ -27,7 +27,7 @@ POSITION_COLUMNS = (
 )
 LEG_COLUMNS = (
     "id", "position_id", "seq", "instrument", "option_right", "strike", "expiry", "settlement",
-    "quantity", "multiplier", "open_price", "close_price", "fees", "iv", "mark",
+    "quantity", "multiplier", "open_price", "close_price", "fees", "iv", "mark", "iv_vix",
 )
 
 
@@ -82,6 +82,7 @@ def leg_row(leg: Leg, position_id: int, seq: int) -> dict[str, Any]:
         "fees": float(leg.fees),
         "iv": _float_or_none(leg.iv),
         "mark": _float_or_none(leg.mark),
+        "iv_vix": _float_or_none(leg.iv_vix),
     }
 
 
@@ -103,6 +104,7 @@ def leg_from_row(row: dict[str, Any]) -> Leg:
         fees=row["fees"],
         iv=row["iv"],
         mark=row["mark"],
+        iv_vix=row["iv_vix"],
         multiplier=int(row["multiplier"]),
         id=row["id"],
     )

@@ -54,6 +54,7 @@ CREATE TABLE legs (
     fees REAL NOT NULL DEFAULT 0 CHECK (fees >= 0 AND fees < 1e12),
     iv REAL CHECK (iv > 0 AND iv < 100),
     mark REAL CHECK (mark >= 0 AND mark < 1e9),
+    iv_vix REAL CHECK (iv_vix > 0 AND iv_vix < 1e4),
     CHECK ((instrument = 'vix-future' AND option_right IS NULL AND strike IS NULL)
         OR (instrument <> 'vix-future' AND option_right IS NOT NULL AND strike IS NOT NULL)),
     UNIQUE (position_id, seq)

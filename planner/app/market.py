@@ -1,0 +1,90 @@
+"""Market snapshots typed by the user (or a feed): validate, store, then give
+waiting legs their entry IVs and settle what a new price can settle."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, time
+
+from planner.app import entry_iv
+from planner.app.inputs import check_listed, check_not_future, parse_date, parse_moment, parse_rate
+from planner.domain import MarketSnapshot, Position
+from planner.domain.errors import InputError
+from planner.domain.instruments import require_positive
+from planner.storage import Repository
+
+DEFAULT_RATE = 0.045
+DEFAULT_DIV = 0.013
+
+
+@dataclass(frozen=True, slots=True)
+class MarketResult:
+    snapshot: MarketSnapshot
+    filled: tuple[Position, ...]
+
+
+def parse_futures(values: Sequence[object], asof: datetime) -> tuple[tuple, ...]:
+    """['2026-12-16=17.45', ...] -> ((date, 17.45), ...), one per listed VIX expiry, sorted."""
+    curve = {}
+    for item in values:
+        if isinstance(item, tuple):
+            day_text, price_text = item
+        else:
+            text = str(item)
+            if text.count("=") != 1:
+                raise InputError("future", "must be YYYY-MM-DD=PRICE", text)
+            day_text, price_text = text.split("=")
+        day = parse_date("future", day_text)
+        check_listed("future", "vix", day)
+        if day < asof.date():
+            raise InputError("future", f"must not have expired before the snapshot date {asof.date().isoformat()}",
+                             day.isoformat())
+        if day in curve:
+            raise InputError("future", "must be given once per expiry", day.isoformat())
+        curve[day] = require_positive(f"future {day.isoformat()}", price_text)
+    return tuple(sorted(curve.items()))
+
+
+def build_snapshot(
+    repo: Repository,
+    *,
+    spx: object,
+    vix: object,
+    now: datetime,
+    vvix: object = None,
+    futures: Sequence[object] = (),
+    rate: object = None,
+    div: object = None,
+    asof: object = None,
+    source: str = "manual",
+) -> MarketSnapshot:
+    """Rate and dividend yield default to the previous snapshot's (else 0.045 / 0.013)."""
+    spx_value = require_positive("spx", spx)
+    vix_value = require_positive("vix", vix)
+    vvix_value = None if vvix is None or vvix == "" else require_positive("vvix", vvix)
+    previous = repo.latest_snapshot()
+    rate_value = parse_rate("rate", rate) if rate not in (None, "") else (previous.rate if previous else DEFAULT_RATE)
+    div_value = parse_rate("div", div) if div not in (None, "") else (previous.div_yield if previous else DEFAULT_DIV)
+    moment = now if asof in (None, "") else parse_moment("asof", asof, time(16, 0))
+    check_not_future("asof", moment, now)
+    return MarketSnapshot(
+        asof=moment.astimezone(UTC),
+        spx=spx_value,
+        vix=vix_value,
+        rate=rate_value,
+        div_yield=div_value,
+        vvix=vvix_value,
+        vix_futures=parse_futures(futures, moment),
+        source=source,
+    )
+
+
+def store_snapshot(repo: Repository, snapshot: MarketSnapshot) -> MarketResult:
+    with repo.change("market set") as tx:
+        stored = repo.insert_snapshot(tx, snapshot)
+        filled = entry_iv.fill_missing(repo, tx, repo.load_settings())
+        tx.label = f"market set SPX {stored.spx:g} VIX {stored.vix:g}" + (
+            f" (IVs for {len(filled)} positions)" if filled else ""
+        )
+    return MarketResult(stored, tuple(filled))

@@ -1,0 +1,275 @@
+"""Entering, closing and rolling positions: validate everything first, then
+write in one change (one transaction, one undo step).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from planner.app import entry_iv
+from planner.app.inputs import (
+    check_listed,
+    check_not_before_open,
+    check_not_future,
+    check_spx_expiry,
+    parse_date,
+    parse_fee_cents,
+    parse_id_list,
+    parse_moment,
+    parse_note,
+    parse_position_id,
+    parse_price,
+    parse_quantity,
+    parse_settlement,
+    spread_cents,
+)
+from planner.domain import LayerKind, Leg, Position, PositionKind, Settlement, Status, Tier
+from planner.domain.errors import InputError, NotFoundError, StateError
+from planner.domain.positions import condor_legs, layer_legs, parse_strikes, validate_condor_credit
+from planner.storage import Repository
+
+
+def _choice(field: str, enum: type, value: object):
+    try:
+        return enum(str(value).strip().lower())
+    except ValueError:
+        allowed = "|".join(str(member) for member in enum)
+        raise InputError(field, f"must be one of {allowed}", value) from None
+
+
+def _moment(field: str, value: object, now: datetime) -> datetime:
+    if value is None or value == "":
+        return now
+    moment = parse_moment(field, value)
+    check_not_future(field, moment, now)
+    return moment
+
+
+def _with_fees(legs: Sequence[Leg], fee_cents: int) -> tuple[Leg, ...]:
+    shares = spread_cents(fee_cents, len(legs))
+    return tuple(leg.with_changes(fees=round(leg.fees + share, 2)) for leg, share in zip(legs, shares, strict=True))
+
+
+def _strikes(value: object) -> tuple[float, ...]:
+    if value is None or value == "":
+        return ()
+    return parse_strikes(value if isinstance(value, str) else list(value))  # type: ignore[arg-type]
+
+
+def add_condor(
+    repo: Repository,
+    *,
+    expiry: object,
+    strikes: object,
+    qty: object,
+    credit: object,
+    now: datetime,
+    fees: object = 0,
+    opened: object = None,
+    settlement: object = "PM",
+    note: object = "",
+) -> Position:
+    """Sell ``qty`` iron condors K1<K2<K3<K4 for ``credit`` points each."""
+    strike_values = _strikes(strikes)
+    expiry_date = parse_date("expiry", expiry)
+    settle = parse_settlement(settlement)
+    legs = condor_legs(expiry_date, strike_values, parse_quantity("qty", qty), settle)
+    credit_value = validate_condor_credit(strike_values, credit)
+    check_spx_expiry(expiry_date, settle)
+    opened_at = _moment("opened", opened, now)
+    check_not_before_open(expiry_date, opened_at)
+    fee_cents = parse_fee_cents(fees)
+    position = Position(
+        kind=PositionKind.CONDOR,
+        legs=_with_fees(legs, fee_cents),
+        quantity=abs(legs[0].quantity),
+        open_price=credit_value,
+        opened_at=opened_at.astimezone(UTC),
+        note=parse_note(note),
+    )
+    with repo.change(f"add condor {expiry_date.isoformat()}") as tx:
+        stored = repo.insert_position(tx, position)
+        stored = entry_iv.fill_position(repo, tx, stored, repo.load_settings())
+        tx.label = f"add condor {stored.id}"
+    return stored
+
+
+def layer_position(
+    *,
+    tier: object,
+    kind: object,
+    expiry: object,
+    strikes: object,
+    qty: object,
+    price: object,
+    opened_at: datetime,
+    fee_cents: int,
+    protects: tuple[int, ...],
+    note: str,
+    rolled_from: int | None = None,
+) -> Position:
+    """A validated, unsaved hedge layer (shared by ``add_layer`` and ``roll_layer``)."""
+    tier_value = _choice("tier", Tier, tier)
+    kind_value = _choice("kind", LayerKind, kind)
+    expiry_date = parse_date("expiry", expiry)
+    strike_values = _strikes(strikes)
+    if kind_value is LayerKind.SPX_PUT_SPREAD:
+        legs = layer_legs(kind_value, expiry_date, strike_values, qty, Settlement.PM)
+        check_spx_expiry(expiry_date, Settlement.PM)
+    else:
+        legs = layer_legs(kind_value, expiry_date, strike_values, qty, Settlement.AM)
+        check_listed("expiry", "vix", expiry_date)
+    price_value = parse_price("price", price)
+    check_not_before_open(expiry_date, opened_at)
+    if len(legs) == 1:  # one leg: its fill is the package's
+        legs = (legs[0].with_changes(open_price=price_value),)
+    return Position(
+        kind=PositionKind.LAYER,
+        legs=_with_fees(legs, fee_cents),
+        quantity=abs(legs[0].quantity),
+        open_price=price_value,
+        opened_at=opened_at.astimezone(UTC),
+        tier=tier_value,
+        layer_kind=kind_value,
+        protects=protects,
+        note=note,
+        rolled_from=rolled_from,
+    )
+
+
+def _check_protects(repo: Repository, protects: tuple[int, ...]) -> None:
+    for condor_id in protects:
+        target = repo.load_position(condor_id)
+        if target is None:
+            raise NotFoundError("position", condor_id, "--protects takes condor ids from 'planner list'")
+        if target.kind is not PositionKind.CONDOR:
+            raise InputError("protects", "must name condors, not hedge layers", condor_id)
+
+
+def add_layer(
+    repo: Repository,
+    *,
+    tier: object,
+    kind: object,
+    expiry: object,
+    qty: object,
+    price: object,
+    now: datetime,
+    strikes: object = None,
+    fees: object = 0,
+    opened: object = None,
+    protects: object = None,
+    note: object = "",
+) -> Position:
+    """Buy ``qty`` hedge layers (VIX call / call spread / future, SPX put spread) at ``price`` points."""
+    qty_value = parse_quantity("qty", qty)
+    opened_at = _moment("opened", opened, now)
+    position = layer_position(
+        tier=tier, kind=kind, expiry=expiry, strikes=strikes, qty=qty_value, price=price, opened_at=opened_at,
+        fee_cents=parse_fee_cents(fees), protects=parse_id_list(protects), note=parse_note(note),
+    )
+    with repo.change("add layer") as tx:
+        _check_protects(repo, position.protects)
+        stored = repo.insert_position(tx, position)
+        stored = entry_iv.fill_position(repo, tx, stored, repo.load_settings())
+        tx.label = f"add {stored.tier} layer {stored.id}"
+    return stored
+
+
+def _load_open(repo: Repository, position_id: int, verb: str) -> Position:
+    position = repo.load_position(position_id)
+    if position is None:
+        raise NotFoundError("position", position_id, "see 'planner list --all'")
+    if position.status is not Status.OPEN:
+        raise StateError(f"position {position_id} must be open to {verb} it, got status {position.status}")
+    return position
+
+
+def closed_version(position: Position, price: float, fee_cents: int, at: datetime, status: Status) -> Position:
+    legs = _with_fees(position.legs, fee_cents)
+    if len(legs) == 1:
+        legs = (legs[0].with_changes(close_price=price),)
+    return position.with_changes(legs=legs, status=status, close_price=price, closed_at=at.astimezone(UTC))
+
+
+def close_position(
+    repo: Repository, position_id: object, *, price: object, now: datetime, fees: object = 0, at: object = None
+) -> Position:
+    """Close an open position at ``price`` points per package (what a condor cost to buy back)."""
+    pid = parse_position_id(position_id)
+    price_value = parse_price("price", price)
+    fee_cents = parse_fee_cents(fees)
+    closed_at = _moment("at", at, now)
+    with repo.change(f"close {pid}") as tx:
+        position = _load_open(repo, pid, "close")
+        if closed_at < position.opened_at:
+            raise InputError("at", f"must not be before the position was opened ({position.opened_at.isoformat()})",
+                             closed_at.isoformat())
+        stored = repo.update_position(tx, position, closed_version(position, price_value, fee_cents, closed_at,
+                                                                   Status.CLOSED))
+    return stored
+
+
+def roll_layer(
+    repo: Repository,
+    position_id: object,
+    *,
+    close_price: object,
+    expiry: object,
+    price: object,
+    now: datetime,
+    strikes: object = None,
+    qty: object = None,
+    fees: object = 0,
+    at: object = None,
+    tier: object = None,
+    protects: object = None,
+    note: object = None,
+) -> tuple[Position, Position]:
+    """Close a layer and open its successor in one change: (old, new).
+
+    The new layer keeps the old one's tier, kind, strikes, quantity, links and
+    note unless given. ``fees`` is the roll ticket's total, spread over the
+    legs of both (closing and opening) in cents.
+    """
+    pid = parse_position_id(position_id)
+    close_value = parse_price("close-price", close_price)
+    fee_cents = parse_fee_cents(fees)
+    rolled_at = _moment("at", at, now)
+    with repo.change(f"roll {pid}") as tx:
+        old = _load_open(repo, pid, "roll")
+        if old.kind is not PositionKind.LAYER:
+            raise InputError("id", "must be a hedge layer to roll (close a condor and add a new one)", pid)
+        if rolled_at < old.opened_at:
+            raise InputError("at", f"must not be before the layer was opened ({old.opened_at.isoformat()})",
+                             rolled_at.isoformat())
+        same_strikes = tuple(leg.strike for leg in old.legs if leg.strike is not None)
+        new_protects = old.protects if protects is None else parse_id_list(protects)
+        new = layer_position(
+            tier=old.tier if tier is None else tier,
+            kind=old.layer_kind,
+            expiry=expiry,
+            strikes=same_strikes if strikes is None or strikes == "" else strikes,
+            qty=old.quantity if qty is None else parse_quantity("qty", qty),
+            price=price,
+            opened_at=rolled_at,
+            fee_cents=0,
+            protects=new_protects,
+            note=old.note if note is None else parse_note(note),
+            rolled_from=old.id,
+        )
+        _check_protects(repo, new.protects)
+        shares = spread_cents(fee_cents, len(old.legs) + len(new.legs))
+        close_cents = round(sum(shares[: len(old.legs)]) * 100)
+        new = new.with_changes(legs=_with_fees(new.legs, fee_cents - close_cents))
+        old_after = closed_version(old, close_value, close_cents, rolled_at, Status.ROLLED)
+        stored_old = repo.update_position(tx, old, old_after)
+        stored_new = repo.insert_position(tx, new)
+        stored_new = entry_iv.fill_position(repo, tx, stored_new, repo.load_settings())
+        tx.label = f"roll {pid} into {stored_new.id}"
+    return stored_old, stored_new
+
+
+def parse_position_ids(values: Sequence[object]) -> list[int]:
+    return [parse_position_id(v) for v in values]

@@ -1,0 +1,303 @@
+"""The positions report as CSV (one row per leg) and reading it back.
+
+``export_rows`` builds rows; storage's ``write_csv`` writes any columns, so
+mark, P&L and Greek columns can be appended by the caller. ``import_rows``
+reads the columns below and ignores any other (a report with Greeks imports
+the same as a plain one).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from planner.app import entry_iv
+from planner.domain import Book, Instrument, LayerKind, Leg, Position, PositionKind, Right, Settlement, Status, Tier
+from planner.domain.errors import InputError
+from planner.storage import CsvTable, Repository, read_csv, unescape_cell
+
+COLUMNS = (
+    "position_id", "position_kind", "tier", "layer_kind", "status", "position_qty",
+    "position_open_price_pts", "position_close_price_pts", "opened_at", "closed_at",
+    "rolled_from_id", "protects_ids", "settled_estimated", "note",
+    "leg_seq", "instrument", "right", "strike_pts", "expiry", "settlement", "leg_qty", "multiplier",
+    "leg_open_price_pts", "leg_close_price_pts", "fees_usd", "iv_decimal", "iv_set_at_vix_pts", "mark_pts",
+)
+POSITION_COLUMNS = COLUMNS[:14]
+
+
+def export_rows(book: Book, include_closed: bool = False) -> list[dict[str, Any]]:
+    rows = []
+    for position in book.positions:
+        if not include_closed and not position.is_open:
+            continue
+        head = {
+            "position_id": position.id,
+            "position_kind": str(position.kind),
+            "tier": None if position.tier is None else str(position.tier),
+            "layer_kind": None if position.layer_kind is None else str(position.layer_kind),
+            "status": str(position.status),
+            "position_qty": position.quantity,
+            "position_open_price_pts": position.open_price,
+            "position_close_price_pts": position.close_price,
+            "opened_at": position.opened_at.isoformat(),
+            "closed_at": None if position.closed_at is None else position.closed_at.isoformat(),
+            "rolled_from_id": position.rolled_from,
+            "protects_ids": ";".join(str(i) for i in position.protects),
+            "settled_estimated": int(position.settled_estimated),
+            "note": position.note,
+        }
+        for seq, leg in enumerate(position.legs):
+            rows.append({
+                **head,
+                "leg_seq": seq,
+                "instrument": str(leg.instrument),
+                "right": None if leg.right is None else str(leg.right),
+                "strike_pts": leg.strike,
+                "expiry": leg.expiry.isoformat(),
+                "settlement": str(leg.settlement),
+                "leg_qty": leg.quantity,
+                "multiplier": leg.multiplier,
+                "leg_open_price_pts": leg.open_price,
+                "leg_close_price_pts": leg.close_price,
+                "fees_usd": leg.fees,
+                "iv_decimal": leg.iv,
+                "iv_set_at_vix_pts": leg.iv_vix,
+                "mark_pts": leg.mark,
+            })
+    return rows
+
+
+class _Cells:
+    """Typed access to one CSV row, with errors naming line and column."""
+
+    def __init__(self, table: CsvTable, line: int, record: dict[str, str]) -> None:
+        self.table, self.line, self.record = table, line, record
+
+    def fail(self, column: str, rule: str) -> InputError:
+        return self.table.error(self.line, column, rule, self.record.get(column, ""))
+
+    def text(self, column: str) -> str:
+        return unescape_cell(self.record.get(column, ""))
+
+    def optional_float(self, column: str) -> float | None:
+        raw = self.record.get(column, "").strip()
+        if raw == "":
+            return None
+        try:
+            return float(raw)
+        except ValueError:
+            raise self.fail(column, "must be a number") from None
+
+    def number(self, column: str) -> float:
+        value = self.optional_float(column)
+        if value is None:
+            raise self.fail(column, "must not be empty")
+        return value
+
+    def integer(self, column: str, optional: bool = False) -> int | None:
+        raw = self.record.get(column, "").strip()
+        if raw == "" and optional:
+            return None
+        try:
+            return int(raw)
+        except ValueError:
+            raise self.fail(column, "must be a whole number") from None
+
+    def enum(self, column: str, enum: type, optional: bool = False):
+        raw = self.text(column).strip()
+        if raw == "" and optional:
+            return None
+        try:
+            return enum(raw)
+        except ValueError:
+            raise self.fail(column, "must be one of " + "|".join(str(m) for m in enum)) from None
+
+    def day(self, column: str) -> date:
+        try:
+            return date.fromisoformat(self.text(column).strip())
+        except ValueError:
+            raise self.fail(column, "must be a date YYYY-MM-DD") from None
+
+    def moment(self, column: str, optional: bool = False) -> datetime | None:
+        raw = self.text(column).strip()
+        if raw == "" and optional:
+            return None
+        try:
+            moment = datetime.fromisoformat(raw)
+        except ValueError:
+            raise self.fail(column, "must be an ISO date-time with a zone") from None
+        if moment.tzinfo is None:
+            raise self.fail(column, "must carry a time zone")
+        return moment
+
+    def ids(self, column: str) -> tuple[int, ...]:
+        raw = self.text(column).strip()
+        if not raw:
+            return ()
+        try:
+            return tuple(int(part) for part in raw.split(";"))
+        except ValueError:
+            raise self.fail(column, "must be position ids separated by ;") from None
+
+    def flag(self, column: str) -> bool:
+        raw = self.text(column).strip().lower()
+        if raw in ("", "0", "false", "no"):
+            return False
+        if raw in ("1", "true", "yes"):
+            return True
+        raise self.fail(column, "must be 0 or 1")
+
+
+def _domain_error(cells: _Cells, error: InputError) -> InputError:
+    return InputError(f"{cells.table.name} line {cells.line}: {error.field}", error.rule, error.value)
+
+
+def _leg(cells: _Cells) -> Leg:
+    try:
+        return Leg(
+            instrument=cells.enum("instrument", Instrument),
+            expiry=cells.day("expiry"),
+            quantity=cells.integer("leg_qty"),
+            right=cells.enum("right", Right, optional=True),
+            strike=cells.optional_float("strike_pts"),
+            settlement=cells.enum("settlement", Settlement),
+            open_price=cells.optional_float("leg_open_price_pts"),
+            close_price=cells.optional_float("leg_close_price_pts"),
+            fees=cells.optional_float("fees_usd") or 0.0,
+            iv=cells.optional_float("iv_decimal"),
+            iv_vix=cells.optional_float("iv_set_at_vix_pts"),
+            mark=cells.optional_float("mark_pts"),
+            multiplier=cells.integer("multiplier"),
+        )
+    except InputError as error:
+        if error.field.startswith(cells.table.name):
+            raise
+        raise _domain_error(cells, error) from None
+
+
+def _position(cells: _Cells, legs: tuple[Leg, ...]) -> Position:
+    kind = cells.enum("position_kind", PositionKind)
+    status = cells.enum("status", Status)
+    position = Position(
+        kind=kind,
+        legs=legs,
+        quantity=cells.integer("position_qty"),
+        open_price=cells.number("position_open_price_pts"),
+        opened_at=cells.moment("opened_at"),
+        tier=cells.enum("tier", Tier, optional=True),
+        layer_kind=cells.enum("layer_kind", LayerKind, optional=True),
+        status=status,
+        closed_at=cells.moment("closed_at", optional=True),
+        close_price=cells.optional_float("position_close_price_pts"),
+        rolled_from=cells.integer("rolled_from_id", optional=True),
+        protects=cells.ids("protects_ids"),
+        note=cells.text("note"),
+        settled_estimated=cells.flag("settled_estimated"),
+        id=cells.integer("position_id"),
+    )
+    if position.quantity < 1:
+        raise cells.fail("position_qty", "must be at least 1")
+    if position.open_price < 0 or (position.close_price is not None and position.close_price < 0):
+        raise cells.fail("position_open_price_pts", "must be 0 or more")
+    if (kind is PositionKind.LAYER) != (position.tier is not None and position.layer_kind is not None):
+        raise cells.fail("tier", "must be given (with layer_kind) for layers and empty for condors")
+    if (status is Status.OPEN) != (position.close_price is None) or (status is Status.OPEN) != (
+        position.closed_at is None
+    ):
+        raise cells.fail("status", "must be open exactly when close price and close time are empty")
+    return position
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    positions: tuple[Position, ...]
+    renumbered: bool
+    dropped_links: int
+
+
+def read_positions(path: str | Path) -> list[Position]:
+    """Positions of an exported CSV (ids as in the file), or InputError naming line and column."""
+    table = read_csv(path)
+    missing = [c for c in COLUMNS if c not in table.columns]
+    if missing:
+        raise InputError(f"{table.name} line 1", "must have the columns of 'planner export'",
+                         "missing " + ",".join(missing))
+    grouped: dict[int, list[_Cells]] = defaultdict(list)
+    order: list[int] = []
+    for line, record in table.rows:
+        cells = _Cells(table, line, record)
+        position_id = cells.integer("position_id")
+        if position_id < 1:
+            raise cells.fail("position_id", "must be a position number, at least 1")
+        if position_id not in grouped:
+            order.append(position_id)
+        elif any(record[c] != grouped[position_id][0].record[c] for c in POSITION_COLUMNS):
+            first = grouped[position_id][0]
+            column = next(c for c in POSITION_COLUMNS if record[c] != first.record[c])
+            raise cells.fail(column, f"must match the position's first row (line {first.line})")
+        grouped[position_id].append(cells)
+    positions = []
+    for position_id in order:
+        rows = sorted(grouped[position_id], key=lambda c: c.integer("leg_seq"))
+        legs = tuple(_leg(cells) for cells in rows)
+        positions.append(_position(rows[0], legs))
+    return positions
+
+
+def _insert_order(positions: list[Position]) -> list[Position]:
+    """Condors first, then layers each after the layer it was rolled from."""
+    ordered = [p for p in positions if p.kind is PositionKind.CONDOR]
+    pending = [p for p in positions if p.kind is not PositionKind.CONDOR]
+    placed = {p.id for p in ordered}
+    in_file = {p.id for p in positions}
+    while pending:
+        ready = [p for p in pending if p.rolled_from not in in_file or p.rolled_from in placed]
+        if not ready:  # a cycle of rolls: cannot come from a real book
+            ready = pending[:1]
+        for p in ready:
+            ordered.append(p)
+            placed.add(p.id)
+        pending = [p for p in pending if p.id not in placed]
+    return ordered
+
+
+def import_positions(repo: Repository, path: str | Path) -> ImportResult:
+    """Add the positions of an exported CSV in one change.
+
+    Ids are kept when none is taken in this database; otherwise every imported
+    position gets a new id and links between them follow. Links to positions
+    neither in the file nor (when ids are kept) in the database are dropped.
+    """
+    positions = read_positions(path)
+    in_file = {p.id for p in positions}
+    dropped = 0
+    settings = repo.load_settings()
+    with repo.change(f"import {Path(path).name}") as tx:
+        existing = repo.position_ids()
+        keep = not (in_file & existing)
+        known = in_file | (existing if keep else set())
+        new_ids: dict[int, int] = {}
+        stored = []
+        for position in _insert_order(positions):
+            rolled_from = position.rolled_from
+            if rolled_from is not None and rolled_from not in known:
+                rolled_from, dropped = None, dropped + 1
+            protects = tuple(i for i in position.protects if i in known)
+            dropped += len(position.protects) - len(protects)
+            if not keep:
+                rolled_from = new_ids.get(rolled_from) if rolled_from is not None else None
+                protects = tuple(new_ids[i] for i in protects if i in new_ids)
+            candidate = position.with_changes(
+                id=position.id if keep else None, rolled_from=rolled_from, protects=protects
+            )
+            saved = repo.insert_position(tx, candidate)
+            new_ids[position.id] = saved.id
+            if saved.is_open:  # legs exported before any snapshot get their IVs here
+                saved = entry_iv.fill_position(repo, tx, saved, settings)
+            stored.append(saved)
+        tx.label = f"import {len(stored)} positions from {Path(path).name}"
+    return ImportResult(tuple(sorted(stored, key=lambda p: p.id)), not keep, dropped)

@@ -1,0 +1,248 @@
+"""The workspace: one open planner database and the use cases over it.
+
+The CLI and the window call the same methods. Listeners (plain callables)
+receive a ``Changed`` after every committed change, undo and redo, naming the
+topics touched ("book", "market", "settings", "history", "events",
+"signals", "decisions") so a view refreshes only what moved. ``poll()``
+notices writes made by other processes (another window, a CLI command).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from planner.app import history_import, market, positions, settlement, transfer, views
+from planner.domain import Book, MarketSnapshot, Position, Settings
+from planner.domain.errors import StateError
+from planner.domain.records import Decision, Event, Signal
+from planner.domain.settings import SPECS, parse_setting
+from planner.storage import JournalEntry, Repository, backup_database, csv_text, write_csv
+
+TOPICS = {
+    "positions": "book",
+    "legs": "book",
+    "protects": "book",
+    "snapshots": "market",
+    "snapshot_futures": "market",
+    "settings": "settings",
+    "history": "history",
+    "events": "events",
+    "signals": "signals",
+    "decisions": "decisions",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Changed:
+    """What a change touched. ``external``: made by another process, details unknown."""
+
+    topics: frozenset[str]
+    position_ids: tuple[int, ...] = ()
+    label: str = ""
+    external: bool = False
+
+
+Listener = Callable[[Changed], None]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Workspace:
+    """Open with ``Workspace.open(path)``; ``clock`` returns an aware "now" (tests pin it)."""
+
+    def __init__(self, repo: Repository, clock: Callable[[], datetime] = utc_now) -> None:
+        self.repo = repo
+        self.clock = clock
+        self._listeners: list[Listener] = []
+        self._data_version = repo.data_version()
+        repo.add_listener(self._committed)
+
+    @classmethod
+    def open(cls, path: str | os.PathLike = ":memory:", clock: Callable[[], datetime] = utc_now) -> Workspace:
+        return cls(Repository.open(path), clock)
+
+    def close(self) -> None:
+        self.repo.close()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    # -- change events ---------------------------------------------------------
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Call ``listener(Changed)`` after each change; returns a function that unsubscribes."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
+
+    def _emit(self, changed: Changed) -> None:
+        for listener in list(self._listeners):
+            listener(changed)
+
+    def _committed(self, entry: JournalEntry) -> None:
+        self._data_version = self.repo.data_version()
+        topics = frozenset(TOPICS[t] for t in entry.tables if t in TOPICS)
+        self._emit(Changed(topics, entry.position_ids, entry.label))
+
+    def poll(self) -> bool:
+        """True (and a ``Changed(external=True)`` to listeners) when another process wrote since."""
+        version = self.repo.data_version()
+        if version == self._data_version:
+            return False
+        self._data_version = version
+        self._emit(Changed(frozenset(TOPICS.values()), (), "changed by another program", external=True))
+        return True
+
+    # -- reading -------------------------------------------------------------------
+    def book(self) -> Book:
+        return self.repo.load_book()
+
+    def position(self, position_id: int) -> Position | None:
+        return self.repo.load_position(position_id)
+
+    def latest_snapshot(self) -> MarketSnapshot | None:
+        return self.repo.latest_snapshot()
+
+    def previous_snapshot(self) -> MarketSnapshot | None:
+        return self.repo.previous_snapshot()
+
+    def settings(self) -> Settings:
+        return self.repo.load_settings()
+
+    def history_frame(self, symbols: Sequence[str] = ("SPX", "VIX", "VVIX")):
+        return self.repo.history_frame(symbols)
+
+    def events(self) -> list[Event]:
+        return self.repo.events()
+
+    def signals(self) -> list[Signal]:
+        return self.repo.signals()
+
+    def decisions(self, suggestion_id: str | None = None) -> list[Decision]:
+        return self.repo.decisions(suggestion_id)
+
+    def journal(self, limit: int = 50) -> list[JournalEntry]:
+        return self.repo.journal(limit)
+
+    def position_dicts(self, include_closed: bool = False, settle: bool = True) -> list[dict[str, Any]]:
+        """``planner list --json``: settles what expired first, then one dict per position."""
+        if settle:
+            self.settle_expired()
+        return views.book_dicts(self.book(), include_closed)
+
+    # -- positions -------------------------------------------------------------------
+    def init(self, demo_book: bool = False) -> list[Position]:
+        """The store is created on open; ``demo_book`` writes the sample book into an empty one."""
+        if not demo_book:
+            return []
+        count = len(self.repo.position_ids())
+        if count:
+            raise StateError(f"book must be empty for init --demo, got {count} positions (use --db with a new file)")
+        from planner.app import demo  # pricing and numpy only when a demo is asked for
+
+        return demo.write_demo(self.repo, self.now())
+
+    def add_condor(self, **fields: Any) -> Position:
+        return positions.add_condor(self.repo, now=self.now(), **fields)
+
+    def add_layer(self, **fields: Any) -> Position:
+        return positions.add_layer(self.repo, now=self.now(), **fields)
+
+    def close_position(self, position_id: object, **fields: Any) -> Position:
+        return positions.close_position(self.repo, position_id, now=self.now(), **fields)
+
+    def roll_layer(self, position_id: object, **fields: Any) -> tuple[Position, Position]:
+        return positions.roll_layer(self.repo, position_id, now=self.now(), **fields)
+
+    def settle_expired(self) -> list[Position]:
+        return settlement.settle_expired(self.repo, self.now())
+
+    def undo(self) -> tuple[JournalEntry, list[Position]]:
+        """Undo the newest change; returns it and the affected positions as they are now."""
+        entry = self.repo.undo()
+        return entry, self.repo.load_positions(entry.position_ids)
+
+    def redo(self) -> tuple[JournalEntry, list[Position]]:
+        entry = self.repo.redo()
+        return entry, self.repo.load_positions(entry.position_ids)
+
+    # -- settings ----------------------------------------------------------------------
+    def setting_rows(self) -> list[dict[str, Any]]:
+        """Every setting: key, value, default, unit, description."""
+        current = self.settings().as_dict()
+        return [
+            {"key": s.key, "value": current[s.key], "default": s.default, "unit": s.unit,
+             "description": s.description}
+            for s in SPECS
+        ]
+
+    def get_setting(self, key: str) -> dict[str, Any]:
+        parse_setting(key, self.settings().as_dict().get(key, 0))  # NotFoundError for unknown keys
+        return next(row for row in self.setting_rows() if row["key"] == key)
+
+    def set_setting(self, key: str, value: object) -> dict[str, Any]:
+        parse_setting(key, value)  # validate before taking the write lock
+        with self.repo.change(f"settings set {key}") as tx:
+            stored = self.repo.set_setting(tx, key, value)
+            tx.label = f"settings set {key} = {stored}"
+        return self.get_setting(key)
+
+    # -- market and history ----------------------------------------------------------------
+    def set_market(self, **fields: Any) -> market.MarketResult:
+        snapshot = market.build_snapshot(self.repo, now=self.now(), **fields)
+        result = market.store_snapshot(self.repo, snapshot)
+        self.settle_expired()  # a quote on an expiry day may settle (or re-settle) positions
+        return result
+
+    def store_snapshot(self, snapshot: MarketSnapshot) -> market.MarketResult:
+        """For feeds: a snapshot already built and checked."""
+        return market.store_snapshot(self.repo, snapshot)
+
+    def import_history(self, path: str | Path, symbol: str | None = None) -> history_import.HistoryImport:
+        result = history_import.import_history(self.repo, path, symbol)
+        self.settle_expired()
+        return result
+
+    def add_event(self, event: Event) -> Event:
+        with self.repo.change(f"add event {event.kind} {event.date.isoformat()}") as tx:
+            return self.repo.add_event(tx, event)
+
+    def set_signal(self, signal: Signal) -> Signal:
+        with self.repo.change(f"set signal {signal.name}") as tx:
+            return self.repo.set_signal(tx, signal)
+
+    def record_decision(self, decision: Decision) -> Decision:
+        with self.repo.change(f"{decision.decision} suggestion {decision.suggestion_id}") as tx:
+            return self.repo.record_decision(tx, decision)
+
+    # -- files ------------------------------------------------------------------------------
+    def export_rows(self, include_closed: bool = False) -> list[dict[str, Any]]:
+        self.settle_expired()
+        return transfer.export_rows(self.book(), include_closed)
+
+    def export_csv(self, out: str | Path | None, include_closed: bool = False,
+                   extra_columns: Sequence[str] = ()) -> tuple[int, str | None]:
+        """Write the report to ``out`` (atomic) and return (rows, None), or with no ``out``
+        return (rows, the CSV text)."""
+        rows = self.export_rows(include_closed)
+        columns = (*transfer.COLUMNS, *extra_columns)
+        if out is None:
+            return len(rows), csv_text(columns, rows)
+        return write_csv(out, columns, rows), None
+
+    def import_csv(self, path: str | Path) -> transfer.ImportResult:
+        return transfer.import_positions(self.repo, path)
+
+    def backup(self, out: str | Path) -> Path:
+        return backup_database(self.repo.db, out)

@@ -1,0 +1,361 @@
+"""The command line over ``planner.app`` (``planner.main`` routes here).
+
+Exit codes: 0 success; 2 bad input (one line on stderr naming the field, the
+rule and the value; argparse usage errors too); 1 any other failure (one
+line, never a traceback). ``--db PATH`` and ``--json`` are accepted after the
+arguments of every command; with ``--json`` stdout carries only JSON.
+Database: ``--db``, else ``$PLANNER_DB``, else the user data folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import sqlite3
+import sys
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+from planner.domain.errors import PlannerError
+
+APP_NAME = "hedge-planner"
+EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class UsageError(Exception):
+    """argparse's complaint, raised instead of printed so ``run`` controls the output."""
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # type: ignore[override]
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def default_db_path() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME, appauthor=False)) / "planner.db"
+
+
+def _common(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    # SUPPRESS: a subcommand's default must not overwrite a value given before the command.
+    parser.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS,
+                        help="database file (default: $PLANNER_DB or the user data folder)")
+    parser.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
+                        help="print JSON only (for scripts)")
+    return parser
+
+
+def build_parser() -> Parser:
+    parser = Parser(prog="planner", description="Portfolio hedge planner: SPX iron condors and layered VIX hedges.")
+    parser.add_argument("--db", metavar="PATH", default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--json", action="store_true", default=False, help=argparse.SUPPRESS)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def command(name: str, help_text: str, parent: Any = commands) -> Parser:
+        return _common(parent.add_parser(name, help=help_text, description=help_text))
+
+    init = command("init", "create the database; --demo writes a sample book")
+    init.add_argument("--demo", action="store_true")
+
+    condor = commands.add_parser("condor", help="iron condors").add_subparsers(dest="action", required=True)
+    add = command("add", "sell iron condors (prices in SPX points per condor)", condor)
+    add.add_argument("--expiry", required=True, metavar="YYYY-MM-DD")
+    add.add_argument("--strikes", required=True, metavar="K1,K2,K3,K4")
+    add.add_argument("--qty", required=True, metavar="N")
+    add.add_argument("--credit", required=True, metavar="C", help="net credit per condor, points")
+    add.add_argument("--fees", default="0", metavar="F", help="total dollars for the trade")
+    add.add_argument("--opened", metavar="T", help="ISO time, ET unless a zone is given (default now)")
+    add.add_argument("--settlement", default="PM", metavar="PM|AM")
+    add.add_argument("--note", default="", metavar="S")
+
+    layer = commands.add_parser("layer", help="hedge layers").add_subparsers(dest="action", required=True)
+    add = command("add", "buy a hedge layer (prices in points per unit)", layer)
+    add.add_argument("--tier", required=True, metavar="near|mid|long")
+    add.add_argument("--kind", required=True, metavar="vix-call|vix-call-spread|vix-future|spx-put-spread")
+    add.add_argument("--expiry", required=True, metavar="YYYY-MM-DD")
+    add.add_argument("--strikes", metavar="K[,K2]", help="long strike first")
+    add.add_argument("--qty", required=True, metavar="N")
+    add.add_argument("--price", required=True, metavar="P", help="debit per unit, points")
+    add.add_argument("--fees", default="0", metavar="F", help="total dollars for the trade")
+    add.add_argument("--opened", metavar="T")
+    add.add_argument("--protects", metavar="ID,...", help="condor ids (default: the whole book)")
+    add.add_argument("--note", default="", metavar="S")
+
+    close = command("close", "close a position at a price per unit")
+    close.add_argument("id", metavar="ID")
+    close.add_argument("--price", required=True, metavar="P")
+    close.add_argument("--fees", default="0", metavar="F")
+    close.add_argument("--at", metavar="T")
+
+    roll = command("roll", "close a layer and open its successor in one step")
+    roll.add_argument("id", metavar="ID")
+    roll.add_argument("--close-price", required=True, metavar="P")
+    roll.add_argument("--expiry", required=True, metavar="YYYY-MM-DD")
+    roll.add_argument("--strikes", metavar="K[,K2]")
+    roll.add_argument("--price", required=True, metavar="P")
+    roll.add_argument("--qty", metavar="N")
+    roll.add_argument("--fees", default="0", metavar="F", help="total dollars for both sides of the roll")
+    roll.add_argument("--at", metavar="T")
+    roll.add_argument("--note", metavar="S")
+
+    listing = command("list", "open positions (--all adds closed, rolled and expired)")
+    listing.add_argument("--all", action="store_true")
+
+    command("undo", "undo the last change")
+    command("redo", "redo the last undone change")
+
+    settings = command("settings", "list every setting with its default and unit")
+    settings_actions = settings.add_subparsers(dest="action", required=False)
+    setter = command("set", "change a setting", settings_actions)
+    setter.add_argument("key", metavar="KEY")
+    setter.add_argument("value", metavar="VALUE")
+    getter = command("get", "show one setting", settings_actions)
+    getter.add_argument("key", metavar="KEY")
+
+    market = commands.add_parser("market", help="market quotes").add_subparsers(dest="action", required=True)
+    quote = command("set", "store a market snapshot", market)
+    quote.add_argument("--spx", required=True, metavar="X")
+    quote.add_argument("--vix", required=True, metavar="Y")
+    quote.add_argument("--vvix", metavar="Z")
+    quote.add_argument("--future", action="append", default=[], metavar="YYYY-MM-DD=P",
+                       help="a VX future's price; repeat once per expiry")
+    quote.add_argument("--rate", metavar="R", help="decimal, 0.045 for 4.5 %%")
+    quote.add_argument("--div", metavar="Q", help="SPX dividend yield, decimal")
+    quote.add_argument("--asof", metavar="T")
+
+    history = commands.add_parser("history", help="daily closes").add_subparsers(dest="action", required=True)
+    load = command("import", "import daily closes (Cboe DATE,OPEN,HIGH,LOW,CLOSE or date,symbol,close)", history)
+    load.add_argument("file", metavar="FILE")
+    load.add_argument("--symbol", metavar="S")
+
+    export = command("export", "positions report, one row per leg (CSV)")
+    export.add_argument("--out", metavar="FILE.csv", help="default: stdout")
+    export.add_argument("--all", action="store_true")
+
+    load = command("import", "import positions from an exported CSV")
+    load.add_argument("file", metavar="FILE.csv")
+
+    backup = command("backup", "a consistent copy of the database")
+    backup.add_argument("--out", required=True, metavar="FILE")
+    return parser
+
+
+# -- output ---------------------------------------------------------------------------------------------------------
+def _money(value: float | None) -> str:
+    from planner.domain.units import usd
+
+    return usd(value, 2)
+
+
+def _list_text(rows: list[dict[str, Any]]) -> str:
+    if not rows:
+        return "no positions (add one with 'planner condor add' or 'planner layer add', or try 'planner init --demo')"
+    header = f"{'id':>4}  {'position':<22} {'status':<8} {'qty':>4}  {'expiry':<10}  {'strikes':<24} " \
+             f"{'open pts':>9} {'close pts':>9} {'P&L $':>12} {'chain P&L $':>12}  note"
+    lines = [header]
+    for row in rows:
+        what = "condor" if row["kind"] == "condor" else f"{row['tier']} {row['layer_kind']}"
+        strikes = "/".join(f"{k:g}" for k in row["strikes"]) or "VX"
+        close = "" if row["close_price"] is None else f"{row['close_price']:.2f}"
+        status = row["status"] + ("*" if row["settled_estimated"] else "")
+        chain = _money(row["chain_realized_pnl"]) if len(row["chain_ids"]) > 1 else ""
+        lines.append(
+            f"{row['id']:>4}  {what:<22} {status:<8} {row['quantity']:>4}  {row['expiry']:<10}  {strikes:<24} "
+            f"{row['open_price']:>9.2f} {close:>9} {_money(row['realized_pnl']) if close else '':>12} "
+            f"{chain:>12}  {row['note']}"
+        )
+    if any(r["settled_estimated"] for r in rows):
+        lines.append("* settled from the last snapshot (estimated): import the settlement close to confirm")
+    return "\n".join(lines)
+
+
+def _settings_text(rows: list[dict[str, Any]]) -> str:
+    width = max(len(r["key"]) for r in rows)
+    return "\n".join(
+        f"{r['key']:<{width}}  {r['value']!s:>10}  (default {r['default']!s}, {r['unit']})" for r in rows
+    )
+
+
+# -- commands -----------------------------------------------------------------------------------------------------
+def _dicts_for(ws, ids: Sequence[int]) -> list[dict[str, Any]]:
+    from planner.app import views
+
+    book = ws.book()
+    chains = views.chains(book)
+    wanted = set(ids)
+    return [views.position_dict(p, chains[p.id]) for p in book.positions if p.id in wanted]
+
+
+def _one(ws, position) -> tuple[dict[str, Any], str]:
+    from planner.app import views
+
+    return _dicts_for(ws, [position.id])[0], views.describe(position)
+
+
+def execute(args: argparse.Namespace, ws, db_path: str) -> tuple[Any, str]:
+    """Run one parsed command; returns (JSON value, text)."""
+    from planner.app import views
+
+    name = args.command
+    if name == "init":
+        made = ws.init(demo_book=args.demo)
+        from planner.storage import SCHEMA_VERSION
+
+        text = f"database ready: {db_path} (schema version {SCHEMA_VERSION})"
+        if made:
+            text += f"\ndemo book written: {len(made)} positions, a market snapshot, a year of history"
+        return {"db": db_path, "schema_version": SCHEMA_VERSION, "demo": bool(args.demo),
+                "positions": _dicts_for(ws, [p.id for p in made])}, text
+    if name == "condor":
+        position = ws.add_condor(expiry=args.expiry, strikes=args.strikes, qty=args.qty, credit=args.credit,
+                                 fees=args.fees, opened=args.opened, settlement=args.settlement, note=args.note)
+        value, text = _one(ws, position)
+        return value, "added " + text
+    if name == "layer":
+        position = ws.add_layer(tier=args.tier, kind=args.kind, expiry=args.expiry, strikes=args.strikes,
+                                qty=args.qty, price=args.price, fees=args.fees, opened=args.opened,
+                                protects=args.protects, note=args.note)
+        value, text = _one(ws, position)
+        return value, "added " + text
+    if name == "close":
+        position = ws.close_position(args.id, price=args.price, fees=args.fees, at=args.at)
+        value, text = _one(ws, position)
+        return value, f"closed {text}; realized P&L {_money(position.realized_pnl())} (net of fees)"
+    if name == "roll":
+        old, new = ws.roll_layer(args.id, close_price=args.close_price, expiry=args.expiry, strikes=args.strikes,
+                                 price=args.price, qty=args.qty, fees=args.fees, at=args.at, note=args.note)
+        old_dict, new_dict = _dicts_for(ws, [old.id, new.id])
+        value = {**new_dict, "rolled_position": old_dict}
+        text = (f"rolled {old.id} at {old.close_price:g} (P&L {_money(old.realized_pnl())}) into "
+                f"{views.describe(new)}; chain P&L so far {_money(new_dict['chain_realized_pnl'])}, "
+                f"original cost {_money(new_dict['chain_cost_basis'])}")
+        return value, text
+    if name == "list":
+        rows = ws.position_dicts(include_closed=args.all)
+        return rows, _list_text(rows)
+    if name in ("undo", "redo"):
+        entry, positions = ws.undo() if name == "undo" else ws.redo()
+        present = {p.id for p in positions}
+        value = {
+            "action": name,
+            "change": {"id": entry.id, "label": entry.label, "created_at": entry.created_at},
+            "positions": _dicts_for(ws, sorted(present)),
+            "removed_ids": [i for i in entry.position_ids if i not in present],
+        }
+        verb = "undid" if name == "undo" else "redid"
+        return value, f"{verb}: {entry.label}"
+    if name == "settings":
+        if args.action == "set":
+            row = ws.set_setting(args.key, args.value)
+            return row, f"{row['key']} = {row['value']} {row['unit']} (default {row['default']})"
+        if args.action == "get":
+            row = ws.get_setting(args.key)
+            return row, f"{row['key']} = {row['value']} {row['unit']} (default {row['default']})"
+        rows = ws.setting_rows()
+        return rows, _settings_text(rows)
+    if name == "market":
+        result = ws.set_market(spx=args.spx, vix=args.vix, vvix=args.vvix, futures=args.future, rate=args.rate,
+                               div=args.div, asof=args.asof)
+        snap = result.snapshot
+        value = {
+            "id": snap.id, "asof": snap.asof.isoformat(), "spx": snap.spx, "vix": snap.vix, "vvix": snap.vvix,
+            "rate": snap.rate, "div": snap.div_yield, "source": snap.source,
+            "futures": [{"expiry": d.isoformat(), "price": p} for d, p in snap.vix_futures],
+            "filled_position_ids": [p.id for p in result.filled],
+        }
+        text = f"market snapshot {snap.id}: SPX {snap.spx:g}, VIX {snap.vix:g}, {len(snap.vix_futures)} VX futures"
+        if result.filled:
+            text += f"; entry IVs set for positions {', '.join(str(p.id) for p in result.filled)}"
+        return value, text
+    if name == "history":
+        result = ws.import_history(args.file, args.symbol)
+        value = {"symbols": list(result.symbols), "rows": result.rows, "inserted": result.inserted,
+                 "updated": result.updated, "first": result.first.isoformat(), "last": result.last.isoformat()}
+        return value, (f"imported {result.rows} closes of {', '.join(result.symbols)} "
+                       f"({result.first} to {result.last}): {result.inserted} new, {result.updated} updated")
+    if name == "export":
+        if args.out is None:
+            if args.json:
+                return ws.export_rows(args.all), ""
+            count, text = ws.export_csv(None, args.all)
+            return None, text.rstrip("\r\n")
+        count, _ = ws.export_csv(args.out, args.all)
+        return {"path": str(args.out), "rows": count}, f"exported {count} legs to {args.out}"
+    if name == "import":
+        result = ws.import_csv(args.file)
+        value = {"imported": len(result.positions), "renumbered": result.renumbered,
+                 "dropped_links": result.dropped_links,
+                 "positions": _dicts_for(ws, [p.id for p in result.positions])}
+        text = f"imported {len(result.positions)} positions from {args.file}"
+        if result.renumbered:
+            text += " (their ids were taken here, so they got new ones)"
+        if result.dropped_links:
+            text += f"; {result.dropped_links} links to positions not in the file were dropped"
+        return value, text
+    if name == "backup":
+        path = ws.backup(args.out)
+        return {"path": str(path), "bytes": path.stat().st_size}, f"backup written: {path}"
+    raise UsageError(f"planner: unknown command {name}")
+
+
+def _one_line(message: str) -> str:
+    return " ".join(str(message).split("\n")).replace("\r", " ").strip()
+
+
+def run(argv: Sequence[str] | None, stdout: TextIO, stderr: TextIO,
+        clock: Callable[[], datetime] | None = None) -> int:
+    """Parse and run one command in-process; returns the exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            args = build_parser().parse_args(argv)
+    except UsageError as exc:
+        print(f"error: {_one_line(str(exc))}", file=stderr)
+        return EXIT_BAD_INPUT
+    except SystemExit as exc:  # --help
+        return int(exc.code or 0) if isinstance(exc.code, int) else EXIT_OK
+    ws = None
+    try:
+        from planner.app import Workspace
+
+        db_path = args.db or os.environ.get("PLANNER_DB") or ""
+        if not db_path:
+            default = default_db_path()
+            default.parent.mkdir(parents=True, exist_ok=True)
+            db_path = str(default)
+        db_path = str(Path(db_path).expanduser())
+        ws = Workspace.open(db_path) if clock is None else Workspace.open(db_path, clock)
+        value, text = execute(args, ws, db_path)
+        if args.json:
+            stdout.write(json.dumps(value, ensure_ascii=False, allow_nan=False) + "\n")
+        elif text:
+            stdout.write(text + "\n")
+        return EXIT_OK
+    except PlannerError as exc:
+        print(f"error: {_one_line(str(exc))}", file=stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("error: interrupted", file=stderr)
+        return 130
+    except (sqlite3.Error, OSError) as exc:
+        print(f"error: {_one_line(f'{type(exc).__name__}: {exc}')}", file=stderr)
+        return EXIT_FAILURE
+    except Exception as exc:  # never a traceback for the user; the message still names the failure
+        print(f"error: unexpected {type(exc).__name__}: {_one_line(str(exc))}", file=stderr)
+        return EXIT_FAILURE
+    finally:
+        if ws is not None:
+            ws.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    return run(argv, sys.stdout, sys.stderr)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
