@@ -28,6 +28,7 @@ import numpy as np
 
 from planner import calendars
 from planner.domain import Instrument, Leg, MarketSnapshot, Position, PositionKind, Settings
+from planner.domain.errors import InputError
 
 MIN_VOL = 0.01
 MAX_VOL = 5.0
@@ -84,7 +85,10 @@ def implied_legs(position: Position, snapshot: MarketSnapshot, settings: Setting
         return None
     moment = entry_moment(position, snapshot)
     options = [leg for leg in position.legs if leg.is_option]
-    years = np.array([leg_years(leg, moment) for leg in options])
+    try:
+        years = np.array([leg_years(leg, moment) for leg in options])
+    except InputError:  # an imported expiry that is not a trading session: no model value
+        return None
     if np.any(years <= 0):
         return None
     strikes = np.array([leg.strike for leg in options], dtype=float)

@@ -34,10 +34,20 @@ def parse_symbol(value: str, field: str = "symbol") -> str:
     return symbol
 
 
+KNOWN_SYMBOLS = frozenset({"SPX", "VIX", "VVIX", "VRO", "VIX9D", "VIX3M", "VIX6M", "VIX1Y", "SKEW"})
+
+
 def symbol_from_file(path: Path) -> str | None:
-    """VIX_History.csv -> VIX; vvix.csv -> VVIX."""
-    stem = path.stem.split("_")[0].strip().upper()
-    return stem if SYMBOL_PATTERN.match(stem) else None
+    """Cboe's naming (VIX_History.csv -> VIX) or a known index name (vvix.csv -> VVIX); else None.
+
+    >>> symbol_from_file(Path("VIX_History.csv")), symbol_from_file(Path("vvix.csv")), symbol_from_file(Path("x.csv"))
+    ('VIX', 'VVIX', None)
+    """
+    stem = path.stem.strip()
+    if stem.lower().endswith("_history"):
+        symbol = stem[: -len("_history")].upper()
+        return symbol if SYMBOL_PATTERN.match(symbol) else None
+    return stem.upper() if stem.upper() in KNOWN_SYMBOLS else None
 
 
 def parse_day(text: str, allow_us: bool) -> date | None:

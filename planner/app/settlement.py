@@ -14,11 +14,12 @@ Settlement level of the underlying, best source first:
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 
 from planner import calendars
 from planner.app.inputs import ET
 from planner.domain import Instrument, Leg, MarketSnapshot, Position, Status
+from planner.domain.errors import InputError
 
 
 def intrinsic(leg: Leg, underlying: float) -> float:
@@ -29,8 +30,15 @@ def intrinsic(leg: Leg, underlying: float) -> float:
     return max(underlying - leg.strike, 0.0) if leg.is_call else max(leg.strike - underlying, 0.0)
 
 
+def leg_settles_at(leg: Leg) -> datetime:
+    try:
+        return calendars.settlement_moment(leg.expiry, leg.settlement)
+    except InputError:  # an imported expiry that is not a session: settle at that day's usual time
+        return datetime.combine(leg.expiry, time(9, 30) if leg.settlement == "AM" else time(16, 0), tzinfo=ET)
+
+
 def settlement_moment(position: Position) -> datetime:
-    return max(calendars.settlement_moment(leg.expiry, leg.settlement) for leg in position.legs)
+    return max(leg_settles_at(leg) for leg in position.legs)
 
 
 def recorded_level(repo, leg: Leg) -> float | None:
