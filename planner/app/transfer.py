@@ -71,6 +71,50 @@ def export_rows(book: Book, include_closed: bool = False) -> list[dict[str, Any]
     return rows
 
 
+def record_rows(records: list[dict[str, Any]], include_closed: bool = False) -> list[dict[str, Any]]:
+    """``export_rows`` straight from ``Repository.position_records`` (the fast path of
+    ``planner export``; a test holds it equal to ``export_rows``)."""
+    rows = []
+    for record in records:
+        if not include_closed and record["status"] != "open":
+            continue
+        head = {
+            "position_id": record["id"],
+            "position_kind": record["kind"],
+            "tier": record["tier"],
+            "layer_kind": record["layer_kind"],
+            "status": record["status"],
+            "position_qty": record["quantity"],
+            "position_open_price_pts": record["open_price"],
+            "position_close_price_pts": record["close_price"],
+            "opened_at": record["opened_at"],  # stored as the domain's isoformat() of the UTC moment
+            "closed_at": record["closed_at"],
+            "rolled_from_id": record["rolled_from"],
+            "protects_ids": ";".join(map(str, record["protects"])),
+            "settled_estimated": record["settled_estimated"],
+            "note": record["note"],
+        }
+        for seq, leg in enumerate(record["legs"]):
+            rows.append({
+                **head,
+                "leg_seq": seq,
+                "instrument": leg["instrument"],
+                "right": leg["right"],
+                "strike_pts": leg["strike"],
+                "expiry": leg["expiry"],
+                "settlement": leg["settlement"],
+                "leg_qty": leg["quantity"],
+                "multiplier": leg["multiplier"],
+                "leg_open_price_pts": leg["open_price"],
+                "leg_close_price_pts": leg["close_price"],
+                "fees_usd": leg["fees"],
+                "iv_decimal": leg["iv"],
+                "iv_set_at_vix_pts": leg["iv_vix"],
+                "mark_pts": leg["mark"],
+            })
+    return rows
+
+
 class _Cells:
     """Typed access to one CSV row, with errors naming line and column."""
 

@@ -22,19 +22,31 @@ class Chain:
     realized_pnl: float  # dollars, net of fees, of the closed members so far
 
 
-def chains(book: Book) -> dict[int, Chain]:
-    by_id = {p.id: p for p in book.positions}
+@dataclass(frozen=True, slots=True)
+class _Link:
+    rolled_from: int | None
+    cost_basis: float
+    realized_pnl: float | None
+
+
+def _chains(links: dict[int, _Link]) -> dict[int, Chain]:
     found: dict[int, Chain] = {}
-    for position in book.positions:
-        members = [position]
-        seen = {position.id}
-        while members[-1].rolled_from in by_id and members[-1].rolled_from not in seen:
-            members.append(by_id[members[-1].rolled_from])
-            seen.add(members[-1].id)
+    for position_id, link in links.items():
+        if link.rolled_from is None:  # most positions: a chain of one
+            found[position_id] = Chain(position_id, (position_id,), link.cost_basis, link.realized_pnl or 0.0)
+            continue
+        members = [position_id]
+        while links[members[-1]].rolled_from in links and links[members[-1]].rolled_from not in members:
+            members.append(links[members[-1]].rolled_from)
         members.reverse()
-        realized = sum(p.realized_pnl() or 0.0 for p in members)
-        found[position.id] = Chain(members[0].id, tuple(p.id for p in members), members[0].cost_basis, realized)
+        realized = sum(links[i].realized_pnl or 0.0 for i in members)
+        found[position_id] = Chain(members[0], tuple(members), links[members[0]].cost_basis, realized)
     return found
+
+
+def chains(book: Book) -> dict[int, Chain]:
+    """Roll chain of every position in the book, by position id."""
+    return _chains({p.id: _Link(p.rolled_from, p.cost_basis, p.realized_pnl()) for p in book.positions})
 
 
 def _money(value: float | None) -> float | None:
@@ -88,6 +100,65 @@ def position_dict(position: Position, chain: Chain | None = None) -> dict[str, A
         "chain_realized_pnl": _money(chain.realized_pnl),
         "legs": [leg_dict(leg) for leg in position.legs],
     }
+
+
+
+
+def record_dicts(records: list[dict[str, Any]], include_closed: bool = False) -> list[dict[str, Any]]:
+    """``position_dict`` for many positions straight from ``Repository.position_records``.
+
+    The fast path of ``planner list --json`` (no domain objects): the figures are
+    computed with the same expressions, in the same order, as ``Position``'s, and
+    a test holds the two paths equal.
+    """
+    links: dict[int, _Link] = {}
+    figures: dict[int, tuple[float, float, float | None, int]] = {}
+    for record in records:
+        side = -1 if record["kind"] == "condor" else 1
+        legs = record["legs"]
+        multiplier = legs[0]["multiplier"]
+        fees = sum(leg["fees"] for leg in legs)
+        cost_basis = side * record["open_price"] * multiplier * record["quantity"]
+        close = record["close_price"]
+        realized = None if close is None else side * (close - record["open_price"]) * multiplier * record[
+            "quantity"] - fees
+        links[record["id"]] = _Link(record["rolled_from"], cost_basis, realized)
+        figures[record["id"]] = (fees, cost_basis, realized, side)
+    all_chains = _chains(links)
+    rows = []
+    for record in records:
+        if not include_closed and record["status"] != "open":
+            continue
+        fees, cost_basis, realized, _ = figures[record["id"]]
+        chain = all_chains[record["id"]]
+        legs = record["legs"]
+        rows.append({
+            "id": record["id"],
+            "kind": record["kind"],
+            "tier": record["tier"],
+            "layer_kind": record["layer_kind"],
+            "status": record["status"],
+            "quantity": record["quantity"],
+            "open_price": record["open_price"],
+            "close_price": record["close_price"],
+            "opened_at": record["opened_at"],  # stored as the domain's isoformat() of the UTC moment
+            "closed_at": record["closed_at"],
+            "expiry": min(leg["expiry"] for leg in legs),
+            "strikes": [leg["strike"] for leg in legs if leg["strike"] is not None],
+            "rolled_from": record["rolled_from"],
+            "protects": record["protects"],
+            "note": record["note"],
+            "settled_estimated": bool(record["settled_estimated"]),
+            "fees": _money(fees),
+            "cost_basis": _money(cost_basis),
+            "realized_pnl": _money(realized),
+            "chain_root_id": chain.root_id,
+            "chain_ids": list(chain.ids),
+            "chain_cost_basis": _money(chain.cost_basis),
+            "chain_realized_pnl": _money(chain.realized_pnl),
+            "legs": legs,  # already keyed and ordered as leg_dict()
+        })
+    return rows
 
 
 def book_dicts(book: Book, include_closed: bool = False) -> list[dict[str, Any]]:

@@ -139,7 +139,7 @@ class Workspace:
         """``planner list --json``: settles what expired first, then one dict per position."""
         if settle:
             self.settle_expired()
-        return views.book_dicts(self.book(), include_closed)
+        return views.record_dicts(self.repo.position_records(), include_closed)
 
     # -- positions -------------------------------------------------------------------
     def init(self, demo_book: bool = False) -> list[Position]:
@@ -228,14 +228,17 @@ class Workspace:
 
     # -- files ------------------------------------------------------------------------------
     def export_rows(self, include_closed: bool = False) -> list[dict[str, Any]]:
+        """Rows of the positions report (``transfer.COLUMNS``). To add mark, P&L or Greek
+        columns, build from ``transfer.export_rows(book)`` and pass ``extra_columns``."""
         self.settle_expired()
-        return transfer.export_rows(self.book(), include_closed)
+        return transfer.record_rows(self.repo.position_records(include_closed), include_closed)
 
     def export_csv(self, out: str | Path | None, include_closed: bool = False,
-                   extra_columns: Sequence[str] = ()) -> tuple[int, str | None]:
+                   extra_columns: Sequence[str] = (), rows: list[dict[str, Any]] | None = None
+                   ) -> tuple[int, str | None]:
         """Write the report to ``out`` (atomic) and return (rows, None), or with no ``out``
-        return (rows, the CSV text)."""
-        rows = self.export_rows(include_closed)
+        return (rows, the CSV text). ``rows`` (with ``extra_columns``) replaces the plain report."""
+        rows = self.export_rows(include_closed) if rows is None else rows
         columns = (*transfer.COLUMNS, *extra_columns)
         if out is None:
             return len(rows), csv_text(columns, rows)

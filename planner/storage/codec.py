@@ -1,5 +1,6 @@
-"""Rows <-> domain objects. Times are stored as UTC ISO strings with microseconds
-(fixed width, so text order is time order); dates as ISO dates.
+"""Rows <-> domain objects. Times are stored as UTC ISO strings, exactly what
+``datetime.isoformat()`` gives for the UTC moment (microseconds only when not
+zero; text order is still time order, as "+" sorts before "."); dates as ISO dates.
 """
 
 from __future__ import annotations
@@ -36,11 +37,13 @@ def moment_text(moment: datetime) -> str:
 
     >>> from datetime import timezone, timedelta
     >>> moment_text(datetime(2026, 11, 20, 16, 0, tzinfo=timezone(timedelta(hours=-5))))
-    '2026-11-20T21:00:00.000000+00:00'
+    '2026-11-20T21:00:00+00:00'
+    >>> moment_text(datetime(2026, 11, 20, 21, 0, 0, 500, tzinfo=UTC))
+    '2026-11-20T21:00:00.000500+00:00'
     """
     if moment.tzinfo is None:
         raise ValueError("naive datetime reached storage")
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+    return moment.astimezone(UTC).isoformat()
 
 
 def parse_moment_text(text: str | None) -> datetime | None:

@@ -158,3 +158,21 @@ def test_inconsistent_rows_name_the_line(tmp_path):
             ws.import_csv(out)
         assert str(raised.value).startswith(
             "book.csv line 4, column 7 (position_open_price_pts) must match the position's first row (line 2)")
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_fast_report_paths_equal_the_domain_paths(data):
+    """``list --json`` and ``export`` read rows without domain objects; they must say the same."""
+    from planner.app import transfer, views
+
+    with Workspace.open(":memory:", clock=lambda: NOW) as ws:
+        fill(ws, data)
+        book = ws.book()
+        records = ws.repo.position_records()
+        for include_closed in (False, True):
+            fast = views.record_dicts(records, include_closed)
+            assert fast == views.book_dicts(book, include_closed)
+            assert [list(row) for row in fast] == [list(row) for row in views.book_dicts(book, include_closed)]
+            assert transfer.record_rows(ws.repo.position_records(include_closed), include_closed) == \
+                transfer.export_rows(book, include_closed)

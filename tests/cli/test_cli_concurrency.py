@@ -51,7 +51,7 @@ def test_two_writers_at_once(tmp_path):
     for writer, (_, err) in zip(writers, results, strict=True):
         assert writer.returncode == 0, err
     notes = sorted(json.loads(line)["note"] for out, _ in results for line in out.splitlines()
-                   if '"kind": "condor"' in line)
+                   if '"kind":"condor"' in line)
     assert notes == sorted(f"{name}-{i}" for name in ("alice", "bob") for i in range(15) if i % 3 != 2)
     conn = sqlite3.connect(db)
     try:
