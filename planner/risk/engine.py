@@ -1,0 +1,460 @@
+"""`analyze`: the whole book, SPX and VIX together, in one pass.
+
+Flow: positions -> distinct contracts (priced once) -> today's values and
+Greeks -> curves against SPX with VIX moved by the spot-vol model -> the
+SPX x VIX matrix -> coverage, risk used and stress. Every figure is a weighted
+sum over the same contract table, which keeps legs, positions and totals
+consistent with each other by construction.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+
+from planner.domain.errors import InputError
+from planner.domain.market import MarketSnapshot
+from planner.domain.positions import Book, Position, PositionKind
+from planner.domain.settings import Settings
+from planner.risk.contracts import SPX, VIX_FUTURE, ContractTable, build_contracts, years_at
+from planner.risk.exposure import coverage_shares, group_weights
+from planner.risk.report import (
+    Curves,
+    Greeks,
+    GroupTotals,
+    LegRisk,
+    PositionRisk,
+    RiskReport,
+    ScenarioMatrix,
+    StressRow,
+)
+from planner.risk.roots import refine_roots
+from planner.risk.spot_vol import dvix_dspx, vix_after_spx_move
+from planner.risk.stress import STRESS_DAYS
+from planner.risk.valuation import ScenarioModel, contract_values, matrix_values, values_at
+
+FULL_CURVE_POINTS, LIGHT_CURVE_POINTS = 401, 41
+FULL_MATRIX = (101, 61)
+LIGHT_MATRIX = (21, 15)
+CURVE_RANGE = 0.20
+DEFAULT_HORIZON_DAYS = 7.0
+
+
+def analyze(
+    book: Book,
+    market: MarketSnapshot,
+    settings: Settings,
+    *,
+    at: datetime | None = None,
+    horizon_days: float | None = None,
+    light: bool = False,
+    previous: MarketSnapshot | None = None,
+) -> RiskReport:
+    """Risk of the open positions of ``book`` under ``market``, valued at ``at`` (default now).
+
+    horizon_days: the T+n curve's distance in calendar days (default 7, never
+    past the nearest condor expiry). previous: the snapshot before ``market``,
+    for day P&L. light: coarse curves and matrix, for loops such as the backtest.
+    """
+    at = at or datetime.now(UTC)
+    if at.tzinfo is None:
+        raise InputError("at", "must carry a time zone", at.isoformat())
+    if horizon_days is not None and not (0 <= horizon_days <= 3650):
+        raise InputError("days", "must be between 0 and 3650 calendar days", horizon_days)
+    positions = tuple(p for p in book.open_positions if p.opened_at <= at)
+    table = build_contracts(positions, market, settings, at)
+    model = ScenarioModel.of(market, settings)
+    today = _today(table, market)
+    weights = table.weights
+    condor_rows = table.is_condor_row()
+    fixed = np.array([p.cost_basis + p.fees for p in positions])
+    values = weights @ today.value if positions else np.zeros(0)
+    pnl = values - fixed
+    day_pnl = _day_pnl(positions, pnl, previous, settings)
+
+    leg_greeks = _leg_greeks(table, today, market, settings, condor_rows)
+    position_greeks = _sum_by_position(table, leg_greeks, len(positions))
+    exposure = float(position_greeks["vega_usd"][condor_rows].sum()) if positions else 0.0
+    protection = float(position_greeks["protection_usd"][~condor_rows].sum()) if positions else 0.0
+    shares = coverage_shares(positions, position_greeks["vega_usd"])
+    condor_coverage = _condor_coverage(shares, position_greeks, condor_rows)
+
+    curves, curve_break_evens = _curves(table, model, market, settings, positions, today, fixed, at,
+                                        horizon_days, light)
+    matrix, risk_used = _matrix(table, model, market, settings, positions, today, fixed, shares, light)
+    stress = _stress(table, model, market, settings, positions, today, at)
+
+    leg_rows = _leg_rows(table, today, leg_greeks)
+    greek_columns = [position_greeks[name].tolist() for name in Greeks.__slots__]
+    rows = []
+    for p_index, position in enumerate(positions):
+        rows.append(PositionRisk(
+            id=position.id,
+            kind=str(position.kind),
+            tier=str(position.tier) if position.tier else None,
+            layer_kind=str(position.layer_kind) if position.layer_kind else None,
+            quantity=position.quantity,
+            expiry=position.expiry,
+            mark=position.side * float(values[p_index]) / (position.multiplier * position.quantity),
+            value_usd=float(values[p_index]),
+            pnl_usd=float(pnl[p_index]),
+            day_pnl_usd=None if day_pnl is None else float(day_pnl[p_index]),
+            greeks=Greeks(*(column[p_index] for column in greek_columns)),
+            max_loss_usd=max_loss(position),
+            break_evens_today=tuple(curve_break_evens["today"][p_index]),
+            break_evens_expiry=tuple(curve_break_evens["expiry"][p_index]),
+            coverage_pct=condor_coverage.get(p_index),
+            risk_used_pct=risk_used.get(p_index),
+            legs=leg_rows[p_index],
+        ))
+    totals = _totals(positions, values, pnl, day_pnl, position_greeks)
+    notes = []
+    if table.future_estimated.any():
+        notes.append("Some VIX futures are not in the snapshot's curve: estimated from the term structure.")
+    coverage = 100.0 * protection / abs(exposure) if exposure < 0 else None
+    return RiskReport(
+        asof=at,
+        spx=market.spx,
+        vix=market.vix,
+        positions=tuple(rows),
+        totals=totals,
+        curves=curves,
+        break_evens_today=tuple(curve_break_evens["today"][-1]),
+        break_evens_expiry=tuple(curve_break_evens["expiry"][-1]),
+        matrix=matrix,
+        condor_exposure_usd=exposure,
+        hedge_protection_usd=protection,
+        coverage_pct=coverage,
+        risk_used_pct=max(risk_used.values()) if risk_used else None,
+        risk_cap_pct=settings.risk_cap_in_force_pct,
+        stress=stress,
+        notes=tuple(notes),
+    )
+
+
+class _Today:
+    """Per contract today: model value, the value used (mark or model), Greeks per unit."""
+
+    def __init__(self, model_value, value, delta, gamma, vega, theta):
+        self.model_value, self.value = model_value, value
+        self.delta, self.gamma, self.vega, self.theta = delta, gamma, vega, theta
+
+    @property
+    def offset(self) -> np.ndarray:
+        return self.value - self.model_value
+
+
+def _today(table: ContractTable, market: MarketSnapshot) -> _Today:
+    from planner.pricing import black76_greeks, bsm_greeks
+
+    n = table.size
+    price, delta, gamma, vega, theta = (np.zeros(n) for _ in range(5))
+    spx = table.kind == SPX
+    if spx.any():
+        g = bsm_greeks(table.is_call[spx], market.spx, table.strike[spx], table.years[spx], table.iv[spx],
+                       market.rate, market.div_yield)
+        price[spx], delta[spx], gamma[spx], vega[spx], theta[spx] = g.price, g.delta, g.gamma, g.vega, g.theta
+    option = (table.kind != SPX) & (table.kind != VIX_FUTURE)
+    if option.any():
+        g = black76_greeks(table.is_call[option], table.future[option], table.strike[option], table.years[option],
+                           table.iv[option], market.rate)
+        price[option], delta[option], gamma[option] = g.price, g.delta, g.gamma
+        vega[option], theta[option] = g.vega, g.theta
+    future = table.kind == VIX_FUTURE
+    price[future] = table.future[future]
+    delta[future] = 1.0
+    value = np.where(np.isnan(table.mark), price, table.mark)
+    return _Today(price, value, delta, gamma, vega, theta)
+
+
+def _leg_greeks(table, today, market, settings, condor_rows) -> dict[str, np.ndarray]:
+    """Dollar Greeks per leg: leg weight (signed qty x multiplier) times per-unit Greeks."""
+    c, w = table.leg_contract, table.leg_weight
+    is_spx = table.kind[c] == SPX
+    delta = w * today.delta[c]
+    delta_spx = np.where(is_spx, delta, 0.0)
+    delta_vix = np.where(is_spx, 0.0, delta)
+    spot_vix_delta = delta_vix * table.damping[c]
+    vega = w * today.vega[c]
+    in_hedge = ~condor_rows[table.leg_position] if table.leg_position.size else np.zeros(0, dtype=bool)
+    protection = np.where(in_hedge, np.where(is_spx, vega, spot_vix_delta), 0.0)
+    return {
+        "delta_spx_usd": delta_spx,
+        "delta_vix_usd": delta_vix,
+        "delta_spx_equiv_usd": delta_spx + spot_vix_delta * dvix_dspx(market.spx, market.vix, settings),
+        "gamma_usd": w * today.gamma[c],
+        "vega_usd": vega,
+        "theta_usd": w * today.theta[c],
+        "protection_usd": protection,
+    }
+
+
+def _sum_by_position(table, leg_greeks, count) -> dict[str, np.ndarray]:
+    sums = {}
+    for name, per_leg in leg_greeks.items():
+        total = np.zeros(count)
+        np.add.at(total, table.leg_position, per_leg)
+        sums[name] = total
+    return sums
+
+
+def _leg_rows(table, today, leg_greeks) -> list[tuple[LegRisk, ...]]:
+    """LegRisk rows grouped by position, built from plain lists (this runs on every refresh)."""
+    c, weight = table.leg_contract, table.leg_weight
+    marks = today.value[c].tolist()
+    model = today.model_value[c].tolist()
+    ivs = table.iv[c].tolist()
+    years = table.years[c].tolist()
+    value = (today.value[c] * weight).tolist()
+    greek_columns = [leg_greeks[name].tolist() for name in Greeks.__slots__]
+    grouped: list[list[LegRisk]] = [[] for _ in table.positions]
+    for i, leg in enumerate(table.legs):
+        p_index = int(table.leg_position[i])
+        pnl = None if leg.open_price is None else (marks[i] - leg.open_price) * weight[i] - leg.fees
+        grouped[p_index].append(LegRisk(
+            table.positions[p_index].id, leg.id, marks[i], model[i], ivs[i], years[i], value[i],
+            None if pnl is None else float(pnl), Greeks(*(column[i] for column in greek_columns)),
+        ))
+    return [tuple(legs) for legs in grouped]
+
+
+def _day_pnl(positions, pnl, previous, settings) -> np.ndarray | None:
+    """P&L now minus P&L at the previous snapshot; a position opened since counts from its cost."""
+    if previous is None or not positions:
+        return None
+    then = tuple(p for p in positions if p.opened_at <= previous.asof)
+    result = pnl.copy()
+    if then:
+        table = build_contracts(then, previous, settings, previous.asof)
+        past = _today(table, previous)
+        fixed = np.array([p.cost_basis + p.fees for p in then])
+        pnl_then = table.weights @ past.value - fixed
+        index = {id(p): i for i, p in enumerate(positions)}
+        for j, p in enumerate(then):
+            result[index[id(p)]] -= pnl_then[j]
+    return result
+
+
+def _condor_coverage(shares, position_greeks, condor_rows) -> dict[int, float]:
+    coverage = {}
+    protection = position_greeks["protection_usd"]
+    vega = position_greeks["vega_usd"]
+    for i in np.flatnonzero(condor_rows):
+        if vega[i] < 0:
+            coverage[int(i)] = float(100.0 * (shares[:, i] @ protection) / abs(vega[i]))
+    return coverage
+
+
+def _curve_grid(market, settings, points):
+    spx = market.spx * (1.0 + np.linspace(-CURVE_RANGE, CURVE_RANGE, points))
+    spx[points // 2] = market.spx  # exactly today's level at the centre
+    return spx, vix_after_spx_move(spx, market.spx, market.vix, settings)
+
+
+def _curves(table, model, market, settings, positions, today, fixed, at, horizon_days, light):
+    points = LIGHT_CURVE_POINTS if light else FULL_CURVE_POINTS
+    spx, vix = _curve_grid(market, settings, points)
+    count = len(positions)
+    empty = {"today": [[] for _ in range(count + 1)], "expiry": [[] for _ in range(count + 1)]}
+    condors = [p for p in positions if p.kind is PositionKind.CONDOR]
+    expiry_at = None
+    if condors:
+        nearest = min(condors, key=lambda p: p.expiry)
+        from planner.calendars import settlement_moment
+
+        expiry_at = max(settlement_moment(nearest.expiry, str(nearest.legs[0].settlement)), at)
+    days_to_expiry = (expiry_at - at).total_seconds() / 86400 if expiry_at else None
+    if horizon_days is None:
+        horizon_days = DEFAULT_HORIZON_DAYS if days_to_expiry is None else min(DEFAULT_HORIZON_DAYS, days_to_expiry)
+    horizon_at = at + timedelta(days=horizon_days)
+    bands_horizon = _bands(market, horizon_days)
+    bands_expiry = _bands(market, days_to_expiry) if days_to_expiry is not None else {}
+    if not count:
+        zeros = np.zeros(points)
+        curves = Curves(spx, vix, zeros, zeros, zeros, zeros, zeros, zeros, horizon_at, expiry_at, horizon_days,
+                        bands_horizon, bands_expiry)
+        return curves, empty
+    weights = table.weights
+    condor_rows = table.is_condor_row()
+    years_horizon = years_at(table, horizon_at)
+    years_expiry = years_at(table, expiry_at) if expiry_at else years_horizon
+    results = {}
+    for name, years, offset in (("today", table.years, today.offset), ("horizon", years_horizon, None),
+                                ("expiry", years_expiry, None)):
+        per_position = weights @ contract_values(table, model, spx, vix, years, offset) - fixed[:, None]
+        results[name] = per_position
+    break_evens = {
+        name: _break_evens(table, model, market, settings, positions, spx, results[name], fixed, years, offset)
+        for name, years, offset in (("today", table.years, today.offset), ("expiry", years_expiry, None))
+    }
+    curves = Curves(
+        spx=spx, vix=vix,
+        today=results["today"].sum(axis=0), horizon=results["horizon"].sum(axis=0),
+        expiry=results["expiry"].sum(axis=0) if expiry_at else np.full(points, np.nan),
+        today_condors=results["today"][condor_rows].sum(axis=0),
+        horizon_condors=results["horizon"][condor_rows].sum(axis=0),
+        expiry_condors=results["expiry"][condor_rows].sum(axis=0) if expiry_at else np.full(points, np.nan),
+        horizon_at=horizon_at, expiry_at=expiry_at, horizon_days=float(horizon_days),
+        bands_horizon=bands_horizon, bands_expiry=bands_expiry,
+    )
+    return curves, break_evens
+
+
+def _break_evens(table, model, market, settings, positions, grid, curves, fixed, years, offset):
+    """Break-evens of each condor and of the book (last row); other positions get none.
+
+    Each bracket is refined on the contracts its row holds only (four for a
+    condor), so the cost grows with the legs involved, not the whole book.
+    """
+    condor_rows = np.flatnonzero(table.is_condor_row())
+    rows_weights = np.vstack([table.weights[condor_rows], table.weights.sum(axis=0)])
+    rows_fixed = np.append(fixed[condor_rows], fixed.sum())
+    rows_curves = np.vstack([curves[condor_rows], curves.sum(axis=0)])
+    held = [np.flatnonzero(row) for row in rows_weights]
+
+    def evaluate(rows, x):
+        counts = np.array([held[r].size for r in rows])
+        bracket = np.repeat(np.arange(rows.size), counts)
+        contracts = np.concatenate([held[r] for r in rows])
+        spx = x[bracket]
+        vix = vix_after_spx_move(spx, market.spx, market.vix, settings)
+        values = values_at(table, model, contracts, spx, vix, years[contracts], offset)
+        weighted = values * rows_weights[rows[bracket], contracts]
+        return np.bincount(bracket, weighted, minlength=rows.size) - rows_fixed[rows]
+
+    roots = refine_roots(grid, rows_curves, evaluate)
+    result: list[list[float]] = [[] for _ in range(len(positions) + 1)]
+    for k, row in enumerate(condor_rows):
+        result[row] = sorted(round(x, 6) for x in roots[k])
+    result[-1] = sorted(round(x, 6) for x in roots[-1])
+    return result
+
+
+def _bands(market: MarketSnapshot, days: float) -> dict[str, tuple[float, float]]:
+    """SPX levels one and two expected moves away: SPX x VIX/100 x sqrt(days/365)."""
+    move = market.spx * market.vix / 100.0 * np.sqrt(max(days, 0.0) / 365.0)
+    return {"1sd": (market.spx - move, market.spx + move), "2sd": (market.spx - 2 * move, market.spx + 2 * move)}
+
+
+def matrix_axes(market: MarketSnapshot, light: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """SPX moves -30 % .. +10 % and VIX 10 .. 80, with 0 % and today's VIX exactly on their axes."""
+    n_spx, n_vix = LIGHT_MATRIX if light else FULL_MATRIX
+    moves = _with_exact(np.linspace(-0.30, 0.10, n_spx), 0.0)
+    levels = _with_exact(np.linspace(10.0, 80.0, n_vix), market.vix)
+    return moves, levels
+
+
+def _with_exact(axis: np.ndarray, value: float) -> np.ndarray:
+    nearest = int(np.argmin(np.abs(axis - value)))
+    if abs(axis[nearest] - value) <= 1e-9 * max(1.0, abs(value)):
+        axis = axis.copy()
+        axis[nearest] = value
+        return axis
+    return np.sort(np.append(axis, value))
+
+
+def _matrix(table, model, market, settings, positions, today, fixed, shares, light):
+    moves, levels = matrix_axes(market, light)
+    spot_index = int(np.flatnonzero(moves == 0.0)[0])
+    vix_index = int(np.flatnonzero(levels == market.vix)[0])
+    shape = (levels.size, moves.size)
+    if not positions:
+        zeros = np.zeros(shape)
+        return ScenarioMatrix(moves, levels, zeros, zeros.copy(), spot_index, vix_index), {}
+    spx_rows, spx_values, vix_rows, vix_values = matrix_values(table, model, market.spx * (1 + moves), levels,
+                                                               today.offset)
+    condor_rows = table.is_condor_row()
+    totals = np.vstack([table.weights.sum(axis=0), table.weights[condor_rows].sum(axis=0)])
+    totals_fixed = np.array([fixed.sum(), fixed[condor_rows].sum()])
+    hedged, unhedged = _grid_pnl(totals, totals_fixed, spx_rows, spx_values, vix_rows, vix_values, shape)
+    matrix = ScenarioMatrix(moves, levels, hedged, unhedged, spot_index, vix_index)
+    groups, group_fixed = group_weights(table.weights, fixed, shares, condor_rows)
+    worst = np.array([
+        _grid_pnl(groups[g:g + 1], group_fixed[g:g + 1], spx_rows, spx_values, vix_rows, vix_values, shape,
+                  sparse=True)[0].min()
+        for g in range(groups.shape[0])
+    ])
+    condor_indices = np.flatnonzero(condor_rows)
+    risk_used = {int(i): float(max(0.0, -w) / settings.equity * 100.0) for i, w in zip(condor_indices, worst,
+                                                                                      strict=True)}
+    return matrix, risk_used
+
+
+def _grid_pnl(weights, fixed, spx_rows, spx_values, vix_rows, vix_values, shape, sparse=False):
+    """P&L grids [rows x VIX levels x SPX moves] for rows of contract weights.
+
+    VIX contracts depend on the VIX axis only and are added as a column
+    broadcast. ``sparse``: a condor with its hedges holds a handful of SPX
+    contracts, so only those are summed instead of a dense product.
+    """
+    pnl = np.empty((weights.shape[0], *shape))
+    pnl[...] = -fixed[:, None, None]
+    if spx_rows.size:
+        spx_weights = weights[:, spx_rows]
+        if sparse:
+            for r in range(weights.shape[0]):
+                held = np.flatnonzero(spx_weights[r])
+                pnl[r] += np.tensordot(spx_weights[r, held], spx_values[held], axes=1)
+        else:
+            pnl += (spx_weights @ spx_values.reshape(spx_rows.size, -1)).reshape(-1, *shape)
+    if vix_rows.size:
+        pnl += (weights[:, vix_rows] @ vix_values)[:, :, None]
+    return pnl
+
+
+def _stress(table, model, market, settings, positions, today, at) -> tuple[StressRow, ...]:
+    from planner.calendars import next_trading_day
+
+    next_day = next_trading_day(at.date())
+    moment = at + timedelta(days=(next_day - at.date()).days)
+    rows = []
+    if positions:
+        years = years_at(table, moment)
+        spx = np.array([market.spx * (1 + day.spx_return) for day in STRESS_DAYS])
+        vix = np.array([min(market.vix * day.vix_ratio, settings.vix_cap) for day in STRESS_DAYS])
+        change = table.weights @ (contract_values(table, model, spx, vix, years, today.offset) - today.value[:, None])
+        condor_rows = table.is_condor_row()
+        hedged = change.sum(axis=0)
+        unhedged = change[condor_rows].sum(axis=0)
+    else:
+        spx = np.array([market.spx * (1 + day.spx_return) for day in STRESS_DAYS])
+        vix = np.array([min(market.vix * day.vix_ratio, settings.vix_cap) for day in STRESS_DAYS])
+        hedged = unhedged = np.zeros(len(STRESS_DAYS))
+    for k, day in enumerate(STRESS_DAYS):
+        reduction = 100.0 * (1.0 - hedged[k] / unhedged[k]) if unhedged[k] < 0 else None
+        rows.append(StressRow(day.name, day.day, day.spx_return, day.vix_ratio, float(spx[k]), float(vix[k]),
+                              float(unhedged[k]), float(hedged[k]), reduction))
+    return tuple(rows)
+
+
+def max_loss(position: Position) -> float | None:
+    """Dollars at worst: a condor's widest wing less its credit; a bought layer its debit."""
+    if position.kind is PositionKind.CONDOR:
+        from planner.domain.positions import condor_max_loss
+
+        strikes = sorted(leg.strike for leg in position.legs)
+        return condor_max_loss(strikes, position.open_price, position.quantity, position.fees)
+    return position.open_price * position.multiplier * position.quantity + position.fees
+
+
+def _totals(positions, values, pnl, day_pnl, position_greeks) -> dict[str, GroupTotals]:
+    kinds = np.array([str(p.kind) for p in positions])
+    tiers = np.array([str(p.tier) if p.tier else "" for p in positions])
+    masks = {
+        "book": np.ones(len(positions), dtype=bool),
+        "condors": kinds == "condor",
+        "hedges": kinds == "layer",
+    }
+    for tier in ("near", "mid", "long"):
+        masks[tier] = (kinds == "layer") & (tiers == tier)
+    totals = {}
+    for name, mask in masks.items():
+        totals[name] = GroupTotals(
+            value_usd=float(values[mask].sum()) if len(positions) else 0.0,
+            pnl_usd=float(pnl[mask].sum()) if len(positions) else 0.0,
+            day_pnl_usd=None if day_pnl is None else float(day_pnl[mask].sum()),
+            greeks=Greeks(*(float(position_greeks[g][mask].sum()) if len(positions) else 0.0
+                            for g in Greeks.__slots__)),
+        )
+    return totals

@@ -1,0 +1,39 @@
+"""Which hedge protects which condor, and how much of each.
+
+A layer linked to some condors protects those, shared pro rata by |condor
+vega|; an unlinked layer protects the whole book the same way (DOMAIN.md,
+"Hedge protection"). The same shares split a layer's P&L when the risk cap is
+checked per condor with its hedges.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from planner.domain.positions import Position, PositionKind
+
+
+def coverage_shares(positions: tuple[Position, ...], position_vega: np.ndarray) -> np.ndarray:
+    """[positions x positions]: share of row (a layer) that protects column (a condor)."""
+    count = len(positions)
+    shares = np.zeros((count, count))
+    condor_index = {p.id: i for i, p in enumerate(positions) if p.kind is PositionKind.CONDOR}
+    every_condor = list(condor_index.values())
+    for row, position in enumerate(positions):
+        if position.kind is not PositionKind.LAYER:
+            continue
+        targets = [condor_index[c] for c in position.protects if c in condor_index] or every_condor
+        if not targets:
+            continue
+        size = np.abs(position_vega[targets])
+        shares[row, targets] = size / size.sum() if size.sum() > 0 else 1.0 / len(targets)
+    return shares
+
+
+def group_weights(weights, fixed, shares, condor_rows) -> tuple[np.ndarray, np.ndarray]:
+    """Each condor with its share of its hedges: contract weights and fixed dollars."""
+    condors = np.flatnonzero(condor_rows)
+    share = shares[:, condors]  # [positions x condors]; zero on condor rows
+    group = weights[condors] + share.T @ weights
+    group_fixed = fixed[condors] + share.T @ fixed
+    return group, group_fixed

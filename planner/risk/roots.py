@@ -1,0 +1,67 @@
+"""Break-evens: where a P&L curve crosses zero, refined on the exact valuation.
+
+The grid finds each crossing; a batched Illinois (regula falsi) step then
+solves every bracket at once on the real pricing function, so an expiry
+break-even of a condor comes out at K2 - C to machine precision instead of
+wherever linear interpolation between grid points happens to land.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+
+def crossing_brackets(grid: np.ndarray, curves: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(row, i) of every sign change between grid[i] and grid[i+1] of each curve row."""
+    signs = np.sign(curves)
+    change = signs[:, :-1] * signs[:, 1:] < 0
+    exact = (signs[:, :-1] == 0) & (signs[:, 1:] != 0)
+    rows, cols = np.nonzero(change | exact)
+    return rows, cols
+
+
+def refine_roots(
+    grid: np.ndarray,
+    curves: np.ndarray,
+    evaluate: Callable[[np.ndarray, np.ndarray], np.ndarray],
+    tolerance: float = 1e-9,
+    max_iterations: int = 60,
+) -> list[list[float]]:
+    """Roots per curve row. ``evaluate(rows, x)`` returns each row's P&L at x."""
+    rows, cols = crossing_brackets(grid, curves)
+    result: list[list[float]] = [[] for _ in range(curves.shape[0])]
+    if rows.size == 0:
+        return result
+    a, b = grid[cols].astype(float), grid[cols + 1].astype(float)
+    fa, fb = curves[rows, cols].astype(float), curves[rows, cols + 1].astype(float)
+    x = np.where(fa == 0, a, b)
+    done = fa == 0
+    width_tolerance = tolerance * max(float(np.abs(grid).max()), 1.0)
+    value_tolerance = 1e-9 * np.maximum(1.0, np.abs(fa) + np.abs(fb))
+    last = np.zeros(rows.size)  # +1: b was replaced last step, -1: a was
+    for _ in range(max_iterations):
+        active = np.flatnonzero(~done)
+        if active.size == 0:
+            break
+        with np.errstate(divide="ignore", invalid="ignore"):
+            c = (a[active] * fb[active] - b[active] * fa[active]) / (fb[active] - fa[active])
+        c = np.where(np.isfinite(c), c, 0.5 * (a[active] + b[active]))
+        fc = evaluate(rows[active], c)
+        x[active] = c
+        same_b = np.sign(fc) == np.sign(fb[active])
+        # Illinois: an end kept twice in a row has its value halved, so the
+        # secant stops creeping from one side on convex pieces.
+        fa[active] = np.where(same_b & (last[active] == 1), fa[active] / 2, fa[active])
+        fb[active] = np.where(~same_b & (last[active] == -1), fb[active] / 2, fb[active])
+        b[active] = np.where(same_b, c, b[active])
+        fb[active] = np.where(same_b, fc, fb[active])
+        a[active] = np.where(same_b, a[active], c)
+        fa[active] = np.where(same_b, fa[active], fc)
+        last[active] = np.where(same_b, 1, -1)
+        converged = (np.abs(fc) <= value_tolerance[active]) | (np.abs(b[active] - a[active]) <= width_tolerance)
+        done[active] = converged
+    for row, root in zip(rows, x, strict=True):
+        result[int(row)].append(float(root))
+    return result

@@ -1,0 +1,199 @@
+"""Contract values under scenarios: SPX and spot VIX moved together, time passed.
+
+A scenario is an SPX level, a spot-VIX level and a valuation moment. From them:
+SPX legs re-price with BSM at their IV shifted by the VIX change in vol points;
+VIX options re-price with Black-76 on their own future, and futures move by
+d(T) times the spot-VIX change. Results are per unit (points), one row per
+contract, so callers weight them by position.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from planner.domain.market import MarketSnapshot
+from planner.domain.settings import Settings
+from planner.risk.contracts import SPX, VIX_FUTURE, VIX_OPTION, ContractTable
+from planner.risk.grid import bsm_grid
+
+MIN_VOL = 0.01
+MIN_FUTURE = 0.5
+
+
+@dataclass(frozen=True)
+class ScenarioModel:
+    """Today's levels and the coupling settings every scenario starts from."""
+
+    spx0: float
+    vix0: float
+    rate: float
+    div_yield: float
+    iv_per_vix_point: float
+    k: float
+    mean: float
+
+    @classmethod
+    def of(cls, market: MarketSnapshot, settings: Settings) -> ScenarioModel:
+        return cls(market.spx, market.vix, market.rate, market.div_yield,
+                   settings.spx_iv_per_vix_point, settings.futures_damping_k, settings.term_mean_vix)
+
+    def spx_vol(self, iv, vix):
+        """SPX leg IV after spot VIX moves from vix0 to ``vix`` (both broadcast)."""
+        return np.maximum(iv + self.iv_per_vix_point * (vix - self.vix0) / 100.0, MIN_VOL)
+
+    def future(self, future0, years0, years1, vix):
+        """A VIX future seen at tenor ``years1`` with spot VIX at ``vix``.
+
+        The term structure F(T) = m + (VIX - m) exp(-kT) anchored on today's
+        quote: today's departure from the model (the residual) fades with the
+        basis, so at T1 = T0 the future moves d(T0) times the spot move, and at
+        expiry it settles on spot VIX.
+        """
+        decay0 = np.exp(-self.k * years0)
+        decay1 = np.exp(-self.k * years1)
+        residual = future0 - self.mean - (self.vix0 - self.mean) * decay0
+        basis_share = np.divide(1.0 - decay1, 1.0 - decay0, out=np.zeros_like(decay1 * decay0),
+                                where=(1.0 - decay0) > 1e-12)
+        return np.maximum(self.mean + (vix - self.mean) * decay1 + residual * basis_share, MIN_FUTURE)
+
+
+def values_at(
+    table: ContractTable,
+    model: ScenarioModel,
+    contracts: np.ndarray,
+    spx: np.ndarray,
+    vix: np.ndarray,
+    years: np.ndarray,
+    offset: np.ndarray | None = None,
+) -> np.ndarray:
+    """Per-unit value of contract ``contracts[i]`` at SPX ``spx[i]``, spot VIX ``vix[i]``
+    and time to settlement ``years[i]`` (all four broadcast together).
+
+    Contracts already at settlement are worth their intrinsic value, computed
+    directly rather than through the pricing kernel's limit path.
+    offset: per contract, added to its value (a typed mark's gap to the model today).
+    """
+    from planner.pricing.prices import black76_price, bsm_price
+
+    contracts, spx, vix, years = np.broadcast_arrays(contracts, spx, vix, years)
+    shape = contracts.shape
+    c, spx, vix, years = contracts.ravel(), spx.ravel(), vix.ravel(), years.ravel()
+    out = np.empty(c.size)
+    kind = table.kind[c]
+    is_call = table.is_call[c]
+    strike = table.strike[c]
+    live = years > 0.0
+    on_spx = kind == SPX
+    priced = on_spx & live
+    if priced.any():
+        out[priced] = bsm_price(is_call[priced], spx[priced], strike[priced], years[priced],
+                                model.spx_vol(table.iv[c[priced]], vix[priced]), model.rate, model.div_yield)
+    settled = on_spx & ~live
+    if settled.any():
+        out[settled] = _intrinsic(is_call[settled], spx[settled], strike[settled])
+    on_vix = ~on_spx
+    if on_vix.any():
+        future = model.future(table.future[c[on_vix]], table.years[c[on_vix]], years[on_vix], vix[on_vix])
+        value = future.copy()
+        option = kind[on_vix] == VIX_OPTION
+        live_option = option & live[on_vix]
+        if live_option.any():
+            value[live_option] = black76_price(is_call[on_vix][live_option], future[live_option],
+                                               strike[on_vix][live_option], years[on_vix][live_option],
+                                               table.iv[c[on_vix][live_option]], model.rate)
+        expired_option = option & ~live[on_vix]
+        if expired_option.any():
+            value[expired_option] = _intrinsic(is_call[on_vix][expired_option], future[expired_option],
+                                               strike[on_vix][expired_option])
+        out[on_vix] = value
+    if offset is not None:
+        out += offset[c]
+    return out.reshape(shape)
+
+
+def _intrinsic(is_call: np.ndarray, underlying: np.ndarray, strike: np.ndarray) -> np.ndarray:
+    return np.where(is_call, np.maximum(underlying - strike, 0.0), np.maximum(strike - underlying, 0.0))
+
+
+def contract_values(
+    table: ContractTable,
+    model: ScenarioModel,
+    spx: np.ndarray,
+    vix: np.ndarray,
+    years: np.ndarray,
+    offset: np.ndarray | None = None,
+) -> np.ndarray:
+    """Per-unit values [contracts x scenarios]; spx and vix have one entry per scenario.
+
+    years: each contract's time to settlement at the scenario's moment.
+    """
+    spx = np.asarray(spx, dtype=float)
+    vix = np.asarray(vix, dtype=float)
+    years = np.asarray(years, dtype=float)
+    out = np.empty((table.size, spx.size))
+    curve = (table.kind == SPX) & (years > 0.0)
+    rows = np.flatnonzero(curve)
+    if rows.size:
+        # Live SPX options go through the blocked curve kernel on the worker threads.
+        vols = model.spx_vol(table.iv[rows, None], vix[None, :])
+        out[rows] = bsm_grid(table.is_call[rows], table.strike[rows], years[rows], vols, spx, model.rate,
+                             model.div_yield, out=np.empty((rows.size, spx.size)))
+        if offset is not None:
+            out[rows] += offset[rows, None]
+    other = np.flatnonzero(~curve)
+    if other.size:
+        out[other] = values_at(table, model, other[:, None], spx[None, :], vix[None, :], years[other, None], offset)
+    return out
+
+
+def matrix_values(
+    table: ContractTable,
+    model: ScenarioModel,
+    spx_axis: np.ndarray,
+    vix_axis: np.ndarray,
+    offset: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Values on the SPX x VIX grid, valued today, without redundant work.
+
+    SPX options depend on both axes; VIX contracts only on the VIX axis, so
+    they are priced once per VIX level instead of once per cell.
+    Returns (spx_rows, spx_values [n x n_vix x n_spx], vix_rows, vix_values [m x n_vix]).
+    """
+    from planner.pricing.prices import black76_price
+
+    spx_rows = np.flatnonzero(table.kind == SPX)
+    vix_rows = np.flatnonzero(table.kind != SPX)
+    spx_values = np.empty((spx_rows.size, vix_axis.size, spx_axis.size))
+    if spx_rows.size:
+        live = table.years[spx_rows] > 0.0
+        vols = model.spx_vol(table.iv[spx_rows, None], vix_axis[None, :])
+        if live.all():
+            bsm_grid(table.is_call[spx_rows], table.strike[spx_rows], table.years[spx_rows], vols, spx_axis,
+                     model.rate, model.div_yield, out=spx_values)
+        else:
+            rows = spx_rows[live]
+            spx_values[live] = bsm_grid(table.is_call[rows], table.strike[rows], table.years[rows], vols[live],
+                                        spx_axis, model.rate, model.div_yield)
+            expired = spx_rows[~live]
+            spx_values[~live] = _intrinsic(table.is_call[expired, None, None], spx_axis[None, None, :],
+                                           table.strike[expired, None, None])
+        if offset is not None:
+            spx_values += offset[spx_rows, None, None]
+    vix_values = np.empty((vix_rows.size, vix_axis.size))
+    if vix_rows.size:
+        years = table.years[vix_rows, None]
+        futures = model.future(table.future[vix_rows, None], years, years, vix_axis[None, :])
+        vix_values[...] = futures
+        option = table.kind[vix_rows] == VIX_OPTION
+        if option.any():
+            rows = vix_rows[option]
+            vix_values[option] = black76_price(table.is_call[rows, None], futures[option], table.strike[rows, None],
+                                               table.years[rows, None], table.iv[rows, None], model.rate)
+        if offset is not None:
+            vix_values += offset[vix_rows, None]
+    return spx_rows, spx_values, vix_rows, vix_values
+
+
+__all__ = ["VIX_FUTURE", "ScenarioModel", "contract_values", "matrix_values"]
