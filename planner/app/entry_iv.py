@@ -23,12 +23,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from planner import calendars
 from planner.domain import Instrument, Leg, MarketSnapshot, Position, PositionKind, Settings
 from planner.domain.errors import InputError
+
+if TYPE_CHECKING:
+    import numpy as np
 
 MIN_VOL = 0.01
 MAX_VOL = 5.0
@@ -41,6 +43,8 @@ def skew_vols(strikes: Sequence[float], spot: float, base: float, put_slope: flo
     >>> skew_vols([5000.0, 6000.0, 7000.0], 6000.0, 0.16, 0.9, 0.3).round(4).tolist()
     [0.3241, 0.16, 0.1138]
     """
+    import numpy as np  # numpy, scipy and pricing load on first use: CLI start-up does not pay for them
+
     log_moneyness = np.log(np.asarray(strikes, dtype=float) / spot)
     vols = np.where(log_moneyness < 0, base - put_slope * log_moneyness, base - call_slope * log_moneyness)
     return np.maximum(vols, MIN_VOL)
@@ -61,7 +65,8 @@ def leg_years(leg: Leg, moment: datetime) -> float:
 
 def _package_solver(value_of_shift: Callable[[float], float], target: float, low: float, high: float) -> float | None:
     """The smallest shift in [low, high] where the package value crosses ``target``."""
-    from scipy.optimize import brentq  # imported on first use: CLI start-up does not pay for scipy
+    import numpy as np
+    from scipy.optimize import brentq
 
     grid = np.linspace(low, high, SCAN_POINTS)
     errors = np.array([value_of_shift(s) - target for s in grid])
@@ -79,6 +84,8 @@ def _package_solver(value_of_shift: Callable[[float], float], target: float, low
 
 def implied_legs(position: Position, snapshot: MarketSnapshot, settings: Settings) -> tuple[Leg, ...] | None:
     """The position's legs with IVs (and per-leg open prices) filled in, or None if not possible yet."""
+    import numpy as np
+
     from planner.pricing import black76_greeks, bsm_greeks
 
     if not needs_iv(position):
@@ -179,7 +186,7 @@ def fill_missing(repo, tx, settings: Settings) -> list[Position]:
     """After a new snapshot: every open position still waiting for IVs gets them if it can."""
     ids = [
         i
-        for (i,) in repo.db.conn.execute(
+        for (i,) in repo.conn.execute(
             "SELECT DISTINCT l.position_id FROM legs l JOIN positions p ON p.id = l.position_id "
             "WHERE p.status = 'open' AND l.iv IS NULL AND l.instrument <> 'vix-future'"
         )

@@ -101,7 +101,7 @@ def due_positions(repo, now: datetime) -> list[Position]:
     today = now.astimezone(ET).date().isoformat()
     ids = [
         i
-        for (i,) in repo.db.conn.execute(
+        for (i,) in repo.conn.execute(
             "SELECT p.id FROM positions p WHERE (p.status = 'open' AND "
             "(SELECT max(l.expiry) FROM legs l WHERE l.position_id = p.id) <= ?) "
             "OR (p.status = 'expired' AND p.settled_estimated = 1)",

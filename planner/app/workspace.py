@@ -248,4 +248,4 @@ class Workspace:
         return transfer.import_positions(self.repo, path)
 
     def backup(self, out: str | Path) -> Path:
-        return backup_database(self.repo.db, out)
+        return backup_database(self.repo.conn, out)

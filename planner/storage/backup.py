@@ -12,22 +12,20 @@ import sqlite3
 import tempfile
 from pathlib import Path
 
-import sqlite_utils
-
 from planner.domain.errors import InputError
 from planner.storage.connection import database_path
 from planner.storage.csvfile import fsync_folder
 
 
-def backup_database(db: sqlite_utils.Database, out: str | os.PathLike) -> Path:
-    """Copy ``db`` to ``out`` (a single self-contained file); returns the path."""
+def backup_database(conn: sqlite3.Connection, out: str | os.PathLike) -> Path:
+    """Copy the database of ``conn`` to ``out`` (a single self-contained file); returns the path."""
     target = Path(out).expanduser()
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise InputError("out", "must be in an existing folder", str(target))
     if target.is_dir():
         raise InputError("out", "must be a file name, not a folder", str(target))
-    source = database_path(db)
+    source = database_path(conn)
     if source is not None and target.exists() and target.resolve() == source.resolve():
         raise InputError("out", "must differ from the database being backed up", str(target))
     fd, temp_name = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
@@ -35,7 +33,7 @@ def backup_database(db: sqlite_utils.Database, out: str | os.PathLike) -> Path:
     try:
         copy = sqlite3.connect(temp_name)
         try:
-            db.conn.backup(copy)
+            conn.backup(copy)
             # One file, no -wal sidecar: the copy must be complete on its own.
             copy.execute("PRAGMA journal_mode = DELETE")
             ok = copy.execute("PRAGMA quick_check").fetchone()[0]

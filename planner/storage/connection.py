@@ -10,8 +10,6 @@ import os
 import sqlite3
 from pathlib import Path
 
-import sqlite_utils
-
 from planner.domain.errors import InputError
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -46,8 +44,8 @@ def check_database_file(path: str | os.PathLike) -> None:
         raise InputError("db", rule, str(path))
 
 
-def connect(path: str | os.PathLike) -> sqlite_utils.Database:
-    """A sqlite-utils Database on ``path`` (or ":memory:"), without pragmas yet.
+def connect(path: str | os.PathLike) -> sqlite3.Connection:
+    """A connection to ``path`` (or ":memory:"), without pragmas yet.
 
     ``isolation_level=None``: the driver never opens a transaction behind our
     back; every write goes through an explicit BEGIN IMMEDIATE (see journal.py).
@@ -63,29 +61,28 @@ def connect(path: str | os.PathLike) -> sqlite_utils.Database:
     except sqlite3.DatabaseError as exc:
         conn.close()
         raise InputError("db", f"must be a readable SQLite database ({exc})", target) from None
-    return sqlite_utils.Database(conn)
+    return conn
 
 
-def apply_pragmas(db: sqlite_utils.Database) -> None:
+def apply_pragmas(conn: sqlite3.Connection) -> None:
     """WAL (readers never block the writer), enforced foreign keys, full sync.
 
     synchronous=FULL: a trader must never lose an acknowledged trade, even on
     power loss; the cost is one fsync per commit, invisible at human pace.
     """
-    conn = db.conn
     conn.execute("PRAGMA foreign_keys = ON")
-    if not is_memory(db):
+    if not is_memory(conn):
         mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
         if mode.lower() != "wal":
             conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = FULL")
 
 
-def is_memory(db: sqlite_utils.Database) -> bool:
-    row = db.conn.execute("PRAGMA database_list").fetchone()
+def is_memory(conn: sqlite3.Connection) -> bool:
+    row = conn.execute("PRAGMA database_list").fetchone()
     return not row or not row[2]
 
 
-def database_path(db: sqlite_utils.Database) -> Path | None:
-    row = db.conn.execute("PRAGMA database_list").fetchone()
+def database_path(conn: sqlite3.Connection) -> Path | None:
+    row = conn.execute("PRAGMA database_list").fetchone()
     return Path(row[2]) if row and row[2] else None

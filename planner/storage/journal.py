@@ -19,8 +19,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-import sqlite_utils
-
 from planner.domain.errors import StateError
 
 # Primary key columns of every journaled table.
@@ -68,19 +66,15 @@ class Change:
     """One transaction + one journal entry. Use as a context manager.
 
     Writes go through insert/update/delete/upsert so that each row's before
-    and after image is recorded; reads may use ``db`` freely inside the block.
+    and after image is recorded; reads may use ``conn`` freely inside the block.
     """
 
-    db: sqlite_utils.Database
+    conn: sqlite3.Connection
     label: str
     on_commit: Callable[[Change], None] | None = None
     rows: list[RowChange] = field(default_factory=list)
     entry: JournalEntry | None = None
     touched_tables: set[str] = field(default_factory=set)
-
-    @property
-    def conn(self) -> sqlite3.Connection:
-        return self.db.conn
 
     def __enter__(self) -> Change:
         if self.conn.in_transaction:
@@ -232,18 +226,17 @@ def dump_image(image: Row | None) -> str | None:
     return None if image is None else json.dumps(image, allow_nan=False)
 
 
-def undo(db: sqlite_utils.Database) -> JournalEntry:
+def undo(conn: sqlite3.Connection) -> JournalEntry:
     """Revert the newest change not yet undone; StateError when there is none."""
-    return _walk(db, undo=True)
+    return _walk(conn, undo=True)
 
 
-def redo(db: sqlite_utils.Database) -> JournalEntry:
+def redo(conn: sqlite3.Connection) -> JournalEntry:
     """Re-apply the oldest undone change; StateError when there is none."""
-    return _walk(db, undo=False)
+    return _walk(conn, undo=False)
 
 
-def _walk(db: sqlite_utils.Database, undo: bool) -> JournalEntry:
-    conn = db.conn
+def _walk(conn: sqlite3.Connection, undo: bool) -> JournalEntry:
     conn.execute("BEGIN IMMEDIATE")
     try:
         query = (
@@ -274,9 +267,9 @@ def _walk(db: sqlite_utils.Database, undo: bool) -> JournalEntry:
     return JournalEntry(entry_id, label, created, tuple(json.loads(position_ids)), undo, len(rows), tables)
 
 
-def journal_entries(db: sqlite_utils.Database, limit: int = 50) -> list[JournalEntry]:
+def journal_entries(conn: sqlite3.Connection, limit: int = 50) -> list[JournalEntry]:
     """Newest first, undone ones included (they are the redo stack)."""
-    rows = db.conn.execute(
+    rows = conn.execute(
         "SELECT j.id, j.label, j.created_at, j.position_ids, j.undone, "
         "(SELECT count(*) FROM journal_rows r WHERE r.entry_id = j.id) "
         "FROM journal j ORDER BY j.id DESC LIMIT ?",

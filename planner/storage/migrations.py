@@ -13,8 +13,6 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
-import sqlite_utils
-
 from planner.domain.errors import InputError
 from planner.storage.connection import database_path
 from planner.storage.schema import MIGRATIONS
@@ -26,15 +24,15 @@ def latest_version(migrations: tuple[Migration, ...] = MIGRATIONS) -> int:
     return max(version for version, _, _ in migrations)
 
 
-def schema_version(db: sqlite_utils.Database) -> int:
-    return int(db.conn.execute("PRAGMA user_version").fetchone()[0])
+def schema_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
-def check_openable(db: sqlite_utils.Database, migrations: tuple[Migration, ...] = MIGRATIONS) -> int:
+def check_openable(conn: sqlite3.Connection, migrations: tuple[Migration, ...] = MIGRATIONS) -> int:
     """Read-only checks run before any pragma or migration may write; returns the version."""
-    version = schema_version(db)
+    version = schema_version(conn)
     newest = latest_version(migrations)
-    where = str(database_path(db) or ":memory:")
+    where = str(database_path(conn) or ":memory:")
     if version > newest:
         raise InputError(
             "db",
@@ -42,7 +40,7 @@ def check_openable(db: sqlite_utils.Database, migrations: tuple[Migration, ...] 
             f"version {version} in {where}",
         )
     if version == 0:
-        tables = [name for (name,) in db.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        tables = [name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
         if tables:
             raise InputError(
                 "db", "must be a planner database (this SQLite file holds other tables: " + ", ".join(tables[:5]) + ")",
@@ -51,20 +49,19 @@ def check_openable(db: sqlite_utils.Database, migrations: tuple[Migration, ...] 
     return version
 
 
-def migrate(db: sqlite_utils.Database, migrations: tuple[Migration, ...] = MIGRATIONS) -> int:
+def migrate(conn: sqlite3.Connection, migrations: tuple[Migration, ...] = MIGRATIONS) -> int:
     """Apply every migration newer than the file's version; returns the new version."""
-    current = check_openable(db, migrations)
+    current = check_openable(conn, migrations)
     newest = latest_version(migrations)
     if current == newest:
         return current
-    path = database_path(db)
+    path = database_path(conn)
     if current > 0 and path is not None:
-        backup_before_migration(db, path, current)
-    conn = db.conn
+        backup_before_migration(conn, path, current)
     conn.execute("BEGIN IMMEDIATE")
     try:
         # Another process may have migrated while we waited for the write lock.
-        current = check_openable(db, migrations)
+        current = check_openable(conn, migrations)
         for version, _description, sql in sorted(migrations):
             if version <= current:
                 continue
@@ -76,15 +73,15 @@ def migrate(db: sqlite_utils.Database, migrations: tuple[Migration, ...] = MIGRA
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
-    return schema_version(db)
+    return schema_version(conn)
 
 
-def backup_before_migration(db: sqlite_utils.Database, path: Path, version: int) -> Path:
+def backup_before_migration(conn: sqlite3.Connection, path: Path, version: int) -> Path:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     target = path.with_name(f"{path.name}.v{version}-{stamp}.bak")
     copy = sqlite3.connect(str(target))
     try:
-        db.conn.backup(copy)
+        conn.backup(copy)
     finally:
         copy.close()
     return target

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
@@ -17,8 +18,6 @@ from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-import sqlite_utils
 
 from planner.domain import Book, MarketSnapshot, Position, Settings
 from planner.domain.records import Decision, DecisionKind, Event, EventKind, Signal
@@ -39,6 +38,7 @@ from planner.storage.migrations import check_openable, migrate
 
 if TYPE_CHECKING:
     import pandas as pd
+    import sqlite_utils
 
 HISTORY_SYMBOLS = ("SPX", "VIX", "VVIX")
 REPORT_LEG_KEYS = ("id", "instrument", "right", "strike", "expiry", "settlement", "quantity", "multiplier",
@@ -48,8 +48,9 @@ REPORT_LEG_KEYS = ("id", "instrument", "right", "strike", "expiry", "settlement"
 class Repository:
     """A planner database. ``Repository.open(path)`` (or ":memory:") migrates it first."""
 
-    def __init__(self, db: sqlite_utils.Database) -> None:
-        self.db = db
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self._db: sqlite_utils.Database | None = None
         self._listeners: list[Callable[[JournalEntry], None]] = []
 
     def add_listener(self, listener: Callable[[JournalEntry], None]) -> Callable[[], None]:
@@ -64,22 +65,35 @@ class Repository:
 
     @classmethod
     def open(cls, path: str | os.PathLike = MEMORY) -> Repository:
-        db = connect(path)
+        conn = connect(path)
         try:
-            check_openable(db)  # before any pragma writes to the file
-            apply_pragmas(db)
-            migrate(db)
+            check_openable(conn)  # before any pragma writes to the file
+            apply_pragmas(conn)
+            migrate(conn)
         except BaseException:
-            db.close()
+            conn.close()
             raise
-        return cls(db)
+        return cls(conn)
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        """The same connection through sqlite-utils, for table access and introspection.
+
+        Built on first use: importing sqlite-utils imports pandas (~0.5 s), which
+        the command line and the window's first paint should not wait for.
+        """
+        if self._db is None:
+            import sqlite_utils
+
+            self._db = sqlite_utils.Database(self.conn)
+        return self._db
 
     @property
     def path(self) -> Path | None:
-        return database_path(self.db)
+        return database_path(self.conn)
 
     def close(self) -> None:
-        self.db.close()
+        self.conn.close()
 
     def __enter__(self) -> Repository:
         return self
@@ -88,14 +102,14 @@ class Repository:
         self.close()
 
     def change(self, label: str) -> Change:
-        return Change(self.db, label, on_commit=lambda change: self._notify(change.entry))
+        return Change(self.conn, label, on_commit=lambda change: self._notify(change.entry))
 
     def data_version(self) -> int:
         """Changes when another connection commits (poll it to see other processes' writes)."""
-        return int(self.db.conn.execute("PRAGMA data_version").fetchone()[0])
+        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
 
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
-        cursor = self.db.conn.execute(sql, params)
+        cursor = self.conn.execute(sql, params)
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
@@ -132,7 +146,7 @@ class Repository:
         for row in self._rows(leg_sql, params):
             legs[row["position_id"]].append((row["seq"], leg_from_row(row)))
         protects: dict[int, list[int]] = defaultdict(list)
-        for layer_id, condor_id in self.db.conn.execute(proj_sql, params):
+        for layer_id, condor_id in self.conn.execute(proj_sql, params):
             protects[layer_id].append(condor_id)
         return [
             position_from_row(p, (leg for _, leg in sorted(legs[p["id"]], key=lambda s: s[0])), protects[p["id"]])
@@ -143,7 +157,7 @@ class Repository:
         """Raw rows for reports of many positions, without building domain objects (the
         ``list --json`` and ``export`` fast path): each position's columns plus "legs"
         (dicts keyed ``REPORT_LEG_KEYS``, in leg order) and "protects" (condor ids, ascending)."""
-        conn = self.db.conn
+        conn = self.conn
         where = "" if include_closed else "WHERE status = 'open'"
         cursor = conn.execute(f"SELECT * FROM positions {where} ORDER BY id")
         names = [d[0] for d in cursor.description]
@@ -165,7 +179,7 @@ class Repository:
         return list(records.values())
 
     def position_ids(self) -> set[int]:
-        return {i for (i,) in self.db.conn.execute("SELECT id FROM positions")}
+        return {i for (i,) in self.conn.execute("SELECT id FROM positions")}
 
     def insert_position(self, tx: Change, position: Position) -> Position:
         """Write a new position with its legs and links; returns it with ids filled in."""
@@ -239,7 +253,7 @@ class Repository:
             return []
         marks = ",".join("?" * len(rows))
         futures: dict[int, list[tuple[str, float]]] = defaultdict(list)
-        for snapshot_id, expiry, price in self.db.conn.execute(
+        for snapshot_id, expiry, price in self.conn.execute(
             f"SELECT snapshot_id, expiry, price FROM snapshot_futures WHERE snapshot_id IN ({marks})",
             [r["id"] for r in rows],
         ):
@@ -284,7 +298,7 @@ class Repository:
 
     # -- settings --------------------------------------------------------------
     def stored_settings(self) -> dict[str, Any]:
-        return {k: json.loads(v) for k, v in self.db.conn.execute("SELECT key, value FROM settings")}
+        return {k: json.loads(v) for k, v in self.conn.execute("SELECT key, value FROM settings")}
 
     def load_settings(self) -> Settings:
         return Settings.from_dict(self.stored_settings())
@@ -311,13 +325,13 @@ class Repository:
         return inserted, updated
 
     def history_close(self, symbol: str, day: date) -> float | None:
-        found = self.db.conn.execute(
+        found = self.conn.execute(
             "SELECT close FROM history WHERE symbol = ? AND date = ?", (symbol, day.isoformat())
         ).fetchone()
         return None if found is None else float(found[0])
 
     def history_symbols(self) -> list[str]:
-        return [s for (s,) in self.db.conn.execute("SELECT DISTINCT symbol FROM history ORDER BY symbol")]
+        return [s for (s,) in self.conn.execute("SELECT DISTINCT symbol FROM history ORDER BY symbol")]
 
     def history_rows(
         self, symbols: Sequence[str] | None = None, start: date | None = None, end: date | None = None
@@ -334,7 +348,7 @@ class Repository:
             params.append(end.isoformat())
         where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
         query = f"SELECT date, symbol, close FROM history {where} ORDER BY date, symbol"
-        return [(date.fromisoformat(d), s, c) for d, s, c in self.db.conn.execute(query, params)]
+        return [(date.fromisoformat(d), s, c) for d, s, c in self.conn.execute(query, params)]
 
     def history_frame(
         self, symbols: Sequence[str] = HISTORY_SYMBOLS, start: date | None = None, end: date | None = None
@@ -424,17 +438,17 @@ class Repository:
 
     # -- journal -----------------------------------------------------------------
     def undo(self) -> JournalEntry:
-        entry = journal.undo(self.db)
+        entry = journal.undo(self.conn)
         self._notify(entry)
         return entry
 
     def redo(self) -> JournalEntry:
-        entry = journal.redo(self.db)
+        entry = journal.redo(self.conn)
         self._notify(entry)
         return entry
 
     def journal(self, limit: int = 50) -> list[JournalEntry]:
-        return journal.journal_entries(self.db, limit)
+        return journal.journal_entries(self.conn, limit)
 
 
 def _snapshot_filter(base: str, moment: datetime, future_expiry: date | None) -> tuple[str, list[Any]]:

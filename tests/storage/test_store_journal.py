@@ -21,7 +21,7 @@ def dump(repo: Repository) -> list[str]:
     """Every user table's content (not the journal, which undo itself changes)."""
     lines = []
     for table in ("positions", "legs", "protects", "settings", "snapshots", "history", "events", "signals"):
-        lines += [f"{table}:{row}" for row in repo.db.conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2")]
+        lines += [f"{table}:{row}" for row in repo.conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2")]
     return lines
 
 

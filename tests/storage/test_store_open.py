@@ -15,16 +15,16 @@ from planner.storage.schema import MIGRATIONS
 def test_new_file_gets_schema_wal_and_foreign_keys(tmp_path):
     path = tmp_path / "planner.db"
     with Repository.open(path) as repo:
-        conn = repo.db.conn
+        conn = repo.conn
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         assert conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
-        assert schema_version(repo.db) == SCHEMA_VERSION
+        assert schema_version(repo.conn) == SCHEMA_VERSION
         assert {"positions", "legs", "snapshots", "history", "events", "signals", "decisions", "journal"} <= set(
             repo.db.table_names()
         )
     with Repository.open(path) as repo:  # reopening is a no-op migration
-        assert schema_version(repo.db) == SCHEMA_VERSION
+        assert schema_version(repo.conn) == SCHEMA_VERSION
 
 
 def test_memory_database_for_tests():
@@ -102,14 +102,14 @@ def test_a_failed_migration_rolls_back_completely(tmp_path):
         with pytest.raises(sqlite3.OperationalError):
             migrate(db, broken)
         assert schema_version(db) == SCHEMA_VERSION
-        assert "ok" not in db.table_names()
+        assert db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'ok'").fetchone()[0] == 0
     finally:
         db.close()
 
 
 def test_check_constraints_refuse_broken_rows():
     with Repository.open(":memory:") as repo:
-        conn = repo.db.conn
+        conn = repo.conn
         bad_rows = [
             "INSERT INTO positions (kind, status, quantity, open_price, opened_at) "
             "VALUES ('spread', 'open', 1, 1.0, '2026-11-20T15:00:00+00:00')",
