@@ -156,29 +156,42 @@ def _list_text(rows: list[dict[str, Any]]) -> str:
     if not rows:
         return "no positions (add one with 'planner condor add' or 'planner layer add', or try 'planner init --demo')"
     header = f"{'id':>4}  {'position':<22} {'status':<8} {'qty':>4}  {'expiry':<10}  {'strikes':<24} " \
-             f"{'open pts':>9} {'close pts':>9} {'P&L $':>12} {'chain P&L $':>12}  note"
+             f"{'open pts':>9} {'close pts':>9} {'P&L $':>12} {'chain P&L $':>12} {'chain cost $':>12}  note"
     lines = [header]
     for row in rows:
         what = "condor" if row["kind"] == "condor" else f"{row['tier']} {row['layer_kind']}"
         strikes = "/".join(f"{k:g}" for k in row["strikes"]) or "VX"
         close = "" if row["close_price"] is None else f"{row['close_price']:.2f}"
         status = row["status"] + ("*" if row["settled_estimated"] else "")
-        chain = _money(row["chain_realized_pnl"]) if len(row["chain_ids"]) > 1 else ""
+        rolled = len(row["chain_ids"]) > 1
+        chain = _money(row["chain_realized_pnl"]) if rolled else ""
+        chain_cost = _money(row["chain_cost_basis"]) if rolled else ""
         lines.append(
             f"{row['id']:>4}  {what:<22} {status:<8} {row['quantity']:>4}  {row['expiry']:<10}  {strikes:<24} "
             f"{row['open_price']:>9.2f} {close:>9} {_money(row['realized_pnl']) if close else '':>12} "
-            f"{chain:>12}  {row['note']}"
+            f"{chain:>12} {chain_cost:>12}  {row['note']}"
         )
     if any(r["settled_estimated"] for r in rows):
         lines.append("* settled from the last snapshot (estimated): import the settlement close to confirm")
     return "\n".join(lines)
 
 
+def _setting_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
 def _settings_text(rows: list[dict[str, Any]]) -> str:
     width = max(len(r["key"]) for r in rows)
     return "\n".join(
-        f"{r['key']:<{width}}  {r['value']!s:>10}  (default {r['default']!s}, {r['unit']})" for r in rows
+        f"{r['key']:<{width}}  {_setting_value(r['value']):>10}  {r['unit']:<28} default {_setting_value(r['default'])}"
+        for r in rows
     )
+
+
+def _setting_line(row: dict[str, Any]) -> str:
+    return f"{row['key']} = {_setting_value(row['value'])} {row['unit']} (default {_setting_value(row['default'])})"
 
 
 # -- commands -----------------------------------------------------------------------------------------------------
@@ -252,10 +265,10 @@ def execute(args: argparse.Namespace, ws, db_path: str) -> tuple[Any, str | Call
     if name == "settings":
         if args.action == "set":
             row = ws.set_setting(args.key, args.value)
-            return row, f"{row['key']} = {row['value']} {row['unit']} (default {row['default']})"
+            return row, _setting_line(row)
         if args.action == "get":
             row = ws.get_setting(args.key)
-            return row, f"{row['key']} = {row['value']} {row['unit']} (default {row['default']})"
+            return row, _setting_line(row)
         rows = ws.setting_rows()
         return rows, _settings_text(rows)
     if name == "market":

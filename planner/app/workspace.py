@@ -65,8 +65,15 @@ class Workspace:
         repo.add_listener(self._committed)
 
     @classmethod
-    def open(cls, path: str | os.PathLike = ":memory:", clock: Callable[[], datetime] = utc_now) -> Workspace:
-        return cls(Repository.open(path), clock)
+    def open(
+        cls, path: str | os.PathLike = ":memory:", clock: Callable[[], datetime] = utc_now, settle: bool = False
+    ) -> Workspace:
+        """Open (creating or migrating) the database; ``settle`` settles what expired
+        since the last run right away (the window's start-up; the CLI settles when listing)."""
+        workspace = cls(Repository.open(path), clock)
+        if settle:
+            workspace.settle_expired()
+        return workspace
 
     def close(self) -> None:
         self.repo.close()
