@@ -1,0 +1,212 @@
+"""`suggest`: run every hedge rule on the book once and hand back what to do.
+
+Flow: one risk analysis (or the caller's report) -> each rule, a pure function
+of the context -> gates -> suggestions proposing the same trade merged into
+one -> decisions applied (accepted and dismissed ones stay quiet while their
+condition holds, snoozed ones until their date) -> sorted by severity.
+
+Merging: two rules proposing to add to the same tier, or to act on the same
+held position, show once (the most severe; between adds the larger, which
+serves both rules' aims; then the first in DOMAIN order).
+The merged suggestion's id hashes all its parts, so it changes when any part
+changes; a decision covers every part it was made on (kept as
+``component_ids`` in the decision's figures), so after dismissing a merged
+suggestion none of its parts returns alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import Any
+
+from planner.domain.errors import InputError, PlannerError
+from planner.domain.market import MarketSnapshot
+from planner.domain.positions import Book
+from planner.domain.records import Decision, DecisionKind, Event, Signal
+from planner.domain.settings import Settings
+from planner.domain.suggestions import Action, Suggestion
+from planner.risk import RiskReport, analyze
+from planner.rules import breakeven, coverage, ladder, maintenance, mean_reversion, risk_cap
+from planner.rules import events as event_rules
+from planner.rules.context import RuleContext, RuleSkipped
+from planner.rules.gates import Gates, RuleOptions
+from planner.rules.history import DailyHistory
+
+Rule = Callable[[RuleContext], list[Suggestion]]
+
+# DOMAIN.md order: it breaks ties between equally severe suggestions.
+RULES: tuple[tuple[str, Rule], ...] = (
+    (ladder.LADDER, ladder.ladder),
+    (coverage.COVERAGE, coverage.coverage),
+    (breakeven.BREAKEVEN, breakeven.breakeven),
+    (maintenance.DELTA_DECAY, maintenance.delta_decay),
+    (maintenance.EXPIRY, maintenance.expiry),
+    (maintenance.CARRY, maintenance.carry),
+    (risk_cap.RISK_CAP, risk_cap.risk_cap),
+    (ladder.TREND, ladder.trend),
+    (mean_reversion.MEAN_REVERSION, mean_reversion.take_profit),
+    (mean_reversion.MEAN_REVERSION, mean_reversion.close_winners),
+    (event_rules.EVENT_RISK, event_rules.event_risk),
+)
+RULE_ORDER = {name: i for i, (name, _) in enumerate(RULES)}
+TIER_ORDER = {"near": 0, "mid": 1, "long": 2}
+COMPONENTS_KEY = "component_ids"  # in a Decision's figures: the parts of the suggestion it was made on
+
+
+@dataclass(frozen=True)
+class SuggestionResult:
+    """What ``suggest`` returns; iterating it gives the suggestions.
+
+    skipped: (rule, reason) for rules or suggestions that could not be judged
+    or were held back by a gate. suppressed: (suggestion, decision) pairs kept
+    quiet by an earlier accept, dismiss or snooze. report: the risk analysis
+    the rules read.
+    """
+
+    suggestions: tuple[Suggestion, ...]
+    skipped: tuple[tuple[str, str], ...]
+    suppressed: tuple[tuple[Suggestion, Decision], ...]
+    report: RiskReport
+
+    def __iter__(self) -> Iterator[Suggestion]:
+        return iter(self.suggestions)
+
+    def __len__(self) -> int:
+        return len(self.suggestions)
+
+    def __getitem__(self, index: int) -> Suggestion:
+        return self.suggestions[index]
+
+    def by_id(self, suggestion_id: str) -> Suggestion | None:
+        return next((s for s in self.suggestions if s.id == suggestion_id), None)
+
+    def to_json(self) -> list[dict[str, Any]]:
+        return [s.to_json() for s in self.suggestions]
+
+
+def suggest(
+    book: Book,
+    market: MarketSnapshot,
+    settings: Settings,
+    *,
+    history: Any = None,
+    events: Iterable[Event] = (),
+    signals: Iterable[Signal] = (),
+    decisions: Iterable[Decision] = (),
+    at: datetime | None = None,
+    risk: RiskReport | None = None,
+    options: RuleOptions | None = None,
+) -> SuggestionResult:
+    """Every rule's suggestions for ``book`` under ``market`` at ``at`` (default now).
+
+    history: daily closes (SPX, VIX, VVIX) as the store's frame, (date,
+    symbol, close) rows or {symbol: closes}; only days before ``at`` are read.
+    risk: an analysis of this book and market at ``at`` to reuse.
+    """
+    at = at or datetime.now(UTC)
+    if at.tzinfo is None:
+        raise InputError("at", "must carry a time zone", at.isoformat())
+    report = risk if risk is not None else analyze(book, market, settings, at=at)
+    ctx = RuleContext(book, market, settings, report, at, DailyHistory.of(history, before=_day(at)),
+                      tuple(events), {s.name: s for s in signals})
+    found: list[Suggestion] = []
+    skipped: list[tuple[str, str]] = []
+    for name, rule in RULES:
+        try:
+            found.extend(rule(ctx))
+        except RuleSkipped as why:
+            skipped.append((name, str(why)))
+        except PlannerError as error:  # e.g. an expiry the calendar cannot place
+            skipped.append((name, str(error)))
+    gates = Gates(ctx, options or RuleOptions())
+    passed = []
+    for suggestion in found:
+        held = gates.hold_back(suggestion)
+        if held is None:
+            passed.append(suggestion)
+        else:
+            skipped.append((suggestion.rule, f"{suggestion.action} {suggestion.tier or ''} held back by the {held}"
+                            .replace("  ", " ")))
+    shown, suppressed = apply_decisions(merge(passed), decisions, at)
+    return SuggestionResult(tuple(sorted(shown, key=_order)), tuple(skipped), tuple(suppressed), report)
+
+
+def _day(at: datetime):
+    from planner import calendars
+
+    return at.astimezone(calendars.ET).date()
+
+
+def _order(s: Suggestion) -> tuple:
+    return (s.severity.rank, RULE_ORDER.get(s.rule, len(RULES)), TIER_ORDER.get(s.tier or "", 3), s.targets, s.id)
+
+
+def _merge_order(s: Suggestion) -> tuple:
+    """The most severe first; between two adds, the larger one serves both rules' aims."""
+    quantity = s.proposal.quantity if s.proposal is not None and s.action is Action.ADD else 0
+    return (s.severity.rank, -quantity, *_order(s)[1:])
+
+
+def merge_key(s: Suggestion) -> tuple:
+    """Suggestions with the same key propose the same trade."""
+    proposal = s.proposal
+    if proposal is not None and proposal.position_id is not None:
+        return ("position", proposal.position_id)
+    if proposal is not None and proposal.side == "buy" and s.action in (Action.ADD, Action.WARN):
+        return ("add", s.tier)
+    return ("own", s.id)
+
+
+def merge(suggestions: list[Suggestion]) -> list[Suggestion]:
+    groups: dict[tuple, list[Suggestion]] = {}
+    for s in suggestions:
+        groups.setdefault(merge_key(s), []).append(s)
+    merged = []
+    for group in groups.values():
+        if len(group) == 1:
+            merged.append(group[0])
+            continue
+        group.sort(key=_merge_order)
+        primary = group[0]
+        components = tuple(sorted({c for s in group for c in s.components}))
+        others = sorted({s.rule for s in group[1:]} - {primary.rule}, key=lambda r: RULE_ORDER.get(r, 99))
+        figures = {**primary.figures, "also_flagged_by": others} if others else dict(primary.figures)
+        merged.append(replace(
+            primary,
+            id=hashlib.sha1("+".join(components).encode()).hexdigest()[:12],
+            components=components,
+            targets=tuple(sorted({t for s in group for t in s.targets})),
+            figures=figures,
+        ))
+    return merged
+
+
+def decision_components(decision: Decision) -> frozenset[str]:
+    parts = decision.figures.get(COMPONENTS_KEY) if isinstance(decision.figures, dict) else None
+    return frozenset(parts) if parts else frozenset((decision.suggestion_id,))
+
+
+def quieting(decisions: Iterable[Decision], at: datetime) -> list[Decision]:
+    """The decisions that keep their suggestion quiet at ``at``: the latest per id, unless a lapsed snooze."""
+    latest: dict[str, Decision] = {}
+    for decision in sorted(decisions, key=lambda d: (d.decided_at, d.id or 0)):
+        latest[decision.suggestion_id] = decision
+    return [d for d in latest.values()
+            if d.decision is not DecisionKind.SNOOZE or (d.until is not None and at < d.until)]
+
+
+def apply_decisions(suggestions: list[Suggestion], decisions: Iterable[Decision], at: datetime
+                    ) -> tuple[list[Suggestion], list[tuple[Suggestion, Decision]]]:
+    active = [(d, decision_components(d)) for d in quieting(decisions, at)]
+    shown, suppressed = [], []
+    for s in suggestions:
+        parts = set(s.components)
+        match = next((d for d, covered in active if d.suggestion_id == s.id or parts <= covered), None)
+        if match is None:
+            shown.append(s)
+        else:
+            suppressed.append((s, match))
+    return shown, suppressed

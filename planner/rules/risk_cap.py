@@ -1,0 +1,57 @@
+"""Rule 7: a condor with its hedges must not lose more than the cap in its worst cell.
+
+The risk engine measures each condor with its share of the hedges over the
+SPX x VIX scenario matrix; above ``risk_cap_pct`` of ``equity`` (or
+``high_roe_cap_pct`` with ``high_roe`` on) -> WARN, with the largest number of
+condors of that position that would fit under the cap with today's hedges
+(measured by ``what_if`` with the condor resized).
+"""
+
+from __future__ import annotations
+
+from planner.domain.positions import Position
+from planner.domain.suggestions import Action, Severity, Suggestion
+from planner.domain.units import percent, usd
+from planner.rules.common import band, describe_position
+from planner.rules.context import RuleContext
+from planner.rules.sizing import RISK_TOLERANCE_PCT
+
+RISK_CAP = "risk_cap"
+CAP_BAND = 0.25  # fractions of the cap per id band: a quarter of the cap more is a material change
+
+
+def largest_fitting(ctx: RuleContext, condor: Position, cap: float) -> int:
+    """Most contracts of this condor whose group stays within the cap (0 when not even one)."""
+
+    def fits(quantity: int) -> bool:
+        return ctx.what_if.condor_risk_pct(condor.id, quantity / condor.quantity) <= cap + RISK_TOLERANCE_PCT
+
+    low, high = 0, condor.quantity  # low fits (no condor, no risk), high breaks
+    while high - low > 1:
+        middle = (low + high) // 2
+        if fits(middle):
+            low = middle
+        else:
+            high = middle
+    return low
+
+
+def risk_cap(ctx: RuleContext) -> list[Suggestion]:
+    cap = ctx.settings.risk_cap_in_force_pct
+    found = []
+    for condor in ctx.condors:
+        row = ctx.risk(condor)
+        if row is None or row.risk_used_pct is None or not row.risk_used_pct > cap:
+            continue
+        worst_loss = row.risk_used_pct / 100.0 * ctx.settings.equity
+        fitting = largest_fitting(ctx, condor, cap)
+        fit_words = (f"at most {fitting} of the {condor.quantity} fit" if fitting
+                     else "not even one fits; close it or add protection")
+        regime = " (high-ROE regime)" if ctx.settings.high_roe else ""
+        reason = (f"{describe_position(condor)} with its hedges can lose {usd(worst_loss)} in its worst scenario, "
+                  f"{percent(row.risk_used_pct)} of equity, over the {percent(cap)} cap{regime}: {fit_words}.")
+        figures = {"risk_used_pct": row.risk_used_pct, "risk_cap_pct": cap, "worst_loss_usd": worst_loss,
+                   "equity_usd": ctx.settings.equity, "quantity": condor.quantity, "largest_quantity": fitting}
+        found.append(Suggestion(RISK_CAP, Action.WARN, Severity.CRITICAL, reason, (condor.id,), None, None, figures,
+                                f"over|{band(row.risk_used_pct / cap, CAP_BAND)}"))
+    return found

@@ -1,0 +1,112 @@
+"""Tier expiries and strikes on the listed ladders, and estimated prices from independent formulas."""
+
+from __future__ import annotations
+
+import math
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from scipy.stats import norm
+
+from planner.domain import LayerKind, Settings
+from planner.rules.proposals import (
+    backstop_spec,
+    roll_spec,
+    spx_strike,
+    tier_spec,
+    tier_vix_expiry,
+    vix_option_spec,
+    vix_strike,
+)
+
+sys.path.insert(0, str(Path(__file__).parent))
+from rules_books import ET, NOW, VIX_DEC, VIX_JAN, VIX_MAR, book, market, vix_call, vix_call_spread
+
+SETTINGS = Settings()
+
+
+def black76_call(forward, strike, years, vol, rate):
+    d1 = (math.log(forward / strike) + 0.5 * vol * vol * years) / (vol * math.sqrt(years))
+    d2 = d1 - vol * math.sqrt(years)
+    discount = math.exp(-rate * years)
+    return discount * (forward * norm.cdf(d1) - strike * norm.cdf(d2)), discount * norm.cdf(d1)
+
+
+def years_to(expiry: date, hour: int = 9, minute: int = 30) -> float:
+    settles = datetime(expiry.year, expiry.month, expiry.day, hour, minute, tzinfo=ET)
+    return (settles - NOW).total_seconds() / (365 * 86400)
+
+
+@pytest.mark.parametrize(("level", "strike"), [
+    (0.4, 1.0), (17.49, 17.0), (17.5, 18.0), (21.36, 21.0), (49.6, 50.0), (50.0, 50.0),
+    (52.49, 50.0), (52.5, 55.0), (57.4, 55.0), (63.0, 65.0),
+])
+def test_vix_strikes_step_by_one_to_50_then_by_five(level, strike):
+    assert vix_strike(level) == strike
+
+
+def test_spx_strikes_sit_on_the_five_point_ladder():
+    assert spx_strike(5312.4) == 5310.0
+    assert spx_strike(5312.5) == 5315.0
+
+
+def test_tier_expiries_follow_the_table_on_listed_vix_expiries():
+    assert tier_vix_expiry("near", NOW, SETTINGS) == VIX_DEC  # 23 days, the front one with >= 14 left
+    assert tier_vix_expiry("mid", NOW, SETTINGS) == VIX_DEC  # 23 days is 14 from 37; 20 Jan (58) is 21 away
+    assert tier_vix_expiry("long", NOW, SETTINGS) == VIX_MAR  # 86 days (17 Feb) is short of 90
+    later = datetime(2026, 12, 2, 14, 0, tzinfo=ET)  # Dec 16 now 14 days out: still the near one
+    assert tier_vix_expiry("near", later, SETTINGS) == VIX_DEC
+    assert tier_vix_expiry("near", later.replace(day=3), SETTINGS) == VIX_JAN  # 13 days: too close
+    assert tier_vix_expiry("mid", later.replace(day=14), SETTINGS) == VIX_JAN  # 37 days exactly
+    assert tier_vix_expiry("mid", NOW, Settings(mid_target_days=45)) == VIX_JAN
+
+
+def test_mid_tier_call_is_priced_with_black76_on_its_future_at_vvix():
+    snapshot = market(vix=24.0)
+    spec = tier_spec("mid", snapshot, SETTINGS, NOW, book())
+    future = snapshot.future_price(VIX_DEC)
+    assert spec.layer_kind is LayerKind.VIX_CALL and spec.expiry == VIX_DEC
+    assert spec.strikes == (round(future * 1.2),)
+    assert spec.iv == pytest.approx(0.90)  # VVIX 90 / 100
+    price, delta = black76_call(future, spec.strikes[0], years_to(VIX_DEC), 0.90, 0.045)
+    assert spec.price_pts == pytest.approx(price, rel=1e-9)
+    # Protection of one contract: dV/dF x d(T) x 100, d(T) = exp(-4.3 T).
+    assert spec.protection_usd == pytest.approx(delta * math.exp(-4.3 * years_to(VIX_DEC)) * 100, rel=1e-9)
+
+
+def test_vix_iv_comes_from_a_layer_of_the_same_expiry_then_vvix_then_the_setting():
+    snapshot = market(vix=16.0)
+    held = book(vix_call(strike=18.0, iv=0.72, expiry=VIX_DEC, position_id=10),
+                vix_call(strike=25.0, iv=1.10, expiry=VIX_DEC, position_id=11))
+    assert vix_option_spec("near", VIX_DEC, snapshot, SETTINGS, NOW, held).iv == pytest.approx(0.72)  # strike 19
+    assert vix_option_spec("near", VIX_DEC, snapshot, SETTINGS, NOW, held, strike=24.0).iv == pytest.approx(1.10)
+    assert vix_option_spec("long", VIX_MAR, snapshot, SETTINGS, NOW, held).iv == pytest.approx(0.90)
+    no_vvix = market(vix=16.0, vvix=None)
+    assert vix_option_spec("long", VIX_MAR, no_vvix, Settings(vix_option_default_vol=0.8), NOW, held).iv == 0.8
+
+
+def test_an_unlisted_future_comes_from_the_term_structure():
+    snapshot = market(vix=30.0, futures={VIX_JAN: 27.0})
+    spec = tier_spec("near", snapshot, SETTINGS, NOW, book())
+    years = years_to(VIX_DEC)
+    assert spec.future_pts == pytest.approx(20 + 10 * math.exp(-4.3 * years))
+
+
+def test_backstop_is_a_put_spread_10_and_20_percent_below_spot_on_the_first_spx_monthly_past_90_days():
+    spec = backstop_spec(market(vix=20.0, spx=5900.0), SETTINGS, NOW)
+    assert spec.layer_kind is LayerKind.SPX_PUT_SPREAD and spec.tier == "long"
+    assert spec.expiry == date(2027, 3, 19)  # 21 Feb (Feb 19) is 88 days out
+    assert spec.strikes == (5310.0, 4720.0)
+    assert spec.price_pts > 0 and spec.protection_usd > 0
+
+
+def test_rolls_keep_the_kind_and_a_spread_keeps_its_width():
+    snapshot = market(vix=20.0)
+    spread = vix_call_spread(strikes=(20.0, 30.0), expiry=VIX_DEC, tier="mid")
+    spec = roll_spec(spread, snapshot, SETTINGS, NOW, book(spread))
+    assert spec.layer_kind is LayerKind.VIX_CALL_SPREAD and spec.expiry == VIX_DEC
+    assert spec.strikes[1] - spec.strikes[0] == 10.0
+    call = vix_call(tier="long", expiry=VIX_JAN)
+    assert roll_spec(call, snapshot, SETTINGS, NOW, book(call)).expiry == VIX_MAR

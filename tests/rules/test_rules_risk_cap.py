@@ -1,0 +1,79 @@
+"""Rule 7 (risk cap): a condor with its hedges over the cap in its worst scenario cell -> WARN."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from planner.domain import Settings
+from planner.domain.suggestions import Action, Severity
+from planner.risk import analyze
+from planner.rules.risk_cap import risk_cap
+
+sys.path.insert(0, str(Path(__file__).parent))
+from rules_books import NOW, VIX_JAN, book, condor, context, fired, market, vix_call
+
+SNAPSHOT = market(vix=20.0)
+EQUITY = Settings(equity=2_200_000.0)  # ten condors lose about $44,000 at worst: about 2 % of equity
+
+
+def resized(position, quantity):
+    return position.with_changes(quantity=quantity, legs=tuple(
+        leg.with_changes(quantity=quantity if leg.quantity > 0 else -quantity) for leg in position.legs))
+
+
+def risk_of(the_book, settings=EQUITY, condor_id=1):
+    return analyze(the_book, SNAPSHOT, settings, at=NOW, light=True).position(condor_id).risk_used_pct
+
+
+def test_a_condor_over_the_cap_warns_with_the_largest_quantity_that_fits():
+    hedge = vix_call(tier="mid", qty=10, expiry=VIX_JAN, strike=22.0, position_id=10)
+    the_book = book(condor(qty=10), hedge)
+    used = risk_of(the_book)
+    assert used > 1.5
+    [found] = fired(risk_cap, the_book, SNAPSHOT, EQUITY)
+    assert (found.rule, found.action, found.severity, found.targets) == ("risk_cap", Action.WARN,
+                                                                         Severity.CRITICAL, (1,))
+    assert found.figures["risk_used_pct"] == pytest.approx(used)
+    fitting = found.figures["largest_quantity"]
+    # Checked against full analyses of the book with the condor resized.
+    assert risk_of(book(resized(condor(qty=10), fitting), hedge)) <= 1.5
+    assert risk_of(book(resized(condor(qty=10), fitting + 1), hedge)) > 1.5
+    assert f"at most {fitting} of the 10 fit" in found.reason
+
+
+def test_risk_cap_just_below_exactly_at_and_above():
+    the_book = book(condor(qty=10))
+    used = risk_of(the_book)
+    assert fired(risk_cap, the_book, SNAPSHOT, replace(EQUITY, risk_cap_pct=used - 1e-9))
+    assert fired(risk_cap, the_book, SNAPSHOT, replace(EQUITY, risk_cap_pct=used)) == []  # "more than"
+    assert fired(risk_cap, the_book, SNAPSHOT, replace(EQUITY, risk_cap_pct=used + 1e-9)) == []
+
+
+def test_high_roe_regime_uses_its_own_cap():
+    the_book = book(condor(qty=10))
+    used = risk_of(the_book)
+    assert 1.5 < used < 2.0
+    assert fired(risk_cap, the_book, SNAPSHOT, EQUITY)
+    assert fired(risk_cap, the_book, SNAPSHOT, replace(EQUITY, high_roe=True)) == []
+    [found] = fired(risk_cap, the_book, SNAPSHOT, replace(EQUITY, high_roe=True, high_roe_cap_pct=used - 1e-6))
+    assert "high-ROE" in found.reason
+
+
+def test_not_even_one_fits_says_so():
+    [found] = fired(risk_cap, book(condor(qty=10)), SNAPSHOT, Settings(equity=100_000.0))
+    assert found.figures["largest_quantity"] == 0
+    assert "not even one fits" in found.reason
+
+
+def test_the_largest_quantity_uses_the_reports_own_matrix():
+    the_book = book(condor(qty=10))
+    ctx = context(the_book, SNAPSHOT, EQUITY)
+    full = analyze(the_book, SNAPSHOT, EQUITY, at=NOW)  # 101 x 62 cells instead of 21 x 15
+    assert ctx.what_if.condor_risk_pct(1, 1.0) == pytest.approx(ctx.report.position(1).risk_used_pct, rel=1e-9)
+    ctx.report = full
+    ctx.__post_init__()
+    assert ctx.what_if.condor_risk_pct(1, 1.0) == pytest.approx(full.position(1).risk_used_pct, rel=1e-9)
