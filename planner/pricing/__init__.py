@@ -6,6 +6,6 @@ numpy only; scipy.special is imported on the first call.
 
 from planner.pricing.black_scholes import black76_greeks, bsm_greeks
 from planner.pricing.greeks import Greeks
-from planner.pricing.implied_vol import implied_vol
+from planner.pricing.implied_volatility import implied_vol
 
 __all__ = ["Greeks", "black76_greeks", "bsm_greeks", "implied_vol"]
