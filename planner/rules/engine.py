@@ -104,12 +104,14 @@ def suggest(
 
     history: daily closes (SPX, VIX, VVIX) as the store's frame, (date,
     symbol, close) rows or {symbol: closes}; only days before ``at`` are read.
-    risk: an analysis of this book and market at ``at`` to reuse.
+    risk: an analysis of this book and market at ``at`` to reuse; without one,
+    ``analyze(light=True)`` runs once. Risk used, and every what-if of a
+    proposal, is measured on that report's scenario matrix.
     """
     at = at or datetime.now(UTC)
     if at.tzinfo is None:
         raise InputError("at", "must carry a time zone", at.isoformat())
-    report = risk if risk is not None else analyze(book, market, settings, at=at)
+    report = risk if risk is not None else analyze(book, market, settings, at=at, light=True)
     ctx = RuleContext(book, market, settings, report, at, DailyHistory.of(history, before=_day(at)),
                       tuple(events), {s.name: s for s in signals})
     found: list[Suggestion] = []

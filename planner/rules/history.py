@@ -77,11 +77,22 @@ def _before(series: DailySeries, before: date) -> DailySeries:
 
 
 def _from_frame(frame: Any, before: date) -> dict[str, DailySeries]:
+    import pandas as pd
+
     if "date" in frame.columns:
         frame = frame.set_index("date")
-    days = [_as_date(d) for d in frame.index]
-    return {str(column).upper(): _series(zip(days, frame[column].tolist(), strict=True), before)
-            for column in frame.columns}
+    index = pd.DatetimeIndex(frame.index)
+    order = np.argsort(index.values, kind="stable")
+    days = index.values[order]
+    kept = days < np.datetime64(before)
+    day_list = index[order][kept].date
+    found = {}
+    for column in frame.columns:
+        closes = np.asarray(frame[column].to_numpy(dtype=float))[order][kept]
+        finite = np.isfinite(closes)
+        found[str(column).upper()] = (DailySeries(tuple(day_list[finite]), closes[finite]) if finite.any()
+                                      else EMPTY)
+    return found
 
 
 def _from_values(values: Any, before: date) -> DailySeries:

@@ -70,6 +70,11 @@ class WhatIf:
         self.size = np.abs(self.vega)
         self.shares = _shares(self.member, self.linked, self.size[self.condors])  # [layers x condors]
         self.groups = self.cells[self.condors] + self.shares.T @ self.cells[self.layers]  # [condors x cells]
+        self._targets = self.member.copy()
+        self._targets[~self._targets.any(axis=1)] = True  # unlinked layers protect every condor
+        self._target_count = self._targets.sum(axis=1).astype(float)
+        self._target_size = self._targets @ self.size[self.condors]
+        self._groups_of: dict[int, tuple] = {}
         self._cache: dict[tuple, Measured] = {}
 
     def position_cells(self, positions: tuple[Position, ...]) -> np.ndarray:
@@ -158,17 +163,25 @@ class WhatIf:
         return Measured(coverage, float(used.max()), dict(zip(ids, used.tolist(), strict=True)))
 
     def condor_risk_pct(self, condor_id: int, fraction: float) -> float:
-        """Risk used by one condor's group with that condor kept at ``fraction`` of its size."""
-        k = int(np.flatnonzero(self.condors == self.index[condor_id])[0])
-        size = self.size[self.condors].copy()
-        size[k] *= fraction
-        alive = np.ones(self.condors.size, dtype=bool)
-        alive[k] = fraction > 0
-        protecting = np.flatnonzero(self.member[:, k] | ~self.linked)
-        shares = _shares(self.member[protecting], self.linked[protecting], size, alive)[:, k]
-        group = fraction * self.cells[self.condors[k]] + shares @ self.cells[self.layers[protecting]]
+        """Risk used by one condor's group with that condor kept at ``fraction`` (> 0) of its size."""
+        k, protecting, others, cells = self._condor_group(condor_id)
+        mine = self.size[self.condors[k]] * fraction
+        total = others + mine
+        with np.errstate(divide="ignore", invalid="ignore"):
+            shares = np.where(total > 0, mine / total, self._target_count[protecting] ** -1.0)
+        group = fraction * self.cells[self.condors[k]] + shares @ cells
         return max(0.0, -float(group.min())) / self.equity * 100.0
 
+    def _condor_group(self, condor_id: int):
+        """(column, layers protecting it, |vega| of their other targets, their cells), kept per condor."""
+        found = self._groups_of.get(condor_id)
+        if found is None:
+            k = int(np.flatnonzero(self.condors == self.index[condor_id])[0])
+            protecting = np.flatnonzero(self._targets[:, k])
+            others = self._target_size[protecting] - self.size[self.condors[k]]
+            found = (k, protecting, others, self.cells[self.layers[protecting]])
+            self._groups_of[condor_id] = found
+        return found
 
 def _shares(member: np.ndarray, linked: np.ndarray, size: np.ndarray, alive: np.ndarray | None = None
             ) -> np.ndarray:
