@@ -1,0 +1,31 @@
+"""A tab whose content is built the first time it is shown (start-up pays only for what is seen)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+
+class LazyTab(QWidget):
+    def __init__(self, factory: Callable[[], QWidget], placeholder: str = "Loading…",
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._factory = factory
+        self.content: QWidget | None = None
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._placeholder = QLabel(placeholder)
+        self._layout.addWidget(self._placeholder)
+
+    def ensure(self) -> QWidget:
+        if self.content is None:
+            self.content = self._factory()
+            self._layout.removeWidget(self._placeholder)
+            self._placeholder.deleteLater()
+            self._layout.addWidget(self.content)
+        return self.content
+
+    def showEvent(self, event) -> None:
+        self.ensure()
+        super().showEvent(event)

@@ -1,0 +1,631 @@
+"""The main window: market bar on top, the portfolio tree beside named tabs,
+the status bar at the foot.
+
+Start-up is in two steps so the first paint comes early: ``MainWindow()``
+builds only plain widgets; ``open_workspace`` (called right after the first
+paint by ``launch``) loads the charts (pyqtgraph), opens the session and
+starts the risk worker. Views get data only through their ``update_*``
+methods, wired to the session's signals here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from planner.feeds import SourceState
+from planner.ui.lazy_tab import LazyTab
+from planner.ui.market_bar import MarketBar, MarketInputs
+from planner.ui.portfolio_tree import PortfolioTree
+from planner.ui.positions_view import PositionsView
+
+DEFAULT_MARKET = MarketInputs(spx=5900.0, vix=16.0, rate=0.045, div_yield=0.013)
+REPLAY_SPEEDS = (1.0, 2.0, 5.0, 10.0, 20.0)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, state: QSettings | None = None, db_label: str = "", clock=None,
+                 restore_state: bool = True) -> None:
+        super().__init__()
+        self.setWindowTitle("Hedge Planner")
+        self.state = state
+        self.persist_state = state is not None
+        self.clock = clock
+        self.workspace = None
+        self.session = None
+        self.active_ticket = None
+        self.risk_graph = None
+        self.pnl_chart = None
+        self.replay_speed = 5.0
+
+        self.market_bar = MarketBar()
+        self.tree = PortfolioTree()
+        self.positions = PositionsView()
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("mainTabs")
+        self.tabs.setDocumentMode(True)
+        self.tab_names: dict[str, QWidget] = {}
+
+        self.risk_page = QWidget()
+        self.risk_page.setObjectName("riskPage")
+        self.charts = QSplitter(Qt.Orientation.Horizontal)
+        self.charts.setObjectName("chartsSplitter")
+        self.charts_placeholder = QLabel("Opening the book…")
+        self.charts_placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.charts.addWidget(self.charts_placeholder)
+        self.risk_split = QSplitter(Qt.Orientation.Vertical)
+        self.risk_split.setObjectName("riskSplitter")
+        self.risk_split.addWidget(self.charts)
+        self.risk_split.addWidget(self.positions)
+        self.risk_split.setStretchFactor(0, 3)
+        self.risk_split.setStretchFactor(1, 2)
+        risk_layout = QVBoxLayout(self.risk_page)
+        risk_layout.setContentsMargins(4, 4, 4, 4)
+        risk_layout.addWidget(self.risk_split)
+        self.add_named_tab("risk", self.risk_page, "&Risk")
+        self.calculator_tab = LazyTab(self._make_calculator, "Loading the option calculator…")
+        self.add_named_tab("calculator", self.calculator_tab, "&Calculator")
+
+        self.main_split = QSplitter(Qt.Orientation.Horizontal)
+        self.main_split.setObjectName("mainSplitter")
+        self.main_split.addWidget(self.tree)
+        self.main_split.addWidget(self.tabs)
+        self.main_split.setStretchFactor(0, 0)
+        self.main_split.setStretchFactor(1, 1)
+        self.main_split.setSizes([330, 1070])
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(6, 4, 6, 0)
+        layout.setSpacing(4)
+        layout.addWidget(self.market_bar)
+        layout.addWidget(self.main_split, 1)
+        self.setCentralWidget(central)
+
+        self.equity_label = QLabel("Equity —")
+        self.risk_label = QLabel("Risk used —")
+        self.coverage_label = QLabel("Coverage —")
+        self.book_label = QLabel(f"Book: {db_label}" if db_label else "Book: —")
+        self.equity_label.setToolTip("Account equity the risk caps are measured against (Settings)")
+        self.risk_label.setToolTip("Largest worst-scenario loss of a condor with its hedges, % of equity, "
+                                   "against the cap in force")
+        self.coverage_label.setToolTip("Hedge protection per VIX point over the condors' vega (DOMAIN.md)")
+        for label in (self.equity_label, self.risk_label, self.coverage_label, self.book_label):
+            label.setContentsMargins(8, 0, 8, 0)
+            self.statusBar().addPermanentWidget(label)
+
+        self._build_actions()
+        self._build_menus()
+        self.market_bar.update_source("manual", SourceState.IDLE, "Trade ▸ Market (Ctrl+M)")
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self.tree.position_activated.connect(self.open_position_ticket)
+        self.positions.position_activated.connect(self.open_position_ticket)
+        if restore_state:
+            self.restore_window_state()
+
+    # -- tabs ------------------------------------------------------------------------------
+    def add_named_tab(self, name: str, widget: QWidget, title: str) -> None:
+        """A tab reachable by ``--tab name``; ``title`` carries its mnemonic."""
+        self.tabs.addTab(widget, title)
+        self.tab_names[name] = widget
+
+    def show_tab(self, name: str) -> None:
+        """Select a tab by its command-line name (``--tab``)."""
+        if name not in self.tab_names:
+            known = ", ".join(sorted(self.tab_names))
+            raise ValueError(f"--tab must be one of {known}, got {name}")
+        self.tabs.setCurrentWidget(self.tab_names[name])
+
+    def current_tab_name(self) -> str:
+        current = self.tabs.currentWidget()
+        return next((name for name, widget in self.tab_names.items() if widget is current), "risk")
+
+    def _tab_changed(self, _index: int) -> None:
+        widget = self.tabs.currentWidget()
+        if isinstance(widget, LazyTab):
+            widget.ensure()
+
+    def _make_calculator(self) -> QWidget:
+        from planner.ui.option_calculator import OptionCalculator
+
+        snapshot = self.session.snapshot if self.session else None
+        self.calculator = OptionCalculator(MarketInputs.of(snapshot) if snapshot else DEFAULT_MARKET,
+                                           clock=self.clock)
+        return self.calculator
+
+    # -- actions and menus -------------------------------------------------------------------
+    def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+        action.triggered.connect(slot)
+        self.addAction(action)  # shortcuts work even with the menu bar hidden
+        return action
+
+    def _build_actions(self) -> None:
+        key = QKeySequence.StandardKey
+        self.new_action = self._action("&New book…", self.new_book, key.New, "Create an empty book file")
+        self.open_action = self._action("&Open book…", self.open_book, key.Open, "Open another book file")
+        self.backup_action = self._action("&Backup…", self.backup, "Ctrl+B", "Write a consistent copy of the book")
+        self.export_action = self._action("&Export CSV…", self.export_csv, "Ctrl+E",
+                                          "Positions report, one row per leg, with marks and Greeks")
+        self.quit_action = self._action("&Quit", self.close, key.Quit)
+        self.undo_action = self._action("&Undo", self.undo, "Ctrl+Z", "Undo the last change to the book")
+        self.redo_action = self._action("&Redo", self.redo, "Ctrl+Shift+Z", "Redo the last undone change")
+        self.condor_action = self._action("New &condor…", self.new_condor, "Ctrl+Shift+C", "Sell iron condors")
+        self.layer_action = self._action("New hedge &layer…", self.new_layer, "Ctrl+Shift+L", "Buy a hedge layer")
+        self.close_action = self._action("C&lose position…", lambda: self.close_position(), "Ctrl+Shift+X",
+                                         "Close an open position at a price")
+        self.roll_action = self._action("&Roll layer…", lambda: self.roll_layer(), "Ctrl+Shift+R",
+                                        "Close a layer and open its successor in one step")
+        self.market_action = self._action("&Market quote…", self.enter_market, "Ctrl+M",
+                                          "Type SPX, VIX, VVIX and the VX curve (stored)")
+        self.watch_action = self._action("&Watch quote file…", self.choose_quote_file, "Ctrl+Shift+W",
+                                         "Follow a CSV or JSON file another program rewrites")
+        self.replay_action = self._action("&Replay history", self.start_replay, "Ctrl+Shift+P",
+                                          "Play the stored daily closes as what-if quotes (not stored)")
+        self.pause_action = self._action("&Pause or resume replay", self.toggle_replay, "Ctrl+Shift+Space")
+        self.manual_action = self._action("&Manual quotes only", self.stop_sources, "Ctrl+Shift+M",
+                                          "Stop the watched file or replay")
+        self.reset_what_if_action = self._action("Reset &what-if", self._reset_what_if, "Ctrl+0",
+                                                 "Stored quote, no VIX shift, 7-day T+n curve")
+        self.tree_focus_action = self._action("Go to &portfolio tree", lambda: self.tree.setFocus(), "Ctrl+1")
+        self.table_focus_action = self._action("Go to positions &table", lambda: self.positions.table.setFocus(),
+                                               "Ctrl+2")
+        self.speed_group = QActionGroup(self)
+        self.speed_actions = []
+        for speed in REPLAY_SPEEDS:
+            action = QAction(f"{speed:g} days per second", self, checkable=True)
+            action.setChecked(speed == self.replay_speed)
+            action.triggered.connect(lambda _=False, s=speed: self.set_replay_speed(s))
+            self.speed_group.addAction(action)
+            self.speed_actions.append(action)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        for action in (self.new_action, self.open_action, None, self.backup_action, self.export_action, None,
+                       self.quit_action):
+            file_menu.addSeparator() if action is None else file_menu.addAction(action)
+        edit = bar.addMenu("&Edit")
+        edit.addAction(self.undo_action)
+        edit.addAction(self.redo_action)
+        trade = bar.addMenu("&Trade")
+        for action in (self.condor_action, self.layer_action, None, self.close_action, self.roll_action, None,
+                       self.market_action):
+            trade.addSeparator() if action is None else trade.addAction(action)
+        quotes = bar.addMenu("&Quotes")
+        self._fill_quotes_menu(quotes)
+        quotes_button_menu = QMenu(self)
+        self._fill_quotes_menu(quotes_button_menu)
+        self.market_bar.source_button.setMenu(quotes_button_menu)
+        view = bar.addMenu("&View")
+        for name, widget in self.tab_names.items():
+            index = self.tabs.indexOf(widget)
+            action = QAction(self.tabs.tabText(index), self)
+            action.setShortcut(QKeySequence(f"Alt+{index + 1}"))
+            action.triggered.connect(lambda _=False, n=name: self.show_tab(n))
+            self.addAction(action)
+            view.addAction(action)
+        view.addSeparator()
+        view.addAction(self.tree_focus_action)
+        view.addAction(self.table_focus_action)
+        view.addAction(self.reset_what_if_action)
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self._action("&Keyboard shortcuts", self.show_shortcuts, "F1"))
+
+    def _fill_quotes_menu(self, menu: QMenu) -> None:
+        menu.addAction(self.market_action)
+        menu.addAction(self.manual_action)
+        menu.addAction(self.watch_action)
+        menu.addSeparator()
+        menu.addAction(self.replay_action)
+        menu.addAction(self.pause_action)
+        speeds = menu.addMenu("Replay &speed")
+        for action in self.speed_actions:
+            speeds.addAction(action)
+
+    # -- the workspace ------------------------------------------------------------------------
+    def open_workspace(self, workspace, label: str = "") -> None:
+        """Show ``workspace``: charts are built (once), a session starts and draws."""
+        from planner.ui.quote_sources import FileQuoteSource, ReplaySource
+        from planner.ui.session import Session
+
+        self._ensure_charts()
+        if self.session is not None:
+            self.stop_sources()
+            self.session.shutdown()
+            self.session.deleteLater()
+        self.workspace = workspace
+        if not hasattr(self, "file_source"):
+            self.file_source = FileQuoteSource(self)
+            self.file_source.quote.connect(self._store_quote)
+            self.file_source.state_changed.connect(self.market_bar.update_source)
+            self.replay_source = ReplaySource(self)
+            self.replay_source.quote.connect(lambda quote: self.session.set_replay_quote(quote))
+            self.replay_source.state_changed.connect(self.market_bar.update_source)
+        session = Session(workspace, self)
+        self.session = session
+        session.report_ready.connect(self._apply_report)
+        session.book_loaded.connect(self.tree.update_book)
+        session.market_loaded.connect(self._apply_market)
+        session.settings_loaded.connect(self._apply_settings)
+        session.history_ready.connect(self.pnl_chart.update_history)
+        session.message.connect(lambda text: self.statusBar().showMessage(text, 15000))
+        self.risk_graph.horizon_changed.connect(session.set_horizon_days)
+        self.risk_graph.vix_shift_changed.connect(session.set_vix_shift)
+        path = workspace.repo.path
+        self.book_label.setText(f"Book: {label or (path.name if path else 'in memory')}")
+        self.book_label.setToolTip(str(path) if path else "in-memory book")
+        self.setWindowTitle(f"Hedge Planner — {path.name if path else 'in memory'}")
+        session.start()
+
+    def _ensure_charts(self) -> None:
+        if self.risk_graph is not None:
+            return
+        from planner.ui.pnl_chart import PnlChart
+        from planner.ui.risk_graph import RiskGraph
+
+        self.risk_graph = RiskGraph()
+        self.pnl_chart = PnlChart()
+        self.charts_placeholder.hide()
+        self.charts_placeholder.setParent(None)
+        self.charts.addWidget(self.risk_graph)
+        self.charts.addWidget(self.pnl_chart)
+        self.charts.setStretchFactor(0, 3)
+        self.charts.setStretchFactor(1, 1)
+        self.risk_graph.reset.clicked.connect(self._reset_what_if)
+        saved = self.state.value("risk/charts") if self.state is not None else None
+        if saved is None or not self.charts.restoreState(saved):
+            self.charts.setSizes([760, 300])
+
+    def _apply_report(self, report) -> None:
+        self.risk_graph.update_report(report)
+        self.pnl_chart.update_now(report)
+        self.positions.update_report(report, self.session.book)
+        self._update_status(report)
+
+    def _apply_market(self, market) -> None:
+        self.market_bar.update_market(market, self.session.previous if self.session else None)
+        self.risk_graph.update_base_vix(market.vix if market else None)
+        calculator = self.calculator_tab.content
+        if market is not None and calculator is not None:
+            calculator.update_market(MarketInputs.of(market))
+        if self.file_source.path is None and self.replay_source.replay is None:
+            from planner.ui.quote_sources import manual_detail
+
+            self.market_bar.update_source("manual", SourceState.IDLE, manual_detail(market))
+
+    def _apply_settings(self, settings) -> None:
+        from planner.ui.formatting import money
+
+        self.equity_label.setText(f"Equity {money(settings.equity)}")
+
+    def _update_status(self, report) -> None:
+        from planner.ui.formatting import percent
+
+        if report is None:
+            self.risk_label.setText("Risk used — (no market)")
+            self.coverage_label.setText("Coverage —")
+            return
+        used, cap = report.risk_used_pct, report.risk_cap_pct
+        over = used is not None and used > cap
+        self.risk_label.setText(f"Risk used {percent(used)} of equity / cap {percent(cap)}")
+        self.risk_label.setStyleSheet("color: #c62828; font-weight: bold;" if over else "")
+        settings = self.session.settings
+        coverage = report.coverage_pct
+        low = coverage is not None and coverage < settings.coverage_low_pct
+        high = coverage is not None and coverage > settings.coverage_high_pct
+        band = f" (aim {settings.coverage_low_pct:g}–{settings.coverage_high_pct:g} %)"
+        self.coverage_label.setText(f"Coverage {percent(coverage, 0)}{band}")
+        self.coverage_label.setStyleSheet("color: #b26a00; font-weight: bold;" if (low or high) else "")
+
+    # -- tickets ----------------------------------------------------------------------------------
+    def _context(self):
+        from planner.ui.tickets.context import TicketContext
+
+        session = self.session
+        return TicketContext(self.workspace, session.book, session.snapshot, session.settings, session.report,
+                             self.workspace.now())
+
+    def _show_ticket(self, ticket) -> None:
+        if self.active_ticket is not None:
+            self.active_ticket.close()
+        self.active_ticket = ticket
+        ticket.saved.connect(self._saved)
+        ticket.finished.connect(lambda _=0: self._ticket_done(ticket))
+        ticket.open()
+
+    def _ticket_done(self, ticket) -> None:
+        if self.active_ticket is ticket:
+            self.active_ticket = None
+        ticket.deleteLater()
+        self.activateWindow()  # shortcuts (Ctrl+Z) belong to the active window
+
+    def _saved(self, result) -> None:
+        from planner.app.views import describe
+
+        if isinstance(result, tuple):
+            text = f"Rolled #{result[0].id} into #{result[1].id}"
+        elif hasattr(result, "legs"):
+            text = f"Saved: {describe(result)}"
+        else:
+            text = "Market quote stored"
+        self.statusBar().showMessage(text, 10000)
+
+    def _require_session(self) -> bool:
+        if self.session is None:
+            self.statusBar().showMessage("The book is still opening…", 5000)
+            return False
+        return True
+
+    def new_condor(self) -> None:
+        if self._require_session():
+            from planner.ui.tickets import CondorTicket
+
+            self._show_ticket(CondorTicket(self._context(), self))
+
+    def new_layer(self) -> None:
+        if self._require_session():
+            from planner.ui.tickets import LayerTicket
+
+            self._show_ticket(LayerTicket(self._context(), self))
+
+    def close_position(self, position_id: int | None = None) -> None:
+        if self._require_session():
+            from planner.ui.tickets import CloseTicket
+
+            selected = position_id or self.positions.selected_position_id() or self.tree.selected_position_id()
+            self._show_ticket(CloseTicket(self._context(), selected, self))
+
+    def roll_layer(self, position_id: int | None = None) -> None:
+        if self._require_session():
+            from planner.ui.tickets import RollTicket
+
+            selected = position_id or self.positions.selected_position_id() or self.tree.selected_position_id()
+            self._show_ticket(RollTicket(self._context(), selected, self))
+
+    def enter_market(self) -> None:
+        if self._require_session():
+            from planner.ui.tickets import MarketTicket
+
+            self._show_ticket(MarketTicket(self._context(), self))
+
+    def open_position_ticket(self, position_id: int) -> None:
+        """Enter on a position: roll a layer, close a condor."""
+        position = self.session.book.get(position_id) if self.session else None
+        if position is None or not position.is_open:
+            return
+        if position.tier is not None:
+            self.roll_layer(position_id)
+        else:
+            self.close_position(position_id)
+
+    # -- quotes ------------------------------------------------------------------------------------
+    def _store_quote(self, quote) -> None:
+        from planner.domain.errors import PlannerError
+
+        try:
+            self.workspace.set_market(**quote.market_fields())
+        except PlannerError as error:
+            self.file_source.report_rejected(error)
+
+    def watch_quote_file(self, path) -> None:
+        self.replay_source.stop()
+        self.session.set_replay_quote(None)
+        self.file_source.watch(path)
+        if self.state is not None:
+            self.state.setValue("quotes/file", str(path))
+
+    def choose_quote_file(self) -> None:
+        if not self._require_session():
+            return
+        start = self.state.value("quotes/file", "") if self.state is not None else ""
+        path, _ = QFileDialog.getOpenFileName(self, "Watch a quote file", str(start),
+                                              "Quote files (*.json *.csv);;All files (*)")
+        if path:
+            self.watch_quote_file(path)
+
+    def start_replay(self) -> None:
+        if not self._require_session():
+            return
+        from planner.feeds import replay_days
+
+        days = replay_days(self.workspace.repo.history_rows(("SPX", "VIX", "VVIX")))
+        if not days:
+            self.statusBar().showMessage("No stored daily closes to replay: import history first "
+                                         "(planner history import FILE)", 10000)
+            return
+        self.file_source.stop()
+        self.replay_source.start(days, self.replay_speed)
+
+    def toggle_replay(self) -> None:
+        if self.replay_source.replay is None:
+            return
+        if self.replay_source.state is SourceState.PLAYING:
+            self.replay_source.pause()
+        else:
+            self.replay_source.resume()
+
+    def set_replay_speed(self, speed: float) -> None:
+        self.replay_speed = speed
+        if hasattr(self, "replay_source"):
+            self.replay_source.set_speed(speed)
+
+    def stop_sources(self) -> None:
+        if not hasattr(self, "file_source"):
+            return
+        self.file_source.stop()
+        self.replay_source.stop()
+        if self.session is not None:
+            self.session.set_replay_quote(None)
+
+    def _reset_what_if(self) -> None:
+        if self.risk_graph is not None:
+            self.risk_graph.vix_shift.setValue(0)
+            self.risk_graph.horizon.setValue(min(7, self.risk_graph.horizon.maximum()))
+        if hasattr(self, "replay_source") and self.replay_source.replay is not None:
+            self.stop_sources()
+
+    # -- journal and files ------------------------------------------------------------------------------
+    def _run(self, what: str, call):
+        from planner.domain.errors import PlannerError
+
+        try:
+            return call()
+        except PlannerError as error:
+            self.statusBar().showMessage(f"{what}: {error}", 15000)
+        except OSError as error:
+            self.statusBar().showMessage(f"{what}: {error.strerror or error}", 15000)
+        return None
+
+    def undo(self) -> None:
+        if self._require_session():
+            done = self._run("Nothing undone", self.workspace.undo)
+            if done:
+                self.statusBar().showMessage(f"Undone: {done[0].label}", 10000)
+
+    def redo(self) -> None:
+        if self._require_session():
+            done = self._run("Nothing redone", self.workspace.redo)
+            if done:
+                self.statusBar().showMessage(f"Redone: {done[0].label}", 10000)
+
+    def backup(self) -> None:
+        if not self._require_session():
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "Back up the book", "planner-backup.db", "SQLite (*.db)")
+        if path:
+            written = self._run("Backup failed", lambda: self.workspace.backup(path))
+            if written:
+                self.statusBar().showMessage(f"Backup written: {written}", 10000)
+
+    def export_csv(self) -> None:
+        if not self._require_session():
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "Export positions", "positions.csv", "CSV (*.csv)")
+        if path:
+            done = self._run("Export failed", lambda: self.workspace.export_csv(path, include_closed=True))
+            if done:
+                self.statusBar().showMessage(f"Exported {done[0]:,} rows to {path}", 10000)
+
+    def new_book(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "New book", "planner.db", "Planner books (*.db)")
+        if path:
+            if Path(path).exists():
+                self.statusBar().showMessage(f"{path} exists: choose a new file name (or File ▸ Open)", 10000)
+                return
+            self.open_path(path, offer_first_run=True)
+
+    def open_book(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open book", "", "Planner books (*.db);;All files (*)")
+        if path:
+            self.open_path(path)
+
+    def open_path(self, path, offer_first_run: bool = False) -> bool:
+        from planner.app import Workspace
+
+        workspace = self._run("Could not open the book", lambda: Workspace.open(path))
+        if workspace is None:
+            return False
+        old = self.workspace
+        self.open_workspace(workspace)
+        if old is not None:
+            old.close()
+        if self.state is not None:
+            self.state.setValue("book/last", str(path))
+        if offer_first_run:
+            self.offer_first_run()
+        return True
+
+    def offer_first_run(self) -> None:
+        """An empty book: offer the demo book (with a market and a year of history) or an empty one."""
+        ws = self.workspace
+        if ws is None or ws.repo.position_ids() or ws.latest_snapshot() is not None:
+            return
+        box = QMessageBox(QMessageBox.Icon.Question, "New book",
+                          "This book is empty. Start with the demo book (two condors, VIX layers, a market "
+                          "snapshot and a year of history) or an empty one?", parent=self)
+        demo = box.addButton("Load the &demo book", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Start &empty", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(demo)
+        box.exec()
+        if box.clickedButton() is demo:
+            self._run("Demo book not written", lambda: ws.init(demo_book=True))
+        else:
+            self.statusBar().showMessage("Empty book: enter a market quote first (Ctrl+M), then trades.", 15000)
+
+    def show_shortcuts(self) -> None:
+        lines = [f"{a.text().replace('&', '')}: {a.shortcut().toString(QKeySequence.SequenceFormat.NativeText)}"
+                 for a in self.actions() if not a.shortcut().isEmpty()]
+        QMessageBox.information(self, "Keyboard shortcuts", "\n".join(lines))
+
+    # -- window state ------------------------------------------------------------------------------------
+    def restore_window_state(self) -> None:
+        if self.state is None:
+            return
+        geometry = self.state.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        window_state = self.state.value("window/state")
+        if window_state is not None:
+            self.restoreState(window_state)
+        for key, splitter in (("window/main", self.main_split), ("risk/split", self.risk_split)):
+            saved = self.state.value(key)
+            if saved is not None:
+                splitter.restoreState(saved)
+        tab = self.state.value("window/tab")
+        if tab in self.tab_names:
+            self.show_tab(str(tab))
+        speed = self.state.value("quotes/speed")
+        if speed is not None:
+            with contextlib.suppress(TypeError, ValueError):
+                self.set_replay_speed(float(speed))
+            for action, value in zip(self.speed_actions, REPLAY_SPEEDS, strict=True):
+                action.setChecked(value == self.replay_speed)
+
+    def save_window_state(self) -> None:
+        if self.state is None or not self.persist_state:
+            return
+        self.state.setValue("window/geometry", self.saveGeometry())
+        self.state.setValue("window/state", self.saveState())
+        self.state.setValue("window/main", self.main_split.saveState())
+        self.state.setValue("risk/split", self.risk_split.saveState())
+        if self.risk_graph is not None:
+            self.state.setValue("risk/charts", self.charts.saveState())
+        self.state.setValue("window/tab", self.current_tab_name())
+        self.state.setValue("quotes/speed", self.replay_speed)
+        self.state.sync()
+
+    def shutdown(self) -> None:
+        """Stop the worker and the sources; keep the window state. Safe to call twice."""
+        if getattr(self, "_shut", False):
+            return
+        self._shut = True
+        self.save_window_state()
+        if hasattr(self, "file_source"):
+            self.file_source.stop()
+            self.replay_source.stop()
+        if self.session is not None:
+            self.session.shutdown()
+
+    def closeEvent(self, event) -> None:
+        self.shutdown()
+        super().closeEvent(event)

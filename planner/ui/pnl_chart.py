@@ -1,0 +1,65 @@
+"""Book P&L over time: a small chart beside the risk graph.
+
+Items are made once: the daily-close line, the stored-snapshot dots and the
+live point (the latest report's P&L), each updated with ``setData``.
+"""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from planner.ui.chart_style import HORIZON, TODAY, MoneyAxis, pen, plot_widget
+from planner.ui.formatting import signed_money
+
+
+class PnlChart(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.plot = plot_widget(pg.DateAxisItem("bottom"), MoneyAxis("left"))
+        self.plot.setObjectName("pnlPlot")
+        item = self.plot.getPlotItem()
+        item.setLabel("left", "Book P&L ($)")
+        item.setLabel("bottom", "Date (ET)")
+        item.addItem(pg.InfiniteLine(pos=0, angle=0, pen=pg.mkPen("#9e9e9e", width=1)), ignoreBounds=True)
+        self.line = pg.PlotDataItem(pen=pen(HORIZON, 1.6), name="Daily closes")
+        self.stored = pg.ScatterPlotItem(size=6, brush=HORIZON, pen=pg.mkPen(None), name="Stored quotes")
+        self.now = pg.ScatterPlotItem(size=9, symbol="o", brush=TODAY, pen=pg.mkPen("w"), name="Now")
+        for graphic in (self.line, self.stored, self.now):
+            item.addItem(graphic)
+        self.caption = QLabel("Book P&L over time ($): realized plus open positions valued at each past quote")
+        self.caption.setObjectName("pnlCaption")
+        self.caption.setWordWrap(True)
+        self.status = QLabel("Valuing past quotes…")
+        self.status.setObjectName("pnlStatus")
+        self.status.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.caption)
+        layout.addWidget(self.plot, 1)
+        layout.addWidget(self.status)
+        self._times: list[float] = []
+        self._values: list[float] = []
+
+    # -- narrow update methods -----------------------------------------------------------
+    def update_history(self, points) -> None:
+        """``points``: PnlPoint list in time order."""
+        self._times = [p.at.timestamp() for p in points]
+        self._values = [p.pnl_usd for p in points]
+        self.line.setData(self._times, self._values)
+        stored = [p for p in points if p.stored]
+        self.stored.setData([p.at.timestamp() for p in stored], [p.pnl_usd for p in stored])
+        if points:
+            first = points[0].at.strftime("%Y-%m-%d")
+            self.status.setText(f"{len(points):,} past quotes since {first}; dots: stored quotes")
+        else:
+            self.status.setText("No past quotes yet")
+
+    def update_now(self, report) -> None:
+        if report is None:
+            self.now.setData([], [])
+            return
+        pnl = report.totals["book"].pnl_usd
+        self.now.setData([report.asof.timestamp()], [pnl])
+        self.caption.setText(f"Book P&L over time ($) · now {signed_money(pnl)}")

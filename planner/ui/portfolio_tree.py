@@ -1,0 +1,151 @@
+"""The portfolio tree: condors with their legs, hedge layers by tier, and the
+history of closed, rolled and expired positions with their roll chains.
+
+Rebuilt when the book changes (a handful of items); quotes do not touch it.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
+
+from planner.app.views import chains
+from planner.domain import Book, Leg, Position, PositionKind, Status, Tier
+from planner.ui.formatting import describe, et_time, signed_money
+
+POSITION_ID_ROLE = Qt.ItemDataRole.UserRole + 2
+TIER_NAMES = {Tier.NEAR: "Near tier", Tier.MID: "Mid tier", Tier.LONG: "Long tier"}
+
+
+def leg_text(leg: Leg) -> str:
+    side = f"{leg.quantity:+,}"
+    if leg.strike is None:
+        return f"{side} VIX future {leg.expiry.isoformat()}"
+    right = "call" if str(leg.right).upper().startswith("C") else "put"
+    iv = f", IV {leg.iv * 100:.1f} %" if leg.iv else ""
+    return f"{side} {leg.instrument.value.split('-')[0].upper()} {leg.strike:,g} {right}{iv}"
+
+
+def position_text(position: Position) -> str:
+    return f"#{position.id} {describe(position)}".replace(",", "")
+
+
+def position_details(position: Position) -> str:
+    price_word = "credit" if position.kind is PositionKind.CONDOR else "paid"
+    text = (f"#{position.id} {describe(position)}, {position.quantity:,} contracts, expiry "
+            f"{position.expiry.isoformat()}, {price_word} {position.open_price:,.2f} pts, "
+            f"opened {et_time(position.opened_at, with_date=True)}")
+    if position.rolled_from:
+        text += f"; rolled from #{position.rolled_from}"
+    if position.note:
+        text += f"\nnote: {position.note}"
+    return text
+
+
+class PortfolioTree(QTreeWidget):
+    position_activated = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("portfolioTree")
+        self.setHeaderLabels(["Portfolio", "Qty", "Expiry"])
+        self.setColumnCount(3)
+        self.header().setStretchLastSection(False)
+        self.header().setSectionResizeMode(0, self.header().ResizeMode.Stretch)
+        self.header().setSectionResizeMode(1, self.header().ResizeMode.ResizeToContents)
+        self.header().setSectionResizeMode(2, self.header().ResizeMode.ResizeToContents)
+        self.headerItem().setToolTip(1, "Contracts (condors, spreads or futures)")
+        self.headerItem().setToolTip(2, "Expiry date")
+        self.setToolTip("Condors with their legs, hedge layers by tier, and closed or rolled history; "
+                        "Enter opens the close or roll ticket")
+        self.setUniformRowHeights(True)
+        self.itemActivated.connect(self._activated)
+
+    def update_book(self, book: Book) -> None:
+        collapsed = {self._key(self.topLevelItem(i)) for i in range(self.topLevelItemCount())
+                     if not self.topLevelItem(i).isExpanded()}
+        self.clear()
+        condors = [p for p in book.open_positions if p.kind is PositionKind.CONDOR]
+        group = self._group(f"Condors ({len(condors)} open)", "condors")
+        for condor in condors:
+            self._position(group, condor)
+        layers = [p for p in book.open_positions if p.kind is PositionKind.LAYER]
+        hedges = self._group(f"Hedge layers ({len(layers)} open)", "layers")
+        for tier in Tier:
+            members = [p for p in layers if p.tier is tier]
+            tier_item = QTreeWidgetItem(hedges, [f"{TIER_NAMES[tier]} ({len(members)})"])
+            if not members:
+                QTreeWidgetItem(tier_item, ["none open"])
+            for layer in members:
+                self._position(tier_item, layer)
+            tier_item.setExpanded(True)
+        self._history(book)
+        for i in range(self.topLevelItemCount()):
+            item = self.topLevelItem(i)
+            item.setExpanded(self._key(item) not in collapsed)
+
+    def _history(self, book: Book) -> None:
+        done = [p for p in book.positions if p.status is not Status.OPEN]
+        history = self._group(f"History ({len(done)} closed, rolled or expired)", "history")
+        all_chains = chains(book)
+        shown: set[int] = set()
+        # Roll chains first: each chain ends in its newest member (open or not).
+        chain_ends = [p for p in book.positions if len(all_chains[p.id].ids) > 1
+                      and not any(q.rolled_from == p.id for q in book.positions)]
+        for end in chain_ends:
+            chain = all_chains[end.id]
+            arrow = " → ".join(f"#{i}" for i in chain.ids)
+            item = QTreeWidgetItem(history, [f"Roll chain {arrow}: {signed_money(chain.realized_pnl)} realized"])
+            item.setToolTip(0, "Each layer was closed and replaced by the next one in a single roll")
+            for member_id in chain.ids:
+                member = book.get(member_id)
+                if member is not None:
+                    self._position(item, member, with_legs=False)
+                    shown.add(member_id)
+        for position in done:
+            if position.id not in shown:
+                self._position(history, position, with_legs=False)
+
+    def _group(self, title: str, key: str) -> QTreeWidgetItem:
+        item = QTreeWidgetItem(self, [title])
+        item.setData(0, Qt.ItemDataRole.UserRole, key)
+        font = item.font(0)
+        font.setBold(True)
+        item.setFont(0, font)
+        return item
+
+    @staticmethod
+    def _key(item: QTreeWidgetItem) -> str:
+        return str(item.data(0, Qt.ItemDataRole.UserRole))
+
+    def _position(self, parent: QTreeWidgetItem, position: Position, with_legs: bool = True) -> QTreeWidgetItem:
+        text = position_text(position)
+        details = position_details(position)
+        if position.status is not Status.OPEN:
+            realized = position.realized_pnl()
+            closed = et_time(position.closed_at, with_date=True)[:10] if position.closed_at else "—"
+            text += f" {position.status} {signed_money(realized)}"
+            details += f"\n{position.status} {closed}, realized {signed_money(realized)} after fees"
+        item = QTreeWidgetItem(parent, [text, f"×{position.quantity:,}", position.expiry.strftime("%Y-%m-%d")])
+        item.setData(0, POSITION_ID_ROLE, position.id)
+        for column in range(3):
+            item.setToolTip(column, details)
+        item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if with_legs:
+            for leg in position.legs:
+                QTreeWidgetItem(item, [leg_text(leg)])
+        return item
+
+    def selected_position_id(self) -> int | None:
+        item = self.currentItem()
+        while item is not None:
+            value = item.data(0, POSITION_ID_ROLE)
+            if value is not None:
+                return int(value)
+            item = item.parent()
+        return None
+
+    def _activated(self, item: QTreeWidgetItem, _column: int) -> None:
+        value = item.data(0, POSITION_ID_ROLE)
+        if value is not None:
+            self.position_activated.emit(int(value))

@@ -1,0 +1,71 @@
+"""The positions table with a totals line under it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+
+from planner.domain import Book
+from planner.ui.formatting import money, signed_money
+from planner.ui.positions_model import COLUMN_INDEX, POSITION_ID_ROLE, SORT_ROLE, PositionsModel
+
+
+class PositionsView(QWidget):
+    position_activated = Signal(int)  # Enter or double-click on a row: the position id
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = PositionsModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.table = QTableView()
+        self.table.setObjectName("positionsTable")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(COLUMN_INDEX["id"], Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(22)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        self.table.setToolTip("Open positions; click a header to sort, Enter opens the close or roll ticket")
+        self.table.activated.connect(self._activated)
+        self.totals = QLabel("—")
+        self.totals.setObjectName("positionsTotals")
+        self.totals.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.totals)
+        self._sized = False
+
+    def update_report(self, report, book: Book) -> None:
+        self.model.update_report(report, book)
+        if report is None:
+            self.totals.setText("No market yet: enter SPX and VIX (Trade ▸ Market, Ctrl+M) to value the book.")
+            return
+        book_totals = report.totals["book"]
+        greeks = book_totals.greeks
+        self.totals.setText(
+            f"Book: P&L {signed_money(book_totals.pnl_usd)} · day {signed_money(book_totals.day_pnl_usd)} · "
+            f"Δ {money(greeks.delta_spx_equiv_usd)}/SPX pt (VIX moved with SPX) · "
+            f"vega {money(greeks.vega_usd)}/vol pt · Θ {money(greeks.theta_usd)}/day · "
+            f"protection {money(report.hedge_protection_usd)}/VIX pt"
+        )
+        if not self._sized and report.positions:
+            self.table.resizeColumnsToContents()
+            self._sized = True
+
+    def selected_position_id(self) -> int | None:
+        rows = self.table.selectionModel().selectedRows()
+        return rows[0].data(POSITION_ID_ROLE) if rows else None
+
+    def _activated(self, index) -> None:
+        position_id = index.data(POSITION_ID_ROLE)
+        if position_id is not None:
+            self.position_activated.emit(int(position_id))

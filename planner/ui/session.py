@@ -1,0 +1,202 @@
+"""The window's link to one workspace: change events in, risk reports out.
+
+Follows ARCHITECTURE.md, "How a quote becomes a redrawn chart": the workspace
+emits ``Changed`` (on the GUI thread, after each commit); the session reloads
+only what the topics name, then asks the single risk worker for a new report
+(leading edge, coalesced). Reports come back on the GUI thread as the
+``report_ready`` signal, which the window hands to each view's ``update_*``.
+Views never see the workspace.
+
+What-if state lives here too: the T+n horizon, the VIX shift and a replayed
+day's levels. None of it is stored; a stored quote always wins back the graph
+when the what-if is cleared.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from planner.app import Changed, Workspace
+from planner.domain import Book, MarketSnapshot, Settings
+from planner.domain.errors import PlannerError
+from planner.feeds import Quote
+from planner.ui.pnl_history import PnlHistory, history_markets
+from planner.ui.risk_runner import CoalescingRunner, Job
+from planner.ui.what_if import what_if_market
+
+POLL_MS = 2000  # other programs' writes (the CLI, another window)
+HISTORY_DELAY_MS = 1200  # the P&L history waits for the quotes to calm down
+HISTORY_SLICE = 8  # valuations per worker run, so a quote never waits long behind it
+
+
+@dataclass(frozen=True)
+class RiskRequest:
+    """Everything one risk run needs, captured on the GUI thread (the worker never reads the store)."""
+
+    book: Book
+    market: MarketSnapshot
+    previous: MarketSnapshot | None
+    settings: Settings
+    at: datetime
+    horizon_days: float | None
+
+
+def run_risk(request: RiskRequest):
+    """The worker's job: one full analysis (imported here: the engine loads after the first paint)."""
+    from planner.risk import analyze
+
+    return analyze(request.book, request.market, request.settings, at=request.at,
+                   horizon_days=request.horizon_days, previous=request.previous)
+
+
+class Session(QObject):
+    report_ready = Signal(object)  # RiskReport, or None when there is no market yet
+    book_loaded = Signal(object)  # Book
+    market_loaded = Signal(object)  # MarketSnapshot in use (stored or replayed), or None
+    settings_loaded = Signal(object)  # Settings
+    history_ready = Signal(object)  # list[PnlPoint]
+    message = Signal(str)  # one line for the status bar
+
+    def __init__(self, workspace: Workspace, parent: QObject | None = None, poll: bool = True) -> None:
+        super().__init__(parent)
+        self.ws = workspace
+        self.runner = CoalescingRunner(parent=self)
+        self.book = Book()
+        self.snapshot: MarketSnapshot | None = None
+        self.previous: MarketSnapshot | None = None
+        self.settings = Settings()
+        self.report = None
+        self.horizon_days: float | None = None
+        self.vix_shift = 0.0
+        self.replay_quote: Quote | None = None
+        self.reports_applied = 0
+        self._pnl_history = PnlHistory()
+        self._history_generation = 0
+        self._history_timer = QTimer(self, singleShot=True, interval=HISTORY_DELAY_MS)
+        self._history_timer.timeout.connect(self.request_history)
+        self._poll_timer = QTimer(self, interval=POLL_MS)
+        self._poll_timer.timeout.connect(self._poll)
+        self._unsubscribe = workspace.subscribe(self._on_changed)
+        self._poll_enabled = poll
+
+    # -- lifecycle ---------------------------------------------------------------
+    def start(self) -> None:
+        """Load everything, draw once, then follow changes."""
+        self._reload({"book", "market", "settings"})
+        self.request_risk()
+        self.request_history()
+        if self._poll_enabled:
+            self._poll_timer.start()
+
+    def shutdown(self) -> None:
+        self._poll_timer.stop()
+        self._history_timer.stop()
+        self._unsubscribe()
+        self.runner.shutdown()
+
+    # -- what-if controls ----------------------------------------------------------
+    def set_horizon_days(self, days: float | None) -> None:
+        self.horizon_days = days
+        self.request_risk()
+
+    def set_vix_shift(self, points: float) -> None:
+        self.vix_shift = points
+        self.request_risk()
+
+    def set_replay_quote(self, quote: Quote | None) -> None:
+        """A replayed day's levels (None: back to the stored market)."""
+        self.replay_quote = quote
+        self.market_loaded.emit(self.market_in_use(with_shift=False))
+        self.request_risk()
+
+    def market_in_use(self, with_shift: bool = True) -> MarketSnapshot | None:
+        if self.snapshot is None:
+            return None
+        market = self.snapshot
+        quote = self.replay_quote
+        if quote is not None:
+            market = what_if_market(market, self.settings, spx=quote.spx, vix=quote.vix, vvix=quote.vvix)
+            market = replace(market, asof=quote.asof or market.asof, source=quote.source)
+        if with_shift and self.vix_shift:
+            market = what_if_market(market, self.settings, vix_shift=self.vix_shift)
+        return market
+
+    # -- change events ---------------------------------------------------------------
+    def _on_changed(self, changed: Changed) -> None:
+        topics = set(changed.topics)
+        if changed.external:
+            topics |= {"book", "market", "settings"}
+        relevant = topics & {"book", "market", "settings"}
+        if not relevant:
+            return
+        self._reload(relevant)
+        self.request_risk()
+        self._history_timer.start()
+
+    def _poll(self) -> None:
+        try:
+            self.ws.poll()
+        except Exception as exc:  # a locked or vanished file: say so, keep polling
+            self.message.emit(f"Could not check the book for outside changes: {exc}")
+
+    def _reload(self, topics: set[str]) -> None:
+        if "settings" in topics:
+            self.settings = self.ws.settings()
+            self.settings_loaded.emit(self.settings)
+        if "book" in topics:
+            self.book = self.ws.book()
+            self.book_loaded.emit(self.book)
+        if "market" in topics:
+            self.snapshot = self.ws.latest_snapshot()
+            self.previous = self.ws.previous_snapshot()
+            self.market_loaded.emit(self.market_in_use(with_shift=False))
+
+    # -- risk --------------------------------------------------------------------------
+    def request_risk(self) -> None:
+        market = self.market_in_use()
+        if market is None:
+            self.report = None
+            self.report_ready.emit(None)
+            return
+        request = RiskRequest(self.book, market, self.previous, self.settings, self.ws.now(), self.horizon_days)
+        self.runner.submit(Job("risk", lambda: run_risk(request), self._apply_report, self._failed))
+
+    def _apply_report(self, report) -> None:
+        self.report = report
+        self.reports_applied += 1
+        self.report_ready.emit(report)
+
+    def _failed(self, error: BaseException) -> None:
+        if isinstance(error, PlannerError):
+            self.message.emit(f"Risk not updated: {error}")
+        else:
+            self.message.emit(f"Risk not updated: unexpected {type(error).__name__}: {error}")
+
+    # -- P&L over time ----------------------------------------------------------------------
+    def request_history(self) -> None:
+        if self.snapshot is None:
+            self.history_ready.emit([])
+            return
+        book, settings = self.book, self.settings
+        opened = [p.opened_at for p in book.positions]
+        since = min(opened).astimezone(self.snapshot.asof.tzinfo).date() if opened else None
+        markets = history_markets(self.ws.repo.snapshots(), self.ws.repo.history_rows(("SPX", "VIX", "VVIX")), since)
+        self._history_generation += 1
+        self._submit_history(self._history_generation, book, markets, settings)
+
+    def _submit_history(self, generation: int, book, markets, settings) -> None:
+        def work():
+            return self._pnl_history.compute(book, markets, settings, HISTORY_SLICE)
+
+        def done(result) -> None:
+            if generation != self._history_generation:
+                return  # a newer book or quote has asked for its own series
+            points, finished = result
+            self.history_ready.emit(points)
+            if not finished:
+                self._submit_history(generation, book, markets, settings)
+
+        self.runner.submit(Job("history", work, done, self._failed))

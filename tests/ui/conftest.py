@@ -1,0 +1,60 @@
+"""Fixtures for the window tests: offscreen Qt, a demo book per test, isolated window state."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest
+
+from planner.app import Workspace
+
+DRAW_TIMEOUT_MS = 30_000  # generous: these are behaviour tests, not timing tests
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory):
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    with Workspace.open(path) as ws:
+        ws.init(demo_book=True)
+    return path
+
+
+@pytest.fixture
+def demo_db(tmp_path, demo_template):
+    """A fresh copy of the demo book for one test."""
+    path = tmp_path / "book.db"
+    with Workspace.open(demo_template) as ws:
+        ws.backup(path)
+    return path
+
+
+@pytest.fixture
+def window_state(tmp_path):
+    from PySide6.QtCore import QSettings, QStandardPaths
+
+    QStandardPaths.setTestModeEnabled(True)
+    return QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def window(qtbot, demo_db, window_state):
+    from planner.ui.main_window import MainWindow
+
+    win = MainWindow(state=window_state)
+    qtbot.addWidget(win)
+    workspace = Workspace.open(demo_db)
+    win.resize(1400, 900)
+    win.open_workspace(workspace)
+    win.show()
+    qtbot.waitUntil(lambda: win.session.reports_applied >= 1, timeout=DRAW_TIMEOUT_MS)
+    yield win
+    win.shutdown()
+    workspace.close()
+
+
+def stored_book(path):
+    """The book as another connection sees it: what is really in the database."""
+    with Workspace.open(path) as ws:
+        return ws.book()
