@@ -2,8 +2,10 @@
 
 * After a spike (a VIX close at least ``spike_pct`` % above the lowest close of
   the ``spike_window_days`` closes ending on it, within the last
-  ``spike_window_days`` closes), VIX back under the threshold of a profitable
-  layer's tier -> TAKE_PROFIT on that layer.
+  ``spike_window_days`` closes), VIX *back* under the threshold of a profitable
+  layer's tier -> TAKE_PROFIT on that layer. "Back" means VIX closed at or
+  above that threshold within the look-back; a spike that never reached the
+  tier's threshold is not one that tier was bought for.
 * A condor at ``condor_take_profit_pct`` % or more of its max profit (credit x
   multiplier x quantity, net of fees) -> CLOSE it early. This half needs no
   spike: it is the method's standing exit for winners.
@@ -36,18 +38,22 @@ def take_profit(ctx: RuleContext) -> list[Suggestion]:
     if spike is None:
         return found
     spike_day = series.dates[spike.index]
+    peak = float(series.closes[-window:].max())
     for layer in profitable:
         row = ctx.risk(layer)
         tier = str(layer.tier)
         threshold = ctx.settings.tier_vix_threshold(tier)
+        if peak < threshold:
+            continue
         trade = close_trade(ctx, layer)
         reason = (f"VIX spiked to {spike.close:.2f} pts on {spike_day.isoformat()}, {percent(spike.rise_pct, 0)} above "
-                  f"its {window}-day low of {spike.low:.2f}, and is back at {ctx.market.vix:.2f} pts under the {tier} "
-                  f"tier's {threshold:g} pts threshold: take {usd(row.pnl_usd)} of profit on "
+                  f"its {window}-day low of {spike.low:.2f}, peaked at {peak:.2f} and is back at "
+                  f"{ctx.market.vix:.2f} pts under the {tier} tier's {threshold:g} pts threshold: "
+                  f"take {usd(row.pnl_usd)} of profit on "
                   f"{describe_position(layer)}, selling at about {trade.price_pts:.2f} pts; coverage after "
                   f"{percent(trade.coverage_after_pct, 1)}.")
         figures = {"vix_pts": ctx.market.vix, "threshold_vix_pts": threshold, "spike_vix_pts": spike.close,
-                   "spike_low_vix_pts": spike.low, "spike_rise_pct": spike.rise_pct,
+                   "spike_low_vix_pts": spike.low, "spike_rise_pct": spike.rise_pct, "peak_vix_pts": peak,
                    "spike_pct": ctx.settings.spike_pct, "pnl_usd": row.pnl_usd}
         found.append(Suggestion(MEAN_REVERSION, Action.TAKE_PROFIT, Severity.MEDIUM, reason, (layer.id,), tier, trade,
                                 figures, f"spike={spike_day.isoformat()}"))

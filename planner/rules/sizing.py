@@ -8,9 +8,11 @@ risk used after it; a
 quantity that breaks the risk cap is cut to the largest that fits, and when
 not even one contract fits the rule's ADD becomes a WARN.
 
-"Breaks the cap" means: the worst condor's risk used after the trade is above
-the cap in force *and* above what it was before, so a hedge that lowers an
-already-breached risk is never blocked.
+"Breaks the cap" means: the worst condor's risk used goes from within the cap
+in force to above it. A book already over the cap is not "broken" again by a
+hedge (the risk-cap rule warns about it on its own); otherwise no hedge could
+ever be proposed to a book in that state, since the scenario matrix's worst
+cell (SPX down with VIX low) is one where VIX hedges only cost their premium.
 """
 
 from __future__ import annotations
@@ -86,10 +88,11 @@ class Sizer:
         return self.what_if.measure(self.addition(spec, quantity), scale, key=(spec.key, quantity))
 
     def breaks_cap(self, after: Measured, before: Measured) -> bool:
-        cap = self.settings.risk_cap_in_force_pct
-        if after.risk_used_pct is None or after.risk_used_pct <= cap + RISK_TOLERANCE_PCT:
+        """From within the cap to beyond it. A book already over the cap is the risk-cap rule's to flag."""
+        cap = self.settings.risk_cap_in_force_pct + RISK_TOLERANCE_PCT
+        if after.risk_used_pct is None or after.risk_used_pct <= cap:
             return False
-        return before.risk_used_pct is None or after.risk_used_pct > before.risk_used_pct + RISK_TOLERANCE_PCT
+        return before.risk_used_pct is None or before.risk_used_pct <= cap
 
     def size(self, spec: LayerSpec, wanted: int, remove: tuple[int, ...] = ()) -> Sized:
         """Check ``wanted`` contracts against the cap; cut to the largest quantity that fits."""

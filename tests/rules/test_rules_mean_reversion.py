@@ -78,3 +78,10 @@ def test_close_a_condor_at_or_above_its_take_profit_share():
 
 def test_a_losing_condor_is_not_closed_early():
     assert fired(close_winners, book(condor(qty=10, credit=1.0)), market(vix=16.0)) == []
+
+
+def test_a_spike_that_never_reached_the_tiers_threshold_is_not_a_reversion_for_it():
+    long_winner = vix_call(strike=17.0, expiry=VIX_DEC, tier=Tier.LONG, price=0.05, position_id=12)
+    assert fired(take_profit, book(CONDOR, long_winner), after(17.0), closes=SPIKED) == []  # peak 19.5 < 28
+    assert fired(take_profit, book(CONDOR, long_winner), after(17.0),
+                 replace(BIG_EQUITY, long_vix_threshold=19.5), closes=SPIKED)  # peak exactly at the threshold

@@ -130,3 +130,12 @@ def test_a_hedge_that_lowers_an_already_breached_risk_is_not_blocked():
     spec = ctx.backstop_spec()
     assert ctx.sizer.with_layer(spec, 5).risk_used_pct < ctx.what_if.measure().risk_used_pct
     assert ctx.sizer.size(spec, 5).quantity == 5
+
+
+def test_a_book_already_over_the_cap_still_gets_its_hedges():
+    # The risk-cap rule warns about such a book; its hedges are not "breaking" a cap already broken.
+    ctx = context(book(condor(qty=10)), market(vix=24.0), Settings(equity=100_000.0))
+    assert ctx.what_if.measure().risk_used_pct > 1.5
+    spec = ctx.tier_spec("mid")
+    assert ctx.sizer.with_layer(spec, 3).risk_used_pct > ctx.what_if.measure().risk_used_pct
+    assert ctx.sizer.size(spec, 3).quantity == 3
