@@ -22,31 +22,24 @@ class Chain:
     realized_pnl: float  # dollars, net of fees, of the closed members so far
 
 
-@dataclass(frozen=True, slots=True)
-class _Link:
-    rolled_from: int | None
-    cost_basis: float
-    realized_pnl: float | None
+# position id -> (rolled_from, cost basis $, realized P&L $ or None)
+Links = dict[int, tuple[int | None, float, float | None]]
 
 
-def _chains(links: dict[int, _Link]) -> dict[int, Chain]:
-    found: dict[int, Chain] = {}
-    for position_id, link in links.items():
-        if link.rolled_from is None:  # most positions: a chain of one
-            found[position_id] = Chain(position_id, (position_id,), link.cost_basis, link.realized_pnl or 0.0)
-            continue
-        members = [position_id]
-        while links[members[-1]].rolled_from in links and links[members[-1]].rolled_from not in members:
-            members.append(links[members[-1]].rolled_from)
-        members.reverse()
-        realized = sum(links[i].realized_pnl or 0.0 for i in members)
-        found[position_id] = Chain(members[0], tuple(members), links[members[0]].cost_basis, realized)
-    return found
+def chain_of(position_id: int, links: Links) -> Chain:
+    """The chain ending at ``position_id``: walk ``rolled_from`` back to the root."""
+    members = [position_id]
+    while links[members[-1]][0] in links and links[members[-1]][0] not in members:
+        members.append(links[members[-1]][0])
+    members.reverse()
+    realized = sum(links[i][2] or 0.0 for i in members)
+    return Chain(members[0], tuple(members), links[members[0]][1], realized)
 
 
 def chains(book: Book) -> dict[int, Chain]:
     """Roll chain of every position in the book, by position id."""
-    return _chains({p.id: _Link(p.rolled_from, p.cost_basis, p.realized_pnl()) for p in book.positions})
+    links = {p.id: (p.rolled_from, p.cost_basis, p.realized_pnl()) for p in book.positions}
+    return {position_id: chain_of(position_id, links) for position_id in links}
 
 
 def _money(value: float | None) -> float | None:
@@ -107,33 +100,35 @@ def position_dict(position: Position, chain: Chain | None = None) -> dict[str, A
 def record_dicts(records: list[dict[str, Any]], include_closed: bool = False) -> list[dict[str, Any]]:
     """``position_dict`` for many positions straight from ``Repository.position_records``.
 
-    The fast path of ``planner list --json`` (no domain objects): the figures are
-    computed with the same expressions, in the same order, as ``Position``'s, and
-    a test holds the two paths equal.
+    The fast path of ``planner list --json`` (no domain objects, one dict per
+    position): the figures use the same expressions, in the same order, as
+    ``Position``'s, and a test holds the two paths equal.
     """
-    links: dict[int, _Link] = {}
-    figures: dict[int, tuple[float, float, float | None, int]] = {}
+    links: Links = {}
+    fees_of: dict[int, float] = {}
     for record in records:
-        side = -1 if record["kind"] == "condor" else 1
         legs = record["legs"]
-        multiplier = legs[0]["multiplier"]
-        fees = sum(leg["fees"] for leg in legs)
-        cost_basis = side * record["open_price"] * multiplier * record["quantity"]
+        side = -1 if record["kind"] == "condor" else 1
+        multiplier, quantity, open_price = legs[0]["multiplier"], record["quantity"], record["open_price"]
+        fees = sum([leg["fees"] for leg in legs])
         close = record["close_price"]
-        realized = None if close is None else side * (close - record["open_price"]) * multiplier * record[
-            "quantity"] - fees
-        links[record["id"]] = _Link(record["rolled_from"], cost_basis, realized)
-        figures[record["id"]] = (fees, cost_basis, realized, side)
-    all_chains = _chains(links)
+        realized = None if close is None else side * (close - open_price) * multiplier * quantity - fees
+        links[record["id"]] = (record["rolled_from"], side * open_price * multiplier * quantity, realized)
+        fees_of[record["id"]] = fees
     rows = []
     for record in records:
         if not include_closed and record["status"] != "open":
             continue
-        fees, cost_basis, realized, _ = figures[record["id"]]
-        chain = all_chains[record["id"]]
+        position_id = record["id"]
+        rolled_from, cost_basis, realized = links[position_id]
+        if rolled_from is None:  # most positions: a chain of one
+            chain_ids, chain_cost, chain_realized = [position_id], cost_basis, realized or 0.0
+        else:
+            chain = chain_of(position_id, links)
+            chain_ids, chain_cost, chain_realized = list(chain.ids), chain.cost_basis, chain.realized_pnl
         legs = record["legs"]
         rows.append({
-            "id": record["id"],
+            "id": position_id,
             "kind": record["kind"],
             "tier": record["tier"],
             "layer_kind": record["layer_kind"],
@@ -143,19 +138,19 @@ def record_dicts(records: list[dict[str, Any]], include_closed: bool = False) ->
             "close_price": record["close_price"],
             "opened_at": record["opened_at"],  # stored as the domain's isoformat() of the UTC moment
             "closed_at": record["closed_at"],
-            "expiry": min(leg["expiry"] for leg in legs),
+            "expiry": min([leg["expiry"] for leg in legs]),
             "strikes": [leg["strike"] for leg in legs if leg["strike"] is not None],
-            "rolled_from": record["rolled_from"],
+            "rolled_from": rolled_from,
             "protects": record["protects"],
             "note": record["note"],
-            "settled_estimated": bool(record["settled_estimated"]),
-            "fees": _money(fees),
-            "cost_basis": _money(cost_basis),
-            "realized_pnl": _money(realized),
-            "chain_root_id": chain.root_id,
-            "chain_ids": list(chain.ids),
-            "chain_cost_basis": _money(chain.cost_basis),
-            "chain_realized_pnl": _money(chain.realized_pnl),
+            "settled_estimated": record["settled_estimated"] == 1,
+            "fees": round(fees_of[position_id], 2),
+            "cost_basis": round(cost_basis, 2),
+            "realized_pnl": None if realized is None else round(realized, 2),
+            "chain_root_id": chain_ids[0],
+            "chain_ids": chain_ids,
+            "chain_cost_basis": round(chain_cost, 2),
+            "chain_realized_pnl": round(chain_realized, 2),
             "legs": legs,  # already keyed and ordered as leg_dict()
         })
     return rows

@@ -235,17 +235,20 @@ class Workspace:
 
     # -- files ------------------------------------------------------------------------------
     def export_rows(self, include_closed: bool = False) -> list[dict[str, Any]]:
-        """Rows of the positions report (``transfer.COLUMNS``). To add mark, P&L or Greek
-        columns, build from ``transfer.export_rows(book)`` and pass ``extra_columns``."""
+        """Rows of the positions report as dicts keyed by ``transfer.COLUMNS``. To add mark,
+        P&L or Greek columns, build from ``transfer.export_rows(book)`` and pass ``extra_columns``."""
+        return [dict(zip(transfer.COLUMNS, row, strict=True)) for row in self._report_rows(include_closed)]
+
+    def _report_rows(self, include_closed: bool) -> list[tuple]:
         self.settle_expired()
-        return transfer.record_rows(self.repo.position_records(include_closed), include_closed)
+        return transfer.report_rows(self.repo, include_closed)
 
     def export_csv(self, out: str | Path | None, include_closed: bool = False,
-                   extra_columns: Sequence[str] = (), rows: list[dict[str, Any]] | None = None
+                   extra_columns: Sequence[str] = (), rows: Sequence[Any] | None = None
                    ) -> tuple[int, str | None]:
         """Write the report to ``out`` (atomic) and return (rows, None), or with no ``out``
         return (rows, the CSV text). ``rows`` (with ``extra_columns``) replaces the plain report."""
-        rows = self.export_rows(include_closed) if rows is None else rows
+        rows = self._report_rows(include_closed) if rows is None else rows
         columns = (*transfer.COLUMNS, *extra_columns)
         if out is None:
             return len(rows), csv_text(columns, rows)

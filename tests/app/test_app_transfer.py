@@ -176,3 +176,6 @@ def test_fast_report_paths_equal_the_domain_paths(data):
             assert [list(row) for row in fast] == [list(row) for row in views.book_dicts(book, include_closed)]
             assert transfer.record_rows(ws.repo.position_records(include_closed), include_closed) == \
                 transfer.export_rows(book, include_closed)
+            fast_rows = [dict(zip(transfer.COLUMNS, row, strict=True)) for row in transfer.report_rows(ws.repo,
+                                                                                                    include_closed)]
+            assert fast_rows == transfer.export_rows(book, include_closed)

@@ -77,3 +77,21 @@ def test_line_numbers_count_multiline_cells(tmp_path):
     table = read_csv(path)
     assert [line for line, _ in table.rows] == [2, 4]
     assert table.error(4, "b", "must be odd", "4").args[0] == "multi.csv line 4, column 2 (b) must be odd, got 4"
+
+
+def test_rows_as_tuples_or_mappings_and_mixed_columns(tmp_path):
+    path = tmp_path / "mixed.csv"
+    rows = [
+        (1, "=HYPERLINK()", -2.5, True, None),
+        {"id": 2, "text": "fine", "value": "-oops", "flag": False},  # a text cell in a numeric column
+        [3, "", 4.0, False, "@x"],
+    ]
+    assert write_csv(path, ["id", "text", "value", "flag", "extra"], rows) == 3
+    assert path.read_bytes().decode().splitlines() == [
+        "id,text,value,flag,extra",
+        "1,'=HYPERLINK(),-2.5,1,",
+        "2,fine,'-oops,0,",
+        "3,,4.0,0,'@x",
+    ]
+    assert rows[0] == (1, "=HYPERLINK()", -2.5, True, None)  # the caller's rows are not changed
+    assert rows[2] == [3, "", 4.0, False, "@x"]
