@@ -80,7 +80,7 @@ def main() -> None:
                              statistics.median(analysis)))
     print(f"threads: OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'unset')}, cores: {os.cpu_count()}; "
           f"history: {len(history)} sessions x {history.shape[1]} symbols; target: median < {TARGET_MS:.0f} ms")
-    print("| book | legs | equity | VIX | suggestions | skipped | suggest median | p95 | of which analyze (light) | target |")
+    print("| book | legs | equity | VIX | suggestions | skipped | suggest median | p95 | analyze (light) | target |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     for name, legs, equity, vix, count, skipped, median, p95, analysis in rows:
         verdict = "met" if median < TARGET_MS else "MISSED"

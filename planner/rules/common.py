@@ -63,7 +63,9 @@ def describe_position(position: Position) -> str:
     if position.kind is PositionKind.CONDOR:
         strikes = "/".join(f"{leg.strike:g}" for leg in sorted(position.legs, key=lambda leg: leg.strike))
         return f"condor {position.id} ({position.expiry.isoformat()} {strikes})"
-    return f"{position.tier or 'untiered'} layer {position.id} ({describe_layer(position.layer_kind, position.expiry, tuple(leg.strike for leg in position.legs if leg.strike is not None))})"  # noqa: E501
+    strikes = tuple(leg.strike for leg in position.legs if leg.strike is not None)
+    layer = describe_layer(position.layer_kind, position.expiry, strikes)
+    return f"{position.tier or 'untiered'} layer {position.id} ({layer})"
 
 
 def buy_trade(sized: Sized, quantity: int) -> ProposedTrade:

@@ -13,7 +13,7 @@ from functools import cached_property
 
 from planner import calendars
 from planner.domain.market import MarketSnapshot
-from planner.domain.positions import Book, LayerKind, Position, PositionKind, Tier
+from planner.domain.positions import Book, LayerKind, Position, Tier
 from planner.domain.records import Event, Signal
 from planner.domain.settings import Settings
 from planner.risk.report import PositionRisk, RiskReport
@@ -129,6 +129,3 @@ class RuleContext:
         """The lowest VIX level at which any tier activates."""
         return min(self.settings.tier_vix_threshold(t) for t in TIERS)
 
-
-def condor_kind(position: Position) -> bool:
-    return position.kind is PositionKind.CONDOR

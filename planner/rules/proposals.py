@@ -102,7 +102,6 @@ class LayerSpec:
     multiplier: int
     future_pts: float | None = None
     iv: float | None = None
-    iv_vix: float | None = None
 
     @property
     def key(self) -> tuple:

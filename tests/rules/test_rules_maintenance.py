@@ -18,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from rules_books import (
     BIG_EQUITY,
     ET,
+    NOW,
     VIX_DEC,
     VIX_JAN,
     VIX_MAR,
@@ -35,10 +36,9 @@ CONDOR = condor(qty=20)
 SNAPSHOT = market(vix=16.0)
 
 
-def delta_of(the_book, layer_id, snapshot=SNAPSHOT, at=None):
-    report = analyze(the_book, snapshot, BIG_EQUITY, **({"at": at} if at else {"at": datetime(2026, 11, 23, 14,
-                                                                                                 tzinfo=ET)}))
-    row = report.position(layer_id)
+def delta_of(the_book, layer_id):
+    """dV/dF per contract, from the risk engine's dollar delta."""
+    row = analyze(the_book, SNAPSHOT, BIG_EQUITY, at=NOW).position(layer_id)
     return row.greeks.delta_vix_usd / (row.quantity * 100)
 
 
