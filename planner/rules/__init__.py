@@ -5,6 +5,6 @@ suggestions a trader can act on; each rule is a pure function of a context.
 """
 
 from planner.rules.engine import SuggestionResult, suggest
-from planner.rules.gates import RuleOptions
+from planner.rules.gates import RuleOptions, options_from_settings
 
-__all__ = ["RuleOptions", "SuggestionResult", "suggest"]
+__all__ = ["RuleOptions", "SuggestionResult", "options_from_settings", "suggest"]

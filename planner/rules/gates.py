@@ -1,9 +1,10 @@
 """Optional gates a user switches on per rule: user signals, RSI, MACD, realized vol.
 
 A gate holds back a rule's suggestions unless it agrees. Gates are keyed by
-rule and tier ("ladder.long"), rule ("ladder"), tier for every rule ("*.long")
-or everything ("*"): "only add the long tier when signal macro_stress is on"
-is ``signal_gates={"*.long": "macro_stress"}``. Indicator gates read the direction of the suggestion:
+rule and tier ("ladder.long"), rule ("ladder"), tier for every rule ("*.long"),
+direction ("adds": ADD and ROLL; "exits": TAKE_PROFIT, CLOSE, TRIM) or
+everything ("*"): "only add the long tier when signal macro_stress is on" is
+``signal_gates={"*.long": "macro_stress"}``. Indicator gates read the direction of the suggestion:
 protective actions (ADD, ROLL, WARN) want volatility rising, exits (TAKE_PROFIT,
 CLOSE, TRIM) want it falling:
 
@@ -22,12 +23,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from planner.domain.suggestions import Action, Suggestion
 from planner.rules.context import RuleContext
 from planner.rules.indicators import macd, realized_vol, wilder_rsi
 
 EXITS = frozenset({Action.TAKE_PROFIT, Action.CLOSE, Action.TRIM})
+ADDS = frozenset({Action.ADD, Action.ROLL})
 
 
 @dataclass(frozen=True)
@@ -48,9 +51,29 @@ class RuleOptions:
 
 
 def _keys(suggestion: Suggestion) -> tuple[str, ...]:
-    """Gate keys that apply, most specific first: "ladder.long", "ladder", "*.long", "*"."""
+    """Gate keys that apply, most specific first: "ladder.long", "ladder", "*.long", "adds" or "exits", "*"."""
     rule, tier = suggestion.rule, suggestion.tier
-    return (f"{rule}.{tier}", rule, f"*.{tier}", "*") if tier else (rule, "*")
+    direction = ("exits",) if suggestion.action in EXITS else ("adds",) if suggestion.action in ADDS else ()
+    specific = (f"{rule}.{tier}", rule, f"*.{tier}") if tier else (rule,)
+    return (*specific, *direction, "*")
+
+
+def options_from_settings(settings: Any) -> RuleOptions:
+    """Gates switched on in the settings (keys ``gate_<rsi|macd|realized_vol>_<adds|exits>`` and the
+    indicator parameters); a key the settings do not have yet counts as off / its default."""
+    defaults = RuleOptions()
+
+    def enabled(gate: str) -> frozenset[str]:
+        return frozenset(side for side in ("adds", "exits") if getattr(settings, f"gate_{gate}_{side}", False))
+
+    def number(name: str):
+        return getattr(settings, f"gate_{name}", getattr(defaults, name))
+
+    return RuleOptions(
+        rsi_gates=enabled("rsi"), macd_gates=enabled("macd"), realized_vol_gates=enabled("realized_vol"),
+        rsi_days=number("rsi_days"), rsi_rising_min=number("rsi_rising_min"),
+        rsi_falling_max=number("rsi_falling_max"), realized_vol_days=number("realized_vol_days"),
+    )
 
 
 def _first(keys: tuple[str, ...], enabled) -> str | None:

@@ -33,7 +33,7 @@ from planner.risk.spot_vol import futures_damping, term_structure_future
 VIX_FINE_STEP_LIMIT = 50.0  # listed VIX strikes: 1-point steps up to here, 5-point steps above
 VIX_COARSE_STEP = 5.0
 SPX_STRIKE_STEP = 5.0  # SPX options list strikes every 5 index points
-EXPIRY_SEARCH_DAYS = 800  # far enough for any tier setting's expiry
+MONTHLY_GAP_DAYS = 70  # listed monthly expiries are never further apart than this
 
 
 def vix_strike(level: float) -> float:
@@ -67,7 +67,8 @@ def _days(expiry: date, today: date) -> int:
 def tier_vix_expiry(tier: str, at: datetime, settings: Settings) -> date:
     """The listed VIX expiry the tier table gives for ``tier`` seen from ``at``."""
     today = at.astimezone(calendars.ET).date()
-    listed = [e for e in calendars.vix_expirations(today, today + timedelta(days=EXPIRY_SEARCH_DAYS))
+    reach = max(settings.near_min_days, settings.mid_target_days, settings.long_min_days) + MONTHLY_GAP_DAYS
+    listed = [e for e in calendars.vix_expirations(today, today + timedelta(days=reach))
               if _days(e, today) >= 1 and calendars.time_to_expiry(at, e, "AM") > 0]
     if tier == Tier.NEAR:
         return next(e for e in listed if _days(e, today) >= settings.near_min_days)
@@ -81,7 +82,7 @@ def backstop_expiry(at: datetime, settings: Settings) -> date:
     """First SPX monthly expiry at least ``long_min_days`` out."""
     today = at.astimezone(calendars.ET).date()
     start = today + timedelta(days=settings.long_min_days)
-    return calendars.spx_monthly_expirations(start, start + timedelta(days=70))[0]
+    return calendars.spx_monthly_expirations(start, start + timedelta(days=MONTHLY_GAP_DAYS))[0]
 
 
 @dataclass(frozen=True, slots=True)

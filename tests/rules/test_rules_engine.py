@@ -185,3 +185,19 @@ def test_a_given_report_is_reused():
     result = run(book(CONDOR), market(vix=24.0), risk=report)
     assert result.report is report
     assert [s.id for s in result] == [s.id for s in run(book(CONDOR), market(vix=24.0))]
+
+
+def test_gates_by_direction_and_from_settings():
+    from types import SimpleNamespace
+
+    from planner.rules import options_from_settings
+
+    falling = history(list(np.linspace(29.0, 14.0, 60)))
+    adds_only = RuleOptions(rsi_gates=frozenset({"adds"}))
+    held = run(book(CONDOR), market(vix=30.0), history=falling, options=adds_only)
+    assert not any(s.action is Action.ADD for s in held)
+    assert all("RSI gate: RSI(14) of VIX is" in reason for _, reason in held.skipped) and held.skipped
+    assert options_from_settings(BIG_EQUITY) == RuleOptions()  # no gate keys yet: all off
+    future = SimpleNamespace(gate_rsi_adds=True, gate_macd_exits=True, gate_rsi_rising_min=60.0)
+    options = options_from_settings(future)
+    assert options.rsi_gates == {"adds"} and options.macd_gates == {"exits"} and options.rsi_rising_min == 60.0

@@ -110,3 +110,9 @@ def test_rolls_keep_the_kind_and_a_spread_keeps_its_width():
     assert spec.strikes[1] - spec.strikes[0] == 10.0
     call = vix_call(tier="long", expiry=VIX_JAN)
     assert roll_spec(call, snapshot, SETTINGS, NOW, book(call)).expiry == VIX_MAR
+
+
+def test_the_longest_settings_still_find_an_expiry():
+    far = Settings(long_min_days=1000, near_min_days=365, mid_target_days=365)
+    assert (tier_vix_expiry("long", NOW, far) - NOW.date()).days >= 1000
+    assert (backstop_spec(market(), far, NOW).expiry - NOW.date()).days >= 1000
