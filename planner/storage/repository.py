@@ -127,11 +127,14 @@ class Repository:
         return Book(tuple(self._assemble(positions, whole_table=include_closed)))
 
     def load_positions(self, ids: Iterable[int]) -> list[Position]:
+        """The positions with these ids that exist, ordered by id."""
         ids = sorted(set(ids))
-        if not ids:
-            return []
-        marks = ",".join("?" * len(ids))
-        return self._assemble(self._rows(f"SELECT * FROM positions WHERE id IN ({marks}) ORDER BY id", ids))
+        found: list[Position] = []
+        for start in range(0, len(ids), 500):  # stay far below SQLite's bound-variable limit
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            found += self._assemble(self._rows(f"SELECT * FROM positions WHERE id IN ({marks}) ORDER BY id", chunk))
+        return found
 
     def load_position(self, position_id: int) -> Position | None:
         found = self.load_positions([position_id])

@@ -141,3 +141,10 @@ def test_events_signals_decisions(repo):
         assert repo.delete_event(tx, fomc.id)
         assert repo.delete_signal(tx, "valuation_stretched")
     assert len(repo.events()) == 1 and repo.signals() == []
+
+
+def test_loading_many_positions_by_id(repo):
+    with repo.change("many") as tx:
+        ids = [repo.insert_position(tx, a_condor()).id for _ in range(1200)]
+    loaded = repo.load_positions([*reversed(ids), 99999])
+    assert [p.id for p in loaded] == ids and all(len(p.legs) == 4 for p in loaded)
