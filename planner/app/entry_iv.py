@@ -26,11 +26,13 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from planner import calendars
-from planner.domain import Instrument, Leg, MarketSnapshot, Position, PositionKind, Settings
+from planner.domain import Instrument, Leg, MarketSnapshot, Position, Settings
 from planner.domain.errors import InputError
 
 if TYPE_CHECKING:
     import numpy as np
+
+    from planner.storage import Change, Repository
 
 MIN_VOL = 0.01
 MAX_VOL = 5.0
@@ -153,13 +155,11 @@ def _with_model(
             if leg.open_price is None:
                 changes["open_price"] = price
             leg = leg.with_changes(**changes) if changes else leg
-        elif leg.open_price is None and position.kind is PositionKind.LAYER and len(position.legs) == 1:
-            leg = leg.with_changes(open_price=position.open_price)
         legs.append(leg)
     return tuple(legs)
 
 
-def entry_snapshot(repo, position: Position) -> MarketSnapshot | None:
+def entry_snapshot(repo: Repository, position: Position) -> MarketSnapshot | None:
     """The snapshot in force at entry, or the first after it (one listing the VIX future a VIX leg needs)."""
     vix_expiries = {leg.expiry for leg in position.legs if leg.instrument is Instrument.VIX_OPTION and leg.iv is None}
     need = min(vix_expiries) if vix_expiries else None
@@ -169,7 +169,7 @@ def entry_snapshot(repo, position: Position) -> MarketSnapshot | None:
     return repo.snapshot_after(position.opened_at, need)
 
 
-def fill_position(repo, tx, position: Position, settings: Settings) -> Position:
+def fill_position(repo: Repository, tx: Change, position: Position, settings: Settings) -> Position:
     """Fill and store the IVs of one position if a usable snapshot exists; returns it (updated or not)."""
     if not needs_iv(position):
         return position
@@ -182,7 +182,7 @@ def fill_position(repo, tx, position: Position, settings: Settings) -> Position:
     return repo.update_position(tx, position, position.with_changes(legs=legs))
 
 
-def fill_missing(repo, tx, settings: Settings) -> list[Position]:
+def fill_missing(repo: Repository, tx: Change, settings: Settings) -> list[Position]:
     """After a new snapshot: every open position still waiting for IVs gets them if it can."""
     ids = [
         i

@@ -20,6 +20,7 @@ from planner import calendars
 from planner.app.inputs import ET
 from planner.domain import Instrument, Leg, MarketSnapshot, Position, Status
 from planner.domain.errors import InputError
+from planner.storage import Repository
 
 
 def intrinsic(leg: Leg, underlying: float) -> float:
@@ -41,7 +42,7 @@ def settlement_moment(position: Position) -> datetime:
     return max(leg_settles_at(leg) for leg in position.legs)
 
 
-def recorded_level(repo, leg: Leg) -> float | None:
+def recorded_level(repo: Repository, leg: Leg) -> float | None:
     if leg.instrument is Instrument.SPX_OPTION:
         return repo.history_close("SPX", leg.expiry)
     level = repo.history_close("VRO", leg.expiry)
@@ -54,7 +55,7 @@ def recorded_level(repo, leg: Leg) -> float | None:
     return repo.history_close("VIX", leg.expiry)
 
 
-def _snapshots_on(repo, day: date) -> list[MarketSnapshot]:
+def _snapshots_on(repo: Repository, day: date) -> list[MarketSnapshot]:
     start = datetime(day.year, day.month, day.day, tzinfo=ET)
     end = datetime.combine(day, datetime.max.time(), tzinfo=ET)
     return repo.snapshots(start.astimezone(UTC), end.astimezone(UTC))
@@ -67,7 +68,7 @@ def estimated_level(leg: Leg, snapshot: MarketSnapshot) -> float:
     return snapshot.vix if future is None else future
 
 
-def settle(repo, position: Position) -> Position | None:
+def settle(repo: Repository, position: Position) -> Position | None:
     """The settled version of an expired position, or None when no level is known at all."""
     recorded = [recorded_level(repo, leg) for leg in position.legs]
     estimated = any(level is None for level in recorded)
@@ -96,7 +97,7 @@ def settle(repo, position: Position) -> Position | None:
     )
 
 
-def due_positions(repo, now: datetime) -> list[Position]:
+def due_positions(repo: Repository, now: datetime) -> list[Position]:
     """Open positions past every leg's settlement, and estimated ones that may now be recorded."""
     today = now.astimezone(ET).date().isoformat()
     ids = [
@@ -116,7 +117,7 @@ def due_positions(repo, now: datetime) -> list[Position]:
     return due
 
 
-def settle_expired(repo, now: datetime) -> list[Position]:
+def settle_expired(repo: Repository, now: datetime) -> list[Position]:
     """Settle every due position in one journaled change; returns the settled positions."""
     if not due_positions(repo, now):  # the common case: no write, no lock
         return []
