@@ -16,6 +16,16 @@ Edge cases (the limits of the formulas):
 - Spot, forward and strike must be finite and > 0, t and vol finite and >= 0,
   r and q finite (negative rates and yields are fine); anything else raises
   ``InputError`` (a ``ValueError``) naming the input.
+
+Accuracy, against a 40-digit reference: price and Greeks within ~1e-13 of the
+underlying's scale (relative for gamma and theta where they are large), from
+minutes to years to expiry. Prices are also accurate relative to themselves,
+~1e-13 for ordinary options; far out of the money the rounding of the inputs
+is amplified by the price's steep tail (about 1e-11 at 1e-60 of the spot).
+
+Cost, on the two-core development machine: about 70-100 ns per option for price
+and four Greeks on one core with numpy, and 0.7x that for calls of 65,536 options
+or more when numba is installed (see benchmarks/bench_pricing.py).
 """
 
 from __future__ import annotations
