@@ -100,6 +100,20 @@ def reference() -> SimpleNamespace:
     return SimpleNamespace(bsm=bsm_reference, black76=black76_reference, scaled_errors=scaled_errors)
 
 
+@pytest.fixture(params=["numpy", "compiled"])
+def kernel_path(request, monkeypatch) -> str:
+    """Run a test on the numpy kernel and again on the numba kernel (skipped where numba is not installed)."""
+    from planner.pricing import _kernel
+
+    if request.param == "compiled":
+        if _kernel.compiled_fill() is None:
+            pytest.skip("numba is not installed")
+        monkeypatch.setattr(_kernel, "COMPILED_MIN_SIZE", 1)
+    else:
+        monkeypatch.setattr(_kernel, "COMPILED_MIN_SIZE", 2**62)
+    return request.param
+
+
 @pytest.fixture
 def rng() -> np.random.Generator:
     return np.random.default_rng(20240607)

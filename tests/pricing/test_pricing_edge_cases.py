@@ -16,7 +16,7 @@ STRIKES = np.array([90.0, 100.0, 110.0, 90.0, 100.0, 110.0])  # ITM, ATM, OTM ca
 
 
 @pytest.mark.parametrize("model", ["bsm", "black76"])
-def test_at_expiry_the_option_is_worth_its_intrinsic_value(model) -> None:
+def test_at_expiry_the_option_is_worth_its_intrinsic_value(model, kernel_path) -> None:
     if model == "bsm":
         g = bsm_greeks(CALL_PUT, 100.0, STRIKES, 0.0, 0.25, 0.05, 0.02)
     else:
@@ -35,7 +35,7 @@ def test_at_expiry_matches_the_limit_of_a_few_seconds_left() -> None:
     np.testing.assert_allclose(near.delta, t0.delta, atol=1e-5)
 
 
-def test_zero_vol_gives_the_discounted_intrinsic_value_of_the_forward() -> None:
+def test_zero_vol_gives_the_discounted_intrinsic_value_of_the_forward(kernel_path) -> None:
     spot, t, r, q = 100.0, 0.5, 0.05, 0.02
     g = bsm_greeks(CALL_PUT, spot, STRIKES, t, 0.0, r, q)
     sq, kr = spot * math.exp(-q * t), STRIKES * math.exp(-r * t)
@@ -53,7 +53,7 @@ def test_zero_vol_gives_the_discounted_intrinsic_value_of_the_forward() -> None:
         np.testing.assert_allclose(getattr(tiny_vol, field), getattr(g, field), atol=1e-9)
 
 
-def test_zero_vol_exactly_at_the_forward_takes_half_the_step() -> None:
+def test_zero_vol_exactly_at_the_forward_takes_half_the_step(kernel_path) -> None:
     g = bsm_greeks([True, False], 100.0, 100.0, 0.5, 0.0, 0.03, 0.03)
     np.testing.assert_array_equal(g.price, [0.0, 0.0])
     np.testing.assert_allclose(g.delta, [0.5 * math.exp(-0.015), -0.5 * math.exp(-0.015)], rtol=1e-15)
@@ -62,7 +62,7 @@ def test_zero_vol_exactly_at_the_forward_takes_half_the_step() -> None:
     np.testing.assert_allclose(g76.theta, [0.0, 0.04 * 5.0 * math.exp(-0.02) / 365], rtol=1e-14)
 
 
-def test_limit_elements_leave_their_neighbours_untouched(rng) -> None:
+def test_limit_elements_leave_their_neighbours_untouched(rng, kernel_path) -> None:
     n = kernel.CHUNK + 100
     spot = rng.uniform(3000.0, 6000.0, n)
     t = rng.uniform(0.01, 1.0, n)
@@ -99,7 +99,7 @@ def _cases():
 
 @pytest.mark.parametrize(("name", "value", "rule"), list(_cases()))
 @pytest.mark.parametrize("where", ["scalar", "array"])
-def test_bad_inputs_raise_value_error_naming_the_input(name, value, rule, where) -> None:
+def test_bad_inputs_raise_value_error_naming_the_input(name, value, rule, where, kernel_path) -> None:
     args = dict(GOOD)
     if where == "scalar":
         args[name] = value
@@ -115,7 +115,7 @@ def test_bad_inputs_raise_value_error_naming_the_input(name, value, rule, where)
 
 
 @pytest.mark.parametrize("value", BAD_POSITIVE)
-def test_black76_names_the_forward(value) -> None:
+def test_black76_names_the_forward(value, kernel_path) -> None:
     with pytest.raises(ValueError, match=r"^forward must be finite and > 0"):
         black76_greeks(True, value, 20.0, 0.1, 1.0, 0.04)
 

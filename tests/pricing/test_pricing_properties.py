@@ -121,7 +121,7 @@ def test_prices_are_monotonic_and_within_bounds(is_call, spot, t, r, q) -> None:
     assert np.all(step <= tolerance[1:]) if is_call else np.all(step >= -tolerance[1:])
 
 
-def test_inputs_broadcast_like_numpy() -> None:
+def test_inputs_broadcast_like_numpy(kernel_path) -> None:
     spots = np.array([4000.0, 5000.0, 6000.0])[:, None]
     strikes = np.array([4500.0, 5000.0, 5500.0, 6500.0])
     g = bsm_greeks(np.array([True, False, True, False]), spots, strikes, 0.25, 0.2, 0.04, 0.015)
@@ -130,17 +130,17 @@ def test_inputs_broadcast_like_numpy() -> None:
     assert g.price[1, 3] == single.price and g.theta[1, 3] == single.theta
 
 
-def test_scalar_inputs_give_zero_dimensional_arrays() -> None:
+def test_scalar_inputs_give_zero_dimensional_arrays(kernel_path) -> None:
     g = black76_greeks(True, 20.0, 25.0, 0.1, 1.0, 0.04)
     assert isinstance(g, Greeks) and g.price.shape == () and g.vega.dtype == np.float64
 
 
-def test_empty_inputs_give_empty_outputs() -> None:
+def test_empty_inputs_give_empty_outputs(kernel_path) -> None:
     g = bsm_greeks(np.array([], dtype=bool), np.array([]), 100.0, 1.0, 0.2, 0.0, 0.0)
     assert g.price.shape == (0,) and g.theta.shape == (0,)
 
 
-def test_chunk_boundaries_do_not_change_results(rng) -> None:
+def test_chunk_boundaries_do_not_change_results(rng, kernel_path) -> None:
     n = 2 * kernel.CHUNK + 17
     spot = rng.uniform(3000.0, 6000.0, n)
     args = (rng.random(n) < 0.5, spot, spot * np.exp(rng.normal(0, 0.2, n)), rng.uniform(1e-4, 2.0, n),
@@ -152,7 +152,7 @@ def test_chunk_boundaries_do_not_change_results(rng) -> None:
             np.testing.assert_array_equal(getattr(piece, field), getattr(whole, field)[part])
 
 
-def test_scalar_and_array_rates_agree(rng) -> None:
+def test_scalar_and_array_rates_agree(rng, kernel_path) -> None:
     n = 1000
     spot = rng.uniform(3000.0, 6000.0, n)
     args = (rng.random(n) < 0.5, spot, spot * np.exp(rng.normal(0, 0.2, n)), rng.uniform(1e-3, 2.0, n),

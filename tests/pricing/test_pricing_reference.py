@@ -10,6 +10,7 @@ times the underlying, and negative rates and yields.
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -37,31 +38,44 @@ def _worst(errors: list[dict[str, float]]) -> dict[str, float]:
     return {name: max(e[name] for e in errors) for name in errors[0]}
 
 
-def test_bsm_matches_mpmath_on_random_options(rng, reference) -> None:
-    x = _random_inputs(rng, 2000, (0.05, 1.5))
-    greeks = bsm_greeks(**x)
-    errors = []
-    for i in range(2000):
-        ours = type(greeks)(*(getattr(greeks, f)[i] for f in ("price", "delta", "gamma", "vega", "theta")))
-        ref = reference.bsm(*(x[k][i] for k in ("is_call", "spot", "strike", "t", "vol", "r", "q")))
-        errors.append(reference.scaled_errors(ours, ref, x["spot"][i]))
-    worst = _worst(errors)
-    assert all(v <= BOUND for v in worst.values()), worst
+@pytest.fixture(scope="module")
+def bsm_cases(reference):
+    """2000 random options and their mpmath values, computed once for both kernels."""
+    x = _random_inputs(np.random.default_rng(20240607), 2000, (0.05, 1.5))
+    refs = [reference.bsm(*(x[k][i] for k in ("is_call", "spot", "strike", "t", "vol", "r", "q"))) for i in range(2000)]
+    return x, refs
 
 
-def test_black76_matches_mpmath_with_vix_vol_of_vol(rng, reference) -> None:
+@pytest.fixture(scope="module")
+def black76_cases(reference):
+    """1500 random VIX-like options (vol of vol to 250 %) and their mpmath values."""
+    rng = np.random.default_rng(20240608)
     x = _random_inputs(rng, 1500, (0.3, 2.5))
     del x["q"]
     x["spot"] = rng.uniform(9.0, 80.0, 1500)
     x["strike"] = x["spot"] * np.exp(np.clip(rng.normal(0.0, 0.4, 1500), -1.1, 1.1))
-    greeks = black76_greeks(x["is_call"], x["spot"], x["strike"], x["t"], x["vol"], x["r"])
+    refs = [reference.black76(*(x[k][i] for k in ("is_call", "spot", "strike", "t", "vol", "r"))) for i in range(1500)]
+    return x, refs
+
+
+def _check(greeks, x, refs, reference) -> None:
     errors = []
-    for i in range(1500):
+    for i, ref in enumerate(refs):
         ours = type(greeks)(*(getattr(greeks, f)[i] for f in ("price", "delta", "gamma", "vega", "theta")))
-        ref = reference.black76(*(x[k][i] for k in ("is_call", "spot", "strike", "t", "vol", "r")))
         errors.append(reference.scaled_errors(ours, ref, x["spot"][i]))
     worst = _worst(errors)
     assert all(v <= BOUND for v in worst.values()), worst
+
+
+def test_bsm_matches_mpmath_on_random_options(bsm_cases, reference, kernel_path) -> None:
+    x, refs = bsm_cases
+    _check(bsm_greeks(**x), x, refs, reference)
+
+
+def test_black76_matches_mpmath_with_vix_vol_of_vol(black76_cases, reference, kernel_path) -> None:
+    x, refs = black76_cases
+    greeks = black76_greeks(x["is_call"], x["spot"], x["strike"], x["t"], x["vol"], x["r"])
+    _check(greeks, x, refs, reference)
 
 
 @settings(max_examples=150, deadline=None)
@@ -82,7 +96,7 @@ def test_bsm_matches_mpmath_property(reference, is_call, spot, log_moneyness, t,
     assert max(errors.values()) <= BOUND, errors
 
 
-def test_far_out_of_the_money_prices_keep_relative_precision(reference) -> None:
+def test_far_out_of_the_money_prices_keep_relative_precision(reference, kernel_path) -> None:
     # Minutes to expiry and a few percent out of the money: the two terms of the formula
     # agree to 5-12 digits, so the package recomputes these prices without the cancellation.
     spot = 5000.0
