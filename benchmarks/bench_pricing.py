@@ -237,7 +237,10 @@ def main() -> None:
             cost = ns_per_option(lambda: py_vollib_bsm(pvv, **spx_small), vollib_n, 3)
             rows.append(("SPX price + 4 Greeks", "py_vollib_vectorized 0.1.1", vollib_n, cost))
             notes.append("py_vollib_vectorized vs planner (SPX): "
-                         + max_difference(bsm_greeks(**spx_small), py_vollib_bsm(pvv, **spx_small)))  # fmt: skip
+                         + max_difference(bsm_greeks(**spx_small), py_vollib_bsm(pvv, **spx_small))
+                         + " (its Greeks are finite differences: theta steps a day, vega a vol point)")
+            notes.append("py_vollib_vectorized's Black model is unusable in 0.1.1 (vectorized_black drops the "
+                         "discounting, its Black Greeks raise TypeError): VIX runs through its BSM with q = r")
             vix_as_bsm = dict(vix_small, spot=vix_small["forward"], q=vix_small["r"])
             del vix_as_bsm["forward"]
             cost = ns_per_option(lambda: py_vollib_bsm(pvv, **vix_as_bsm), vollib_n, 3)
