@@ -18,7 +18,7 @@ from planner.app import entry_iv
 from planner.domain import Book, Instrument, LayerKind, Leg, Position, PositionKind, Right, Settlement, Status, Tier
 from planner.domain.errors import InputError
 from planner.storage import CsvTable, Repository, read_csv, unescape_cell
-from planner.storage.repository import LEG_REPORT_FIELDS
+from planner.storage.repository import LEG_REPORT_FIELDS, REPORT_LEG_KEYS
 
 COLUMNS = (
     "position_id", "position_kind", "tier", "layer_kind", "status", "position_qty",
@@ -102,7 +102,8 @@ def record_rows(records: list[dict[str, Any]], include_closed: bool = False) -> 
             "settled_estimated": record["settled_estimated"],
             "note": record["note"],
         }
-        for seq, leg in enumerate(record["legs"]):
+        for seq, values in enumerate(record["legs"]):
+            leg = dict(zip(REPORT_LEG_KEYS, values, strict=True))
             rows.append({
                 **head,
                 "leg_seq": seq,

@@ -148,6 +148,11 @@ class Workspace:
             self.settle_expired()
         return views.record_dicts(self.repo.position_records(), include_closed)
 
+    def positions_json(self, include_closed: bool = False) -> str:
+        """``position_dicts`` as compact JSON text, built faster than json.dumps (``list --json``)."""
+        self.settle_expired()
+        return views.list_json(self.repo.position_records(), include_closed)
+
     # -- positions -------------------------------------------------------------------
     def init(self, demo_book: bool = False) -> list[Position]:
         """The store is created on open; ``demo_book`` writes the sample book into an empty one."""

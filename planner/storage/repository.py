@@ -165,7 +165,7 @@ class Repository:
     def position_records(self, include_closed: bool = True) -> list[dict[str, Any]]:
         """Raw rows for reports of many positions, without building domain objects (the
         ``list --json`` and ``export`` fast path): each position's columns plus "legs"
-        (dicts keyed ``REPORT_LEG_KEYS``, in leg order) and "protects" (condor ids, ascending)."""
+        (tuples of ``REPORT_LEG_KEYS`` values, in leg order) and "protects" (condor ids, ascending)."""
         conn = self.conn
         where = "" if include_closed else "WHERE status = 'open'"
         cursor = conn.execute(f"SELECT * FROM positions {where} ORDER BY id")
@@ -178,9 +178,9 @@ class Repository:
         leg_where = "" if include_closed else "WHERE position_id IN (SELECT id FROM positions WHERE status = 'open')"
         columns = ", ".join("option_right" if key == "right" else key for key in REPORT_LEG_KEYS)
         # position_id last: zip() with the shorter key tuple leaves it out of the dict.
-        rows = conn.execute(f"SELECT {columns}, position_id FROM legs {leg_where} ORDER BY position_id, seq").fetchall()
-        for position_id, legs in groupby(rows, key=itemgetter(len(REPORT_LEG_KEYS))):
-            records[position_id]["legs"] = [dict(zip(REPORT_LEG_KEYS, row)) for row in legs]  # noqa: B905
+        rows = conn.execute(f"SELECT position_id, {columns} FROM legs {leg_where} ORDER BY position_id, seq").fetchall()
+        for position_id, legs in groupby(rows, key=itemgetter(0)):
+            records[position_id]["legs"] = [row[1:] for row in legs]
         links = conn.execute("SELECT layer_id, condor_id FROM protects ORDER BY layer_id, condor_id")
         for layer_id, condor_id in links:
             if layer_id in records:

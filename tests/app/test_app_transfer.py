@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 from datetime import UTC, date, datetime
 
 import pytest
@@ -174,6 +175,9 @@ def test_fast_report_paths_equal_the_domain_paths(data):
             fast = views.record_dicts(records, include_closed)
             assert fast == views.book_dicts(book, include_closed)
             assert [list(row) for row in fast] == [list(row) for row in views.book_dicts(book, include_closed)]
+            expected_json = json.dumps(views.book_dicts(book, include_closed), ensure_ascii=False,
+                                       separators=(",", ":"))
+            assert views.list_json(records, include_closed) == expected_json
             assert transfer.record_rows(ws.repo.position_records(include_closed), include_closed) == \
                 transfer.export_rows(book, include_closed)
             fast_rows = [dict(zip(transfer.COLUMNS, row, strict=True)) for row in transfer.report_rows(ws.repo,
