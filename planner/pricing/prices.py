@@ -5,20 +5,14 @@ for a single contract): about a third of their cost, because only the two
 normal CDFs and the discounting are computed. Accuracy is absolute: about
 1e-13 of the underlying, which is what a P&L surface needs; far
 out-of-the-money prices that must keep their relative precision belong to
-``bsm_greeks``.
+``bsm_greeks``. Inputs are checked the same way (InputError naming the input).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-
-def _checked(name: str, values: np.ndarray, allow_zero: bool) -> None:
-    low = values.min() if values.size else 0.0
-    if not np.isfinite(values).all() or low < 0 or (low == 0 and not allow_zero):
-        bad = values[~np.isfinite(values) | (values < 0) | ((values == 0) & (not allow_zero))]
-        rule = ">= 0" if allow_zero else "> 0"
-        raise ValueError(f"{name} must be finite and {rule}, got {float(bad.flat[0])!r}")
+from planner.pricing._inputs import as_float, as_is_call, require_non_negative, require_positive
 
 
 def bsm_price(is_call, spot, strike, t, vol, r, q) -> np.ndarray:
@@ -32,11 +26,12 @@ def bsm_price(is_call, spot, strike, t, vol, r, q) -> np.ndarray:
     from scipy.special import ndtr
 
     is_call, spot, strike, t, vol = np.broadcast_arrays(
-        np.asarray(is_call, dtype=bool), *(np.asarray(x, dtype=float) for x in (spot, strike, t, vol)))
-    _checked("spot", spot, False)
-    _checked("strike", strike, False)
-    _checked("t", t, True)
-    _checked("vol", vol, True)
+        as_is_call(is_call), *(as_float(x, name) for x, name in ((spot, "spot"), (strike, "strike"), (t, "t"),
+                                                                  (vol, "vol"))))
+    require_positive("spot", spot)
+    require_positive("strike", strike)
+    require_non_negative("t", t)
+    require_non_negative("vol", vol)
     shape = spot.shape
     is_call, spot, strike, t, vol = (np.ravel(x) for x in (is_call, spot, strike, t, vol))
     sign = np.where(is_call, 1.0, -1.0)
