@@ -6,6 +6,8 @@ T+n in between; condors alone in the same colours, dashed.
 
 from __future__ import annotations
 
+import math
+
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
@@ -49,8 +51,53 @@ class PointsAxis(pg.AxisItem):
 
 
 def plot_widget(bottom: pg.AxisItem, left: pg.AxisItem) -> pg.PlotWidget:
+    for axis in (bottom, left):
+        axis.enableAutoSIPrefix(False)  # ticks carry their own units ($12k)
     widget = pg.PlotWidget(axisItems={"bottom": bottom, "left": left})
     widget.setMenuEnabled(True)
-    widget.showGrid(x=True, y=True, alpha=0.15)
+    # No grid: pyqtgraph draws it inside the axis items, so every curve change
+    # would repaint both axes over the whole plot (a third of the frame time).
     widget.getPlotItem().hideButtons()
     return widget
+
+
+class FollowRange:
+    """Fit the view to the data on each update, until the user pans or zooms.
+
+    Done in ``update_*`` rather than by pyqtgraph's auto-range, which
+    re-measures every item while painting and then paints a second time.
+    Double-click in the plot to follow again.
+    """
+
+    def __init__(self, widget: pg.PlotWidget, padding: float = 0.04) -> None:
+        self.view = widget.getPlotItem().getViewBox()
+        self.view.disableAutoRange()
+        self.padding = padding
+        self.following = True
+        self.view.sigRangeChangedManually.connect(self._manual)
+        widget.scene().sigMouseClicked.connect(self._clicked)
+        self._last = None
+
+    def _manual(self, *_: object) -> None:
+        self.following = False
+
+    def _clicked(self, event) -> None:
+        if event.double():
+            self.following = True
+            if self._last is not None:
+                self.fit(*self._last)
+
+    def fit(self, x_range: tuple[float, float], y_range: tuple[float, float]) -> None:
+        self._last = (x_range, y_range)
+        if not self.following:
+            return
+        (x0, x1), (y0, y1) = x_range, y_range
+        if not all(map(math.isfinite, (x0, x1, y0, y1))):
+            return
+        if y1 - y0 < 1e-9:
+            y0, y1 = y0 - 1.0, y1 + 1.0
+        pad_x, pad_y = (x1 - x0) * self.padding, (y1 - y0) * self.padding
+        self.view.setRange(xRange=(x0 - pad_x, x1 + pad_x), yRange=(y0 - pad_y, y1 + pad_y), padding=0)
+        # Apply the new transform now: left to pyqtgraph's prepare-for-paint, the
+        # items it moves ask for a second paint right after the first.
+        self.view.updateMatrix()

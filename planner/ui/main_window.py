@@ -104,8 +104,12 @@ class MainWindow(QMainWindow):
         self.risk_label.setToolTip("Largest worst-scenario loss of a condor with its hedges, % of equity, "
                                    "against the cap in force")
         self.coverage_label.setToolTip("Hedge protection per VIX point over the condors' vega (DOMAIN.md)")
-        for label in (self.equity_label, self.risk_label, self.coverage_label, self.book_label):
+        for label, template in ((self.equity_label, "Equity $10,000,000"),
+                                (self.risk_label, "Risk used 100.00 % of equity / cap 10.00 %"),
+                                (self.coverage_label, "Coverage 1,000 % (aim 40–60 %)"), (self.book_label, "")):
             label.setContentsMargins(8, 0, 8, 0)
+            # Wide enough for any figure: a new number must not re-lay out the window.
+            label.setMinimumWidth(label.fontMetrics().horizontalAdvance(template) + 16)
             self.statusBar().addPermanentWidget(label)
 
         self._build_actions()

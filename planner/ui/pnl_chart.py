@@ -9,7 +9,7 @@ from __future__ import annotations
 import pyqtgraph as pg
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from planner.ui.chart_style import HORIZON, TODAY, MoneyAxis, pen, plot_widget
+from planner.ui.chart_style import HORIZON, TODAY, FollowRange, MoneyAxis, pen, plot_widget
 from planner.ui.formatting import signed_money
 
 
@@ -41,6 +41,8 @@ class PnlChart(QWidget):
         layout.addWidget(self.status)
         self._times: list[float] = []
         self._values: list[float] = []
+        self._now: tuple[float, float] | None = None
+        self.follow = FollowRange(self.plot)
 
     # -- narrow update methods -----------------------------------------------------------
     def update_history(self, points) -> None:
@@ -48,6 +50,7 @@ class PnlChart(QWidget):
         self._times = [p.at.timestamp() for p in points]
         self._values = [p.pnl_usd for p in points]
         self.line.setData(self._times, self._values)
+        self._fit()
         stored = [p for p in points if p.stored]
         self.stored.setData([p.at.timestamp() for p in stored], [p.pnl_usd for p in stored])
         if points:
@@ -61,5 +64,15 @@ class PnlChart(QWidget):
             self.now.setData([], [])
             return
         pnl = report.totals["book"].pnl_usd
-        self.now.setData([report.asof.timestamp()], [pnl])
+        self._now = (report.asof.timestamp(), pnl)
+        self.now.setData([self._now[0]], [pnl])
         self.caption.setText(f"Book P&L over time ($) · now {signed_money(pnl)}")
+        self._fit()
+
+    def _fit(self) -> None:
+        times, values = list(self._times), list(self._values)
+        if self._now is not None:
+            times.append(self._now[0])
+            values.append(self._now[1])
+        if times:
+            self.follow.fit((min(times), max(times) + 1.0), (min(0.0, *values), max(0.0, *values)))

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QVBoxLayout, QWidget
 
 from planner.domain import Book
+from planner.ui.elided_label import ElidedLabel
 from planner.ui.formatting import money, signed_money
-from planner.ui.positions_model import COLUMN_INDEX, POSITION_ID_ROLE, SORT_ROLE, PositionsModel
+from planner.ui.positions_model import COLUMN_INDEX, POSITION_ID_ROLE, PositionsModel
 
 
 class PositionsView(QWidget):
@@ -16,12 +17,9 @@ class PositionsView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = PositionsModel(self)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(SORT_ROLE)
         self.table = QTableView()
         self.table.setObjectName("positionsTable")
-        self.table.setModel(self.proxy)
+        self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(COLUMN_INDEX["id"], Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -34,9 +32,8 @@ class PositionsView(QWidget):
         header.setStretchLastSection(True)
         self.table.setToolTip("Open positions; click a header to sort, Enter opens the close or roll ticket")
         self.table.activated.connect(self._activated)
-        self.totals = QLabel("—")
+        self.totals = ElidedLabel("—")
         self.totals.setObjectName("positionsTotals")
-        self.totals.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)

@@ -23,6 +23,7 @@ from planner.ui.chart_style import (
     HORIZON,
     SPOT,
     TODAY,
+    FollowRange,
     MoneyAxis,
     PointsAxis,
     pen,
@@ -155,7 +156,7 @@ class RiskGraph(QWidget):
         self.reset.clicked.connect(self.reset_what_if)
         self._report = None
         self._base_vix: float | None = None
-        self._ranged = False
+        self.follow = FollowRange(self.plot)
         self.updates = 0  # reports drawn (tests and the benchmark read it)
 
     # -- narrow update methods ---------------------------------------------------------
@@ -191,9 +192,9 @@ class RiskGraph(QWidget):
             f"<b>Book P&L ($) against SPX</b> — today, T+{c.horizon_days:,.0f} d ({horizon_day}){expiry}; "
             f"shaded: 1 and 2 SD moves {band_note}; VIX moves with SPX (model){what_if}"
         )
-        if not self._ranged:
-            self.plot.getPlotItem().enableAutoRange()
-            self._ranged = True
+        finite = [getattr(c, key) for key in CURVE_KEYS]
+        finite = np.concatenate([values[np.isfinite(values)] for values in finite] + [np.zeros(1)])
+        self.follow.fit((float(c.spx[0]), float(c.spx[-1])), (float(finite.min()), float(finite.max())))
 
     def update_base_vix(self, vix: float | None) -> None:
         """Spot VIX before the what-if shift (the stored or replayed quote)."""

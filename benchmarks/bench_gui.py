@@ -1,0 +1,158 @@
+"""Quote change -> risk recomputed -> every visible chart redrawn and painted,
+driving the real window offscreen with a typical 300-leg book (target: p95 at
+most 50 ms).
+
+Each sample starts when a new quote is stored through the workspace (what the
+market ticket and the watched file do) and ends when both visible charts (the
+risk graph and the P&L history) and the positions table have painted the
+report made from it. The book is benchmarks/sample_books.py ``typical_book()``
+(60 condors and 40 VIX layers, about 300 legs) written into a temporary
+database, with its clock pinned to the book's "now".
+
+Run: QT_QPA_PLATFORM=offscreen python benchmarks/bench_gui.py [--quotes 50]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sample_books import NOW, leg_count, market, typical_book
+
+from planner.app import Workspace
+
+TIMEOUT_S = 30.0
+
+
+def write_book(path: Path, clock) -> Workspace:
+    workspace = Workspace.open(path, clock=clock)
+    repo = workspace.repo
+    snapshot = market()
+    with repo.change("benchmark book") as tx:
+        for position in typical_book().positions:
+            repo.insert_position(tx, position.with_changes(id=None))
+        repo.insert_snapshot(tx, snapshot)
+    return workspace
+
+
+class PaintWatch:
+    """Records when each watched widget paints after ``arm()``."""
+
+    def __init__(self, widgets) -> None:
+        from PySide6.QtCore import QEvent, QObject
+
+        watch = self
+
+        class Filter(QObject):
+            def eventFilter(self, watched, event):
+                if event.type() == QEvent.Type.Paint and watch.armed:
+                    watch.painted.add(watched)
+                    watch.last = time.perf_counter()
+                return False
+
+        self.filter = Filter()
+        self.widgets = list(widgets)
+        for widget in self.widgets:
+            widget.installEventFilter(self.filter)
+        self.armed = False
+        self.painted: set = set()
+        self.last = 0.0
+
+    def arm(self) -> None:
+        self.armed, self.painted = True, set()
+
+    def done(self) -> bool:
+        return len(self.painted) == len(self.widgets)
+
+
+def percentile(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quotes", type=int, default=50)
+    args = parser.parse_args()
+
+    from PySide6.QtCore import QEventLoop, QSettings
+
+    from planner.ui.main_window import MainWindow
+    from planner.ui.qt_env import application
+
+    app = application()
+    started = time.monotonic()
+
+    def clock():
+        return NOW + timedelta(seconds=time.monotonic() - started + 60)
+
+    with tempfile.TemporaryDirectory() as folder:
+        workspace = write_book(Path(folder) / "typical.db", clock)
+        state = QSettings(str(Path(folder) / "window.ini"), QSettings.Format.IniFormat)
+        window = MainWindow(state=state, restore_state=False)
+        window.resize(1400, 900)
+        window.open_workspace(workspace)
+        window.show()
+        session = window.session
+        deadline = time.monotonic() + 120
+        while (session.reports_applied < 1 or session.runner.busy) and time.monotonic() < deadline:
+            app.processEvents()
+            time.sleep(0.005)
+        applied_at = {}
+        session.report_ready.connect(lambda _report: applied_at.__setitem__("t", time.perf_counter()))
+        watch = PaintWatch([window.risk_graph.plot.viewport(), window.pnl_chart.plot.viewport(),
+                            window.positions.table.viewport()])
+        base = market()
+        total, stored, computed, drawn, runs_before = [], [], [], [], session.runner.started_runs
+        for i in range(args.quotes):
+            spx = base.spx * (1 + 0.004 * ((i % 7) - 3))
+            vix = base.vix + 0.3 * ((i % 5) - 2)
+            seen = session.reports_applied
+            applied_at.clear()
+            watch.arm()
+            start = time.perf_counter()
+            workspace.set_market(spx=round(spx, 2), vix=round(vix, 2), vvix=base.vvix, futures=list(base.vix_futures),
+                                 rate=base.rate, div=base.div_yield)
+            after_store = time.perf_counter()
+            limit = time.monotonic() + TIMEOUT_S
+            while not (session.reports_applied > seen and watch.done() and watch.last >= applied_at.get("t", 1e99)):
+                # Block until the next event (the worker's result, a paint): no busy loop stealing the GIL.
+                app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
+                if time.monotonic() > limit:
+                    raise RuntimeError(f"quote {i}: not drawn within {TIMEOUT_S:g} s")
+            end = watch.last
+            watch.armed = False
+            total.append((end - start) * 1000)
+            stored.append((after_store - start) * 1000)
+            computed.append((applied_at["t"] - after_store) * 1000)
+            drawn.append((end - applied_at["t"]) * 1000)
+        runs = session.runner.started_runs - runs_before
+        window.shutdown()
+        workspace.close()
+
+    book = typical_book()
+    print(f"Typical book: {len(book.positions)} positions, {leg_count(book)} legs; {args.quotes} quote changes, "
+          f"{runs} risk runs; window 1400x900 offscreen")
+    print("| step (ms) | p50 | p95 | max |")
+    print("|---|---|---|---|")
+    for name, samples in (("store the quote (SQLite, one commit)", stored),
+                          ("risk recomputed (worker) and handed back", computed),
+                          ("views updated and painted", drawn),
+                          ("**quote change to painted charts**", total)):
+        print(f"| {name} | {statistics.median(samples):.1f} | {percentile(samples, 95):.1f} | {max(samples):.1f} |")
+    verdict = "within" if percentile(total, 95) <= 50 else "OVER"
+    print(f"p95 {percentile(total, 95):.1f} ms: {verdict} the 50 ms target")
+
+
+if __name__ == "__main__":
+    main()

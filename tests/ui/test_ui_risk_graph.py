@@ -1,0 +1,74 @@
+"""The risk graph reuses its items, follows its controls, and reads out the crosshair."""
+
+from __future__ import annotations
+
+import numpy as np
+from conftest import DRAW_TIMEOUT_MS
+from PySide6.QtCore import Qt
+
+
+def test_items_are_reused_across_reports(qtbot, window):
+    graph = window.risk_graph
+    items_before = {key: id(curve) for key, curve in graph.curves.items()}
+    scene_items = len(graph.plot.getPlotItem().items)
+    drawn = graph.updates
+    window.workspace.set_market(spx=5850, vix=18.5)
+    qtbot.waitUntil(lambda: graph.updates > drawn and window.session.report.spx == 5850, timeout=DRAW_TIMEOUT_MS)
+    assert {key: id(curve) for key, curve in graph.curves.items()} == items_before
+    assert len(graph.plot.getPlotItem().items) == scene_items
+
+
+def test_horizon_slider_redraws_the_t_plus_n_curve(qtbot, window):
+    graph = window.risk_graph
+    horizon_before = np.array(graph.curves["horizon"].yData, copy=True)
+    graph.horizon.setFocus()
+    qtbot.keyClick(graph.horizon, Qt.Key.Key_PageUp)  # a week later
+    qtbot.waitUntil(lambda: round(window.session.report.curves.horizon_days) == 14, timeout=DRAW_TIMEOUT_MS)
+    assert not np.allclose(graph.curves["horizon"].yData, horizon_before)
+    assert graph.horizon_label.text().startswith("T+14 d")
+    assert np.allclose(graph.curves["today"].xData, window.session.report.curves.spx)
+
+
+def test_vix_shift_moves_curves_and_reset_brings_them_back(qtbot, window):
+    graph = window.risk_graph
+    today_before = np.array(graph.curves["today"].yData, copy=True)
+    graph.vix_shift.setFocus()
+    for _ in range(2):
+        qtbot.keyClick(graph.vix_shift, Qt.Key.Key_PageUp)  # +5 VIX points each
+    qtbot.waitUntil(lambda: abs(window.session.report.vix - 26.0) < 1e-9, timeout=DRAW_TIMEOUT_MS)
+    assert not np.allclose(graph.curves["today"].yData, today_before)
+    assert "+10 pts → 26.00 pts" in graph.vix_label.text()
+    assert window.workspace.latest_snapshot().vix == 16.0  # a what-if, never stored
+    qtbot.mouseClick(graph.reset, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.session.report.vix == 16.0, timeout=DRAW_TIMEOUT_MS)
+    assert np.allclose(graph.curves["today"].yData, today_before, atol=5.0)  # seconds of time decay apart
+
+
+def test_crosshair_reads_out_spx_model_vix_and_each_curve(qtbot, window):
+    graph = window.risk_graph
+    text = graph.show_crosshair_at(5600.0)
+    assert "SPX 5,600 pts" in text and "model VIX" in text
+    for name in ("today", "T+7 d", "expiry", "condors alone"):
+        assert name in text
+    assert graph.cross_v.isVisible() and graph.cross_v.value() == 5600.0
+    report = window.session.report
+    expected = float(np.interp(5600.0, report.curves.spx, report.curves.vix))
+    assert f"model VIX {expected:,.1f} pts" in text
+
+
+def test_break_evens_bands_and_spot_line_follow_the_report(window):
+    graph = window.risk_graph
+    report = window.session.report
+    xs, _ = graph.break_evens_expiry.getData()
+    assert list(xs) == list(report.break_evens_expiry)
+    low, high = graph.band_1sd.getRegion()
+    assert (low, high) == report.curves.bands_expiry["1sd"]
+    assert graph.spot.value() == report.spx == 5900.0
+
+
+def test_pnl_history_chart_gets_past_quotes(qtbot, window):
+    qtbot.waitUntil(lambda: len(window.pnl_chart.line.xData if window.pnl_chart.line.xData is not None else []) > 20,
+                    timeout=DRAW_TIMEOUT_MS)
+    _, now_y = window.pnl_chart.now.getData()
+    assert now_y[0] == window.session.report.totals["book"].pnl_usd
+    assert "past quotes" in window.pnl_chart.status.text()

@@ -1,0 +1,116 @@
+"""The window as a whole: tree, table, status bar, keyboard, state between runs, screenshots."""
+
+from __future__ import annotations
+
+from conftest import DRAW_TIMEOUT_MS
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
+
+from planner.app import Workspace
+from planner.ui import launch
+from planner.ui.main_window import MainWindow
+from planner.ui.positions_model import COLUMN_INDEX, COLUMNS
+
+
+def tree_texts(tree):
+    found = []
+
+    def walk(item):
+        found.append(item.text(0))
+        for i in range(item.childCount()):
+            walk(item.child(i))
+
+    for i in range(tree.topLevelItemCount()):
+        walk(tree.topLevelItem(i))
+    return found
+
+
+def test_tree_groups_condors_tiers_and_roll_chains(window):
+    texts = tree_texts(window.tree)
+    assert texts[0] == "Condors (2 open)"
+    assert any(t.startswith("Near tier (1)") for t in texts) and any(t.startswith("Mid tier (0)") for t in texts)
+    assert any(t.startswith("Roll chain #4 → #5") for t in texts)
+    assert any(t.startswith("+10 SPX 5,575 put, IV ") for t in texts)  # condor legs under the condor
+
+
+def test_table_headers_carry_units_and_sort_by_number(qtbot, window):
+    model = window.positions.model
+    headers = [model.headerData(i, Qt.Orientation.Horizontal) for i in range(model.columnCount())]
+    for column in ("P&L\n($)", "Vega\n($/vol pt)", "Θ\n($/day)", "Δ SPX\n($/SPX pt)", "Mark\n(pts)"):
+        assert column in headers
+    proxy, pnl = window.positions.model, COLUMN_INDEX["pnl"]
+    window.positions.table.sortByColumn(pnl, Qt.SortOrder.DescendingOrder)
+    values = [proxy.index(r, pnl).data(Qt.ItemDataRole.UserRole + 1) for r in range(proxy.rowCount())]
+    assert values == sorted(values, reverse=True)
+    texts = [proxy.index(r, pnl).data() for r in range(proxy.rowCount())]
+    assert all(t.startswith(("+$", "-$", "$")) for t in texts)
+    assert len(COLUMNS) == model.columnCount()
+
+
+def test_status_bar_shows_equity_risk_and_coverage(window):
+    assert window.equity_label.text() == "Equity $100,000"
+    assert "of equity / cap 1.50 %" in window.risk_label.text()
+    assert window.coverage_label.text().startswith("Coverage ")
+    assert "%" in window.coverage_label.text()
+
+
+def test_menus_reach_every_action_by_keyboard(window):
+    titles = [action.text() for action in window.menuBar().actions()]
+    assert titles == ["&File", "&Edit", "&Trade", "&Quotes", "&View", "&Help"]
+    for action in (window.condor_action, window.layer_action, window.close_action, window.roll_action,
+                   window.market_action, window.undo_action, window.redo_action, window.export_action,
+                   window.backup_action, window.new_action, window.open_action, window.watch_action,
+                   window.replay_action):
+        assert "&" in action.text() and not action.shortcut().isEmpty(), action.text()
+    assert window.redo_action.shortcut().toString() == "Ctrl+Shift+Z"
+
+
+def test_window_state_is_kept_between_runs(qtbot, demo_db, window_state):
+    first = MainWindow(state=window_state)
+    qtbot.addWidget(first)
+    first.show()
+    first.resize(700, 500)  # the offscreen screen is 800 x 600
+    first.show_tab("calculator")
+    first.risk_split.setSizes([200, 100])
+    saved_split = first.risk_split.sizes()
+    first.close()
+    second = MainWindow(state=window_state)
+    qtbot.addWidget(second)
+    second.show()
+    assert second.current_tab_name() == "calculator"
+    assert second.height() == 500  # the width is held at least at the window's minimum
+    top, bottom = second.risk_split.sizes()
+    assert abs(top / bottom - saved_split[0] / saved_split[1]) < 0.05  # same split, scaled to the window
+
+
+def test_calculator_tab_follows_the_stored_market(qtbot, window):
+    window.show_tab("calculator")
+    calculator = window.calculator_tab.ensure()
+    window.workspace.set_market(spx=5800, vix=19)
+    qtbot.waitUntil(lambda: calculator._market.spx == 5800, timeout=DRAW_TIMEOUT_MS)
+
+
+def test_empty_book_says_what_to_do(qtbot, tmp_path, window_state):
+    win = MainWindow(state=window_state)
+    qtbot.addWidget(win)
+    workspace = Workspace.open(tmp_path / "empty.db")
+    win.open_workspace(workspace)
+    qtbot.waitUntil(lambda: "No market yet" in win.risk_graph.title.text(), timeout=DRAW_TIMEOUT_MS)
+    assert "Ctrl+M" in win.positions.totals.text()
+    win.shutdown()
+    workspace.close()
+
+
+def test_screenshot_option_writes_the_png(qtbot, demo_db, tmp_path):
+    out = tmp_path / "shots" / "risk.png"
+    code = launch.main(["--db", str(demo_db), "--screenshot", str(out), "--tab", "risk", "--size", "1200x800"])
+    assert code == 0
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (1200, 800)
+
+
+def test_bad_gui_arguments_are_one_line_errors(capsys):
+    assert launch.main(["--size", "12x"]) == 2
+    assert launch.main(["--screenshot", "x.jpg"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["--size must be WIDTHxHEIGHT in pixels, got 12x", "--screenshot must name a .png file, got x.jpg"]
