@@ -137,6 +137,12 @@ def build_parser() -> Parser:
     load.add_argument("file", metavar="FILE")
     load.add_argument("--symbol", metavar="S")
 
+    risk = command("risk", "risk of the book: marks, P&L, Greeks, curves, break-evens, matrix, coverage, stress")
+    risk.add_argument("--at", metavar="T", help="valuation moment, ISO time (ET unless a zone is given); default now")
+    risk.add_argument("--days", metavar="N", help="horizon of the T+n curve, calendar days (default 7)")
+    risk.add_argument("--spx", metavar="X", help="what-if SPX level; VIX follows the spot-vol model unless --vix")
+    risk.add_argument("--vix", metavar="Y", help="what-if spot VIX level")
+
     export = command("export", "positions report, one row per leg (CSV)")
     export.add_argument("--out", metavar="FILE.csv", help="default: stdout")
     export.add_argument("--all", action="store_true")
@@ -297,13 +303,28 @@ def execute(args: argparse.Namespace, ws, db_path: str) -> tuple[Any, str | Call
                  "updated": result.updated, "first": result.first.isoformat(), "last": result.last.isoformat()}
         return value, (f"imported {result.rows} closes of {', '.join(result.symbols)} "
                        f"({result.first} to {result.last}): {result.inserted} new, {result.updated} updated")
+    if name == "risk":
+        from planner.app.inputs import parse_moment
+        from planner.app.risk_report import summary_text
+        from planner.domain.instruments import require_non_negative, require_positive
+
+        report = ws.analyze(
+            at=None if args.at is None else parse_moment("at", args.at),
+            horizon_days=None if args.days is None else require_non_negative("days", args.days),
+            spx=None if args.spx is None else require_positive("spx", args.spx),
+            vix=None if args.vix is None else require_positive("vix", args.vix),
+        )
+        return report.to_json(), lambda: summary_text(report)
     if name == "export":
+        from planner.app.transfer import COLUMNS
+
+        extra, rows = ws.report_rows_with_risk(args.all)
         if args.out is None:
             if args.json:
-                return ws.export_rows(args.all), ""
-            count, text = ws.export_csv(None, args.all)
+                return [dict(zip((*COLUMNS, *extra), row, strict=True)) for row in rows], ""
+            count, text = ws.export_csv(None, args.all, extra, rows)
             return None, text.rstrip("\r\n")
-        count, _ = ws.export_csv(args.out, args.all)
+        count, _ = ws.export_csv(args.out, args.all, extra, rows)
         return {"path": str(args.out), "rows": count}, f"exported {count} legs to {args.out}"
     if name == "import":
         result = ws.import_csv(args.file)

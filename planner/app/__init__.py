@@ -5,7 +5,7 @@
     ws.add_condor(expiry="2026-12-18", strikes="5400,5450,6300,6350", qty=10, credit=4.5)
     ws.book(); ws.latest_snapshot(); ws.settings(); ws.history_frame()
 
-May import storage, pricing, calendars and domain; never risk, ui or Qt.
+May import risk, rules, storage, pricing, calendars and domain; never ui or Qt.
 """
 
 from planner.app.workspace import Changed, Workspace

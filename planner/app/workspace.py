@@ -127,6 +127,37 @@ class Workspace:
     def settings(self) -> Settings:
         return self.repo.load_settings()
 
+    def analyze(
+        self,
+        *,
+        at: datetime | None = None,
+        horizon_days: float | None = None,
+        light: bool = False,
+        spx: float | None = None,
+        vix: float | None = None,
+        scenarios: bool = True,
+    ):
+        """Risk of the stored book under the latest snapshot (planner.risk.RiskReport).
+
+        spx / vix: what-if levels (VIX moved by the spot-vol model when only SPX
+        is given, futures with spot VIX); the stored snapshot is never changed.
+        Day P&L is measured against the snapshot before the latest.
+        """
+        from planner.risk import analyze
+        from planner.risk.what_if import what_if_market
+
+        market = self.latest_snapshot()
+        if market is None:
+            raise StateError("no market snapshot yet: store one with 'planner market set --spx X --vix Y'")
+        moment = at or self.now()
+        settings = self.settings()
+        previous = self.previous_snapshot()
+        if spx is not None or vix is not None:
+            market = what_if_market(market, settings, spx=spx, vix=vix, at=moment)
+            previous = self.latest_snapshot()
+        return analyze(self.book(), market, settings, at=moment, horizon_days=horizon_days, light=light,
+                       previous=previous, scenarios=scenarios)
+
     def history_frame(self, symbols: Sequence[str] = ("SPX", "VIX", "VVIX")):
         return self.repo.history_frame(symbols)
 
@@ -243,6 +274,16 @@ class Workspace:
         """Rows of the positions report as dicts keyed by ``transfer.COLUMNS``. To add mark,
         P&L or Greek columns, build from ``transfer.export_rows(book)`` and pass ``extra_columns``."""
         return [dict(zip(transfer.COLUMNS, row, strict=True)) for row in self._report_rows(include_closed)]
+
+    def report_rows_with_risk(self, include_closed: bool = False) -> tuple[tuple[str, ...], list[tuple]]:
+        """The positions report with each open leg's mark, P&L and Greeks (when a snapshot exists)."""
+        from planner.app.risk_report import RISK_COLUMNS, leg_risk_rows
+
+        rows = self._report_rows(include_closed)
+        report = None
+        if self.latest_snapshot() is not None and any(p.is_open for p in self.book().positions):
+            report = self.analyze(scenarios=False)
+        return RISK_COLUMNS, leg_risk_rows(rows, transfer.COLUMNS, report)
 
     def _report_rows(self, include_closed: bool) -> list[tuple]:
         self.settle_expired()

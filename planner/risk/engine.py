@@ -50,6 +50,7 @@ def analyze(
     horizon_days: float | None = None,
     light: bool = False,
     previous: MarketSnapshot | None = None,
+    scenarios: bool = True,
 ) -> RiskReport:
     """Risk of the open positions of ``book`` under ``market``, valued at ``at`` (default now).
 
@@ -80,10 +81,14 @@ def analyze(
     shares = coverage_shares(positions, position_greeks["vega_usd"])
     condor_coverage = _condor_coverage(shares, position_greeks, condor_rows)
 
-    curves, curve_break_evens = _curves(table, model, market, settings, positions, today, fixed, at,
-                                        horizon_days, light)
-    matrix, risk_used = _matrix(table, model, market, settings, positions, today, fixed, shares, light)
-    stress = _stress(table, model, market, settings, positions, today, at)
+    if scenarios:
+        curves, curve_break_evens = _curves(table, model, market, settings, positions, today, fixed, at,
+                                            horizon_days, light)
+        matrix, risk_used = _matrix(table, model, market, settings, positions, today, fixed, shares, light)
+        stress = _stress(table, model, market, settings, positions, today, at)
+    else:
+        nothing = [[] for _ in range(len(positions) + 1)]
+        curves, curve_break_evens, matrix, risk_used, stress = None, {"today": nothing, "expiry": nothing}, None, {}, ()
 
     leg_rows = _leg_rows(table, today, leg_greeks)
     greek_columns = [position_greeks[name].tolist() for name in Greeks.__slots__]
