@@ -375,37 +375,46 @@ def _matrix(table, model, market, settings, positions, today, fixed, shares, lig
     hedged, unhedged = _grid_pnl(totals, totals_fixed, spx_rows, spx_values, vix_rows, vix_values, shape)
     matrix = ScenarioMatrix(moves, levels, hedged, unhedged, spot_index, vix_index)
     groups, group_fixed = group_weights(table.weights, fixed, shares, condor_rows)
-    worst = np.array([
-        _grid_pnl(groups[g:g + 1], group_fixed[g:g + 1], spx_rows, spx_values, vix_rows, vix_values, shape,
-                  sparse=True)[0].min()
-        for g in range(groups.shape[0])
-    ])
+    worst = _worst_cells(groups, group_fixed, spx_rows, spx_values, vix_rows, vix_values)
     condor_indices = np.flatnonzero(condor_rows)
     risk_used = {int(i): float(max(0.0, -w) / settings.equity * 100.0) for i, w in zip(condor_indices, worst,
                                                                                       strict=True)}
     return matrix, risk_used
 
 
-def _grid_pnl(weights, fixed, spx_rows, spx_values, vix_rows, vix_values, shape, sparse=False):
+def _grid_pnl(weights, fixed, spx_rows, spx_values, vix_rows, vix_values, shape):
     """P&L grids [rows x VIX levels x SPX moves] for rows of contract weights.
 
-    VIX contracts depend on the VIX axis only and are added as a column
-    broadcast. ``sparse``: a condor with its hedges holds a handful of SPX
-    contracts, so only those are summed instead of a dense product.
+    VIX contracts depend on the VIX axis only and are added as a column broadcast.
     """
     pnl = np.empty((weights.shape[0], *shape))
     pnl[...] = -fixed[:, None, None]
     if spx_rows.size:
-        spx_weights = weights[:, spx_rows]
-        if sparse:
-            for r in range(weights.shape[0]):
-                held = np.flatnonzero(spx_weights[r])
-                pnl[r] += np.tensordot(spx_weights[r, held], spx_values[held], axes=1)
-        else:
-            pnl += (spx_weights @ spx_values.reshape(spx_rows.size, -1)).reshape(-1, *shape)
+        pnl += (weights[:, spx_rows] @ spx_values.reshape(spx_rows.size, -1)).reshape(-1, *shape)
     if vix_rows.size:
         pnl += (weights[:, vix_rows] @ vix_values)[:, :, None]
     return pnl
+
+
+def _worst_cells(groups, fixed, spx_rows, spx_values, vix_rows, vix_values) -> np.ndarray:
+    """Each condor-with-hedges group's worst matrix cell, dollars.
+
+    A group holds a handful of SPX contracts among many, so its SPX part is a
+    sparse product; the VIX part is one value per VIX row.
+    """
+    from scipy.sparse import csr_matrix
+
+    if groups.shape[0] == 0:
+        return np.zeros(0)
+    cells = spx_values.shape[1] * spx_values.shape[2] if spx_rows.size else vix_values.shape[1]
+    n_vix = spx_values.shape[1] if spx_rows.size else vix_values.shape[1]
+    total = np.broadcast_to(-fixed[:, None], (groups.shape[0], cells)).copy()
+    if spx_rows.size:
+        total += csr_matrix(groups[:, spx_rows]) @ spx_values.reshape(spx_rows.size, -1)
+    total = total.reshape(groups.shape[0], n_vix, -1)
+    if vix_rows.size:
+        total += (groups[:, vix_rows] @ vix_values)[:, :, None]
+    return total.min(axis=(1, 2))
 
 
 def _stress(table, model, market, settings, positions, today, at) -> tuple[StressRow, ...]:

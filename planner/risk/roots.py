@@ -26,10 +26,14 @@ def refine_roots(
     grid: np.ndarray,
     curves: np.ndarray,
     evaluate: Callable[[np.ndarray, np.ndarray], np.ndarray],
-    tolerance: float = 1e-9,
+    tolerance: float = 1e-7,
     max_iterations: int = 60,
 ) -> list[list[float]]:
-    """Roots per curve row. ``evaluate(rows, x)`` returns each row's P&L at x."""
+    """Roots per curve row. ``evaluate(rows, x)`` returns each row's P&L at x.
+
+    Stops when the bracket is narrower than ``tolerance`` (grid units) or the
+    value is zero to 1e-9 of the bracket's end values.
+    """
     rows, cols = crossing_brackets(grid, curves)
     result: list[list[float]] = [[] for _ in range(curves.shape[0])]
     if rows.size == 0:
@@ -38,7 +42,7 @@ def refine_roots(
     fa, fb = curves[rows, cols].astype(float), curves[rows, cols + 1].astype(float)
     x = np.where(fa == 0, a, b)
     done = fa == 0
-    width_tolerance = tolerance * max(float(np.abs(grid).max()), 1.0)
+    width_tolerance = tolerance  # in the grid's units (index points): far below a displayed cent
     value_tolerance = 1e-9 * np.maximum(1.0, np.abs(fa) + np.abs(fb))
     last = np.zeros(rows.size)  # +1: b was replaced last step, -1: a was
     for _ in range(max_iterations):

@@ -142,10 +142,41 @@ def contract_values(
                              model.div_yield, out=np.empty((rows.size, spx.size)))
         if offset is not None:
             out[rows] += offset[rows, None]
-    other = np.flatnonzero(~curve)
-    if other.size:
-        out[other] = values_at(table, model, other[:, None], spx[None, :], vix[None, :], years[other, None], offset)
+    on_vix = np.flatnonzero(table.kind != SPX)
+    if on_vix.size:
+        out[on_vix] = _vix_rows(table, model, on_vix, vix, years[on_vix])
+        if offset is not None:
+            out[on_vix] += offset[on_vix, None]
+    expired = np.flatnonzero((table.kind == SPX) & (years <= 0.0))
+    if expired.size:
+        out[expired] = _intrinsic(table.is_call[expired, None], spx[None, :], table.strike[expired, None])
+        if offset is not None:
+            out[expired] += offset[expired, None]
     return out
+
+
+def _vix_rows(table: ContractTable, model: ScenarioModel, rows: np.ndarray, vix: np.ndarray,
+              years: np.ndarray) -> np.ndarray:
+    """VIX futures and options [rows x scenarios]: Black-76 on each row's own future."""
+    from scipy.special import ndtr
+
+    futures = model.future(table.future[rows, None], table.years[rows, None], years[:, None], vix[None, :])
+    values = futures.copy()
+    option = table.kind[rows] == VIX_OPTION
+    live = option & (years > 0.0)
+    if live.any():
+        f = futures[live]
+        strike = table.strike[rows[live], None]
+        t = years[live, None]
+        spread = table.iv[rows[live], None] * np.sqrt(t)
+        sign = np.where(table.is_call[rows[live]], 1.0, -1.0)[:, None]
+        d1 = np.log(f / strike) / spread + 0.5 * spread
+        values[live] = np.exp(-model.rate * t) * sign * (f * ndtr(sign * d1) - strike * ndtr(sign * (d1 - spread)))
+    settled = option & ~(years > 0.0)
+    if settled.any():
+        values[settled] = _intrinsic(table.is_call[rows[settled], None], futures[settled],
+                                     table.strike[rows[settled], None])
+    return values
 
 
 def matrix_values(
