@@ -53,6 +53,7 @@ class PointsAxis(pg.AxisItem):
 def plot_widget(bottom: pg.AxisItem, left: pg.AxisItem) -> pg.PlotWidget:
     for axis in (bottom, left):
         axis.enableAutoSIPrefix(False)  # ticks carry their own units ($12k)
+        axis.setStyle(hideOverlappingLabels=True)  # no tick label cut in half at the plot's edge
     widget = pg.PlotWidget(axisItems={"bottom": bottom, "left": left})
     widget.setMenuEnabled(True)
     # No grid: pyqtgraph draws it inside the axis items, so every curve change

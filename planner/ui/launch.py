@@ -95,7 +95,7 @@ def main(argv: list[str]) -> int:
 
         def open_book() -> None:
             db_path.parent.mkdir(parents=True, exist_ok=True)
-            window.open_path(db_path, offer_first_run=True)
+            window.open_path(db_path, offer_first_run=True, charts_later=True)
 
         QTimer.singleShot(0, open_book)
     window.show()

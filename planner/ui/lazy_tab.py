@@ -22,6 +22,7 @@ class LazyTab(QWidget):
         if self.content is None:
             self.content = self._factory()
             self._layout.removeWidget(self._placeholder)
+            self._placeholder.hide()
             self._placeholder.deleteLater()
             self._layout.addWidget(self.content)
         return self.content

@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -86,7 +86,7 @@ class MainWindow(QMainWindow):
         self.main_split.addWidget(self.tabs)
         self.main_split.setStretchFactor(0, 0)
         self.main_split.setStretchFactor(1, 1)
-        self.main_split.setSizes([330, 1070])
+        self.main_split.setSizes([370, 1030])
 
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -247,12 +247,17 @@ class MainWindow(QMainWindow):
             speeds.addAction(action)
 
     # -- the workspace ------------------------------------------------------------------------
-    def open_workspace(self, workspace, label: str = "") -> None:
-        """Show ``workspace``: charts are built (once), a session starts and draws."""
+    def open_workspace(self, workspace, label: str = "", charts_later: bool = False) -> None:
+        """Show ``workspace``: a session starts, the tree and table fill, the charts draw.
+
+        ``charts_later``: build the charts (pyqtgraph) on the next turn of the event
+        loop, so the book shows first and the risk worker starts meanwhile.
+        """
         from planner.ui.quote_sources import FileQuoteSource, ReplaySource
         from planner.ui.session import Session
 
-        self._ensure_charts()
+        if not charts_later:
+            self._ensure_charts()
         if self.session is not None:
             self.stop_sources()
             self.session.shutdown()
@@ -271,19 +276,22 @@ class MainWindow(QMainWindow):
         session.book_loaded.connect(self.tree.update_book)
         session.market_loaded.connect(self._apply_market)
         session.settings_loaded.connect(self._apply_settings)
-        session.history_ready.connect(self.pnl_chart.update_history)
+        session.history_ready.connect(self._apply_history)
         session.message.connect(lambda text: self.statusBar().showMessage(text, 15000))
-        self.risk_graph.horizon_changed.connect(session.set_horizon_days)
-        self.risk_graph.vix_shift_changed.connect(session.set_vix_shift)
         path = workspace.repo.path
         self.book_label.setText(f"Book: {label or (path.name if path else 'in memory')}")
         self.book_label.setToolTip(str(path) if path else "in-memory book")
         self.setWindowTitle(f"Hedge Planner — {path.name if path else 'in memory'}")
         session.start()
+        if charts_later:
+            QTimer.singleShot(0, self._ensure_charts)
+        else:
+            self._connect_charts()
 
     def _ensure_charts(self) -> None:
         if self.risk_graph is not None:
             return
+        self.charts_placeholder.setText("Loading the charts…")
         from planner.ui.pnl_chart import PnlChart
         from planner.ui.risk_graph import RiskGraph
 
@@ -299,16 +307,39 @@ class MainWindow(QMainWindow):
         saved = self.state.value("risk/charts") if self.state is not None else None
         if saved is None or not self.charts.restoreState(saved):
             self.charts.setSizes([760, 300])
+        self._connect_charts()
+
+    def _connect_charts(self) -> None:
+        """Wire the charts to the session (once per session) and draw what it already has."""
+        session = self.session
+        if self.risk_graph is None or session is None or getattr(session, "charts_connected", False):
+            return
+        session.charts_connected = True
+        self.risk_graph.horizon_changed.connect(session.set_horizon_days)
+        self.risk_graph.vix_shift_changed.connect(session.set_vix_shift)
+        market = session.market_in_use(with_shift=False)
+        self.risk_graph.update_base_vix(market.vix if market else None)
+        if session.reports_applied:
+            self.risk_graph.update_report(session.report)
+            self.pnl_chart.update_now(session.report, session.realized_usd())
+        if session.history is not None:
+            self.pnl_chart.update_history(session.history)
+
+    def _apply_history(self, points) -> None:
+        if self.pnl_chart is not None:
+            self.pnl_chart.update_history(points)
 
     def _apply_report(self, report) -> None:
-        self.risk_graph.update_report(report)
-        self.pnl_chart.update_now(report)
+        if self.risk_graph is not None:
+            self.risk_graph.update_report(report)
+            self.pnl_chart.update_now(report, self.session.realized_usd())
         self.positions.update_report(report, self.session.book)
         self._update_status(report)
 
     def _apply_market(self, market) -> None:
         self.market_bar.update_market(market, self.session.previous if self.session else None)
-        self.risk_graph.update_base_vix(market.vix if market else None)
+        if self.risk_graph is not None:
+            self.risk_graph.update_base_vix(market.vix if market else None)
         calculator = self.calculator_tab.content
         if market is not None and calculator is not None:
             calculator.update_market(MarketInputs.of(market))
@@ -543,14 +574,14 @@ class MainWindow(QMainWindow):
         if path:
             self.open_path(path)
 
-    def open_path(self, path, offer_first_run: bool = False) -> bool:
+    def open_path(self, path, offer_first_run: bool = False, charts_later: bool = False) -> bool:
         from planner.app import Workspace
 
         workspace = self._run("Could not open the book", lambda: Workspace.open(path))
         if workspace is None:
             return False
         old = self.workspace
-        self.open_workspace(workspace)
+        self.open_workspace(workspace, charts_later=charts_later)
         if old is not None:
             old.close()
         if self.state is not None:

@@ -129,14 +129,14 @@ class OptionCalculator(QWidget):
 
     # -- internals --------------------------------------------------------------
     def _is_vix(self) -> bool:
-        return self.instrument.currentData() is Instrument.VIX_OPTION
+        return Instrument(self.instrument.currentData()) is Instrument.VIX_OPTION  # Qt returns enum data as str
 
     def _on_instrument_or_input(self, *_: object) -> None:
         vix = self._is_vix()
         self.future.setVisible(vix)
         self.future_label.setVisible(vix)
         if vix:
-            self.settlement.setCurrentIndex(self.settlement.findData(Settlement.AM))
+            self.settlement.setCurrentIndex(self.settlement.findData(Settlement.AM.value))
         self.settlement.setEnabled(not vix)
         self.recalculate()
 
@@ -144,11 +144,11 @@ class OptionCalculator(QWidget):
         qdate = self.expiry.date()
         vix = self._is_vix()
         return OptionSpec(
-            instrument=self.instrument.currentData(),
+            instrument=Instrument(self.instrument.currentData()),
             is_call=bool(self.right.currentData()),
             strike=self.strike.value(),
             expiry=date(qdate.year(), qdate.month(), qdate.day()),
-            settlement=Settlement.AM if vix else self.settlement.currentData(),
+            settlement=Settlement.AM if vix else Settlement(self.settlement.currentData()),
             underlying=self.future.value() if vix else self._market.spx,
             vol=self.vol.value() / 100.0,
             rate=self._market.rate,

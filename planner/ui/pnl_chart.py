@@ -28,6 +28,8 @@ class PnlChart(QWidget):
         for graphic in (self.line, self.stored, self.now):
             item.addItem(graphic)
         self.caption = QLabel("Book P&L over time ($): realized plus open positions valued at each past quote")
+        self.caption.setToolTip("Realized P&L of closed positions plus open positions valued at each stored quote "
+                                "and daily close; the pink dot is now")
         self.caption.setObjectName("pnlCaption")
         self.caption.setWordWrap(True)
         self.status = QLabel("Valuing past quotes…")
@@ -59,14 +61,15 @@ class PnlChart(QWidget):
         else:
             self.status.setText("No past quotes yet")
 
-    def update_now(self, report) -> None:
+    def update_now(self, report, realized_usd: float = 0.0) -> None:
+        """The live point: P&L of the open positions now plus what closed ones realized."""
         if report is None:
             self.now.setData([], [])
             return
-        pnl = report.totals["book"].pnl_usd
+        pnl = report.totals["book"].pnl_usd + realized_usd
         self._now = (report.asof.timestamp(), pnl)
         self.now.setData([self._now[0]], [pnl])
-        self.caption.setText(f"Book P&L over time ($) · now {signed_money(pnl)}")
+        self.caption.setText(f"Book P&L over time ($), realized + open · now {signed_money(pnl)}")
         self._fit()
 
     def _fit(self) -> None:

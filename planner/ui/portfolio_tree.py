@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
 
 from planner.app.views import chains
 from planner.domain import Book, Leg, Position, PositionKind, Status, Tier
-from planner.ui.formatting import describe, et_time, signed_money
+from planner.ui.formatting import KIND_NAMES, describe, et_time, signed_money, strikes_text
 
 POSITION_ID_ROLE = Qt.ItemDataRole.UserRole + 2
 TIER_NAMES = {Tier.NEAR: "Near tier", Tier.MID: "Mid tier", Tier.LONG: "Long tier"}
@@ -26,8 +26,15 @@ def leg_text(leg: Leg) -> str:
     return f"{side} {leg.instrument.value.split('-')[0].upper()} {leg.strike:,g} {right}{iv}"
 
 
-def position_text(position: Position) -> str:
-    return f"#{position.id} {describe(position)}".replace(",", "")
+def position_text(position: Position, grouped: bool) -> str:
+    """Short: the group above already says condor or tier (``grouped``)."""
+    if not grouped:
+        return f"#{position.id} {describe(position)}".replace(",", "")
+    if position.kind is PositionKind.CONDOR:
+        return f"#{position.id} {strikes_text(position).replace(',', '')} {position.legs[0].settlement}"
+    kind = KIND_NAMES.get(str(position.layer_kind), str(position.layer_kind))
+    strikes = strikes_text(position).replace(",", "")
+    return f"#{position.id} {kind}" + (f" {strikes}" if strikes else "")
 
 
 def position_details(position: Position) -> str:
@@ -86,7 +93,8 @@ class PortfolioTree(QTreeWidget):
 
     def _history(self, book: Book) -> None:
         done = [p for p in book.positions if p.status is not Status.OPEN]
-        history = self._group(f"History ({len(done)} closed, rolled or expired)", "history")
+        history = self._group(f"History ({len(done)})", "history")
+        history.setToolTip(0, "Closed, rolled and expired positions, with roll chains")
         all_chains = chains(book)
         shown: set[int] = set()
         # Roll chains first: each chain ends in its newest member (open or not).
@@ -95,8 +103,10 @@ class PortfolioTree(QTreeWidget):
         for end in chain_ends:
             chain = all_chains[end.id]
             arrow = " → ".join(f"#{i}" for i in chain.ids)
-            item = QTreeWidgetItem(history, [f"Roll chain {arrow}: {signed_money(chain.realized_pnl)} realized"])
-            item.setToolTip(0, "Each layer was closed and replaced by the next one in a single roll")
+            item = QTreeWidgetItem(history, [f"Rolls {arrow}: {signed_money(chain.realized_pnl)}"])
+            for column in range(3):
+                item.setToolTip(column, f"Roll chain {arrow}: each layer was closed and replaced by the next in "
+                                        f"one roll; realized {signed_money(chain.realized_pnl)} after fees so far")
             for member_id in chain.ids:
                 member = book.get(member_id)
                 if member is not None:
@@ -119,12 +129,12 @@ class PortfolioTree(QTreeWidget):
         return str(item.data(0, Qt.ItemDataRole.UserRole))
 
     def _position(self, parent: QTreeWidgetItem, position: Position, with_legs: bool = True) -> QTreeWidgetItem:
-        text = position_text(position)
+        text = position_text(position, grouped=with_legs)
         details = position_details(position)
         if position.status is not Status.OPEN:
             realized = position.realized_pnl()
             closed = et_time(position.closed_at, with_date=True)[:10] if position.closed_at else "—"
-            text += f" {position.status} {signed_money(realized)}"
+            text += f" {position.status}"
             details += f"\n{position.status} {closed}, realized {signed_money(realized)} after fees"
         item = QTreeWidgetItem(parent, [text, f"×{position.quantity:,}", position.expiry.strftime("%Y-%m-%d")])
         item.setData(0, POSITION_ID_ROLE, position.id)

@@ -69,6 +69,9 @@ class Session(QObject):
         self.previous: MarketSnapshot | None = None
         self.settings = Settings()
         self.report = None
+        self.history = None  # the last P&L-over-time points
+        self._realized: tuple = (None, 0.0)
+        self.charts_connected = False
         self.horizon_days: float | None = None
         self.vix_shift = 0.0
         self.replay_quote: Quote | None = None
@@ -123,6 +126,13 @@ class Session(QObject):
         if with_shift and self.vix_shift:
             market = what_if_market(market, self.settings, vix_shift=self.vix_shift)
         return market
+
+    def realized_usd(self) -> float:
+        """Dollars realized by the positions no longer open, net of fees (changes with the book only)."""
+        if self._realized[0] is not self.book:
+            total = sum(p.realized_pnl() or 0.0 for p in self.book.positions if not p.is_open)
+            self._realized = (self.book, total)
+        return self._realized[1]
 
     # -- change events ---------------------------------------------------------------
     def _on_changed(self, changed: Changed) -> None:
@@ -195,6 +205,7 @@ class Session(QObject):
             if generation != self._history_generation:
                 return  # a newer book or quote has asked for its own series
             points, finished = result
+            self.history = points
             self.history_ready.emit(points)
             if not finished:
                 self._submit_history(generation, book, markets, settings)

@@ -70,5 +70,8 @@ def test_pnl_history_chart_gets_past_quotes(qtbot, window):
     qtbot.waitUntil(lambda: len(window.pnl_chart.line.xData if window.pnl_chart.line.xData is not None else []) > 20,
                     timeout=DRAW_TIMEOUT_MS)
     _, now_y = window.pnl_chart.now.getData()
-    assert now_y[0] == window.session.report.totals["book"].pnl_usd
+    realized = sum(p.realized_pnl() for p in window.session.book.positions if not p.is_open)
+    assert now_y[0] == window.session.report.totals["book"].pnl_usd + realized
+    past_x, _ = window.pnl_chart.line.getData()
+    assert past_x[-1] <= window.session.report.asof.timestamp()
     assert "past quotes" in window.pnl_chart.status.text()

@@ -29,7 +29,7 @@ def test_tree_groups_condors_tiers_and_roll_chains(window):
     texts = tree_texts(window.tree)
     assert texts[0] == "Condors (2 open)"
     assert any(t.startswith("Near tier (1)") for t in texts) and any(t.startswith("Mid tier (0)") for t in texts)
-    assert any(t.startswith("Roll chain #4 → #5") for t in texts)
+    assert any(t.startswith("Rolls #4 → #5: -$") for t in texts)
     assert any(t.startswith("+10 SPX 5,575 put, IV ") for t in texts)  # condor legs under the condor
 
 
@@ -114,3 +114,31 @@ def test_bad_gui_arguments_are_one_line_errors(capsys):
     assert launch.main(["--screenshot", "x.jpg"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err == ["--size must be WIDTHxHEIGHT in pixels, got 12x", "--screenshot must name a .png file, got x.jpg"]
+
+
+def test_calculator_prices_vix_options_on_their_future(qtbot, window):
+    window.show_tab("calculator")
+    calculator = window.calculator_tab.ensure()
+    calculator.instrument.setCurrentIndex(1)  # VIX option
+    assert calculator.future.isVisibleTo(calculator) and not calculator.settlement.isEnabled()
+    assert calculator.settlement.currentText().startswith("AM")
+
+
+def test_first_run_offers_the_demo_book(qtbot, tmp_path, window_state, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    def choose_demo(box):
+        demo = next(b for b in box.buttons() if "demo" in b.text())
+        box.setDefaultButton(demo)
+        demo.click()
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", choose_demo)
+    win = MainWindow(state=window_state)
+    qtbot.addWidget(win)
+    assert win.open_path(tmp_path / "first.db", offer_first_run=True)
+    qtbot.waitUntil(lambda: len(win.session.book.open_positions) == 4, timeout=DRAW_TIMEOUT_MS)
+    qtbot.waitUntil(lambda: win.session.report is not None and win.session.report.spx == 5900.0,
+                    timeout=DRAW_TIMEOUT_MS)
+    win.shutdown()
+    win.workspace.close()

@@ -48,6 +48,9 @@ class CondorTicket(Ticket):
         self.settlement.currentIndexChanged.connect(self._settlement_changed)
         self.refresh()
 
+    def _settlement(self) -> Settlement:
+        return Settlement(self.settlement.currentData())  # Qt hands enum data back as plain str
+
     def _settlement_changed(self) -> None:
         kind = SETTLEMENTS[self.settlement.currentIndex()][2]
         days = listed(kind, self.today, DAYS_LISTED)
@@ -59,7 +62,7 @@ class CondorTicket(Ticket):
         if not text:
             raise InputError("strikes", "must be four strikes K1,K2,K3,K4", "nothing")
         strikes = parse_strikes(text)
-        condor_legs(self.expiry.currentData(), strikes, self.qty.value(), self.settlement.currentData())
+        condor_legs(self.expiry.currentData(), strikes, self.qty.value(), self._settlement())
         return strikes
 
     def check(self) -> dict[str, str]:
@@ -90,7 +93,7 @@ class CondorTicket(Ticket):
                 f"(risk cap {percent(cap)} of equity = {money(equity * cap / 100)})")
 
     def candidate(self) -> Position:
-        legs = condor_legs(self.expiry.currentData(), self._strikes(), self.qty.value(), self.settlement.currentData())
+        legs = condor_legs(self.expiry.currentData(), self._strikes(), self.qty.value(), self._settlement())
         return Position(PositionKind.CONDOR, legs, self.qty.value(), self.credit.value(),
                         self.context.now.astimezone(UTC))
 
@@ -110,4 +113,4 @@ class CondorTicket(Ticket):
         return self.context.workspace.add_condor(
             expiry=self.expiry.currentData().isoformat(), strikes=self.strikes.text().strip(), qty=self.qty.value(),
             credit=self.credit.value(), fees=round(self.fees.value(), 2),
-            settlement=str(self.settlement.currentData()), note=self.note.text())
+            settlement=str(self._settlement()), note=self.note.text())

@@ -21,7 +21,8 @@ KINDS = (("VIX call", LayerKind.VIX_CALL, "one strike, VIX points, e.g. 22"),
 DAYS_LISTED = {"vix": 400, "spx-daily": 500}
 
 
-def tier_expiry(days, today, tier: Tier, settings):
+def tier_expiry(days, today, tier: Tier | str, settings):
+    tier = Tier(tier)
     if tier is Tier.NEAR:
         return nearest(days, today, settings.near_min_days, at_least=True)
     if tier is Tier.MID:
@@ -70,13 +71,16 @@ class LayerTicket(Ticket):
         self._expiries()
 
     def _kind(self) -> LayerKind:
-        return self.kind.currentData()
+        return LayerKind(self.kind.currentData())  # Qt hands enum data back as plain str
+
+    def _tier(self) -> Tier:
+        return Tier(self.tier.currentData())
 
     def _expiries(self) -> None:
         kind = self._kind()
         listing = "spx-daily" if kind is LayerKind.SPX_PUT_SPREAD else "vix"
         days = listed(listing, self.today, DAYS_LISTED[listing])
-        fill_expiries(self.expiry, days, self.today, tier_expiry(days, self.today, self.tier.currentData(),
+        fill_expiries(self.expiry, days, self.today, tier_expiry(days, self.today, self._tier(),
                                                                  self.context.settings))
         self.strikes.setEnabled(kind is not LayerKind.VIX_FUTURE)
         self.strikes.setPlaceholderText(KINDS[self.kind.currentIndex()][2])
@@ -95,7 +99,7 @@ class LayerTicket(Ticket):
     def candidate(self) -> Position:
         from planner.app.positions import layer_position
 
-        return layer_position(tier=self.tier.currentData(), kind=self._kind(), expiry=self.expiry.currentData(),
+        return layer_position(tier=self._tier(), kind=self._kind(), expiry=self.expiry.currentData(),
                               strikes=self._strike_values(), qty=self.qty.value(), price=self.price.value(),
                               opened_at=self.context.now, fee_cents=round(self.fees.value() * 100),
                               protects=self._protects(), note=self.note.text())
@@ -134,7 +138,7 @@ class LayerTicket(Ticket):
 
     def save(self) -> Position:
         return self.context.workspace.add_layer(
-            tier=str(self.tier.currentData()), kind=str(self._kind()), expiry=self.expiry.currentData().isoformat(),
+            tier=str(self._tier()), kind=str(self._kind()), expiry=self.expiry.currentData().isoformat(),
             strikes=",".join(f"{k:g}" for k in self._strike_values()) or None, qty=self.qty.value(),
             price=self.price.value(), fees=round(self.fees.value(), 2), protects=list(self._protects()) or None,
             note=self.note.text())
