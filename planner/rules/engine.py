@@ -104,14 +104,16 @@ def suggest(
 
     history: daily closes (SPX, VIX, VVIX) as the store's frame, (date,
     symbol, close) rows or {symbol: closes}; only days before ``at`` are read.
-    risk: an analysis of this book and market at ``at`` to reuse; without one,
-    ``analyze(light=True)`` runs once. Risk used, and every what-if of a
+    risk: an analysis of this book and market at ``at`` to reuse; without one
+    (or with one made without scenarios), ``analyze(light=True)`` runs once. Risk used, and every what-if of a
     proposal, is measured on that report's scenario matrix.
     """
     at = at or datetime.now(UTC)
     if at.tzinfo is None:
         raise InputError("at", "must carry a time zone", at.isoformat())
-    report = risk if risk is not None else analyze(book, market, settings, at=at, light=True)
+    # The rules measure risk on the report's scenario matrix: a report made without one is not enough.
+    reusable = risk is not None and risk.matrix is not None
+    report = risk if reusable else analyze(book, market, settings, at=at, light=True)
     ctx = RuleContext(book, market, settings, report, at, DailyHistory.of(history, before=_day(at)),
                       tuple(events), {s.name: s for s in signals})
     found: list[Suggestion] = []

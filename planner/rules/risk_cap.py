@@ -9,6 +9,8 @@ condors of that position that would fit under the cap with today's hedges
 
 from __future__ import annotations
 
+import math
+
 from planner.domain.positions import Position
 from planner.domain.suggestions import Action, Severity, Suggestion
 from planner.domain.units import percent, usd
@@ -17,7 +19,18 @@ from planner.rules.context import RuleContext
 from planner.rules.sizing import RISK_TOLERANCE_PCT
 
 RISK_CAP = "risk_cap"
-CAP_BAND = 0.25  # fractions of the cap per id band: a quarter of the cap more is a material change
+CAP_BAND = 0.25  # up to twice the cap, a quarter of the cap more is a material change; beyond, each doubling
+
+
+def cap_band(ratio: float) -> str:
+    """Band of risk used / cap for the id: quarters up to 2x, then powers of two.
+
+    >>> cap_band(1.1), cap_band(1.3), cap_band(2.5), cap_band(3.9), cap_band(26.0)
+    ('1', '1.25', '2', '2', '16')
+    """
+    if ratio < 2.0:
+        return band(ratio, CAP_BAND)
+    return f"{2 ** math.floor(math.log2(ratio)):g}"
 
 
 def largest_fitting(ctx: RuleContext, condor: Position, cap: float) -> int:
@@ -53,5 +66,5 @@ def risk_cap(ctx: RuleContext) -> list[Suggestion]:
         figures = {"risk_used_pct": row.risk_used_pct, "risk_cap_pct": cap, "worst_loss_usd": worst_loss,
                    "equity_usd": ctx.settings.equity, "quantity": condor.quantity, "largest_quantity": fitting}
         found.append(Suggestion(RISK_CAP, Action.WARN, Severity.CRITICAL, reason, (condor.id,), None, None, figures,
-                                f"over|{band(row.risk_used_pct / cap, CAP_BAND)}"))
+                                f"over|{cap_band(row.risk_used_pct / cap)}"))
     return found

@@ -185,6 +185,9 @@ def test_a_given_report_is_reused():
     result = run(book(CONDOR), market(vix=24.0), risk=report)
     assert result.report is report
     assert [s.id for s in result] == [s.id for s in run(book(CONDOR), market(vix=24.0))]
+    bare = analyze(book(CONDOR), market(vix=24.0), BIG_EQUITY, at=NOW, scenarios=False)  # no matrix to measure on
+    again = run(book(CONDOR), market(vix=24.0), risk=bare)
+    assert again.report is not bare and [s.id for s in again] == [s.id for s in result]
 
 
 def test_gates_by_direction_and_from_settings():
