@@ -143,6 +143,22 @@ def build_parser() -> Parser:
     risk.add_argument("--spx", metavar="X", help="what-if SPX level; VIX follows the spot-vol model unless --vix")
     risk.add_argument("--vix", metavar="Y", help="what-if spot VIX level")
 
+    suggestions = command("suggest", "what to add, roll, trim, close or mind, with the reasons and numbers")
+    suggest_actions = suggestions.add_subparsers(dest="action", required=False)
+    accept = command("accept", "do what a suggestion proposes, at your fill price", suggest_actions)
+    accept.add_argument("id", metavar="ID")
+    accept.add_argument("--price", metavar="P", help="fill price per unit, points")
+    accept.add_argument("--qty", metavar="N", help="contracts (default: the proposed quantity)")
+    accept.add_argument("--close-price", metavar="P", help="a roll's sale price of the held layer, points")
+    accept.add_argument("--fees", default="0", metavar="F", help="total dollars for the trade")
+    dismiss = command("dismiss", "keep a suggestion quiet until its condition changes", suggest_actions)
+    dismiss.add_argument("id", metavar="ID")
+    dismiss.add_argument("--why", default="", metavar="S")
+    snooze = command("snooze", "keep a suggestion quiet until a date", suggest_actions)
+    snooze.add_argument("id", metavar="ID")
+    snooze.add_argument("--until", required=True, metavar="YYYY-MM-DD")
+    command("history", "every suggestion accepted, dismissed or snoozed", suggest_actions)
+
     export = command("export", "positions report, one row per leg (CSV)")
     export.add_argument("--out", metavar="FILE.csv", help="default: stdout")
     export.add_argument("--all", action="store_true")
@@ -315,6 +331,26 @@ def execute(args: argparse.Namespace, ws, db_path: str) -> tuple[Any, str | Call
             vix=None if args.vix is None else require_positive("vix", args.vix),
         )
         return report.to_json(), lambda: summary_text(report)
+    if name == "suggest":
+        from planner.app import suggestions
+
+        if args.action == "accept":
+            done = suggestions.accept(ws.repo, args.id, now=ws.now(), price=args.price, qty=args.qty,
+                                      close_price=args.close_price, fees=args.fees)
+            value = {"decision": suggestions.decision_dict(done.decision),
+                     "positions": _dicts_for(ws, [p.id for p in done.positions])}
+            return value, suggestions.accepted_text(done)
+        if args.action in ("dismiss", "snooze"):
+            decision = (suggestions.dismiss(ws.repo, args.id, now=ws.now(), why=args.why) if args.action == "dismiss"
+                        else suggestions.snooze(ws.repo, args.id, now=ws.now(), until=args.until))
+            until = f" until {decision.until.date().isoformat()}" if decision.until else ""
+            done = "dismissed" if args.action == "dismiss" else "snoozed"
+            return suggestions.decision_dict(decision), f"{done} {decision.suggestion_id}{until}"
+        if args.action == "history":
+            rows = suggestions.history(ws.repo)
+            return rows, lambda: suggestions.decisions_text(rows)
+        result = suggestions.compute(ws.repo, ws.now())
+        return result.to_json(), lambda: suggestions.suggestions_text(result)
     if name == "export":
         from planner.app.transfer import COLUMNS
 

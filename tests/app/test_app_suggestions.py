@@ -1,0 +1,76 @@
+"""Accepting each kind of suggestion goes through the manual-entry use cases and records the decision."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from planner.app import suggestions
+from planner.app.demo import write_demo
+from planner.app.market import build_snapshot, store_snapshot
+from planner.domain import Status
+from planner.domain.errors import InputError, NotFoundError
+from planner.domain.records import DecisionKind
+from planner.domain.suggestions import Action
+from planner.storage import Repository
+
+NOW = datetime(2026, 11, 23, 19, 0, tzinfo=UTC)  # Monday 14:00 ET
+
+
+def demo_at(vix: float, now: datetime = NOW) -> Repository:
+    repo = Repository.open()
+    write_demo(repo, NOW)
+    store_snapshot(repo, build_snapshot(repo, spx=5900, vix=vix, now=now))
+    return repo
+
+
+def shown(repo, now=NOW):
+    return list(suggestions.compute(repo, now))
+
+
+def test_trim_sells_part_of_a_layer_as_a_roll_of_the_rest_at_the_fill():
+    repo = demo_at(24.0)
+    trim = next(s for s in shown(repo) if s.action is Action.TRIM)
+    held = repo.load_position(trim.proposal.position_id)
+    done = suggestions.accept(repo, trim.id, now=NOW, price=4.5)
+    old, rest = done.positions
+    assert old.id == held.id and old.status is Status.ROLLED and old.close_price == 4.5
+    assert rest.quantity == held.quantity - trim.proposal.quantity and rest.open_price == 4.5
+    assert rest.rolled_from == held.id and rest.expiry == held.expiry and rest.tier == held.tier
+    assert done.decision.decision is DecisionKind.ACCEPT
+    assert done.decision.figures["position_ids"] == [old.id, rest.id]
+    assert trim.id not in [s.id for s in shown(repo)]
+
+
+def test_a_warning_without_a_trade_is_acknowledged():
+    repo = demo_at(24.0)
+    warn = next(s for s in shown(repo) if s.rule == "risk_cap")
+    assert warn.proposal is None
+    done = suggestions.accept(repo, warn.id, now=NOW)
+    assert done.positions == () and done.decision.rule == "risk_cap"
+    assert warn.id not in [s.id for s in shown(repo)]
+
+
+def test_a_roll_needs_the_sale_price_of_the_held_layer():
+    rolled_day = datetime(2026, 12, 10, 19, 0, tzinfo=UTC)  # the near layer expires on 16 Dec: 6 days left
+    repo = demo_at(20.0, now=rolled_day)
+    roll = next(s for s in shown(repo, rolled_day) if s.action is Action.ROLL and s.rule == "expiry")
+    with pytest.raises(InputError, match="close-price is required to accept a roll"):
+        suggestions.accept(repo, roll.id, now=rolled_day, price=1.2)
+    old, new = suggestions.accept(repo, roll.id, now=rolled_day, price=1.2, close_price=2.0).positions
+    assert old.status is Status.ROLLED and old.close_price == 2.0
+    assert (new.expiry, new.open_price, new.rolled_from) == (roll.proposal.expiry, 1.2, old.id)
+    assert new.quantity == roll.proposal.quantity
+    assert tuple(leg.strike for leg in new.legs) == roll.proposal.strikes
+
+
+def test_ids_are_found_by_a_unique_prefix_only():
+    repo = demo_at(24.0)
+    result = suggestions.compute(repo, NOW)
+    first = result[0]
+    assert suggestions.find(result, first.id[:6].upper()) is first
+    with pytest.raises(NotFoundError):
+        suggestions.find(result, first.id[:3])  # too short to name one
+    with pytest.raises(NotFoundError, match="run 'planner suggest'"):
+        suggestions.find(result, "0000000000")
