@@ -56,7 +56,9 @@ def analyze(
 
     horizon_days: the T+n curve's distance in calendar days (default 7, never
     past the nearest condor expiry). previous: the snapshot before ``market``,
-    for day P&L. light: coarse curves and matrix, for loops such as the backtest.
+    for day P&L. light: coarse curves and matrix and no break-even search, for
+    loops such as the backtest; each condor's expiry break-evens are closed
+    form (K2 - C, K3 + C at its own expiry) in every mode.
     """
     at = at or datetime.now(UTC)
     if at.tzinfo is None:
@@ -289,10 +291,18 @@ def _curves(table, model, market, settings, positions, today, fixed, at, horizon
                                 ("expiry", years_expiry, None)):
         per_position = weights @ contract_values(table, model, spx, vix, years, offset) - fixed[:, None]
         results[name] = per_position
-    break_evens = {
-        name: _break_evens(table, model, market, settings, positions, spx, results[name], fixed, years, offset)
-        for name, years, offset in (("today", table.years, today.offset), ("expiry", years_expiry, None))
-    }
+    if light:  # loops read the condors' closed-form expiry break-evens only
+        break_evens = {"today": [[] for _ in range(count + 1)], "expiry": [[] for _ in range(count + 1)]}
+    else:
+        break_evens = {
+            "today": _break_evens(table, model, market, settings, positions, spx, results["today"], fixed,
+                                  table.years, today.offset),
+            "expiry": _break_evens(table, model, market, settings, positions, spx, results["expiry"], fixed,
+                                   years_expiry, None, book_only=True),
+        }
+    for index, position in enumerate(positions):
+        if position.kind is PositionKind.CONDOR:
+            break_evens["expiry"][index] = condor_expiry_break_evens(position)
     curves = Curves(
         spx=spx, vix=vix,
         today=results["today"].sum(axis=0), horizon=results["horizon"].sum(axis=0),
@@ -306,13 +316,34 @@ def _curves(table, model, market, settings, positions, today, fixed, at, horizon
     return curves, break_evens
 
 
-def _break_evens(table, model, market, settings, positions, grid, curves, fixed, years, offset):
+def condor_expiry_break_evens(position: Position) -> list[float]:
+    """K2 - C and K3 + C, with C the credit net of fees per unit: exact, no search.
+
+    >>> from datetime import UTC, date, datetime
+    >>> from planner.domain.positions import condor_legs
+    >>> legs = condor_legs(date(2026, 12, 18), (5400, 5450, 6300, 6350), 2)
+    >>> legs = tuple(leg.with_changes(fees=5.0) for leg in legs)
+    >>> condor = Position(PositionKind.CONDOR, legs, 2, 4.5, datetime(2026, 11, 2, tzinfo=UTC))
+    >>> condor_expiry_break_evens(condor)  # 4.50 credit less $20 fees on 2 condors = 4.40
+    [5445.6, 6304.4]
+    """
+    strikes = sorted(leg.strike for leg in position.legs)
+    net_credit = position.open_price - position.fees / (position.multiplier * position.quantity)
+    if net_credit <= 0:
+        return []  # fees exceed the credit: the condor loses everywhere at expiry
+    return [round(strikes[1] - net_credit, 6), round(strikes[2] + net_credit, 6)]
+
+
+def _break_evens(table, model, market, settings, positions, grid, curves, fixed, years, offset, book_only=False):
     """Break-evens of each condor and of the book (last row); other positions get none.
 
     Each bracket is refined on the contracts its row holds only (four for a
     condor), so the cost grows with the legs involved, not the whole book.
+    book_only: solve the book's row alone (condor rows stay empty).
     """
     condor_rows = np.flatnonzero(table.is_condor_row())
+    if book_only:
+        condor_rows = condor_rows[:0]
     rows_weights = np.vstack([table.weights[condor_rows], table.weights.sum(axis=0)])
     rows_fixed = np.append(fixed[condor_rows], fixed.sum())
     rows_curves = np.vstack([curves[condor_rows], curves.sum(axis=0)])
