@@ -317,7 +317,7 @@ class MainWindow(QMainWindow):
         session.charts_connected = True
         self.risk_graph.horizon_changed.connect(session.set_horizon_days)
         self.risk_graph.vix_shift_changed.connect(session.set_vix_shift)
-        market = session.market_in_use(with_shift=False)
+        market = session.shown_market
         self.risk_graph.update_base_vix(market.vix if market else None)
         if session.reports_applied:
             self.risk_graph.update_report(session.report)

@@ -25,7 +25,6 @@ from planner.domain.errors import PlannerError
 from planner.feeds import Quote
 from planner.ui.pnl_history import PnlHistory, history_markets
 from planner.ui.risk_runner import CoalescingRunner, Job
-from planner.ui.what_if import what_if_market
 
 POLL_MS = 2000  # other programs' writes (the CLI, another window)
 HISTORY_DELAY_MS = 1200  # the P&L history waits for the quotes to calm down
@@ -34,22 +33,45 @@ HISTORY_SLICE = 8  # valuations per worker run, so a quote never waits long behi
 
 @dataclass(frozen=True)
 class RiskRequest:
-    """Everything one risk run needs, captured on the GUI thread (the worker never reads the store)."""
+    """Everything one risk run needs, captured on the GUI thread: the worker never
+    touches the store, whose connection belongs to the GUI thread."""
 
     book: Book
-    market: MarketSnapshot
+    snapshot: MarketSnapshot
     previous: MarketSnapshot | None
     settings: Settings
     at: datetime
     horizon_days: float | None
+    replay: Quote | None = None  # a replayed day's levels (what-if)
+    vix_shift: float = 0.0  # VIX points added by the graph's control (what-if)
 
 
-def run_risk(request: RiskRequest):
-    """The worker's job: one full analysis (imported here: the engine loads after the first paint)."""
+@dataclass(frozen=True)
+class RiskResult:
+    report: object  # planner.risk.RiskReport
+    shown: MarketSnapshot  # the market the bar shows: stored, or the replayed day (before the VIX shift)
+
+
+def run_risk(request: RiskRequest) -> RiskResult:
+    """The worker's job: what ``Workspace.analyze(spx=, vix=)`` computes, on inputs
+    already loaded. What-ifs move the futures with spot VIX (``planner.risk.what_if``)
+    and measure day P&L against the stored quote, as ``Workspace.analyze`` does."""
     from planner.risk import analyze
+    from planner.risk.what_if import what_if_market
 
-    return analyze(request.book, request.market, request.settings, at=request.at,
-                   horizon_days=request.horizon_days, previous=request.previous)
+    market, settings, at = request.snapshot, request.settings, request.at
+    shown = market
+    quote = request.replay
+    if quote is not None:
+        shown = replace(what_if_market(market, settings, spx=quote.spx, vix=quote.vix, at=at),
+                        vvix=quote.vvix or market.vvix, asof=quote.asof or market.asof, source=quote.source)
+    priced = shown
+    if request.vix_shift:
+        vix = min(max(shown.vix + request.vix_shift, settings.vix_floor), settings.vix_cap)
+        priced = what_if_market(shown, settings, vix=vix, at=at)
+    previous = request.previous if priced is market else market
+    report = analyze(request.book, priced, settings, at=at, horizon_days=request.horizon_days, previous=previous)
+    return RiskResult(report, shown)
 
 
 class Session(QObject):
@@ -66,6 +88,7 @@ class Session(QObject):
         self.runner = CoalescingRunner(parent=self)
         self.book = Book()
         self.snapshot: MarketSnapshot | None = None
+        self.shown_market: MarketSnapshot | None = None  # stored, or the replayed day
         self.previous: MarketSnapshot | None = None
         self.settings = Settings()
         self.report = None
@@ -112,20 +135,10 @@ class Session(QObject):
     def set_replay_quote(self, quote: Quote | None) -> None:
         """A replayed day's levels (None: back to the stored market)."""
         self.replay_quote = quote
-        self.market_loaded.emit(self.market_in_use(with_shift=False))
+        if quote is None:
+            self.shown_market = self.snapshot
+            self.market_loaded.emit(self.snapshot)
         self.request_risk()
-
-    def market_in_use(self, with_shift: bool = True) -> MarketSnapshot | None:
-        if self.snapshot is None:
-            return None
-        market = self.snapshot
-        quote = self.replay_quote
-        if quote is not None:
-            market = what_if_market(market, self.settings, spx=quote.spx, vix=quote.vix, vvix=quote.vvix)
-            market = replace(market, asof=quote.asof or market.asof, source=quote.source)
-        if with_shift and self.vix_shift:
-            market = what_if_market(market, self.settings, vix_shift=self.vix_shift)
-        return market
 
     def realized_usd(self) -> float:
         """Dollars realized by the positions no longer open, net of fees (changes with the book only)."""
@@ -162,17 +175,25 @@ class Session(QObject):
         if "market" in topics:
             self.snapshot = self.ws.latest_snapshot()
             self.previous = self.ws.previous_snapshot()
-            self.market_loaded.emit(self.market_in_use(with_shift=False))
+            if self.replay_quote is None:
+                self.shown_market = self.snapshot
+                self.market_loaded.emit(self.snapshot)
 
     # -- risk --------------------------------------------------------------------------
     def request_risk(self) -> None:
-        market = self.market_in_use()
-        if market is None:
+        if self.snapshot is None:
             self.report = None
             self.report_ready.emit(None)
             return
-        request = RiskRequest(self.book, market, self.previous, self.settings, self.ws.now(), self.horizon_days)
-        self.runner.submit(Job("risk", lambda: run_risk(request), self._apply_report, self._failed))
+        request = RiskRequest(self.book, self.snapshot, self.previous, self.settings, self.ws.now(),
+                              self.horizon_days, self.replay_quote, self.vix_shift)
+        self.runner.submit(Job("risk", lambda: run_risk(request), self._apply_result, self._failed))
+
+    def _apply_result(self, result: RiskResult) -> None:
+        if self.replay_quote is not None and result.shown is not self.snapshot:
+            self.shown_market = result.shown
+            self.market_loaded.emit(result.shown)
+        self._apply_report(result.report)
 
     def _apply_report(self, report) -> None:
         self.report = report

@@ -75,3 +75,18 @@ def test_pnl_history_chart_gets_past_quotes(qtbot, window):
     past_x, _ = window.pnl_chart.line.getData()
     assert past_x[-1] <= window.session.report.asof.timestamp()
     assert "past quotes" in window.pnl_chart.status.text()
+
+
+def test_window_draws_what_workspace_analyze_computes(qtbot, window):
+    report = window.session.report
+    expected = window.workspace.analyze(at=report.asof)
+    assert report.totals["book"].pnl_usd == expected.totals["book"].pnl_usd
+    assert np.array_equal(window.risk_graph.curves["today"].yData, expected.curves.today)
+    assert report.break_evens_expiry == expected.break_evens_expiry
+
+    window.risk_graph.vix_shift.setValue(5)  # a what-if: same answer as `planner risk --vix 21`
+    qtbot.waitUntil(lambda: window.session.report.vix == 21.0, timeout=DRAW_TIMEOUT_MS)
+    report = window.session.report
+    expected = window.workspace.analyze(at=report.asof, vix=21.0)
+    assert np.allclose(report.curves.today, expected.curves.today)
+    assert report.totals["book"].day_pnl_usd == expected.totals["book"].day_pnl_usd

@@ -48,7 +48,7 @@ def test_table_headers_carry_units_and_sort_by_number(qtbot, window):
 
 
 def test_status_bar_shows_equity_risk_and_coverage(window):
-    assert window.equity_label.text() == "Equity $100,000"
+    assert window.equity_label.text() == f"Equity ${window.session.settings.equity:,.0f}"
     assert "of equity / cap 1.50 %" in window.risk_label.text()
     assert window.coverage_label.text().startswith("Coverage ")
     assert "%" in window.coverage_label.text()
