@@ -48,9 +48,16 @@ class RuleContext:
     signals: dict[str, Signal] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.what_if = WhatIf(self.book, self.market, self.settings, self.at, self.report)
-        self.sizer = Sizer(self.what_if, self.settings)
         self._specs: dict[tuple, LayerSpec] = {}
+
+    @cached_property
+    def what_if(self) -> WhatIf:
+        """Built on first use: a calm book, where no rule proposes a trade, never pays for it."""
+        return WhatIf(self.book, self.market, self.settings, self.at, self.report)
+
+    @cached_property
+    def sizer(self) -> Sizer:
+        return Sizer(self.what_if, self.settings)
 
     @cached_property
     def today(self) -> date:

@@ -74,6 +74,5 @@ def test_the_largest_quantity_uses_the_reports_own_matrix():
     ctx = context(the_book, SNAPSHOT, EQUITY)
     full = analyze(the_book, SNAPSHOT, EQUITY, at=NOW)  # 101 x 62 cells instead of 21 x 15
     assert ctx.what_if.condor_risk_pct(1, 1.0) == pytest.approx(ctx.report.position(1).risk_used_pct, rel=1e-9)
-    ctx.report = full
-    ctx.__post_init__()
+    ctx = replace(ctx, report=full)  # the same context over that report
     assert ctx.what_if.condor_risk_pct(1, 1.0) == pytest.approx(full.position(1).risk_used_pct, rel=1e-9)

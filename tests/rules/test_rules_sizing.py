@@ -63,8 +63,7 @@ def test_what_if_equals_a_fresh_analysis_of_the_changed_book(light):
     settings = Settings(equity=250_000.0)
     report = analyze(the_book, snapshot, settings, at=NOW, light=light)
     ctx = context(the_book, snapshot, settings)
-    ctx.report = report
-    ctx.__post_init__()
+    ctx = replace(ctx, report=report)  # the same context over that report
     spec = ctx.tier_spec("mid")
     measured = ctx.sizer.with_layer(spec, 7)
     fresh = analyze(with_layer(the_book, spec, 7), snapshot, settings, at=NOW, light=light)
