@@ -123,6 +123,9 @@ def closed(position: Position, price: float, at: datetime, status: Status = Stat
     return position.with_changes(legs=legs, status=status, close_price=price, closed_at=at)
 
 
+DEMO_EQUITY = 3_000_000.0  # dollars
+
+
 def write_demo(repo: Repository, now: datetime) -> list[Position]:
     """Write the demo book into an empty store in one change; returns its positions."""
     settings = repo.load_settings()
@@ -142,6 +145,9 @@ def write_demo(repo: Repository, now: datetime) -> list[Position]:
     future = dict(curve)
 
     with repo.change("init demo book") as tx:
+        # An account this book fits: the 10-lot condor's max loss (about $37,000) is
+        # then about 1.2 % of equity, under the default 1.5 % risk cap.
+        repo.set_setting(tx, "equity", DEMO_EQUITY)
         repo.upsert_history(tx, [(d, s, float(history[s][i])) for s in ("SPX", "VIX", "VVIX")
                                  for i, d in enumerate(sessions)])
         repo.insert_snapshot(tx, snapshot)
