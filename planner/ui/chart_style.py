@@ -63,17 +63,22 @@ def plot_widget(bottom: pg.AxisItem, left: pg.AxisItem) -> pg.PlotWidget:
 
 
 class FollowRange:
-    """Fit the view to the data on each update, until the user pans or zooms.
+    """Keep the data in view on each update, until the user pans or zooms.
 
     Done in ``update_*`` rather than by pyqtgraph's auto-range, which
     re-measures every item while painting and then paints a second time.
-    Double-click in the plot to follow again.
+    The range is sticky: it changes only when the data leaves it or fills
+    less than ``fill`` of it, so the axes stand still through ordinary ticks
+    (easier to read, and an unchanged axis is not redrawn). Double-click in
+    the plot to follow again.
     """
 
-    def __init__(self, widget: pg.PlotWidget, padding: float = 0.04) -> None:
+    def __init__(self, widget: pg.PlotWidget, padding: float = 0.06, fill: float = 0.75) -> None:
         self.view = widget.getPlotItem().getViewBox()
         self.view.disableAutoRange()
         self.padding = padding
+        self.fill = fill
+        self._shown: tuple[tuple[float, float], tuple[float, float]] | None = None
         self.following = True
         self.view.sigRangeChangedManually.connect(self._manual)
         widget.scene().sigMouseClicked.connect(self._clicked)
@@ -85,6 +90,7 @@ class FollowRange:
     def _clicked(self, event) -> None:
         if event.double():
             self.following = True
+            self._shown = None
             if self._last is not None:
                 self.fit(*self._last)
 
@@ -97,8 +103,17 @@ class FollowRange:
             return
         if y1 - y0 < 1e-9:
             y0, y1 = y0 - 1.0, y1 + 1.0
+        wanted = ((x0, x1), (y0, y1))
+        if self._shown is not None and all(self._holds(shown, data) for shown, data in zip(self._shown, wanted,
+                                                                                         strict=True)):
+            return
         pad_x, pad_y = (x1 - x0) * self.padding, (y1 - y0) * self.padding
-        self.view.setRange(xRange=(x0 - pad_x, x1 + pad_x), yRange=(y0 - pad_y, y1 + pad_y), padding=0)
+        self._shown = ((x0 - pad_x, x1 + pad_x), (y0 - pad_y, y1 + pad_y))
+        self.view.setRange(xRange=self._shown[0], yRange=self._shown[1], padding=0)
         # Apply the new transform now: left to pyqtgraph's prepare-for-paint, the
         # items it moves ask for a second paint right after the first.
         self.view.updateMatrix()
+
+    def _holds(self, shown: tuple[float, float], data: tuple[float, float]) -> bool:
+        low, high = shown
+        return low <= data[0] and data[1] <= high and (data[1] - data[0]) >= self.fill * (high - low)

@@ -88,8 +88,9 @@ class PnlHistory:
                     continue
                 budget -= 1
                 if alive:
+                    # Values only: no curves, matrix or stress (a fraction of a full run).
                     report = analyze(Book(tuple(_as_open(p) for p in alive)), market, settings, at=market.asof,
-                                     light=True)
+                                     light=True, scenarios=False)
                     self._cache[key] = report.totals["book"].pnl_usd
                 else:
                     self._cache[key] = 0.0
