@@ -64,7 +64,7 @@ class MainWindow(QMainWindow):
         self.risk_page.setObjectName("riskPage")
         self.charts = QSplitter(Qt.Orientation.Horizontal)
         self.charts.setObjectName("chartsSplitter")
-        self.charts_placeholder = QLabel("Opening the book…")
+        self.charts_placeholder = QLabel("Loading the risk graph…")
         self.charts_placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.charts.addWidget(self.charts_placeholder)
         self.risk_split = QSplitter(Qt.Orientation.Vertical)
@@ -73,6 +73,7 @@ class MainWindow(QMainWindow):
         self.risk_split.addWidget(self.positions)
         self.risk_split.setStretchFactor(0, 3)
         self.risk_split.setStretchFactor(1, 2)
+        self.risk_split.setSizes([560, 250])  # the charts arrive after the first paint: keep their room
         risk_layout = QVBoxLayout(self.risk_page)
         risk_layout.setContentsMargins(4, 4, 4, 4)
         risk_layout.addWidget(self.risk_split)
@@ -248,10 +249,11 @@ class MainWindow(QMainWindow):
 
     # -- the workspace ------------------------------------------------------------------------
     def open_workspace(self, workspace, label: str = "", charts_later: bool = False) -> None:
-        """Show ``workspace``: a session starts, the tree and table fill, the charts draw.
+        """Show ``workspace``: a session starts, the tree and market bar fill, the charts draw.
 
-        ``charts_later``: build the charts (pyqtgraph) on the next turn of the event
-        loop, so the book shows first and the risk worker starts meanwhile.
+        ``charts_later``: leave the charts (pyqtgraph) and the first risk run to
+        ``after_first_paint``, so the first paint shows the book without waiting
+        for the heavy imports.
         """
         from planner.ui.quote_sources import FileQuoteSource, ReplaySource
         from planner.ui.session import Session
@@ -282,11 +284,18 @@ class MainWindow(QMainWindow):
         self.book_label.setText(f"Book: {label or (path.name if path else 'in memory')}")
         self.book_label.setToolTip(str(path) if path else "in-memory book")
         self.setWindowTitle(f"Hedge Planner — {path.name if path else 'in memory'}")
-        session.start()
-        if charts_later:
-            QTimer.singleShot(0, self._ensure_charts)
-        else:
+        session.start(risk=not charts_later)
+        if not charts_later:
             self._connect_charts()
+
+    def after_first_paint(self) -> None:
+        """The heavy half of start-up: charts, the first risk run, settlement, the first-run offer."""
+        if self.session is not None and not self.session.reports_applied and not self.session.runner.busy:
+            self.session.start_risk()
+        self._ensure_charts()
+        if self.workspace is not None:
+            self._settle(self.workspace)
+            self.offer_first_run()
 
     def _ensure_charts(self) -> None:
         if self.risk_graph is not None:
@@ -575,6 +584,7 @@ class MainWindow(QMainWindow):
             self.open_path(path)
 
     def open_path(self, path, offer_first_run: bool = False, charts_later: bool = False) -> bool:
+        """Open the book at ``path`` (created when new). ``charts_later``: see ``open_workspace``."""
         from planner.app import Workspace
 
         workspace = self._run("Could not open the book", lambda: Workspace.open(path))
@@ -586,9 +596,17 @@ class MainWindow(QMainWindow):
             old.close()
         if self.state is not None:
             self.state.setValue("book/last", str(path))
-        if offer_first_run:
-            self.offer_first_run()
+        if not charts_later:
+            QTimer.singleShot(0, lambda: self._settle(workspace))
+            if offer_first_run:
+                self.offer_first_run()
         return True
+
+    def _settle(self, workspace) -> None:
+        """Settle what expired since the last run, once the book is on screen (the
+        calendar it needs loads meanwhile); a settlement is a change like any other."""
+        if workspace is self.workspace:
+            self._run("Expired positions not settled", workspace.settle_expired)
 
     def offer_first_run(self) -> None:
         """An empty book: offer the demo book (with a market and a year of history) or an empty one."""

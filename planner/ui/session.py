@@ -109,13 +109,18 @@ class Session(QObject):
         self._poll_enabled = poll
 
     # -- lifecycle ---------------------------------------------------------------
-    def start(self) -> None:
-        """Load everything, draw once, then follow changes."""
+    def start(self, risk: bool = True) -> None:
+        """Load everything and follow changes; ``risk``: also start the first risk run
+        (False: the caller starts it with ``start_risk`` once the window has painted)."""
         self._reload({"book", "market", "settings"})
-        self.request_risk()
-        self.request_history()
+        if risk:
+            self.start_risk()
         if self._poll_enabled:
             self._poll_timer.start()
+
+    def start_risk(self) -> None:
+        self.request_risk()
+        self.request_history()
 
     def shutdown(self) -> None:
         self._poll_timer.stop()
