@@ -63,6 +63,17 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("condor_take_profit_pct", 50.0, "% of max profit", "Close a condor early at this share of its max profit", 0.0, 100.0),
     SettingSpec("event_window_days", 5, "trading days", "Event rule: warn about events this close", 0, 60),
     SettingSpec("trend_sma_days", 200, "trading days", "Trend gate: VIX moving-average length", 2, 1000),
+    # Optional indicator gates (off by default): a rule acts only when its gate agrees
+    SettingSpec("gate_rsi_adds", False, "on/off", "Add/roll only while RSI of VIX >= gate_rsi_rising_min"),
+    SettingSpec("gate_rsi_exits", False, "on/off", "Take profit/trim/close only while RSI of VIX <= gate_rsi_falling_max"),
+    SettingSpec("gate_rsi_days", 14, "trading days", "RSI gate: Wilder RSI length on VIX closes", 2, 250),
+    SettingSpec("gate_rsi_rising_min", 50.0, "RSI points", "RSI gate: lowest RSI confirming rising vol", 0.0, 100.0),
+    SettingSpec("gate_rsi_falling_max", 50.0, "RSI points", "RSI gate: highest RSI confirming falling vol", 0.0, 100.0),
+    SettingSpec("gate_macd_adds", False, "on/off", "Add/roll only while VVIX MACD(12,26,9) is above its signal line"),
+    SettingSpec("gate_macd_exits", False, "on/off", "Exits only while VVIX MACD is below its signal line"),
+    SettingSpec("gate_realized_vol_adds", False, "on/off", "Add/roll only while 20-day realized SPX vol >= VIX"),
+    SettingSpec("gate_realized_vol_exits", False, "on/off", "Exits only while 20-day realized SPX vol < VIX"),
+    SettingSpec("gate_realized_vol_days", 20, "trading days", "Realized-vol gate window (annualised with 252)", 2, 250),
     # Spot-vol model (DOMAIN.md "How SPX and VIX move together")
     SettingSpec("beta_scale", 16.0, "-", "Spot-vol beta at the reference VIX on down moves", 0.0, 100.0),
     SettingSpec("beta_ref_vix", 20.0, "VIX points", "Reference VIX of the beta", 1.0, 150.0),
@@ -117,6 +128,16 @@ class Settings:
     condor_take_profit_pct: float = 50.0
     event_window_days: int = 5
     trend_sma_days: int = 200
+    gate_rsi_adds: bool = False
+    gate_rsi_exits: bool = False
+    gate_rsi_days: int = 14
+    gate_rsi_rising_min: float = 50.0
+    gate_rsi_falling_max: float = 50.0
+    gate_macd_adds: bool = False
+    gate_macd_exits: bool = False
+    gate_realized_vol_adds: bool = False
+    gate_realized_vol_exits: bool = False
+    gate_realized_vol_days: int = 20
     beta_scale: float = 16.0
     beta_ref_vix: float = 20.0
     beta_exponent: float = 1.5
