@@ -24,15 +24,13 @@ RATIO_BAND = 0.25  # expected moves per id band: a quarter move closer is a mate
 MID = "mid"
 
 
-def expiry_break_evens(condor: Position) -> tuple[float, float]:
-    """(lower, upper) break-evens at the condor's own expiry: K2 - C and K3 + C, fees moving them inward.
+def expiry_break_evens(condor: Position) -> tuple[float, float] | None:
+    """(lower, upper) break-evens at the condor's own expiry, K2 - C and K3 + C with fees moving them
+    inward (the risk engine's closed form); None when fees eat the whole credit."""
+    from planner.risk.engine import condor_expiry_break_evens
 
-    Computed here rather than read from the risk report, whose expiry curve is
-    valued at the *nearest* condor's expiry for every position.
-    """
-    strikes = sorted(leg.strike for leg in condor.legs)
-    kept = condor.open_price - condor.fees / (condor.multiplier * condor.quantity)
-    return strikes[1] - kept, strikes[2] + kept
+    found = condor_expiry_break_evens(condor)
+    return (found[0], found[1]) if found else None
 
 
 def move_ratio(ctx: RuleContext, condor: Position) -> tuple[float, float, float, float] | None:
@@ -43,8 +41,9 @@ def move_ratio(ctx: RuleContext, condor: Position) -> tuple[float, float, float,
     if years <= 0:
         return None
     spx = ctx.market.spx
-    lower, upper = expiry_break_evens(condor)
-    distance = min(spx - lower, upper - spx)
+    found = expiry_break_evens(condor)
+    # No break-even at all (fees above the credit): the condor loses wherever SPX settles.
+    distance = 0.0 if found is None else min(spx - found[0], found[1] - spx)
     days = years * 365.0
     expected = spx * ctx.market.vix / 100.0 * math.sqrt(days / 365.0)
     return distance / expected, distance, expected, days
