@@ -168,6 +168,11 @@ def build_parser() -> Parser:
 
     backup = command("backup", "a consistent copy of the database")
     backup.add_argument("--out", required=True, metavar="FILE")
+
+    backtest = command("backtest", "replay a condor program on daily SPX/VIX closes, unhedged and hedged by the rules")
+    from planner.app.backtest import add_arguments as backtest_arguments  # one flag set for the CLI and --plot
+
+    backtest_arguments(backtest)
     return parser
 
 
@@ -376,6 +381,10 @@ def execute(args: argparse.Namespace, ws, db_path: str) -> tuple[Any, str | Call
     if name == "backup":
         path = ws.backup(args.out)
         return {"path": str(path), "bytes": path.stat().st_size}, f"backup written: {path}"
+    if name == "backtest":
+        from planner.app import backtest
+
+        return backtest.command(args, ws.settings(), sys.stderr)
     raise UsageError(f"planner: unknown command {name}")
 
 

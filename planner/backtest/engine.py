@@ -1,0 +1,478 @@
+"""The day loop: one path, run twice, unhedged and with the live hedge rules.
+
+Every session, at its close (16:00 ET, 13:00 on early-close days):
+1. positions whose settlement moment has passed settle at intrinsic value;
+2. the condor program closes condors at its profit target, loss stop or
+   days-before-expiry (``strategy.exit_reason``), on model prices;
+3. on entry days the program sells its condor;
+4. hedged run only: ``planner.rules.suggest`` (which runs ``risk.analyze`` in
+   light mode) judges the book, the day's market and the closes before today,
+   with the user's settings and gates, as the live app does; the backtest
+   trader then does every ADD, ROLL, TRIM, CLOSE and TAKE_PROFIT it proposes,
+   at the model price plus slippage. WARNs are counted, never traded: a
+   blocked add is one the risk cap says not to make;
+5. every open position is marked at the model's mid price.
+
+Legs carry no IV and no mark, so the risk engine prices them with the very
+rules of ``model`` (skew, term structure, VVIX or the default vol) and the
+rules see the book this module trades. Both runs see the same entries, so
+condor for condor they differ only where the rules closed one early.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import numpy as np
+
+from planner import calendars
+from planner.backtest.data import MarketPath
+from planner.backtest.model import Costs, MarketModel, commission_usd, leg_arrays, slippage_pts
+from planner.backtest.strategy import RULES, CondorProgram, FridayExpiries, choose_condor, exit_reason
+from planner.domain.errors import InputError
+from planner.domain.instruments import Settlement
+from planner.domain.positions import (
+    Book,
+    LayerKind,
+    Position,
+    PositionKind,
+    Tier,
+    condor_legs,
+    layer_legs,
+)
+from planner.domain.settings import Settings
+from planner.domain.suggestions import Action, Suggestion
+from planner.rules.history import DailyHistory, DailySeries
+
+Progress = Callable[[float, str], None]
+GATE_WARMUP_CLOSES = 150  # RSI and MACD (optional gates) settle to within rounding after this many closes
+HISTORY_MARGIN = 20
+HEDGED_DAY_WEIGHT = 12.0  # a hedged day costs about this many unhedged ones: the progress bar moves evenly
+
+
+class Cancelled(Exception):
+    """The caller asked the backtest to stop."""
+
+
+@dataclass(frozen=True)
+class BacktestConfig:
+    """Everything a run needs besides the path and the user's settings.
+
+    rate, div_yield: decimals a year. review_every_days: sessions between two
+    reviews by the hedge rules (1: every close, as the method is run).
+    history_window: closes before today handed to the rules; None sizes it to
+    the rules' longest look-back (``trend_sma_days``, twice ``spike_window_days``,
+    the optional gates' warm-up) plus a margin, which leaves every rule's
+    figures as they would be with the whole history, at a fraction of the cost.
+    """
+
+    program: CondorProgram = field(default_factory=CondorProgram)
+    costs: Costs = field(default_factory=Costs)
+    rate: float = 0.03
+    div_yield: float = 0.015
+    review_every_days: int = 1
+    history_window: int | None = None
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.review_every_days <= 250:
+            raise InputError("review-every", "must be between 1 and 250 trading days", self.review_every_days)
+
+    def window(self, settings: Settings) -> int:
+        if self.history_window is not None:
+            return self.history_window
+        return max(settings.trend_sma_days, 2 * settings.spike_window_days, GATE_WARMUP_CLOSES) + HISTORY_MARGIN
+
+
+@dataclass(frozen=True, slots=True)
+class CondorRecord:
+    """One condor from sale to exit. Prices in points per condor; pnl_usd net of commissions."""
+
+    entry_index: int
+    entry_day: date
+    expiry: date
+    strikes: tuple[float, ...]
+    credit_pts: float
+    exit_index: int | None = None
+    exit_day: date | None = None
+    exit_reason: str | None = None
+    exit_price_pts: float | None = None
+    pnl_usd: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LayerRecord:
+    """One hedge layer (a roll starts a new record). pnl_usd net of commissions; None while open."""
+
+    open_index: int
+    open_day: date
+    tier: str
+    layer_kind: str
+    expiry: date
+    strikes: tuple[float, ...]
+    quantity: int
+    price_pts: float
+    rule: str
+    close_day: date | None = None
+    close_action: str | None = None
+    pnl_usd: float | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class RunResult:
+    """One run over the path. Curves are dollars, one value per session.
+
+    equity: starting equity plus everything made so far (open positions at mid).
+    condor_pnl / hedge_pnl: the cumulative P&L of condors and of hedge layers.
+    credit_usd: condor credit collected (after slippage, before commissions).
+    hedge_premium_usd: paid for layers (after slippage, before commissions).
+    actions: trades done on the rules' word, by action; warnings: WARNs seen.
+    """
+
+    hedged: bool
+    dates: tuple[date, ...]
+    equity: np.ndarray
+    condor_pnl: np.ndarray
+    hedge_pnl: np.ndarray
+    condors: tuple[CondorRecord, ...]
+    layers: tuple[LayerRecord, ...]
+    credit_usd: float
+    hedge_premium_usd: float
+    commissions_usd: float
+    actions: dict[str, int]
+    by_rule: dict[str, int]
+    warnings: int
+    starting_equity: float
+
+
+class _Run:
+    """State of one run: open positions, cash by kind, records."""
+
+    def __init__(self, path: MarketPath, settings: Settings, config: BacktestConfig, hedged: bool,
+                 expiries: FridayExpiries) -> None:
+        self.path, self.settings, self.config, self.hedged = path, settings, config, hedged
+        self.model = MarketModel(settings, config.rate, config.div_yield)
+        self.costs: Costs = config.costs
+        self.program: CondorProgram = config.program
+        self.expiries = expiries
+        self.open: dict[int, Position] = {}
+        self.next_id = 1
+        self.condor_cash = 0.0  # dollars received and paid on condors so far
+        self.hedge_cash = 0.0
+        self.credit = 0.0
+        self.premium = 0.0
+        self.commissions = 0.0
+        self.condor_records: dict[int, CondorRecord] = {}
+        self.layer_records: dict[int, LayerRecord] = {}
+        self.closed_layers: list[LayerRecord] = []
+        self.actions: Counter[str] = Counter()
+        self.by_rule: Counter[str] = Counter()
+        self.warnings = 0
+        n = len(path)
+        self.equity = np.empty(n)
+        self.condor_pnl = np.empty(n)
+        self.hedge_pnl = np.empty(n)
+        self.last_entry: int | None = None
+        if hedged:
+            from planner.rules import options_from_settings
+
+            self.options = options_from_settings(settings)
+        self.history_window = config.window(settings)
+        self._history_dates = path.dates
+        self._history = {"SPX": path.spx, "VIX": path.vix}
+        if path.has_vvix:
+            self._history["VVIX"] = path.vvix
+
+    # -- the day -------------------------------------------------------------------------------------------------
+    def day(self, i: int, observer: Callable | None) -> None:
+        day = self.path.dates[i]
+        at = calendars.settlement_moment(day, "PM")  # the session's close
+        spx, vix, vvix = float(self.path.spx[i]), float(self.path.vix[i]), self.path.vvix_at(i)
+        years_cache: dict = {}
+        self.marks = self._marks(at, spx, vix, vvix, years_cache)
+        self._settle(i, at, self.marks)
+        self._program_exits(i, self.marks)
+        self._entry(i, at, spx, vix, vvix, years_cache)
+        if self.hedged and self.open and i % self.config.review_every_days == 0:
+            self._hedge(i, at, spx, vix, vvix, years_cache, observer)
+        condor_value, layer_value = self._values()
+        self.condor_pnl[i] = self.condor_cash + condor_value
+        self.hedge_pnl[i] = self.hedge_cash + layer_value
+        self.equity[i] = self.settings.equity + self.condor_pnl[i] + self.hedge_pnl[i]
+
+    def _marks(self, at, spx, vix, vvix, years_cache) -> dict[int, tuple[float, np.ndarray]]:
+        """Per open position: mid price per package (points, positive as typed) and its legs' unit prices,
+        from one vectorised valuation of every open leg."""
+        if not self.open:
+            return {}
+        positions = list(self.open.values())
+        legs = [leg for p in positions for leg in p.legs]
+        prices = self.model.leg_prices(leg_arrays(legs, at, years_cache), spx, vix, vvix)
+        marks, start = {}, 0
+        for position in positions:
+            count = len(position.legs)
+            unit = prices[start:start + count]
+            per_package = sum(leg.quantity * p for leg, p in zip(position.legs, unit.tolist(), strict=True))
+            marks[position.id] = (abs(per_package) / position.quantity, unit)
+            start += count
+        return marks
+
+    def _prices(self, legs, at, spx, vix, vvix, years_cache) -> np.ndarray:
+        return self.model.leg_prices(leg_arrays(list(legs), at, years_cache), spx, vix, vvix)
+
+    def _values(self) -> tuple[float, float]:
+        """Dollars held in open condors and in open layers at today's marks (mid)."""
+        condors = layers = 0.0
+        for position in self.open.values():
+            value = position.side * self.marks[position.id][0] * position.multiplier * position.quantity
+            if position.kind is PositionKind.CONDOR:
+                condors += value
+            else:
+                layers += value
+        return condors, layers
+
+    # -- settlement and the program --------------------------------------------------------------------------------
+    def _settle(self, i, at, marks) -> None:
+        for position in list(self.open.values()):
+            settlement = str(position.legs[0].settlement)
+            if calendars.time_to_expiry(at, position.expiry, settlement) > 0:
+                continue
+            self._close(i, position, marks[position.id][0], fees=0.0, reason="expiry")  # intrinsic once expired
+
+    def _program_exits(self, i, marks) -> None:
+        today = self.path.dates[i]
+        for position in [p for p in self.open.values() if p.kind is PositionKind.CONDOR]:
+            mid, prices = marks[position.id]
+            reason = exit_reason(self.program, position.open_price, mid, (position.expiry - today).days, False)
+            if reason is not None:
+                fill = mid + slippage_pts(list(position.legs), prices, self.costs)
+                self._close(i, position, fill, commission_usd(position.legs, self.costs), reason)
+
+    def _entry(self, i, at, spx, vix, vvix, years_cache) -> None:
+        every = self.program.entry_every_days
+        if self.last_entry is not None and i - self.last_entry < every:
+            return
+        choice = choose_condor(self.program, self.model, self.expiries, at, spx, vix)
+        if choice is None:
+            return
+        quantity = self.program.contracts
+        legs = condor_legs(choice.expiry, choice.strikes, quantity, choice.settlement)
+        prices = self._prices(legs, at, spx, vix, vvix, years_cache)
+        credit = choice.mid_credit_pts - slippage_pts(list(legs), prices, self.costs)
+        wing = max(choice.strikes[1] - choice.strikes[0], choice.strikes[3] - choice.strikes[2])
+        if not 0 < credit < wing:
+            return  # no credit worth selling after costs
+        self.last_entry = i
+        fees = commission_usd(legs, self.costs)
+        legs = tuple(leg.with_changes(fees=self.costs.commission_usd * abs(leg.quantity)) for leg in legs)
+        position = Position(PositionKind.CONDOR, legs, quantity, credit, at, id=self._new_id())
+        self.open[position.id] = position
+        self.marks[position.id] = (choice.mid_credit_pts, prices)
+        self.condor_cash += credit * 100 * quantity - fees
+        self.credit += credit * 100 * quantity
+        self.commissions += fees
+        self.condor_records[position.id] = CondorRecord(i, self.path.dates[i], choice.expiry, choice.strikes, credit)
+
+    # -- the hedge rules -------------------------------------------------------------------------------------------
+    def history_before(self, i: int) -> DailyHistory:
+        """The closes of the ``history_window`` sessions before session ``i``."""
+        low = max(0, i - self.history_window)
+        dates = self._history_dates[low:i]
+        series = {}
+        for symbol, closes in self._history.items():
+            window = closes[low:i]
+            finite = np.isfinite(window)
+            if finite.all():
+                series[symbol] = DailySeries(dates, window)
+            elif finite.any():
+                series[symbol] = DailySeries(tuple(d for d, ok in zip(dates, finite, strict=True) if ok),
+                                             window[finite])
+        return DailyHistory(series)
+
+    def _hedge(self, i, at, spx, vix, vvix, years_cache, observer) -> None:
+        from planner.rules import suggest
+
+        market = self.model.snapshot(at, spx, vix, vvix)
+        book = Book(tuple(self.open.values()))
+        history = self.history_before(i)
+        result = suggest(book, market, self.settings, history=history, at=at, options=self.options)
+        if observer is not None:
+            observer(i, book, market, history, result)
+        acted: set[int] = set()
+        for suggestion in result.suggestions:
+            self._act(i, at, suggestion, acted, spx, vix, vvix, years_cache)
+
+    def _act(self, i, at, suggestion: Suggestion, acted: set[int], spx, vix, vvix, years_cache) -> None:
+        trade = suggestion.proposal
+        if suggestion.action is Action.WARN or trade is None:
+            self.warnings += 1
+            return
+        held = None
+        if trade.position_id is not None:
+            held = self.open.get(trade.position_id)
+            if held is None or held.id in acted:
+                return  # already acted on today, or gone
+            acted.add(held.id)
+        self.actions[str(suggestion.action)] += 1
+        self.by_rule[suggestion.rule] += 1
+        action = suggestion.action
+        if held is not None and action in (Action.ROLL, Action.TRIM, Action.CLOSE, Action.TAKE_PROFIT):
+            quantity = held.quantity if action is not Action.TRIM else min(trade.quantity, held.quantity)
+            mid, prices = self.marks[held.id]
+            slip = slippage_pts(list(held.legs), prices, self.costs)
+            buying_back = held.kind is PositionKind.CONDOR
+            fill = mid + slip if buying_back else max(mid - slip, 0.0)
+            fees = commission_usd(held.legs, self.costs, quantity)
+            reason = RULES if buying_back else str(action).lower()
+            self._close(i, held, fill, fees, reason, quantity)
+        if trade.side == "buy" and action in (Action.ADD, Action.ROLL):
+            self._buy_layer(i, at, suggestion, spx, vix, vvix, years_cache,
+                            rolled_from=held.id if held is not None else None)
+
+    def _buy_layer(self, i, at, suggestion: Suggestion, spx, vix, vvix, years_cache, rolled_from) -> None:
+        trade = suggestion.proposal
+        kind = LayerKind(trade.instrument)
+        legs = layer_legs(kind, trade.expiry, trade.strikes, trade.quantity, Settlement(trade.settlement))
+        prices = self._prices(legs, at, spx, vix, vvix, years_cache)
+        mid = abs(sum(leg.quantity * p for leg, p in zip(legs, prices.tolist(), strict=True))) / trade.quantity
+        fill = mid + slippage_pts(list(legs), prices, self.costs)
+        fees = commission_usd(legs, self.costs)
+        legs = tuple(leg.with_changes(fees=self.costs.commission_usd * abs(leg.quantity)) for leg in legs)
+        position = Position(PositionKind.LAYER, legs, trade.quantity, fill, at, tier=Tier(trade.tier),
+                            layer_kind=kind, rolled_from=rolled_from, id=self._new_id())
+        self.open[position.id] = position
+        self.marks[position.id] = (mid, prices)
+        cost = fill * position.multiplier * trade.quantity
+        self.hedge_cash -= cost + fees
+        self.premium += cost
+        self.commissions += fees
+        self.layer_records[position.id] = LayerRecord(i, self.path.dates[i], trade.tier, str(kind), trade.expiry,
+                                                      tuple(trade.strikes), trade.quantity, fill, suggestion.rule)
+
+    # -- bookkeeping -------------------------------------------------------------------------------------------------
+    def _new_id(self) -> int:
+        self.next_id += 1
+        return self.next_id - 1
+
+    def _close(self, i: int, position: Position, price_pts: float, fees: float, reason: str,
+               quantity: int | None = None) -> None:
+        """Close ``quantity`` (default all) of a position at ``price_pts`` per package, paying ``fees`` dollars."""
+        quantity = position.quantity if quantity is None else quantity
+        flow = position.side * price_pts * position.multiplier * quantity  # sell a layer: +; buy back a condor: -
+        self.commissions += fees
+        if position.kind is PositionKind.CONDOR:
+            self.condor_cash += flow - fees
+        else:
+            self.hedge_cash += flow - fees
+        if quantity < position.quantity:
+            kept = position.quantity - quantity
+            legs = tuple(leg.with_changes(quantity=leg.quantity // position.quantity * kept,
+                                          fees=leg.fees * kept / position.quantity) for leg in position.legs)
+            self.open[position.id] = position.with_changes(quantity=kept, legs=legs)
+            self._layer_trimmed(position, quantity, price_pts, fees)
+            return
+        del self.open[position.id]
+        self.marks.pop(position.id, None)
+        opening_fees = position.fees
+        pnl = position.side * (price_pts - position.open_price) * position.multiplier * quantity - opening_fees - fees
+        day = self.path.dates[i]
+        if position.kind is PositionKind.CONDOR:
+            record = self.condor_records[position.id]
+            self.condor_records[position.id] = _replace(record, exit_index=i, exit_day=day, exit_reason=reason,
+                                                        exit_price_pts=price_pts, pnl_usd=pnl)
+        else:
+            record = self.layer_records.pop(position.id)
+            self.closed_layers.append(_replace(record, close_day=day, close_action=reason,
+                                               pnl_usd=(record.pnl_usd or 0.0) + pnl))
+
+    def _layer_trimmed(self, position: Position, quantity: int, price_pts: float, fees: float) -> None:
+        record = self.layer_records[position.id]
+        share = quantity / position.quantity
+        pnl = (price_pts - position.open_price) * position.multiplier * quantity - position.fees * share - fees
+        self.layer_records[position.id] = _replace(record, pnl_usd=(record.pnl_usd or 0.0) + pnl)
+
+    def result(self) -> RunResult:
+        layers = sorted(self.closed_layers + list(self.layer_records.values()), key=lambda r: r.open_index)
+        return RunResult(
+            hedged=self.hedged, dates=self.path.dates, equity=self.equity, condor_pnl=self.condor_pnl,
+            hedge_pnl=self.hedge_pnl,
+            condors=tuple(sorted(self.condor_records.values(), key=lambda r: r.entry_index)),
+            layers=tuple(layers), credit_usd=self.credit, hedge_premium_usd=self.premium,
+            commissions_usd=self.commissions, actions=dict(self.actions), by_rule=dict(self.by_rule),
+            warnings=self.warnings, starting_equity=self.settings.equity,
+        )
+
+
+def _replace(record, **changes):
+    from dataclasses import replace
+
+    return replace(record, **changes)
+
+
+def run_path(
+    path: MarketPath,
+    settings: Settings,
+    config: BacktestConfig | None = None,
+    *,
+    hedged: bool,
+    progress: Progress | None = None,
+    cancel: Callable[[], bool] | None = None,
+    observer: Callable | None = None,
+    progress_span: tuple[float, float] = (0.0, 1.0),
+) -> RunResult:
+    """One run over ``path``. progress(fraction 0..1, words) is called about 200 times;
+    cancel() returning True stops the run with ``Cancelled``; observer(i, book, market,
+    history, result) sees every rules review (tests compare it with the live rules)."""
+    config = config or BacktestConfig()
+    if len(path) < 2:
+        raise InputError("path", "must hold at least two sessions", len(path))
+    expiries = FridayExpiries(path.dates[0], path.dates[-1])
+    run = _Run(path, settings, config, hedged, expiries)
+    n = len(path)
+    step = max(1, n // 200)
+    low, high = progress_span
+    label = "hedged" if hedged else "unhedged"
+    for i in range(n):
+        if cancel is not None and i % 5 == 0 and cancel():
+            raise Cancelled(f"backtest cancelled on {path.dates[i]}")
+        run.day(i, observer)
+        if progress is not None and (i % step == 0 or i == n - 1):
+            progress(low + (high - low) * (i + 1) / n, f"{label} {path.dates[i].isoformat()}")
+    return run.result()
+
+
+@dataclass(frozen=True, eq=False)
+class BacktestRuns:
+    """The two runs over one path."""
+
+    path: MarketPath
+    unhedged: RunResult
+    hedged: RunResult
+    config: BacktestConfig
+    settings: Settings
+
+
+def run_both(
+    path: MarketPath,
+    settings: Settings,
+    config: BacktestConfig | None = None,
+    *,
+    progress: Progress | None = None,
+    cancel: Callable[[], bool] | None = None,
+    observer: Callable | None = None,
+) -> BacktestRuns:
+    """The unhedged run, then the hedged one, over the same path; progress covers both."""
+    config = config or BacktestConfig()
+    split = 1.0 / (1.0 + HEDGED_DAY_WEIGHT)
+    unhedged = run_path(path, settings, config, hedged=False, progress=progress, cancel=cancel,
+                        progress_span=(0.0, split))
+    hedged = run_path(path, settings, config, hedged=True, progress=progress, cancel=cancel, observer=observer,
+                      progress_span=(split, 1.0))
+    return BacktestRuns(path, unhedged, hedged, config, settings)
+
+
+def close_moment(day: date) -> datetime:
+    """When a session's close is taken: 16:00 ET, or 13:00 ET on an early-close day."""
+    return calendars.settlement_moment(day, "PM")

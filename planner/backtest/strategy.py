@@ -1,0 +1,168 @@
+"""The condor program: when to sell an iron condor, which one, and when to get out.
+
+Entry: every ``entry_every_days`` sessions, sell ``contracts`` iron condors
+on the listed Friday expiry nearest ``target_dte_days`` calendar days out,
+short strikes at ``short_delta`` (absolute BSM delta under the skew rule),
+wings ``wing_width_pct`` % of SPX wide (on the 5-point strike ladder, at
+least one step), for the model credit less slippage.
+
+Exits, checked on every close, first match wins:
+* profit: the condor can be bought back for ``profit_target_pct`` % or more of
+  its credit in profit;
+* loss: buying it back would lose ``loss_multiple`` x its own credit or more;
+* time: ``exit_days_before_expiry`` calendar days or fewer are left;
+* expiry: it settles (only when ``exit_days_before_expiry`` is 0).
+
+Expiries that existed on each date: SPX AM monthlies (the third Friday, the
+session before on a holiday) always; Friday SPXW PM weeklies from their
+listing in October 2005 (a Friday holiday moves them to the session before).
+SPXW's other weekdays (2016-2022) are not used: the program sells Friday
+condors, as weeklies were before 2022.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import numpy as np
+
+from planner import calendars
+from planner.backtest.model import MarketModel
+from planner.domain.errors import InputError
+from planner.domain.instruments import Settlement
+from planner.pricing import bsm_greeks
+
+WEEKLY_LISTING_START = date(2005, 10, 28)  # the first SPX Weeklys (Friday, PM) expired this day
+STRIKE_STEP_PTS = 5.0
+PROFIT, LOSS, TIME, EXPIRY, RULES = "profit", "loss", "time", "expiry", "rules"
+
+
+@dataclass(frozen=True, slots=True)
+class CondorProgram:
+    """The program's parameters; days are trading sessions or calendar days as named."""
+
+    entry_every_days: int = 5
+    target_dte_days: int = 45
+    short_delta: float = 0.16
+    wing_width_pct: float = 1.0
+    contracts: int = 1
+    profit_target_pct: float = 75.0
+    loss_multiple: float = 2.0
+    exit_days_before_expiry: int = 7
+
+    def __post_init__(self) -> None:
+        checks = (
+            ("entry-every", self.entry_every_days, 1, 250, "trading days"),
+            ("dte", self.target_dte_days, 1, 400, "calendar days"),
+            ("short-delta", self.short_delta, 0.01, 0.49, "(absolute delta)"),
+            ("wing-pct", self.wing_width_pct, 0.05, 20.0, "% of SPX"),
+            ("contracts", self.contracts, 1, 10_000, "condors"),
+            ("profit-target", self.profit_target_pct, 1.0, 100.0, "% of the credit"),
+            ("loss-multiple", self.loss_multiple, 0.1, 50.0, "x the credit"),
+            ("exit-days", self.exit_days_before_expiry, 0, 60, "calendar days"),
+        )
+        for name, value, low, high, unit in checks:
+            if not low <= value <= high:
+                raise InputError(name, f"must be between {low:g} and {high:g} {unit}", value)
+        if self.exit_days_before_expiry >= self.target_dte_days:
+            raise InputError("exit-days", f"must be fewer than the target DTE ({self.target_dte_days})",
+                             self.exit_days_before_expiry)
+
+
+@dataclass(frozen=True, slots=True)
+class CondorChoice:
+    """A condor to sell: expiry and settlement, strikes K1 < K2 < K3 < K4 (points), mid credit (points)."""
+
+    expiry: date
+    settlement: Settlement
+    strikes: tuple[float, float, float, float]
+    mid_credit_pts: float
+
+
+class FridayExpiries:
+    """The Friday expiries listed on each day of a span, computed once."""
+
+    def __init__(self, first: date, last: date) -> None:
+        horizon = last + timedelta(days=400)
+        monthly = calendars.spx_monthly_expirations(first, horizon)
+        self.monthly = set(monthly)
+        weekly = []
+        friday = first + timedelta(days=(4 - first.weekday()) % 7)
+        while friday <= horizon:
+            if calendars.is_trading_day(friday):
+                weekly.append(friday)
+            else:
+                before = calendars.previous_trading_day(friday)
+                if (friday - before).days < 4:  # same week: Good Friday moves the expiry to Thursday
+                    weekly.append(before)
+            friday += timedelta(days=7)
+        self.all = sorted(set(weekly) | self.monthly)
+
+    def listed(self, day: date) -> list[tuple[date, Settlement]]:
+        """Expiries after ``day`` with their settlement: monthlies AM; weeklies PM once listed."""
+        weeklies = day >= WEEKLY_LISTING_START
+        return [(e, Settlement.AM if e in self.monthly else Settlement.PM) for e in self.all
+                if e > day and (weeklies or e in self.monthly)]
+
+    def nearest(self, day: date, target_days: int, min_days: int) -> tuple[date, Settlement] | None:
+        """The listed expiry nearest ``target_days`` out with more than ``min_days`` left (ties: the later)."""
+        choices = [(e, s) for e, s in self.listed(day) if (e - day).days > min_days]
+        if not choices:
+            return None
+        return min(choices, key=lambda c: (abs((c[0] - day).days - target_days), -(c[0] - day).days))
+
+
+def strike_ladder(low: float, high: float) -> np.ndarray:
+    first = math.ceil(low / STRIKE_STEP_PTS) * STRIKE_STEP_PTS
+    last = math.floor(high / STRIKE_STEP_PTS) * STRIKE_STEP_PTS
+    return np.arange(first, last + STRIKE_STEP_PTS / 2, STRIKE_STEP_PTS)
+
+
+def choose_condor(program: CondorProgram, model: MarketModel, expiries: FridayExpiries, at: datetime,
+                  spx: float, vix: float) -> CondorChoice | None:
+    """The condor the program sells at ``at``, or None when no expiry or no credit fits."""
+    today = at.astimezone(calendars.ET).date()
+    found = expiries.nearest(today, program.target_dte_days, program.exit_days_before_expiry + 1)
+    if found is None:
+        return None
+    expiry, settlement = found
+    years = calendars.time_to_expiry(at, expiry, str(settlement))
+    if years <= 0:
+        return None
+    reach = 6.0 * max(vix, 10.0) / 100.0 * math.sqrt(years)  # six standard deviations: the 16-delta strike is ~1
+    puts = strike_ladder(spx * math.exp(-reach), spx)
+    calls = strike_ladder(spx, spx * math.exp(reach))
+    if puts.size == 0 or calls.size == 0:
+        return None
+    put_delta = bsm_greeks(False, spx, puts, years, model.spx_iv(puts, spx, vix), model.rate, model.div_yield).delta
+    call_delta = bsm_greeks(True, spx, calls, years, model.spx_iv(calls, spx, vix), model.rate,
+                            model.div_yield).delta
+    short_put = float(puts[np.argmin(np.abs(np.abs(put_delta) - program.short_delta))])
+    short_call = float(calls[np.argmin(np.abs(np.abs(call_delta) - program.short_delta))])
+    wing = max(STRIKE_STEP_PTS, round(spx * program.wing_width_pct / 100.0 / STRIKE_STEP_PTS) * STRIKE_STEP_PTS)
+    strikes = (short_put - wing, short_put, short_call, short_call + wing)
+    if strikes[0] <= 0 or not strikes[1] < strikes[2]:
+        return None
+    prices = model.spx_option_prices([False, False, True, True], strikes, years, spx, vix)
+    credit = float(prices[1] - prices[0] + prices[2] - prices[3])
+    return CondorChoice(expiry, settlement, strikes, credit)
+
+
+def exit_reason(program: CondorProgram, credit_pts: float, close_cost_pts: float, days_left: int,
+                expired: bool) -> str | None:
+    """Why the program closes a condor today (profit, loss, time, expiry), or None to hold it.
+
+    >>> exit_reason(CondorProgram(), 2.0, 0.4, 30, False), exit_reason(CondorProgram(), 2.0, 6.1, 30, False)
+    ('profit', 'loss')
+    """
+    if expired:
+        return EXPIRY
+    if credit_pts - close_cost_pts >= program.profit_target_pct / 100.0 * credit_pts:
+        return PROFIT
+    if close_cost_pts - credit_pts >= program.loss_multiple * credit_pts:
+        return LOSS
+    if program.exit_days_before_expiry and days_left <= program.exit_days_before_expiry:
+        return TIME
+    return None
