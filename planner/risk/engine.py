@@ -9,6 +9,7 @@ consistent with each other by construction.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
@@ -51,6 +52,7 @@ def analyze(
     light: bool = False,
     previous: MarketSnapshot | None = None,
     scenarios: bool = True,
+    matrix: bool = True,
 ) -> RiskReport:
     """Risk of the open positions of ``book`` under ``market``, valued at ``at`` (default now).
 
@@ -58,7 +60,9 @@ def analyze(
     past the nearest condor expiry). previous: the snapshot before ``market``,
     for day P&L. light: coarse curves and matrix and no break-even search, for
     loops such as the backtest; each condor's expiry break-evens are closed
-    form (K2 - C, K3 + C at its own expiry) in every mode.
+    form (K2 - C, K3 + C at its own expiry) in every mode. matrix=False: curves
+    and break-evens without the SPX x VIX matrix, risk used and stress (the
+    costliest part); ``add_scenarios`` completes such a report later.
     """
     at = at or datetime.now(UTC)
     if at.tzinfo is None:
@@ -86,8 +90,11 @@ def analyze(
     if scenarios:
         curves, curve_break_evens = _curves(table, model, market, settings, positions, today, fixed, at,
                                             horizon_days, light)
-        matrix, risk_used = _matrix(table, model, market, settings, positions, today, fixed, shares, light)
-        stress = _stress(table, model, market, settings, positions, today, at)
+        if matrix:
+            matrix, risk_used = _matrix(table, model, market, settings, positions, today, fixed, shares, light)
+            stress = _stress(table, model, market, settings, positions, today, at)
+        else:
+            matrix, risk_used, stress = None, {}, ()
     else:
         nothing = [[] for _ in range(len(positions) + 1)]
         curves, curve_break_evens, matrix, risk_used, stress = None, {"today": nothing, "expiry": nothing}, None, {}, ()
@@ -138,6 +145,29 @@ def analyze(
         stress=stress,
         notes=tuple(notes),
     )
+
+
+def add_scenarios(report: RiskReport, book: Book, market: MarketSnapshot, settings: Settings, *,
+                  light: bool = False) -> RiskReport:
+    """``report`` (made with matrix=False from the same inputs) with its matrix, risk used and stress.
+
+    Everything else is kept as the same objects, so a view can tell its curves
+    did not change. Lets a window draw the curves first and the matrix after.
+    """
+    at = report.asof
+    positions = tuple(p for p in book.open_positions if p.opened_at <= at)
+    table = build_contracts(positions, market, settings, at)
+    model = ScenarioModel.of(market, settings)
+    today = _today(table, market)
+    fixed = np.array([p.cost_basis + p.fees for p in positions])
+    leg_greeks = _leg_greeks(table, today, market, settings, table.is_condor_row())
+    vega = _sum_by_position(table, leg_greeks, len(positions))["vega_usd"]
+    shares = coverage_shares(positions, vega)
+    matrix, risk_used = _matrix(table, model, market, settings, positions, today, fixed, shares, light)
+    stress = _stress(table, model, market, settings, positions, today, at)
+    rows = tuple(replace(row, risk_used_pct=risk_used.get(index)) for index, row in enumerate(report.positions))
+    return replace(report, positions=rows, matrix=matrix, stress=stress,
+                   risk_used_pct=max(risk_used.values()) if risk_used else None)
 
 
 class _Today:

@@ -174,3 +174,20 @@ def test_json_contract_has_the_documented_keys():
                 "max_loss"):
         assert key in position
     assert VIX_JAN.isoformat() == payload["positions"][1]["expiry"]
+
+
+def test_curves_first_then_the_matrix_equals_one_full_analysis():
+    from planner.risk.engine import add_scenarios
+
+    the_book = book(condor(position_id=1), condor((5400, 5450, 6350, 6400), 1, 4.0, position_id=2),
+                    vix_call(position_id=10), vix_future(position_id=20))
+    full = analyze(the_book, market(), SETTINGS, at=NOW)
+    first = analyze(the_book, market(), SETTINGS, at=NOW, matrix=False)
+    assert first.matrix is None and first.stress == () and first.risk_used_pct is None
+    np.testing.assert_array_equal(first.curves.today, full.curves.today)
+    completed = add_scenarios(first, the_book, market(), SETTINGS)
+    assert completed.curves is first.curves  # views can tell the curves did not change
+    np.testing.assert_array_equal(completed.matrix.hedged, full.matrix.hedged)
+    assert completed.risk_used_pct == full.risk_used_pct
+    assert [p.risk_used_pct for p in completed.positions] == [p.risk_used_pct for p in full.positions]
+    assert completed.stress == full.stress
