@@ -20,6 +20,10 @@ def main(argv: list[str] | None = None) -> int:
         from planner.ui.launch import main as gui_main
 
         return gui_main(args[1:])
+    if args[:1] == ["backtest"] and any(a == "--plot" or a.startswith("--plot=") for a in args):
+        from planner.ui.backtest_plot import main as plot_main  # drawn offscreen by the window layer
+
+        return plot_main(args[1:])
     from planner.cli import main as cli_main
 
     return cli_main(args)
