@@ -163,7 +163,10 @@ class RiskGraph(QWidget):
 
     # -- narrow update methods ---------------------------------------------------------
     def update_report(self, report) -> None:
+        same_curves = report is not None and self._report is not None and report.curves is self._report.curves
         self._report = report
+        if same_curves:
+            return  # the matrix step of the same quote: nothing on this graph changed
         self.updates += 1
         if report is None or report.curves is None:
             for curve in self.curves.values():

@@ -50,9 +50,10 @@ class RiskRequest:
 class RiskResult:
     report: object  # planner.risk.RiskReport
     shown: MarketSnapshot  # the market the bar shows: stored, or the replayed day (before the VIX shift)
+    priced: MarketSnapshot | None = None  # the market the report was valued under
 
 
-def run_risk(request: RiskRequest) -> RiskResult:
+def run_risk(request: RiskRequest, matrix: bool = True) -> RiskResult:
     """The worker's job: what ``Workspace.analyze(spx=, vix=)`` computes, on inputs
     already loaded. What-ifs move the futures with spot VIX (``planner.risk.what_if``)
     and measure day P&L against the stored quote, as ``Workspace.analyze`` does."""
@@ -70,8 +71,26 @@ def run_risk(request: RiskRequest) -> RiskResult:
         vix = min(max(shown.vix + request.vix_shift, settings.vix_floor), settings.vix_cap)
         priced = what_if_market(shown, settings, vix=vix, at=at)
     previous = request.previous if priced is market else market
-    report = analyze(request.book, priced, settings, at=at, horizon_days=request.horizon_days, previous=previous)
-    return RiskResult(report, shown)
+    report = analyze(request.book, priced, settings, at=at, horizon_days=request.horizon_days, previous=previous,
+                     matrix=matrix)
+    return RiskResult(report, shown, priced)
+
+
+def complete_risk(request: RiskRequest, first: RiskResult) -> RiskResult:
+    """The second step of a quote: the matrix, risk used and stress for ``first``'s report."""
+    from planner.risk.engine import add_scenarios
+
+    return replace(first, report=add_scenarios(first.report, request.book, first.priced, request.settings))
+
+
+def carry_scenarios(report, full):
+    """A curves-only report shown with the last full report's matrix figures until its own arrive
+    (a few tens of milliseconds), so the table and status bar do not flicker to blanks."""
+    if full is None or report.matrix is not None:
+        return report
+    used = {p.id: p.risk_used_pct for p in full.positions}
+    rows = tuple(replace(p, risk_used_pct=used.get(p.id)) for p in report.positions)
+    return replace(report, positions=rows, matrix=full.matrix, stress=full.stress, risk_used_pct=full.risk_used_pct)
 
 
 class Session(QObject):
@@ -85,7 +104,7 @@ class Session(QObject):
     def __init__(self, workspace: Workspace, parent: QObject | None = None, poll: bool = True) -> None:
         super().__init__(parent)
         self.ws = workspace
-        self.runner = CoalescingRunner(parent=self)
+        self.runner = CoalescingRunner(priorities=("risk", "scenarios", "history"), parent=self)
         self.book = Book()
         self.snapshot: MarketSnapshot | None = None
         self.shown_market: MarketSnapshot | None = None  # stored, or the replayed day
@@ -99,6 +118,9 @@ class Session(QObject):
         self.vix_shift = 0.0
         self.replay_quote: Quote | None = None
         self.reports_applied = 0
+        self._risk_generation = 0  # each quote's two steps share one generation
+        self._applied_generation = 0
+        self._full_report = None  # the last report with its matrix (carried into curves-only ones)
         self._pnl_history = PnlHistory()
         self._history_generation = 0
         self._history_timer = QTimer(self, singleShot=True, interval=HISTORY_DELAY_MS)
@@ -192,7 +214,24 @@ class Session(QObject):
             return
         request = RiskRequest(self.book, self.snapshot, self.previous, self.settings, self.ws.now(),
                               self.horizon_days, self.replay_quote, self.vix_shift)
-        self.runner.submit(Job("risk", lambda: run_risk(request), self._apply_result, self._failed))
+        # Two steps: the curves, table and Greeks first (what the risk tab shows), then the
+        # SPX x VIX matrix with risk used and stress, the costliest part of a full run.
+        self._risk_generation += 1
+        generation = self._risk_generation
+        self.runner.submit(Job("risk", lambda: run_risk(request, matrix=False),
+                               lambda result: self._apply_first(request, generation, result), self._failed))
+
+    def _apply_first(self, request: RiskRequest, generation: int, result: RiskResult) -> None:
+        self._applied_generation = generation
+        self._apply_result(replace(result, report=carry_scenarios(result.report, self._full_report)))
+        self.runner.submit(Job("scenarios", lambda: complete_risk(request, result),
+                               lambda full: self._apply_full(generation, full), self._failed))
+
+    def _apply_full(self, generation: int, result: RiskResult) -> None:
+        if generation != self._applied_generation:
+            return  # a newer quote is already drawn; its own matrix is on the way
+        self._full_report = result.report
+        self._apply_result(result)
 
     def _apply_result(self, result: RiskResult) -> None:
         if self.replay_quote is not None and result.shown is not self.snapshot:

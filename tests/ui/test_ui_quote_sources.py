@@ -6,9 +6,10 @@ import json
 import os
 
 import numpy as np
-from conftest import DRAW_TIMEOUT_MS
 
 from planner.feeds import SourceState
+
+DRAW_TIMEOUT_MS = 30_000  # generous: behaviour tests, not timing tests (importlib mode: no conftest imports)
 
 
 def write_atomically(path, payload: dict) -> None:

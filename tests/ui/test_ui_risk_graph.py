@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
-from conftest import DRAW_TIMEOUT_MS
 from PySide6.QtCore import Qt
+
+DRAW_TIMEOUT_MS = 30_000  # generous: behaviour tests, not timing tests (importlib mode: no conftest imports)
 
 
 def test_items_are_reused_across_reports(qtbot, window):

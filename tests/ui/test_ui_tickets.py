@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import numpy as np
-from conftest import DRAW_TIMEOUT_MS, stored_book
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from planner.app import Workspace
 from planner.domain import PositionKind
+
+DRAW_TIMEOUT_MS = 30_000  # generous: behaviour tests, not timing tests (importlib mode: no conftest imports)
+
+
+
+def stored_book(path):
+    """The book as another connection sees it: what is really in the database."""
+    with Workspace.open(path) as ws:
+        return ws.book()
 
 
 def open_ticket(qtbot, window, key, modifiers):

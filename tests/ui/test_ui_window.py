@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from conftest import DRAW_TIMEOUT_MS
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 
@@ -10,6 +9,8 @@ from planner.app import Workspace
 from planner.ui import launch
 from planner.ui.main_window import MainWindow
 from planner.ui.positions_model import COLUMN_INDEX, COLUMNS
+
+DRAW_TIMEOUT_MS = 30_000  # generous: behaviour tests, not timing tests (importlib mode: no conftest imports)
 
 
 def tree_texts(tree):
