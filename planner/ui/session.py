@@ -28,6 +28,7 @@ from planner.ui.risk_runner import CoalescingRunner, Job
 
 POLL_MS = 2000  # other programs' writes (the CLI, another window)
 HISTORY_DELAY_MS = 1200  # the P&L history waits for the quotes to calm down
+SCENARIO_DELAY_MS = 150  # the matrix step waits for a pause in the quotes, never delaying a quote's curves
 HISTORY_SLICE = 8  # valuations per worker run, so a quote never waits long behind it
 
 
@@ -121,6 +122,9 @@ class Session(QObject):
         self._risk_generation = 0  # each quote's two steps share one generation
         self._applied_generation = 0
         self._full_report = None  # the last report with its matrix (carried into curves-only ones)
+        self._scenario_job: Job | None = None
+        self._scenario_timer = QTimer(self, singleShot=True, interval=SCENARIO_DELAY_MS)
+        self._scenario_timer.timeout.connect(self._submit_scenarios)
         self._pnl_history = PnlHistory()
         self._history_generation = 0
         self._history_timer = QTimer(self, singleShot=True, interval=HISTORY_DELAY_MS)
@@ -147,6 +151,7 @@ class Session(QObject):
     def shutdown(self) -> None:
         self._poll_timer.stop()
         self._history_timer.stop()
+        self._scenario_timer.stop()
         self._unsubscribe()
         self.runner.shutdown()
 
@@ -224,8 +229,14 @@ class Session(QObject):
     def _apply_first(self, request: RiskRequest, generation: int, result: RiskResult) -> None:
         self._applied_generation = generation
         self._apply_result(replace(result, report=carry_scenarios(result.report, self._full_report)))
-        self.runner.submit(Job("scenarios", lambda: complete_risk(request, result),
-                               lambda full: self._apply_full(generation, full), self._failed))
+        self._scenario_job = Job("scenarios", lambda: complete_risk(request, result),
+                                 lambda full: self._apply_full(generation, full), self._failed)
+        self._scenario_timer.start()  # restarted by every quote: runs once they pause
+
+    def _submit_scenarios(self) -> None:
+        if self._scenario_job is not None:
+            self.runner.submit(self._scenario_job)
+            self._scenario_job = None
 
     def _apply_full(self, generation: int, result: RiskResult) -> None:
         if generation != self._applied_generation:
