@@ -1,0 +1,56 @@
+"""The seeded regime-switching generator: deterministic, realistic, and readable as Cboe files."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from planner.app.backtest import read_closes, write_demo_files
+from planner.backtest.generator import GeneratorSettings, crash_shocks, generate
+from planner.domain import Settings
+from planner.risk.spot_vol import vix_after_spx_move
+
+
+def test_same_seed_same_path_and_another_seed_another():
+    first, again, other = generate(11, 2.0), generate(11, 2.0), generate(12, 2.0)
+    assert first.dates == again.dates
+    assert np.array_equal(first.spx, again.spx) and np.array_equal(first.vix, again.vix)
+    assert not np.array_equal(first.vix, other.vix)
+    assert first.name == "generated path, seed 11, 2 years"
+
+
+def test_ten_years_look_like_the_index_and_its_volatility():
+    path = generate(7, 10.0)
+    returns = np.diff(np.log(path.spx))
+    assert 2500 < len(path) < 2530  # NYSE sessions
+    assert path.vix.min() >= 9.0 and path.vix.max() <= 90.0
+    assert 13.0 < np.median(path.vix) < 22.0  # VIX has spent most of its history in the teens
+    assert 0.10 < returns.std() * np.sqrt(252) < 0.30
+    assert returns.min() < -0.04  # jumps happen
+    assert (path.vix > 30).mean() < 0.2  # stress is the exception
+    # VIX rises when SPX falls.
+    assert np.corrcoef(returns, np.diff(np.log(path.vix)))[0, 1] < -0.5
+    assert np.isfinite(path.vvix).all() and path.vvix.min() >= 55 and path.vvix.max() <= 210
+
+
+def test_a_calm_only_market_has_no_jumps_and_a_scripted_crash_moves_vix_by_the_spot_vol_model():
+    calm = generate(3, 1.0, GeneratorSettings().calm_only())
+    assert np.diff(np.log(calm.spx)).min() > -0.035
+    crashed = generate(3, 1.0, GeneratorSettings().calm_only(), shocks=crash_shocks(100, 4.0, 1))
+    assert np.array_equal(calm.spx[:100], crashed.spx[:100])
+    assert round(crashed.spx[100] / crashed.spx[99], 4) == 0.96
+    # The crash day's VIX: the day's mean reversion, then the DOMAIN beta on the SPX move.
+    beta_only = float(vix_after_spx_move(crashed.spx[100], crashed.spx[99], crashed.vix[99], Settings()))
+    assert abs(crashed.vix[100] / beta_only - 1.0) < 0.03
+
+
+def test_demo_files_are_cboe_history_files_the_import_reads_back(tmp_path):
+    written = write_demo_files(tmp_path, 5, 1.0)
+    assert [p.name for p in written] == ["SPX_History.csv", "VIX_History.csv", "VVIX_History.csv"]
+    assert written[0].read_text().splitlines()[:2] == ["DATE,OPEN,HIGH,LOW,CLOSE",
+                                                       "01/02/2015,2050.0,2050.0,2050.0,2050.0"]
+    assert written[2].read_text().splitlines()[0] == "DATE,VVIX"
+    path = generate(5, 1.0)
+    for file, role, values in zip(written, ("SPX", "VIX", "VVIX"), (path.spx, path.vix, path.vvix), strict=True):
+        closes = read_closes(str(file), role)
+        assert [d for d, _ in closes] == list(path.dates)
+        assert np.allclose([c for _, c in closes], values)
