@@ -181,9 +181,13 @@ class _Run:
             self.options = options_from_settings(settings)
         self.history_window = config.window(settings)
         self._history_dates = path.dates
-        self._history = {"SPX": path.spx, "VIX": path.vix}
-        if path.has_vvix:
-            self._history["VVIX"] = path.vvix
+        self._history = {"VIX": path.vix}
+        if hedged:
+            # SPX closes feed only the realized-vol gate and VVIX only the MACD gate: handed over when they are on.
+            if self.options.realized_vol_gates:
+                self._history["SPX"] = path.spx
+            if self.options.macd_gates and path.has_vvix:
+                self._history["VVIX"] = path.vvix
 
     # -- the day -------------------------------------------------------------------------------------------------
     def day(self, i: int, observer: Callable | None) -> None:
