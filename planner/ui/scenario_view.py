@@ -40,7 +40,7 @@ from planner.ui.figure_text import percent, points, signed_usd
 from planner.ui.palette import chart_colours, is_dark, is_palette_event, style_plot
 
 MODES = {
-    "hedged": ("With &hedges", "Book P&L with the hedge layers ($)"),
+    "hedged": ("&With hedges", "Book P&L with the hedge layers ($)"),
     "unhedged": ("With&out hedges", "The condors alone, no hedge layers ($)"),
     "difference": ("&Difference: what the hedge buys", "With hedges minus without ($): the hedge's worth in each cell"),
 }

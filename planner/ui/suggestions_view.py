@@ -173,7 +173,7 @@ class SuggestionsView(QWidget):
         self.header = QLabel("Computing suggestions…")
         self.header.setObjectName("suggestionsHeader")
         self.header.setWordWrap(True)
-        self.refresh_button = QPushButton("Re&fresh")
+        self.refresh_button = QPushButton("&Refresh")
         self.refresh_button.setToolTip("Run every rule again on the stored book and market")
         self.refresh_button.clicked.connect(board.refresh)
         top = QHBoxLayout()
@@ -258,7 +258,7 @@ class SuggestionsView(QWidget):
         self.pages.setObjectName("suggestionPages")
         self.pages.setDocumentMode(True)
         self.pages.addTab(current, "&Current")
-        self.pages.addTab(self.history, "&History of decisions")
+        self.pages.addTab(self.history, "Decision hi&story")
         self.pages.setTabToolTip(0, "What the rules propose now")
         self.pages.setTabToolTip(1, "Past decisions on suggestions")
         self.last_notice = QLabel("")
@@ -335,7 +335,7 @@ class SuggestionsView(QWidget):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
                 self.history.setItem(r, c, item)
-        self.pages.setTabText(1, f"&History of decisions ({len(rows)})")
+        self.pages.setTabText(1, f"Decision hi&story ({len(rows)})")
 
     # -- selection -------------------------------------------------------------------------------
     def selected_id(self) -> str | None:

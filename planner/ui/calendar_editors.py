@@ -1,0 +1,340 @@
+"""Editors for the event calendar (FOMC, CPI, PPI, custom) and the user's signals.
+
+The event rule warns about condors that expire after an event in the
+calendar; signals are named values the user sets by hand (a macro view) that
+a rule can be gated on (a signal is on when its value is above 0). Both are
+small lists: each editor lists them in a table and adds, changes or deletes
+one at a time through the workspace, checked as typed like a ticket.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import timedelta
+
+from PySide6.QtCore import QDate
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from planner.domain.errors import PlannerError
+from planner.domain.records import Event, EventKind, Signal
+from planner.ui.formatting import ET
+from planner.ui.tickets.base import INVALID_STYLE
+
+SIGNAL_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+LABEL_LIMIT = 80
+
+
+def _table(columns: tuple[str, ...], tooltip: str) -> QTableWidget:
+    table = QTableWidget(0, len(columns))
+    table.setHorizontalHeaderLabels(columns)
+    table.verticalHeader().setVisible(False)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setAlternatingRowColors(True)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setStretchLastSection(True)
+    table.verticalHeader().setDefaultSectionSize(22)
+    table.setToolTip(tooltip)
+    return table
+
+
+def _mark(widget: QWidget, reason: str | None, tooltip: str) -> None:
+    widget.setProperty("invalid", bool(reason))
+    widget.setStyleSheet(INVALID_STYLE if reason else "")
+    widget.setToolTip(f"{reason}\n\n{tooltip}" if reason else tooltip)
+
+
+def _change(workspace, label: str, write) -> None:
+    """One journaled, undoable write through the store, for what the workspace has no method for."""
+    repo = workspace.repo
+    with repo.change(label) as tx:
+        write(repo, tx)
+
+
+class EventEditor(QWidget):
+    def __init__(self, workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("eventEditor")
+        self.ws = workspace
+        self.events: list[Event] = []
+        self.table = _table(("Date", "Kind", "Label"), "Events the event rule warns about before a condor's expiry")
+        self.table.setObjectName("eventTable")
+        self.date = QDateEdit()
+        self.date.setObjectName("eventDate")
+        self.date.setCalendarPopup(True)
+        self.date.setDisplayFormat("yyyy-MM-dd ddd")
+        self.kind = QComboBox()
+        self.kind.setObjectName("eventKind")
+        for kind in EventKind:
+            self.kind.addItem(str(kind), kind)
+        self.label = QLineEdit()
+        self.label.setObjectName("eventLabel")
+        self.label.setPlaceholderText("e.g. FOMC rate decision")
+        self.tips = {
+            "date": "Day of the event (New York); today or later",
+            "kind": "FOMC, CPI, PPI, or custom (a custom event needs a label)",
+            "label": f"Optional text shown with the event (at most {LABEL_LIMIT} characters)",
+        }
+        self.date.setToolTip(self.tips["date"])
+        self.kind.setToolTip(self.tips["kind"])
+        self.label.setToolTip(self.tips["label"])
+        self.add_button = QPushButton("&Add event")
+        self.add_button.setToolTip("Put the event in the calendar (Ctrl+Z undoes it)")
+        self.delete_button = QPushButton("De&lete event")
+        self.delete_button.setToolTip("Remove the selected event from the calendar (Ctrl+Z undoes it)")
+        self.message = QLabel("")
+        self.message.setStyleSheet("color: #c62828;")
+        self.message.setWordWrap(True)
+        form = QFormLayout()
+        for caption, widget in (("&When", self.date), ("&Kind", self.kind), ("La&bel", self.label)):
+            label = QLabel(caption)
+            label.setBuddy(widget)
+            form.addRow(label, widget)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.delete_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        heading = QLabel("<b>Event calendar</b>: the event rule warns about condors expiring after these")
+        heading.setWordWrap(True)
+        layout.addWidget(heading)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addLayout(buttons)
+        self.add_button.clicked.connect(self.add)
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.date.dateChanged.connect(self.check)
+        self.kind.currentIndexChanged.connect(self.check)
+        self.label.textChanged.connect(self.check)
+        self.table.itemSelectionChanged.connect(self._selection)
+        unsubscribe = workspace.subscribe(self._workspace_changed)
+        self.destroyed.connect(lambda *_: unsubscribe())
+        self.reload()
+        tomorrow = self._today() + timedelta(days=1)
+        self.date.setDate(QDate(tomorrow.year, tomorrow.month, tomorrow.day))
+        self.check()
+
+    def _today(self):
+        return self.ws.now().astimezone(ET).date()
+
+    def reload(self) -> None:
+        self.update_events(self.ws.events())
+
+    def update_events(self, events) -> None:
+        self.events = sorted(events, key=lambda e: (e.date, e.id or 0))
+        today = self._today()
+        self.table.setRowCount(len(self.events))
+        for r, event in enumerate(self.events):
+            past = event.date < today
+            for c, text in enumerate((f"{event.date.isoformat()} {event.date:%a}", str(event.kind), event.label)):
+                item = QTableWidgetItem(text)
+                item.setToolTip(f"{event.kind} on {event.date.isoformat()}{' (past)' if past else ''}: {event.label}")
+                if past:
+                    item.setForeground(QBrush(QColor("#9e9e9e")))
+                self.table.setItem(r, c, item)
+        self._selection()
+
+    def check(self, *_: object) -> dict[str, str]:
+        errors = {}
+        day = self.date.date().toPython()
+        if day < self._today():
+            errors["date"] = f"date must be today or later, got {day.isoformat()}"
+        text = self.label.text().strip()
+        if self.kind.currentData() == EventKind.CUSTOM and not text:
+            errors["label"] = "label is required for a custom event (what is it?)"
+        if len(text) > LABEL_LIMIT:
+            errors["label"] = f"label must be at most {LABEL_LIMIT} characters, has {len(text)}"
+        for name, widget in (("date", self.date), ("kind", self.kind), ("label", self.label)):
+            _mark(widget, errors.get(name), self.tips[name])
+        self.message.setText("\n".join(errors.values()))
+        self.add_button.setEnabled(not errors)
+        return errors
+
+    def add(self) -> Event | None:
+        if self.check():
+            return None
+        event = Event(self.date.date().toPython(), EventKind(self.kind.currentData()), self.label.text().strip())
+        try:
+            stored = self.ws.add_event(event)
+        except PlannerError as error:
+            self.message.setText(str(error))
+            return None
+        self.label.clear()
+        return stored
+
+    def selected(self) -> Event | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.events[rows[0].row()] if rows else None
+
+    def delete_selected(self) -> None:
+        event = self.selected()
+        if event is None or event.id is None:
+            return
+        try:
+            _change(self.ws, f"delete event {event.kind} {event.date.isoformat()}",
+                    lambda repo, tx: repo.delete_event(tx, event.id))
+        except PlannerError as error:
+            self.message.setText(str(error))
+
+    def _selection(self) -> None:
+        self.delete_button.setEnabled(self.selected() is not None)
+
+    def _workspace_changed(self, changed) -> None:
+        if changed.external or "events" in changed.topics:
+            self.reload()
+
+
+class SignalEditor(QWidget):
+    def __init__(self, workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("signalEditor")
+        self.ws = workspace
+        self.signals: list[Signal] = []
+        self.table = _table(("Name", "Value", "Note", "Updated (ET)"),
+                            "Your signals; a rule gated on one acts only while its value is above 0")
+        self.table.setObjectName("signalTable")
+        self.name = QLineEdit()
+        self.name.setObjectName("signalName")
+        self.name.setPlaceholderText("e.g. macro_stress")
+        self.value = QLineEdit()
+        self.value.setObjectName("signalValue")
+        self.value.setPlaceholderText("a number; above 0 = on")
+        self.note = QLineEdit()
+        self.note.setObjectName("signalNote")
+        self.note.setPlaceholderText("optional, e.g. 'credit spreads widening'")
+        self.tips = {
+            "name": "Lower-case letters, digits and _, starting with a letter (how a gate names it)",
+            "value": "A number: above 0 the signal is on, 0 or below it is off",
+            "note": f"Optional reminder of why (at most {LABEL_LIMIT} characters)",
+        }
+        for key, widget in (("name", self.name), ("value", self.value), ("note", self.note)):
+            widget.setToolTip(self.tips[key])
+        self.set_button = QPushButton("Set si&gnal")
+        self.set_button.setToolTip("Store the signal (a new one, or a new value for an existing name)")
+        self.delete_button = QPushButton("Delete s&ignal")
+        self.delete_button.setToolTip("Remove the selected signal (Ctrl+Z undoes it)")
+        self.message = QLabel("")
+        self.message.setStyleSheet("color: #c62828;")
+        self.message.setWordWrap(True)
+        form = QFormLayout()
+        for caption, widget in (("Na&me", self.name), ("Val&ue", self.value), ("N&ote", self.note)):
+            label = QLabel(caption)
+            label.setBuddy(widget)
+            form.addRow(label, widget)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.set_button)
+        buttons.addWidget(self.delete_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 6, 0, 0)
+        heading = QLabel("<b>User signals</b>: your own inputs (macro views) a rule can be gated on")
+        heading.setWordWrap(True)
+        layout.addWidget(heading)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addLayout(buttons)
+        self.set_button.clicked.connect(self.store)
+        self.delete_button.clicked.connect(self.delete_selected)
+        for widget in (self.name, self.value, self.note):
+            widget.textChanged.connect(self.check)
+        self.table.itemSelectionChanged.connect(self._selection)
+        unsubscribe = workspace.subscribe(self._workspace_changed)
+        self.destroyed.connect(lambda *_: unsubscribe())
+        self.reload()
+        self.check()
+
+    def reload(self) -> None:
+        self.update_signals(self.ws.signals())
+
+    def update_signals(self, signals) -> None:
+        self.signals = sorted(signals, key=lambda s: s.name)
+        self.table.setRowCount(len(self.signals))
+        for r, signal in enumerate(self.signals):
+            on = signal.value is not None and signal.value > 0
+            updated = signal.updated.astimezone(ET).strftime("%Y-%m-%d %H:%M") if signal.updated else "—"
+            value = "not set" if signal.value is None else f"{signal.value:g} ({'on' if on else 'off'})"
+            for c, text in enumerate((signal.name, value, signal.note, updated)):
+                item = QTableWidgetItem(text)
+                item.setToolTip(f"{signal.name} = {value}: {signal.note}".rstrip(": "))
+                self.table.setItem(r, c, item)
+        self._selection()
+
+    def check(self, *_: object) -> dict[str, str]:
+        errors = {}
+        name = self.name.text().strip()
+        if not SIGNAL_NAME.match(name):
+            errors["name"] = ("name is required" if not name else
+                              f"name must be lower-case letters, digits and _, starting with a letter, got {name!r}")
+        text = self.value.text().strip()
+        try:
+            number = float(text)
+            if not math.isfinite(number):
+                raise ValueError
+        except ValueError:
+            errors["value"] = "value must be a number (above 0 = on)" + (f", got {text!r}" if text else "")
+        if len(self.note.text().strip()) > LABEL_LIMIT:
+            errors["note"] = f"note must be at most {LABEL_LIMIT} characters"
+        # A blank form is not wrong yet: only what the user typed is marked; Set waits for both fields.
+        shown = {k: why for k, why in errors.items() if {"name": name, "value": text}.get(k, "x")}
+        for key, widget in (("name", self.name), ("value", self.value), ("note", self.note)):
+            _mark(widget, shown.get(key), self.tips[key])
+        self.message.setText("\n".join(shown.values()))
+        self.set_button.setEnabled(not errors)
+        return errors
+
+    def store(self) -> Signal | None:
+        if self.check():
+            return None
+        signal = Signal(self.name.text().strip(), float(self.value.text()), self.note.text().strip(), self.ws.now())
+        try:
+            stored = self.ws.set_signal(signal)
+        except PlannerError as error:
+            self.message.setText(str(error))
+            return None
+        return stored
+
+    def selected(self) -> Signal | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.signals[rows[0].row()] if rows else None
+
+    def delete_selected(self) -> None:
+        signal = self.selected()
+        if signal is None:
+            return
+        try:
+            _change(self.ws, f"delete signal {signal.name}", lambda repo, tx: repo.delete_signal(tx, signal.name))
+        except PlannerError as error:
+            self.message.setText(str(error))
+
+    def _selection(self) -> None:
+        signal = self.selected()
+        self.delete_button.setEnabled(signal is not None)
+        if signal is not None:  # pick a row to edit it
+            self.name.setText(signal.name)
+            self.value.setText("" if signal.value is None else f"{signal.value:g}")
+            self.note.setText(signal.note)
+
+    def _workspace_changed(self, changed) -> None:
+        if changed.external or "signals" in changed.topics:
+            self.reload()
+
