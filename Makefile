@@ -42,3 +42,22 @@ bench: $(VENV)/.installed-bench
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .ruff_cache .hypothesis
+
+# The desktop bundle (packaging/, README "Build the desktop bundle"); not part of `make test`.
+# strip (binutils) shrinks the bundle; the check needs Qt's libraries (as .ci/run) and the validators.
+QT_SYSTEM_PACKAGES := libegl1 libgl1 libxkbcommon0 libfontconfig1 libglib2.0-0 libdbus-1-3 fonts-dejavu-core
+APP_ID := org.hedgeplanner.HedgePlanner
+
+$(VENV)/.installed-package: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[package]'
+	touch $@
+
+package: $(VENV)/.installed-package
+	bash packaging/ensure-debian-packages.sh binutils
+	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN --distpath dist --workpath build packaging/hedge-planner.spec
+
+package-check: package
+	bash packaging/ensure-debian-packages.sh $(QT_SYSTEM_PACKAGES) desktop-file-utils appstream
+	desktop-file-validate packaging/$(APP_ID).desktop
+	appstreamcli validate --no-net packaging/$(APP_ID).metainfo.xml
+	$(BIN)/python packaging/check_bundle.py
