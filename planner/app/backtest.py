@@ -162,8 +162,23 @@ def load_path(options: BacktestOptions) -> tuple[MarketPath, DataReport | None]:
     closes = {"SPX": read_closes(options.spx, "SPX"), "VIX": read_closes(options.vix, "VIX")}
     if options.vvix:
         closes["VVIX"] = read_closes(options.vvix, "VVIX")
-    names = [Path(options.spx).name, Path(options.vix).name] + ([Path(options.vvix).name] if options.vvix else [])
-    return align(closes, name=" + ".join(names), start=options.start, end=options.end)
+    files = [Path(f) for f in (options.spx, options.vix, options.vvix) if f]
+    return align(closes, name=files_name(files), start=options.start, end=options.end)
+
+
+def files_name(files: list[Path]) -> str:
+    """'SPX_History.csv + VIX_History.csv in resources/demo': the files, and where they are (relative when
+    under the working folder), so a chart's title says which data it was made from."""
+    names = " + ".join(f.name for f in files)
+    folders = {f.resolve().parent for f in files}
+    if len(folders) != 1:
+        return names
+    folder = folders.pop()
+    try:
+        shown = folder.relative_to(Path.cwd().resolve())
+    except ValueError:
+        shown = folder
+    return names if str(shown) == "." else f"{names} in {shown.as_posix()}"
 
 
 def config_for(options: BacktestOptions):
@@ -267,14 +282,19 @@ def summary_text(outcome: BacktestOutcome) -> str:
         ("max drawdown %", lambda s: percent(s.drawdown.pct, 1)),
         ("worst month", lambda s: f"{s.worst_month.month} {usd(s.worst_month.pnl_usd)}" if s.worst_month else "—"),
         ("credit collected", lambda s: usd(s.credit_usd)),
+        ("condor P&L", lambda s: usd(s.condor_pnl_usd)),
         ("hedge P&L", lambda s: usd(s.hedge_pnl_usd)),
         ("hedge cost % credit", lambda s: percent(s.hedge_cost_pct_of_credit, 1)),
-        ("condors (exits)", lambda s: f"{s.condors} ({', '.join(f'{k} {v}' for k, v in sorted(s.exits.items()))})"),
-        ("rule trades", lambda s: ", ".join(f"{k} {v}" for k, v in sorted(s.actions.items())) or "—"),
+        ("condors", lambda s: str(s.condors)),
     )
     lines.append(f"  {'':<22}{'unhedged':>22}  {'hedged':>22}")
     for label, value in rows:
         lines.append(f"  {label:<22}{value(rep.unhedged):>22}  {value(rep.hedged):>22}")
+    for name, run in (("unhedged", rep.unhedged), ("hedged", rep.hedged)):
+        exits = ", ".join(f"{k} {v}" for k, v in sorted(run.exits.items()))
+        lines.append(f"  condor exits, {name}: {exits}")
+    trades = ", ".join(f"{k} {v}" for k, v in sorted(rep.hedged.actions.items())) or "none"
+    lines.append(f"  trades on the rules' word: {trades}; warnings not traded: {rep.hedged.warnings}")
     lines.append(f"  max drawdown reduction: {percent(rep.drawdown_reduction_pct, 1)} "
                  "(100 x (1 - hedged / unhedged), dollars)")
     lines.append(f"  volatility spikes: {len(rep.spikes)}; condors open at a peak exit "
@@ -284,9 +304,15 @@ def summary_text(outcome: BacktestOutcome) -> str:
                      f"{spike.low_vix:.1f}): "
                      f"{len(spike.condors)} condors, exit after {_days(spike.unhedged_mean_days)} unhedged / "
                      f"{_days(spike.hedged_mean_days)} hedged; drawdown {usd(spike.unhedged_drawdown_usd)} / "
-                     f"{usd(spike.hedged_drawdown_usd)} ({percent(spike.drawdown_reduction_pct, 0)} smaller)")
+                     f"{usd(spike.hedged_drawdown_usd)} ({_change(spike.drawdown_reduction_pct)} hedged)")
     lines.append(f"  ran in {outcome.seconds:.1f} s")
     return "\n".join(lines)
+
+
+def _change(reduction_pct: float | None) -> str:
+    if reduction_pct is None:
+        return "no unhedged drawdown"
+    return f"{reduction_pct:.0f} % smaller" if reduction_pct >= 0 else f"{-reduction_pct:.0f} % larger"
 
 
 def _days(value: float | None) -> str:

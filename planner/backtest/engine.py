@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import numpy as np
 
@@ -179,6 +179,7 @@ class _Run:
             from planner.rules import options_from_settings
 
             self.options = options_from_settings(settings)
+        self.vix_expiries = calendars.vix_expirations(path.dates[0], path.dates[-1] + timedelta(days=400))
         self.history_window = config.window(settings)
         self._history_dates = path.dates
         self._history = {"VIX": path.vix}
@@ -196,7 +197,7 @@ class _Run:
         spx, vix, vvix = float(self.path.spx[i]), float(self.path.vix[i]), self.path.vvix_at(i)
         years_cache: dict = {}
         self.marks = self._marks(at, spx, vix, vvix, years_cache)
-        self._settle(i, at, self.marks)
+        self._settle(i, at, self.marks, years_cache)
         self._program_exits(i, self.marks)
         self._entry(i, at, spx, vix, vvix, years_cache)
         if self.hedged and self.open and i % self.config.review_every_days == 0:
@@ -238,10 +239,13 @@ class _Run:
         return condors, layers
 
     # -- settlement and the program --------------------------------------------------------------------------------
-    def _settle(self, i, at, marks) -> None:
+    def _settle(self, i, at, marks, years_cache) -> None:
         for position in list(self.open.values()):
-            settlement = str(position.legs[0].settlement)
-            if calendars.time_to_expiry(at, position.expiry, settlement) > 0:
+            key = (position.expiry, str(position.legs[0].settlement))
+            left = years_cache.get(key)
+            if left is None:
+                left = years_cache[key] = calendars.time_to_expiry(at, *key)
+            if left > 0:
                 continue
             self._close(i, position, marks[position.id][0], fees=0.0, reason="expiry")  # intrinsic once expired
 
@@ -298,7 +302,7 @@ class _Run:
     def _hedge(self, i, at, spx, vix, vvix, years_cache, observer) -> None:
         from planner.rules import suggest
 
-        market = self.model.snapshot(at, spx, vix, vvix)
+        market = self.model.snapshot(at, spx, vix, vvix, self.vix_expiries)
         book = Book(tuple(self.open.values()))
         history = self.history_before(i)
         result = suggest(book, market, self.settings, history=history, at=at, options=self.options)

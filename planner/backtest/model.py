@@ -29,6 +29,8 @@ stands in for the AM opening print, which daily files do not carry).
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -103,13 +105,26 @@ class MarketModel:
     def vix_future(self, years, vix: float) -> np.ndarray:
         return term_structure_future(years, vix, self.settings)
 
-    def snapshot(self, at: datetime, spx: float, vix: float, vvix: float | None) -> MarketSnapshot:
-        """The day's market as the live app would hold it, with the VX curve of the listed expiries."""
+    def snapshot(self, at: datetime, spx: float, vix: float, vvix: float | None,
+                 vix_expiries: Sequence[date] | None = None) -> MarketSnapshot:
+        """The day's market as the live app would hold it, with the VX curve of the listed expiries.
+
+        vix_expiries: every VIX expiry of the backtest's span, listed once by the caller (ascending);
+        without it they are looked up for this day.
+        """
         today = at.astimezone(calendars.ET).date()
-        expiries = [e for e in calendars.vix_expirations(today, today + timedelta(days=FUTURES_CURVE_DAYS))
-                    if calendars.time_to_expiry(at, e, "AM") > 0]
-        years = np.array([calendars.time_to_expiry(at, e, "AM") for e in expiries])
-        curve = tuple(zip(expiries, self.vix_future(years, vix).tolist(), strict=True)) if expiries else ()
+        horizon = today + timedelta(days=FUTURES_CURVE_DAYS)
+        if vix_expiries is None:
+            candidates = calendars.vix_expirations(today, horizon)
+        else:
+            candidates = vix_expiries[bisect_left(vix_expiries, today):bisect_right(vix_expiries, horizon)]
+        expiries, years = [], []
+        for expiry in candidates:
+            left = calendars.time_to_expiry(at, expiry, "AM")
+            if left > 0:
+                expiries.append(expiry)
+                years.append(left)
+        curve = tuple(zip(expiries, self.vix_future(np.array(years), vix).tolist(), strict=True)) if expiries else ()
         return MarketSnapshot(at, spx, vix, self.rate, self.div_yield, vvix, curve, source="backtest")
 
     # -- prices ------------------------------------------------------------------------------------------------------

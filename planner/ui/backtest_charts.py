@@ -124,9 +124,10 @@ def title_text(report) -> str:
     earlier = report.spike_days_earlier
     exits = "" if earlier is None else f"; spike exits {earlier:.1f} sessions earlier hedged"
     program = report.runs.config.program
-    return (f"Backtest on {path.name}, {_day(path.dates[0])} to {_day(path.dates[-1])} "
-            f"({len(path)} sessions): a {program.target_dte_days}-DTE {program.short_delta:g}-delta condor every "
-            f"{program.entry_every_days} sessions.\n"
+    return (f"Backtest on {path.name}, {_day(path.dates[0])} to {_day(path.dates[-1])} ({len(path)} sessions)\n"
+            f"A {program.target_dte_days}-DTE {program.short_delta:g}-delta condor every "
+            f"{program.entry_every_days} sessions, profit taken at {program.profit_target_pct:g} % of the credit "
+            f"(hedged: also the rules' {report.runs.settings.condor_take_profit_pct:g} % close).\n"
             f"Max drawdown unhedged ${u.usd:,.0f} ({u.pct:.1f} %), hedged ${h.usd:,.0f} ({h.pct:.1f} %): "
             f"{change} hedged. Return {report.unhedged.return_pct:.1f} % unhedged, "
             f"{report.hedged.return_pct:.1f} % hedged; {_hedge_cost(report.hedged.hedge_cost_pct_of_credit)}; "

@@ -46,7 +46,9 @@ def test_files_with_dates_and_program_knobs_in_text(tmp_path, demo_files, capsys
     code, out, err = cli("backtest", "--spx", spx, "--vix", vix, "--vvix", vvix, "--from", "2015-03-02",
                          "--to", "2015-07-31", "--entry-every", "10", "--profit-target", "50", db=tmp_path / "b.db")
     assert (code, err) == (0, ""), err
-    assert "Backtest on SPX_History.csv + VIX_History.csv + VVIX_History.csv: 2015-03-02 to 2015-07-31" in out
+    folder = demo_files[0].parent.as_posix()
+    assert f"Backtest on SPX_History.csv + VIX_History.csv + VVIX_History.csv in {folder}: 2015-03-02 to " \
+        "2015-07-31" in out
     assert "max drawdown $" in out and "max drawdown reduction" in out
     assert "backtest" not in capsys.readouterr().out
 
