@@ -69,11 +69,12 @@ class _Worker(QObject):
 
 
 class BacktestTab(QWidget):
-    """``workspace``: a ``planner.app.Workspace`` (its settings drive the hedge rules)."""
+    """``workspace``: a ``planner.app.Workspace`` whose settings drive the hedge rules; None until the window
+    has opened a book (``set_workspace``), in which case a run uses the default settings and says so."""
 
     finished = Signal(str)  # "done", "cancelled" or "failed": tests and the window wait on it
 
-    def __init__(self, workspace, parent: QWidget | None = None) -> None:
+    def __init__(self, workspace=None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("backtestTab")
         self.workspace = workspace
@@ -174,6 +175,17 @@ class BacktestTab(QWidget):
         self.cancel_button.clicked.connect(self.cancel_run)
         self._source_changed(self.source.currentText())
 
+    def set_workspace(self, workspace) -> None:
+        """The book whose settings the next run uses (the window calls this when it opens one)."""
+        self.workspace = workspace
+
+    def _settings(self):
+        if self.workspace is None:
+            from planner.domain import Settings
+
+            return Settings()
+        return self.workspace.settings()
+
     # -- inputs ---------------------------------------------------------------------------
     def _source_changed(self, text: str) -> None:
         generated = text == GENERATED
@@ -216,7 +228,7 @@ class BacktestTab(QWidget):
 
         try:
             options = self.options()
-            settings = self.workspace.settings()
+            settings = self._settings()
         except PlannerError as error:
             self.status.setText(f"Cannot run: {' '.join(str(error).split())}")
             self.finished.emit("failed")
@@ -231,7 +243,9 @@ class BacktestTab(QWidget):
         self._worker.failed.connect(self._failed)
         self._worker.cancelled.connect(self._cancelled)
         self.progress.setValue(0)
-        self.status.setText("Running: the unhedged run first, then the rules review every close of the hedged run…")
+        book = "this book's settings" if self.workspace is not None else "default settings (no book open)"
+        self.status.setText(f"Running with {book}: the unhedged run first, then the hedged run, the rules "
+                            "reviewing every close…")
         self.run_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self._thread.start()

@@ -62,6 +62,17 @@ def test_cancel_stops_the_run(qtbot, tab):
     assert tab.outcome is None and "Cancelled" in tab.status.text()
 
 
+def test_without_a_book_the_default_settings_run(qtbot):
+    widget = BacktestTab()
+    qtbot.addWidget(widget)
+    widget.years.setValue(0.3)
+    with qtbot.waitSignal(widget.finished, timeout=TIMEOUT_MS) as finished:
+        widget.start_run()
+        assert "default settings" in widget.status.text()
+    assert finished.args == ["done"]
+    widget.shutdown()
+
+
 def test_bad_input_is_said_in_the_tab(qtbot, tab):
     from planner.ui.backtest_tab import FILES
 
