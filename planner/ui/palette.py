@@ -13,10 +13,13 @@ palette in use, and views call it on ``QEvent.PaletteChange``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
+
+if TYPE_CHECKING:  # pyqtgraph is not imported at start-up: the palette is applied before the first paint
+    import pyqtgraph as pg
 
 Role = QPalette.ColorRole
 Group = QPalette.ColorGroup
