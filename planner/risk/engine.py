@@ -35,7 +35,7 @@ from planner.risk.spot_vol import dvix_dspx, vix_after_spx_move
 from planner.risk.stress import STRESS_DAYS
 from planner.risk.valuation import ScenarioModel, contract_values, matrix_values, values_at
 
-FULL_CURVE_POINTS, LIGHT_CURVE_POINTS = 401, 41
+FULL_CURVE_POINTS = 401
 FULL_MATRIX = (101, 61)
 LIGHT_MATRIX = (21, 15)
 CURVE_RANGE = 0.20
@@ -58,9 +58,10 @@ def analyze(
 
     horizon_days: the T+n curve's distance in calendar days (default 7, never
     past the nearest condor expiry). previous: the snapshot before ``market``,
-    for day P&L. light: coarse curves and matrix and no break-even search, for
-    loops such as the backtest; each condor's expiry break-evens are closed
-    form (K2 - C, K3 + C at its own expiry) in every mode. matrix=False: curves
+    for day P&L. light: a coarse matrix (risk used) and no curves, break-even
+    search or stress, for loops such as the rules and the backtest; each
+    condor's expiry break-evens are closed form (K2 - C, K3 + C at its own
+    expiry) in every mode. matrix=False: curves
     and break-evens without the SPX x VIX matrix, risk used and stress (the
     costliest part); ``add_scenarios`` completes such a report later.
     """
@@ -87,16 +88,22 @@ def analyze(
     shares = coverage_shares(positions, position_greeks["vega_usd"])
     condor_coverage = _condor_coverage(shares, position_greeks, condor_rows)
 
+    nothing = [[] for _ in range(len(positions) + 1)]
     if scenarios:
-        curves, curve_break_evens = _curves(table, model, market, settings, positions, today, fixed, at,
-                                            horizon_days, light)
+        if light:  # loops read the matrix (risk used) and the positions, never curves or stress
+            curves, curve_break_evens = None, {"today": nothing, "expiry": [[] for _ in nothing]}
+        else:
+            curves, curve_break_evens = _curves(table, model, market, settings, positions, today, fixed, at,
+                                                horizon_days)
+        for index, position in enumerate(positions):
+            if position.kind is PositionKind.CONDOR:
+                curve_break_evens["expiry"][index] = condor_expiry_break_evens(position)
         if matrix:
             matrix, risk_used = _matrix(table, model, market, settings, positions, today, fixed, shares, light)
-            stress = _stress(table, model, market, settings, positions, today, at)
+            stress = () if light else _stress(table, model, market, settings, positions, today, at)
         else:
             matrix, risk_used, stress = None, {}, ()
     else:
-        nothing = [[] for _ in range(len(positions) + 1)]
         curves, curve_break_evens, matrix, risk_used, stress = None, {"today": nothing, "expiry": nothing}, None, {}, ()
 
     leg_rows = _leg_rows(table, today, leg_greeks)
@@ -289,8 +296,8 @@ def _curve_grid(market, settings, points):
     return spx, vix_after_spx_move(spx, market.spx, market.vix, settings)
 
 
-def _curves(table, model, market, settings, positions, today, fixed, at, horizon_days, light):
-    points = LIGHT_CURVE_POINTS if light else FULL_CURVE_POINTS
+def _curves(table, model, market, settings, positions, today, fixed, at, horizon_days):
+    points = FULL_CURVE_POINTS
     spx, vix = _curve_grid(market, settings, points)
     count = len(positions)
     empty = {"today": [[] for _ in range(count + 1)], "expiry": [[] for _ in range(count + 1)]}
@@ -321,18 +328,12 @@ def _curves(table, model, market, settings, positions, today, fixed, at, horizon
                                 ("expiry", years_expiry, None)):
         per_position = weights @ contract_values(table, model, spx, vix, years, offset) - fixed[:, None]
         results[name] = per_position
-    if light:  # loops read the condors' closed-form expiry break-evens only
-        break_evens = {"today": [[] for _ in range(count + 1)], "expiry": [[] for _ in range(count + 1)]}
-    else:
-        break_evens = {
-            "today": _break_evens(table, model, market, settings, positions, spx, results["today"], fixed,
-                                  table.years, today.offset),
-            "expiry": _break_evens(table, model, market, settings, positions, spx, results["expiry"], fixed,
-                                   years_expiry, None, book_only=True),
-        }
-    for index, position in enumerate(positions):
-        if position.kind is PositionKind.CONDOR:
-            break_evens["expiry"][index] = condor_expiry_break_evens(position)
+    break_evens = {
+        "today": _break_evens(table, model, market, settings, positions, spx, results["today"], fixed, table.years,
+                              today.offset),
+        "expiry": _break_evens(table, model, market, settings, positions, spx, results["expiry"], fixed,
+                               years_expiry, None, book_only=True),
+    }
     curves = Curves(
         spx=spx, vix=vix,
         today=results["today"].sum(axis=0), horizon=results["horizon"].sum(axis=0),

@@ -191,3 +191,15 @@ def test_curves_first_then_the_matrix_equals_one_full_analysis():
     assert completed.risk_used_pct == full.risk_used_pct
     assert [p.risk_used_pct for p in completed.positions] == [p.risk_used_pct for p in full.positions]
     assert completed.stress == full.stress
+
+
+def test_light_mode_keeps_what_loops_read():
+    the_book = book(condor(strikes=(5500, 5550, 6250, 6300), credit=6.0), vix_call())
+    full = analyze(the_book, market(), SETTINGS, at=NOW)
+    light = analyze(the_book, market(), SETTINGS, at=NOW, light=True)
+    assert light.curves is None and light.stress == ()
+    assert light.matrix.spx_moves.size < full.matrix.spx_moves.size
+    assert light.risk_used_pct == pytest.approx(full.risk_used_pct, rel=0.05)  # coarser grid, same worst corner
+    assert light.positions[0].break_evens_expiry == (5544.0, 6256.0)
+    assert light.coverage_pct == pytest.approx(full.coverage_pct)
+    assert light.totals["book"].pnl_usd == pytest.approx(full.totals["book"].pnl_usd)

@@ -33,7 +33,7 @@ def condors(draw):
 @given(condors())
 def test_condor_expiry_payoff_wings_are_monotone(spec):
     strikes, credit, qty = spec
-    curves = analyze(book(condor(strikes, qty, credit)), market(), SETTINGS, at=NOW, light=True).curves
+    curves = analyze(book(condor(strikes, qty, credit)), market(), SETTINGS, at=NOW).curves
     spx, pnl = curves.spx, curves.expiry
     k1, k2, k3, k4 = strikes
     tol = 1e-6
