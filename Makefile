@@ -44,7 +44,8 @@ clean:
 	rm -rf $(VENV) build dist .pytest_cache .ruff_cache .hypothesis
 
 # The desktop bundle (packaging/, README "Build the desktop bundle"); not part of `make test`.
-# strip (binutils) shrinks the bundle; the check needs Qt's libraries (as .ci/run) and the validators.
+# strip (binutils) shrinks the bundle, and the two xcb libraries Qt's X11 plugin needs beyond Qt's
+# packages get bundled. The check needs Qt's libraries (as .ci/run), the validators and an X server.
 QT_SYSTEM_PACKAGES := libegl1 libgl1 libxkbcommon0 libfontconfig1 libglib2.0-0 libdbus-1-3 fonts-dejavu-core
 APP_ID := org.hedgeplanner.HedgePlanner
 
@@ -53,11 +54,11 @@ $(VENV)/.installed-package: pyproject.toml | $(BIN)/python
 	touch $@
 
 package: $(VENV)/.installed-package
-	bash packaging/ensure-debian-packages.sh binutils
+	bash packaging/ensure-debian-packages.sh binutils libxcb-icccm4 libxcb-keysyms1
 	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN --distpath dist --workpath build packaging/hedge-planner.spec
 
 package-check: package
-	bash packaging/ensure-debian-packages.sh $(QT_SYSTEM_PACKAGES) desktop-file-utils appstream
+	bash packaging/ensure-debian-packages.sh $(QT_SYSTEM_PACKAGES) desktop-file-utils appstream xvfb xauth
 	desktop-file-validate packaging/$(APP_ID).desktop
 	appstreamcli validate --no-net packaging/$(APP_ID).metainfo.xml
 	$(BIN)/python packaging/check_bundle.py

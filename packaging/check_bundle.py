@@ -11,6 +11,7 @@ Checks, each failing the run (exit 1) with one line saying what went wrong:
     the asked size with many colours, not a blank window), then every other tab too;
   - packaging/install-desktop.sh installs it for a user (command, menu entry, icons)
     and uninstalls it again;
+  - the window also paints on a real X server (Xvfb, Qt's xcb plugin), when xvfb-run is there;
   - time to first paint (PLANNER_EXIT_AFTER_FIRST_PAINT=1), median of --runs, is
     within --max-ratio of the source install's ``python -m planner gui``.
 The bundle runs with a minimal PATH and no PYTHON* variables, so it cannot lean on
@@ -149,6 +150,16 @@ def check_user_install(bundle: Path, env: dict[str, str], home: Path) -> str:
     return f"user install: ~/.local/opt/{APP}, ~/.local/bin/{APP}, menu entry and icons{validated}; uninstalled"
 
 
+def check_x11_start(executable: Path, env: dict[str, str]) -> str:
+    """Offscreen proves the app; a desktop needs Qt's X11 plugin and its libraries too: first paint on Xvfb."""
+    xvfb_run = shutil.which("xvfb-run")
+    if xvfb_run is None:
+        return "X11 start: skipped (no xvfb-run; make package-check installs xvfb)"
+    env = dict(env, QT_QPA_PLATFORM="xcb")
+    seconds = time_to_first_paint([xvfb_run, "--auto-servernum", str(executable), "gui"], env)
+    return f"X11 start: first paint on Xvfb with the xcb plugin ({seconds:.2f} s including the X server)"
+
+
 def check(bundle: Path, source_python: Path, runs: int, max_mb: float, max_ratio: float) -> list[str]:
     executable = bundle / APP
     if not executable.is_file():
@@ -198,6 +209,7 @@ def check(bundle: Path, source_python: Path, runs: int, max_mb: float, max_ratio
         report.append(f"tabs rendered: {', '.join(tabs) if tabs else 'default only (tab names not found)'}")
 
         report.append(check_user_install(bundle, env, scratch / "home"))
+        report.append(check_x11_start(executable, dict(env, PLANNER_DB=str(book))))
 
         paint_env = dict(env, PLANNER_DB=str(book))
         source_env = dict(paint_env, PATH=os.environ["PATH"])
