@@ -55,6 +55,23 @@ def _table(columns: tuple[str, ...], tooltip: str) -> QTableWidget:
     return table
 
 
+class Subscription:
+    """A workspace listener that ends with its widget and can move to another workspace (File ▸ Open)."""
+
+    def __init__(self, widget: QWidget, workspace, listener) -> None:
+        self._listener = listener
+        self._cancel = workspace.subscribe(listener)
+        widget.destroyed.connect(self.cancel)
+
+    def move(self, workspace) -> None:
+        self.cancel()
+        self._cancel = workspace.subscribe(self._listener)
+
+    def cancel(self, *_: object) -> None:
+        self._cancel()
+        self._cancel = lambda: None
+
+
 def _mark(widget: QWidget, reason: str | None, tooltip: str) -> None:
     widget.setProperty("invalid", bool(reason))
     widget.setStyleSheet(INVALID_STYLE if reason else "")
@@ -126,8 +143,7 @@ class EventEditor(QWidget):
         self.kind.currentIndexChanged.connect(self.check)
         self.label.textChanged.connect(self.check)
         self.table.itemSelectionChanged.connect(self._selection)
-        unsubscribe = workspace.subscribe(self._workspace_changed)
-        self.destroyed.connect(lambda *_: unsubscribe())
+        self.subscription = Subscription(self, workspace, self._workspace_changed)
         self.reload()
         tomorrow = self._today() + timedelta(days=1)
         self.date.setDate(QDate(tomorrow.year, tomorrow.month, tomorrow.day))
@@ -135,6 +151,11 @@ class EventEditor(QWidget):
 
     def _today(self):
         return self.ws.now().astimezone(ET).date()
+
+    def set_workspace(self, workspace) -> None:
+        self.ws = workspace
+        self.subscription.move(workspace)
+        self.reload()
 
     def reload(self) -> None:
         self.update_events(self.ws.events())
@@ -258,10 +279,14 @@ class SignalEditor(QWidget):
         for widget in (self.name, self.value, self.note):
             widget.textChanged.connect(self.check)
         self.table.itemSelectionChanged.connect(self._selection)
-        unsubscribe = workspace.subscribe(self._workspace_changed)
-        self.destroyed.connect(lambda *_: unsubscribe())
+        self.subscription = Subscription(self, workspace, self._workspace_changed)
         self.reload()
         self.check()
+
+    def set_workspace(self, workspace) -> None:
+        self.ws = workspace
+        self.subscription.move(workspace)
+        self.reload()
 
     def reload(self) -> None:
         self.update_signals(self.ws.signals())

@@ -42,7 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="planner gui", description="Open the hedge planner window.")
     parser.add_argument("--db", help="book database file (default: PLANNER_DB or the user data folder)")
     parser.add_argument("--screenshot", metavar="FILE.png", help="render offscreen, write this PNG and exit")
-    parser.add_argument("--tab", default=None, help="tab to show first (risk, calculator, ...)")
+    parser.add_argument("--tab", default=None,
+                        help="tab to show first: risk, calculator, timeline, scenarios, suggestions or settings")
     parser.add_argument("--size", default="1400x900", help="window size WIDTHxHEIGHT (default 1400x900)")
     return parser
 
@@ -61,6 +62,9 @@ def main(argv: list[str]) -> int:
 
     prepare_environment(offscreen=bool(args.screenshot))
     app = application()
+    from planner.ui.palette import follow_system
+
+    follow_system(app)  # light or dark, as the desktop is (offscreen: light)
     from planner.ui.main_window import MainWindow
     from planner.ui.window_state import default_db_path, window_settings
 
@@ -113,7 +117,9 @@ def wait_until_drawn(app, window, timeout: float = SCREENSHOT_TIMEOUT_S) -> bool
     session = window.session
     while time.monotonic() < deadline:
         app.processEvents()
-        if session is not None and session.reports_applied >= 1 and not session.runner.busy:
+        # The matrix (scenario map, stress) follows the curves once quotes pause: wait for it too.
+        matrix_done = session is not None and (session.report is None or session.report.matrix is not None)
+        if session is not None and session.reports_applied >= 1 and not session.runner.busy and matrix_done:
             for _ in range(3):  # layouts settle, the last paint happens
                 app.processEvents()
             return True

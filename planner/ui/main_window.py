@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from planner.feeds import SourceState
 from planner.ui.lazy_tab import LazyTab
 from planner.ui.market_bar import MarketBar, MarketInputs
+from planner.ui.planning_tabs import PlanningTabs
 from planner.ui.portfolio_tree import PortfolioTree
 from planner.ui.positions_view import PositionsView
 
@@ -80,6 +81,7 @@ class MainWindow(QMainWindow):
         self.add_named_tab("risk", self.risk_page, "&Risk")
         self.calculator_tab = LazyTab(self._make_calculator, "Loading the option calculator…")
         self.add_named_tab("calculator", self.calculator_tab, "&Calculator")
+        self.planning = PlanningTabs(self)  # timeline, scenarios, suggestions, settings
 
         self.main_split = QSplitter(Qt.Orientation.Horizontal)
         self.main_split.setObjectName("mainSplitter")
@@ -284,6 +286,7 @@ class MainWindow(QMainWindow):
         self.book_label.setText(f"Book: {label or (path.name if path else 'in memory')}")
         self.book_label.setToolTip(str(path) if path else "in-memory book")
         self.setWindowTitle(f"Hedge Planner — {path.name if path else 'in memory'}")
+        self.planning.open(workspace, session)
         session.start(risk=not charts_later)
         if not charts_later:
             self._connect_charts()
@@ -333,6 +336,7 @@ class MainWindow(QMainWindow):
             self.pnl_chart.update_now(session.report, session.realized_usd())
         if session.history is not None:
             self.pnl_chart.update_history(session.history)
+        self.planning.start()
 
     def _apply_history(self, points) -> None:
         if self.pnl_chart is not None:
@@ -344,6 +348,7 @@ class MainWindow(QMainWindow):
             self.pnl_chart.update_now(report, self.session.realized_usd())
         self.positions.update_report(report, self.session.book)
         self._update_status(report)
+        self.planning.update_report(report)
 
     def _apply_market(self, market) -> None:
         self.market_bar.update_market(market, self.session.previous if self.session else None)
@@ -676,6 +681,7 @@ class MainWindow(QMainWindow):
         if hasattr(self, "file_source"):
             self.file_source.stop()
             self.replay_source.stop()
+        self.planning.shutdown()
         if self.session is not None:
             self.session.shutdown()
 

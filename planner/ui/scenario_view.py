@@ -64,6 +64,25 @@ def diverging_map(dark: bool = False) -> pg.ColorMap:
                         QColor(middle), QColor("#a5d6a7") if not dark else QColor("#3f8a52"), QColor(GAIN).darker(110)])
 
 
+def zero_edges(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Segments (x0, x1, x0, x1...; y likewise, for ``connect="pairs"``) along the cell edges that
+    separate a loss (< 0) from a gain or zero: the break-even line on the grid.
+
+    >>> xs, ys = zero_edges(np.array([[-1.0, 1.0], [-1.0, -1.0]]))
+    >>> xs.tolist(), ys.tolist()
+    ([1.0, 1.0, 1.0, 2.0], [0.0, 1.0, 1.0, 1.0])
+    """
+    loss = values < 0
+    rows, columns = np.nonzero(loss[:, :-1] != loss[:, 1:])  # vertical edge right of (row, column)
+    vertical_x = np.repeat(columns + 1.0, 2)
+    vertical_y = np.stack([rows, rows + 1.0], axis=1).ravel()
+    rows, columns = np.nonzero(loss[:-1, :] != loss[1:, :])  # horizontal edge above (row, column)
+    horizontal_x = np.stack([columns, columns + 1.0], axis=1).ravel()
+    horizontal_y = np.repeat(rows + 1.0, 2)
+    return (np.concatenate([vertical_x, horizontal_x]).astype(float),
+            np.concatenate([vertical_y, horizontal_y]).astype(float))
+
+
 def tick_positions(values: np.ndarray, step: float, fmt) -> list[tuple[float, str]]:
     """Ticks at the multiples of ``step`` within ``values``, placed at their cell-space position."""
     if values.size < 2:
@@ -91,6 +110,8 @@ class ScenarioView(QWidget):
         self._report = None
         self._matrix = None
         self.picked: tuple[int, int] | None = None  # (VIX row, SPX column) last clicked
+        self.what_if = ""
+        self._ticks_for = None
 
         self.plot = pg.PlotWidget()
         self.plot.setObjectName("scenarioPlot")
@@ -108,10 +129,11 @@ class ScenarioView(QWidget):
         self.view.setMouseEnabled(x=False, y=False)  # the map is a fixed grid: clicks pick cells
         self.image = pg.ImageItem(axisOrder="row-major")
         item.addItem(self.image)
-        self.break_even = pg.IsocurveItem(level=0.0, pen=pg.mkPen("#424242", width=1.5, style=Qt.PenStyle.DashLine),
-                                          axisOrder="row-major")
-        self.break_even.setParentItem(self.image)
-        self.break_even.setPos(0.5, 0.5)  # cell values sit at cell centres
+        # The cell edges between losing and winning cells: exact on the grid, and one numpy pass
+        # (pyqtgraph's isocurve walks the grid in Python, ~10 ms a matrix).
+        self.break_even = pg.PlotDataItem(connect="pairs", pen=pg.mkPen("#424242", width=1.5))
+        self.break_even.setZValue(5)
+        item.addItem(self.break_even)
         self.colour_bar = pg.ColorBarItem(values=(-1.0, 1.0), colorMap=diverging_map(), interactive=False,
                                           width=18)
         self.colour_bar.axis.enableAutoSIPrefix(False)
@@ -167,7 +189,7 @@ class ScenarioView(QWidget):
         self.stress.setWordWrap(False)
         self.stress.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         header = self.stress.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)  # sized when the rows change
         self.stress.setToolTip("Historical shock days applied to today's SPX and VIX, valued one trading day later")
         self.stress_caption = QLabel("<b>Stress test</b>: named days applied to today's levels, valued one trading "
                                      "day later")
@@ -213,11 +235,23 @@ class ScenarioView(QWidget):
         self._restyle()
 
     # -- narrow update methods ------------------------------------------------------------
-    def update_report(self, report) -> None:
-        """Draw the report's scenario matrix and stress rows (a report without them empties the map)."""
-        self._report = report
-        self._matrix = None if report is None else report.matrix
+    def update_report(self, report, what_if: str = "") -> None:
+        """Draw the report's scenario matrix and stress rows (a report without them empties the map).
+
+        ``what_if``: how the report's market differs from the stored quote ("VIX +8 pts"), or "".
+        The window's first report for a quote carries the previous matrix (the matrix step
+        follows once quotes pause): the map then stays as drawn, with the report it came with.
+        """
         self.updates += 1
+        matrix = None if report is None else report.matrix
+        if report is not None and matrix is not None and matrix is self._matrix:
+            return
+        old = self._matrix
+        self._report, self._matrix, self.what_if = report, matrix, what_if
+        new = self._matrix
+        if old is None or new is None or old.vix_levels.shape != new.vix_levels.shape or not (
+                np.array_equal(old.vix_levels, new.vix_levels) and np.array_equal(old.spx_moves, new.spx_moves)):
+            self.picked = None  # the axes moved: the picked cell means another one now
         self._draw_matrix()
         self._fill_stress(() if report is None else report.stress)
 
@@ -277,11 +311,12 @@ class ScenarioView(QWidget):
         m = self._matrix
         if m is None:
             self.image.clear()
-            self.break_even.setData(None)
+            self.break_even.setData([], [])
             self.today_marker.setData([], [])
             self.picked_marker.setData([], [])
             self.today_label.setText("")
-            self.title.setText("Scenario map: no market or no matrix yet (enter SPX and VIX, Ctrl+M)")
+            self.title.setText("Scenario map: computing the SPX × VIX matrix…" if self._report is not None else
+                               "Scenario map: no market yet (enter SPX and VIX, Trade ▸ Market, Ctrl+M)")
             return
         data = self.values()
         finite = data[np.isfinite(data)]
@@ -289,17 +324,15 @@ class ScenarioView(QWidget):
         reach = reach if reach > 0 else 1.0
         self.image.setImage(data, autoLevels=False, levels=(-reach, reach))
         self.colour_bar.setLevels((-reach, reach))
-        self.break_even.setData(data, 0.0)
-        rows, columns = data.shape
-        self.view.setLimits(xMin=0, xMax=columns, yMin=0, yMax=rows)
-        self.view.setRange(xRange=(0, columns), yRange=(0, rows), padding=0)
+        self.break_even.setData(*zero_edges(data))
         self._set_ticks(m)
         spot = (m.spot_index + 0.5, m.vix_index + 0.5)
         self.today_marker.setData([spot[0]], [spot[1]])
         right_half = spot[0] > data.shape[1] / 2
         self.today_label.setAnchor((1, 1) if right_half else (0, 1))  # keep the label inside the map
         self.today_label.setPos(spot[0] + (-0.8 if right_half else 0.8), spot[1] + 0.8)
-        self.today_label.setText(f"today: SPX {self._report.spx:,.0f}, VIX {self._report.vix:,.1f}")
+        now = "what-if" if self.what_if else "today"
+        self.today_label.setText(f"{now}: SPX {self._report.spx:,.0f}, VIX {self._report.vix:,.1f}")
         if self.picked is not None and self.cell_at(self.picked[1] + 0.5, self.picked[0] + 0.5) is None:
             self.picked = None
         if self.picked is None:
@@ -313,9 +346,18 @@ class ScenarioView(QWidget):
             title = MODES[self.mode][0].replace("&", "")
             what = (f"<b>{title}</b>: P&L ($) over SPX move × VIX level, valued today ({self._report.asof:%Y-%m-%d}) "
                     f"· worst cell {signed_usd(worst)} · dashed: break-even (P&L 0)")
-        self.title.setText(what + " · ring: today")
+        if self.what_if:
+            what = f"<b style='color:#1565c0'>What-if ({self.what_if}, not stored; Ctrl+0 resets)</b> · " + what
+        self.title.setText(what + (" · ring: the what-if market" if self.what_if else " · ring: today"))
 
     def _set_ticks(self, m) -> None:
+        key = (m.spx_moves.tobytes(), m.vix_levels.tobytes())
+        if key == self._ticks_for:
+            return  # same axes: the axis pictures stay cached
+        self._ticks_for = key
+        rows, columns = m.vix_levels.size, m.spx_moves.size
+        self.view.setLimits(xMin=0, xMax=columns, yMin=0, yMax=rows)
+        self.view.setRange(xRange=(0, columns), yRange=(0, rows), padding=0)
         moves = m.spx_moves * 100.0
         move_step = nice_step(float(moves[-1] - moves[0]))
         bottom = tick_positions(moves, move_step, lambda v: f"{v:+.0f} %" if v else "0 %")
@@ -329,7 +371,8 @@ class ScenarioView(QWidget):
     def _fill_stress(self, rows) -> None:
         rows = tuple(rows)
         table = self.stress
-        if table.rowCount() != len(rows):
+        resized = table.rowCount() != len(rows)
+        if resized:
             table.setRowCount(len(rows))
             for r in range(len(rows)):
                 for c in range(len(STRESS_COLUMNS)):
@@ -350,12 +393,19 @@ class ScenarioView(QWidget):
                    f"{signed_usd(row.pnl_hedged_usd)}")
             for c, text in enumerate(texts):
                 cell = table.item(r, c)
-                cell.setText(text)
-                cell.setToolTip(tip)
+                if cell.text() != text:  # each change costs the view a relayout
+                    cell.setText(text)
+                    cell.setToolTip(tip)
                 value = {3: row.pnl_unhedged_usd, 4: row.pnl_hedged_usd}.get(c)
-                cell.setForeground(QBrush(colours[value >= 0]) if value is not None else QBrush())
+                brush = QBrush(colours[value >= 0]) if value is not None else QBrush()
+                if cell.foreground() != brush:
+                    cell.setForeground(brush)
             if row.loss_reduction_pct is not None and math.isfinite(row.loss_reduction_pct):
                 reductions.append(float(row.loss_reduction_pct))
+        if resized:
+            table.resizeColumnsToContents()
+            for column in range(1, table.columnCount()):  # room for a wider figure on a later quote
+                table.setColumnWidth(column, table.columnWidth(column) + 14)
         # Grow (never shrink) to show every column: a new quote must not re-lay out the tab.
         needed = table.horizontalHeader().length() + 2 * table.frameWidth() + 2
         if needed > table.minimumWidth():
@@ -406,6 +456,6 @@ class ScenarioView(QWidget):
         self.colour_bar.axis.setPen(colours.foreground)
         self.colour_bar.axis.setTextPen(colours.foreground)
         self.today_label.fill = pg.mkBrush(*chart_colours(self.palette()).label_fill)
-        self.break_even.setPen(pg.mkPen("#bdbdbd" if dark else "#424242", width=1.5, style=Qt.PenStyle.DashLine))
+        self.break_even.setPen(pg.mkPen("#e0e0e0" if dark else "#424242", width=1.5))
         if self._report is not None:
             self._fill_stress(self._report.stress)

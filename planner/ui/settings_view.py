@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 
 from planner.domain.errors import InputError, PlannerError
 from planner.domain.settings import SPECS, SettingSpec, parse_setting
-from planner.ui.calendar_editors import EventEditor, SignalEditor
+from planner.ui.calendar_editors import EventEditor, SignalEditor, Subscription
 from planner.ui.tickets.base import INVALID_STYLE
 
 GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -294,11 +294,18 @@ class SettingsView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.split)
-        unsubscribe = workspace.subscribe(self._workspace_changed)
-        self.destroyed.connect(lambda *_: unsubscribe())
+        self.subscription = Subscription(self, workspace, self._workspace_changed)
         self.reload()
 
     # -- narrow update methods ---------------------------------------------------------------
+    def set_workspace(self, workspace) -> None:
+        """Show another book's settings, calendar and signals (File ▸ Open)."""
+        self.ws = workspace
+        self.subscription.move(workspace)
+        self.events.set_workspace(workspace)
+        self.signals.set_workspace(workspace)
+        self.reload()
+
     def reload(self) -> None:
         """Every field back to the stored value."""
         self.update_settings(self.ws.settings(), keep_edits=False)

@@ -21,14 +21,16 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from planner.domain import Book, MarketSnapshot, PositionKind, Settings
 from planner.domain.suggestions import Action, Suggestion
 from planner.ui.formatting import ET, describe
 from planner.ui.risk_runner import CoalescingRunner, Job
 
-TOPICS = frozenset({"book", "market", "settings", "history", "events", "signals", "decisions"})
+TOPICS = frozenset({"book", "settings", "events", "signals", "decisions"})  # refresh at once
+QUOTE_TOPICS = frozenset({"market", "history"})  # refresh once quotes calm down
+QUOTE_DELAY_MS = 1500  # a burst of quotes asks for one computation, after it
 ANNOUNCED = frozenset({Action.ADD, Action.ROLL, Action.WARN})
 EXPIRY_NOTICE_TRADING_DAYS = 2
 SEEN_KEY = "suggestions/seen"
@@ -52,8 +54,9 @@ class SuggestionBoard(QObject):
     notice = Signal(str, str)  # title, text: something the trader should hear about now
     failed = Signal(str)
 
-    def __init__(self, workspace, runner: CoalescingRunner | None = None, state=None,
+    def __init__(self, workspace=None, runner: CoalescingRunner | None = None, state=None,
                  parent: QObject | None = None) -> None:
+        """``workspace`` may come later through ``switch`` (a window shows the tab before a book opens)."""
         super().__init__(parent)
         self.ws = workspace
         self._own_runner = runner is None
@@ -66,12 +69,28 @@ class SuggestionBoard(QObject):
         self.seen: set[str] = set(self._load_seen())
         self.announced: set[str] = set()
         self.new_ids: frozenset[str] = frozenset()
+        self._quotes_timer = QTimer(self, singleShot=True, interval=QUOTE_DELAY_MS)
+        self._quotes_timer.timeout.connect(self.refresh)
+        self._unsubscribe = workspace.subscribe(self._changed) if workspace is not None else (lambda: None)
+
+    def switch(self, workspace, runner: CoalescingRunner | None = None) -> None:
+        """Follow another workspace (File ▸ Open); what the user has seen is kept."""
+        self._unsubscribe()
+        self._quotes_timer.stop()
+        self.ws = workspace
+        if runner is not None:
+            if self._own_runner:
+                self.runner.shutdown()
+            self.runner, self._own_runner = runner, False
+        self.result, self.inputs, self.decisions = None, None, []
         self._unsubscribe = workspace.subscribe(self._changed)
 
     # -- computing ------------------------------------------------------------------------
     def refresh(self) -> None:
         """Read the inputs now, suggest on the worker; ``result_ready`` follows."""
         ws = self.ws
+        if ws is None:
+            return
         self.decisions = ws.decisions()
         self.decisions_loaded.emit(self.decisions)
         market = ws.latest_snapshot()
@@ -98,19 +117,23 @@ class SuggestionBoard(QObject):
         self.computed += 1
         current = {s.id for s in result} if result is not None else set()
         self.new_ids = frozenset(current - self.seen)
+        if result is not None:  # before the views see it: a visible list marks everything seen
+            self._announce(result, inputs)
         self.result_ready.emit(result)
         self.new_count_changed.emit(len(self.new_ids))
-        if result is not None:
-            self._announce(result, inputs)
 
     def _failed(self, error: BaseException) -> None:
         self.failed.emit(f"Suggestions not updated: {type(error).__name__}: {error}")
 
     def _changed(self, changed) -> None:
         if changed.external or set(changed.topics) & TOPICS:
+            self._quotes_timer.stop()
             self.refresh()
+        elif set(changed.topics) & QUOTE_TOPICS:
+            self._quotes_timer.start()
 
     def shutdown(self) -> None:
+        self._quotes_timer.stop()
         self._unsubscribe()
         if self._own_runner:
             self.runner.shutdown()

@@ -38,26 +38,29 @@ from PySide6.QtWidgets import (
 
 from planner.domain.errors import PlannerError
 from planner.domain.suggestions import ProposedTrade, Suggestion
+from planner.ui.elided_label import ElidedLabel
 from planner.ui.figure_text import figure, figure_label, percent, points, usd
 from planner.ui.formatting import ET, KIND_NAMES
 from planner.ui.suggestion_board import SuggestionBoard, headline
 
 SEVERITY_COLOURS = {"critical": "#c62828", "high": "#e65100", "medium": "#9e7700", "low": "#607d8b"}
 ID_ROLE = Qt.ItemDataRole.UserRole + 7
+SECTION = object()  # a heading row in the details table
 LIST_COLUMNS = ("Severity", "Suggestion", "Proposed trade")
 HISTORY_COLUMNS = ("When (ET)", "Decision", "Suggestion", "Until", "Reason", "Trade shown")
 
 
-def trade_text(trade: ProposedTrade | None) -> str:
-    """'Buy 13 VIX call 20, 2026-12-16 @ 0.61 pts ($793)'."""
+def trade_text(trade: ProposedTrade | None, with_cost: bool = True) -> str:
+    """'Buy 13 VIX call 20, 2026-12-16 @ 0.61 pts ($793)'; the list leaves the cost to the details."""
     if trade is None:
         return "no trade (acknowledge)"
     verb = {"buy": "Buy", "sell": "Sell", "buy-to-close": "Buy back"}.get(trade.side, trade.side)
     what = KIND_NAMES.get(trade.instrument, trade.instrument)
     strikes = "/".join(f"{k:g}" for k in trade.strikes)
     held = f" #{trade.position_id}" if trade.position_id is not None and trade.side != "buy" else ""
+    cost = f" ({usd(abs(trade.cost_usd))})" if with_cost else ""
     return (f"{verb} {trade.quantity:,} {what}{held}{' ' + strikes if strikes else ''}, {trade.expiry.isoformat()} "
-            f"@ {trade.price_pts:,.2f} pts ({usd(abs(trade.cost_usd))})")
+            f"@ {trade.price_pts:,.2f} pts{cost}")
 
 
 def trade_rows(trade: ProposedTrade) -> list[tuple[str, str]]:
@@ -161,7 +164,8 @@ class SuggestionsView(QWidget):
     saved = Signal(object)  # the app's Accepted, after a ticket saved
     message = Signal(str)  # a line for the status bar
 
-    def __init__(self, board: SuggestionBoard, parent: QWidget | None = None) -> None:
+    def __init__(self, board: SuggestionBoard, parent: QWidget | None = None, announce: bool = True) -> None:
+        """``announce``: notify the board's notices itself (False when the window does it for every tab)."""
         super().__init__(parent)
         self.setObjectName("suggestionsView")
         self.board = board
@@ -205,6 +209,8 @@ class SuggestionsView(QWidget):
         self.details.setObjectName("suggestionDetails")
         self.details.setHorizontalHeaderLabels(("Figure", "Value"))
         self.details.verticalHeader().setVisible(False)
+        self.details.verticalHeader().setDefaultSectionSize(22)
+        self.details.setWordWrap(True)
         self.details.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.details.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.details.horizontalHeader().setStretchLastSection(True)
@@ -232,8 +238,9 @@ class SuggestionsView(QWidget):
         self.split.setObjectName("suggestionsSplitter")
         self.split.addWidget(self.list)
         self.split.addWidget(detail)
-        self.split.setStretchFactor(0, 3)
-        self.split.setStretchFactor(1, 2)
+        self.split.setStretchFactor(0, 1)
+        self.split.setStretchFactor(1, 1)
+        self.split.setSizes([540, 480])
         self.skipped = QLabel("")
         self.skipped.setObjectName("suggestionsSkipped")
         self.skipped.setWordWrap(True)
@@ -261,9 +268,8 @@ class SuggestionsView(QWidget):
         self.pages.addTab(self.history, "Decision hi&story")
         self.pages.setTabToolTip(0, "What the rules propose now")
         self.pages.setTabToolTip(1, "Past decisions on suggestions")
-        self.last_notice = QLabel("")
+        self.last_notice = ElidedLabel("")
         self.last_notice.setObjectName("lastNotice")
-        self.last_notice.setWordWrap(True)
         self.last_notice.setToolTip("The latest notification (the system tray shows it too when there is one)")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -274,7 +280,8 @@ class SuggestionsView(QWidget):
         board.result_ready.connect(self.update_result)
         board.decisions_loaded.connect(self.update_decisions)
         board.new_count_changed.connect(self.badge_changed)
-        board.notice.connect(self._notice)
+        if announce:
+            board.notice.connect(self._notice)
         board.failed.connect(self.header.setText)
         self._enable_actions()
 
@@ -287,11 +294,11 @@ class SuggestionsView(QWidget):
         bold = QFont(self.list.font())
         bold.setBold(True)
         for s in self.suggestions:
-            item = QTreeWidgetItem([str(s.severity), headline(s), trade_text(s.proposal)])
+            item = QTreeWidgetItem([str(s.severity), headline(s), trade_text(s.proposal, with_cost=False)])
             item.setData(0, ID_ROLE, s.id)
             item.setForeground(0, QBrush(QColor(SEVERITY_COLOURS.get(str(s.severity), "#607d8b"))))
             item.setToolTip(1, s.reason)
-            item.setToolTip(2, s.reason)
+            item.setToolTip(2, f"{trade_text(s.proposal)}\n\n{s.reason}")
             if s.id in new:
                 for column in range(len(LIST_COLUMNS)):
                     item.setFont(column, bold)
@@ -368,14 +375,27 @@ class SuggestionsView(QWidget):
         colour = SEVERITY_COLOURS.get(str(s.severity), "#607d8b")
         self.reason.setText(f"<b style='color:{colour}'>{str(s.severity).upper()}</b> <b>{headline(s)}</b>"
                             f" · id {s.id}<br>{s.reason}")
-        rows = trade_rows(s.proposal) if s.proposal is not None else [("Trade", "none: a warning to acknowledge")]
+        rows = [(SECTION, "Proposed trade")]
+        rows += trade_rows(s.proposal) if s.proposal is not None else [("Trade", "none: a warning to acknowledge")]
+        rows += [(SECTION, f"Figures behind it ({s.rule} rule)")]
         rows += [(figure_label(key), figure(key, value)) for key, value in s.figures.items()]
+        self.details.clearSpans()
         self.details.setRowCount(len(rows))
+        bold = QFont(self.details.font())
+        bold.setBold(True)
         for r, (name, value) in enumerate(rows):
+            if name is SECTION:
+                item = QTableWidgetItem(value)
+                item.setFont(bold)
+                self.details.setItem(r, 0, item)
+                self.details.setItem(r, 1, QTableWidgetItem(""))
+                self.details.setSpan(r, 0, 1, 2)
+                continue
             for c, text in enumerate((name, value)):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
                 self.details.setItem(r, c, item)
+        self.details.resizeRowsToContents()
 
     def _enable_actions(self) -> None:
         chosen = self.selected() is not None
@@ -454,8 +474,11 @@ class SuggestionsView(QWidget):
             self.active_ticket = None
         ticket.deleteLater()
 
+    def show_notice(self, title: str, text: str) -> None:
+        self.last_notice.setText(f"Notice: {title}: {text}")
+
     def _notice(self, title: str, text: str) -> None:
-        self.last_notice.setText(f"<b>{title}</b>: {text}")
+        self.show_notice(title, text)
         self.notifier.notify(title, text)
 
     def _fallback_notice(self, text: str) -> None:

@@ -98,6 +98,7 @@ class TimelineView(QWidget):
         self._vix_closes: np.ndarray = np.empty(0)
         self._vix_times: np.ndarray = np.empty(0)
         self._today = datetime.now(UTC)
+        self._vix_range: tuple[float, float] | None = None
 
         self.row_axis = RowAxis("left")
         self.plot = pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem("bottom"), "left": self.row_axis})
@@ -354,7 +355,10 @@ class TimelineView(QWidget):
             else:
                 value = position.realized_pnl()
             text = signed_usd(value) if value is not None else ""
-            label.setText(text, color=colours.foreground if position.is_open else colours.muted)
+            colour = colours.foreground if position.is_open else colours.muted
+            if (label.toPlainText(), getattr(label, "shown_colour", None)) != (text, colour):
+                label.setText(text, color=colour)
+                label.shown_colour = colour
             start = day_seconds(position.opened_at.astimezone(ET).date())
             if position.is_open or _end(position) > before:
                 label.setAnchor((0.0, 0.5))
@@ -396,7 +400,10 @@ class TimelineView(QWidget):
         if values:
             low, high = min(values), max(values)
             pad = max((high - low) * 0.08, 1.0)
-            self.vix_plot.getPlotItem().getViewBox().setYRange(low - pad, high + pad, padding=0)
+            wanted = (low - pad, high + pad)
+            if wanted != self._vix_range:  # an unchanged range keeps the axis picture
+                self._vix_range = wanted
+                self.vix_plot.getPlotItem().getViewBox().setYRange(*wanted, padding=0)
 
     def _fit_axis_width(self) -> None:
         metrics = QFontMetrics(self.row_axis.style.get("tickFont") or self.font())

@@ -108,7 +108,7 @@ def test_map_and_table_update_in_place_on_a_quote_change(scenario, workspace):
 def test_no_market_empties_the_map(scenario):
     scenario.update_report(None)
     assert scenario.image.image is None
-    assert "no market" in scenario.title.text()
+    assert "no market yet" in scenario.title.text()
     assert scenario.stress.rowCount() == 0
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 import pytest
-from conftest import DRAW_TIMEOUT_MS
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QAbstractButton, QDialogButtonBox
 
@@ -17,6 +16,8 @@ from planner.ui.formatting import ET
 from planner.ui.suggestion_board import SuggestionBoard, expiry_notices
 from planner.ui.suggestion_tickets import AcceptLayerTicket
 from planner.ui.suggestions_view import ID_ROLE, SuggestionsView
+
+DRAW_TIMEOUT_MS = 30_000  # generous: behaviour tests, not timing tests
 
 
 @pytest.fixture

@@ -1,0 +1,110 @@
+"""The planning tabs inside the main window: fed by the session, scenario clicks drive the risk graph's what-if."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
+
+from planner.ui import launch
+from planner.ui.tickets import RollTicket
+
+DRAW_TIMEOUT_MS = 30_000  # generous: behaviour tests, not timing tests
+
+
+def shown(qtbot, window, name):
+    window.show_tab(name)
+    view = window.planning.view(name)
+    assert view is not None and window.current_tab_name() == name
+    return view
+
+
+def test_tabs_are_reachable_by_name_and_menu(qtbot, window):
+    for name in ("timeline", "scenarios", "suggestions", "settings"):
+        assert name in window.tab_names
+        assert window.tabs.tabToolTip(window.tabs.indexOf(window.tab_names[name]))
+    view_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&View")
+    titles = [a.text() for a in view_menu.actions()]
+    assert "Time&line" in titles and "&Scenarios" in titles and "Setti&ngs" in titles
+
+
+def test_clicking_a_scenario_cell_moves_the_risk_graphs_what_if(qtbot, window):
+    scenarios = shown(qtbot, window, "scenarios")
+    qtbot.waitUntil(lambda: scenarios._matrix is not None, timeout=DRAW_TIMEOUT_MS)
+    m = scenarios._matrix
+    row = int(np.argmin(np.abs(m.vix_levels - 24.0)))
+    column = int(np.argmin(np.abs(m.spx_moves + 0.04)))
+    spx, vix = scenarios.cell_levels(row, column)
+    qtbot.waitExposed(scenarios)
+    point = scenarios.plot.mapFromScene(scenarios.scene_point_of(row, column))
+    qtbot.mouseClick(scenarios.plot.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    graph, session = window.risk_graph, window.session
+    shift = round(vix - 16.0)
+    assert graph.vix_shift.value() == shift and session.vix_shift == shift
+    assert graph.cross_v.isVisible() and graph.cross_v.value() == spx
+    qtbot.waitUntil(lambda: scenarios._report.vix == 16.0 + shift, timeout=DRAW_TIMEOUT_MS)
+    assert f"VIX {16.0 + shift:,.2f} pts ({shift:+d})" in window.statusBar().currentMessage()
+    assert "What-if (VIX +" in scenarios.title.text()  # the map says it shows the what-if market
+    assert window.workspace.latest_snapshot().vix == 16.0  # nothing stored
+    qtbot.keyClick(window, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)  # Reset what-if
+    qtbot.waitUntil(lambda: scenarios._report.vix == 16.0, timeout=DRAW_TIMEOUT_MS)
+    assert "What-if" not in scenarios.title.text()
+
+
+def test_a_stored_quote_updates_timeline_and_map_in_place(qtbot, window):
+    scenarios = shown(qtbot, window, "scenarios")
+    timeline = shown(qtbot, window, "timeline")
+    qtbot.waitUntil(lambda: timeline.report is not None and scenarios._matrix is not None, timeout=DRAW_TIMEOUT_MS)
+    items = (scenarios.image, scenarios.colour_bar, timeline.vix_now, timeline.today_line, *timeline.tier_bars.values())
+    image, matrix = np.array(scenarios.image.image, copy=True), scenarios._matrix
+    drawn = timeline.updates
+    window.workspace.set_market(spx=5840, vix=19.0)
+    # The curves come first, the matrix once the quotes pause: wait for both.
+    qtbot.waitUntil(lambda: scenarios._matrix is not matrix and timeline.updates > drawn, timeout=DRAW_TIMEOUT_MS)
+    assert scenarios._report.spx == 5840
+    assert (scenarios.image, scenarios.colour_bar, timeline.vix_now, timeline.today_line,
+            *timeline.tier_bars.values()) == items
+    assert not np.array_equal(scenarios.image.image, image)
+    assert timeline.vix_now.getData()[1][0] == 19.0
+
+
+def test_suggestions_badge_counts_until_the_tab_is_seen(qtbot, window):
+    index = window.tabs.indexOf(window.tab_names["suggestions"])
+    board = window.planning.board
+    qtbot.waitUntil(lambda: board.computed >= 1 and not window.session.runner.busy, timeout=DRAW_TIMEOUT_MS)
+    assert board.new_count > 0
+    assert window.tabs.tabText(index) == f"Su&ggestions ({board.new_count} new)"
+    view = shown(qtbot, window, "suggestions")
+    qtbot.waitUntil(lambda: board.new_count == 0, timeout=DRAW_TIMEOUT_MS)  # the user has looked
+    assert view.list.topLevelItemCount() == len(board.result)
+    assert window.tabs.tabText(index) == "Su&ggestions"
+    assert window.statusBar().currentMessage().startswith("New suggestion:")  # no tray offscreen
+
+
+def test_double_click_in_the_timeline_opens_the_layers_ticket(qtbot, window):
+    timeline = shown(qtbot, window, "timeline")
+    assert [p.id for p in timeline.rows] == sorted(p.id for p in window.session.book.positions)
+    timeline.position_activated.emit(6)
+    assert isinstance(window.active_ticket, RollTicket)
+    assert window.active_ticket.position.currentData() == 6
+    window.active_ticket.reject()
+
+
+def test_settings_saved_in_the_tab_reach_the_session(qtbot, window):
+    settings = shown(qtbot, window, "settings")
+    editor = settings.rows["mid_vix_threshold"].editor
+    editor.setFocus()
+    editor.selectAll()
+    qtbot.keyClicks(editor, "23")
+    qtbot.mouseClick(settings.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.session.settings.mid_vix_threshold == 23.0, timeout=DRAW_TIMEOUT_MS)
+    timeline = shown(qtbot, window, "timeline")
+    assert timeline.thresholds["mid"].value() == 23.0
+
+
+def test_screenshots_of_the_planning_tabs(qtbot, demo_db, tmp_path):
+    for name in ("timeline", "suggestions"):
+        out = tmp_path / f"{name}.png"
+        assert launch.main(["--db", str(demo_db), "--screenshot", str(out), "--tab", name, "--size", "1200x800"]) == 0
+        image = QImage(str(out))
+        assert (image.width(), image.height()) == (1200, 800)
