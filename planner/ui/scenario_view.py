@@ -42,7 +42,7 @@ from planner.ui.palette import chart_colours, is_dark, is_palette_event, style_p
 MODES = {
     "hedged": ("&With hedges", "Book P&L with the hedge layers ($)"),
     "unhedged": ("With&out hedges", "The condors alone, no hedge layers ($)"),
-    "difference": ("&Difference: what the hedge buys", "With hedges minus without ($): the hedge's worth in each cell"),
+    "difference": ("&Difference", "What the hedge buys: with hedges minus without ($), the hedge's worth in each cell"),
 }
 BAR_LABELS = {"hedged": "Book P&L ($)", "unhedged": "Condors' P&L ($)", "difference": "Hedge worth ($)"}
 STRESS_COLUMNS = ("Named day", "SPX\n(%)", "VIX after\n(pts)", "No hedges\n($)", "Hedged\n($)", "Loss cut\n(%)")
@@ -157,7 +157,7 @@ class ScenarioView(QWidget):
         self.mode_group = QButtonGroup(self)
         modes = QHBoxLayout()
         modes.setContentsMargins(0, 0, 0, 0)
-        caption = QLabel("Show:")
+        caption = QLabel("Colours:")
         caption.setToolTip("What the colours measure")
         modes.addWidget(caption)
         self.mode_buttons: dict[str, QRadioButton] = {}
@@ -206,7 +206,7 @@ class ScenarioView(QWidget):
         left_layout.addLayout(modes)
         left_layout.addWidget(self.plot, 1)
         left_layout.addWidget(self.readout)
-        right = QWidget()
+        right = self.stress_pane = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.setSpacing(3)
@@ -341,11 +341,11 @@ class ScenarioView(QWidget):
         self.colour_bar.axis.setLabel(BAR_LABELS[self.mode])
         if self.mode == "difference":
             what = (f"<b>What the hedge buys</b>: P&L with hedges minus without ($), valued today "
-                    f"({self._report.asof:%Y-%m-%d}) · least {signed_usd(worst)} · dashed: the hedge is worth 0")
+                    f"({self._report.asof:%Y-%m-%d}) · least {signed_usd(worst)} · line: the hedge is worth 0")
         else:
             title = MODES[self.mode][0].replace("&", "")
             what = (f"<b>{title}</b>: P&L ($) over SPX move × VIX level, valued today ({self._report.asof:%Y-%m-%d}) "
-                    f"· worst cell {signed_usd(worst)} · dashed: break-even (P&L 0)")
+                    f"· worst cell {signed_usd(worst)} · line: break-even (P&L 0)")
         if self.what_if:
             what = f"<b style='color:#1565c0'>What-if ({self.what_if}, not stored; Ctrl+0 resets)</b> · " + what
         self.title.setText(what + (" · ring: the what-if market" if self.what_if else " · ring: today"))
@@ -359,7 +359,7 @@ class ScenarioView(QWidget):
         self.view.setLimits(xMin=0, xMax=columns, yMin=0, yMax=rows)
         self.view.setRange(xRange=(0, columns), yRange=(0, rows), padding=0)
         moves = m.spx_moves * 100.0
-        move_step = nice_step(float(moves[-1] - moves[0]))
+        move_step = nice_step(float(moves[-1] - moves[0]), target=6)  # "-25 %" labels need room
         bottom = tick_positions(moves, move_step, lambda v: f"{v:+.0f} %" if v else "0 %")
         levels = m.vix_levels
         vix_step = nice_step(float(levels[-1] - levels[0]))
@@ -402,16 +402,16 @@ class ScenarioView(QWidget):
                     cell.setForeground(brush)
             if row.loss_reduction_pct is not None and math.isfinite(row.loss_reduction_pct):
                 reductions.append(float(row.loss_reduction_pct))
-        if resized:
+        if resized and rows:
+            # Sized when the rows change, never per quote: a new figure must not re-lay out the tab.
             table.resizeColumnsToContents()
             for column in range(1, table.columnCount()):  # room for a wider figure on a later quote
-                table.setColumnWidth(column, table.columnWidth(column) + 14)
-        # Grow (never shrink) to show every column: a new quote must not re-lay out the tab.
-        needed = table.horizontalHeader().length() + 2 * table.frameWidth() + 2
-        if needed > table.minimumWidth():
+                table.setColumnWidth(column, table.columnWidth(column) + 6)
+            needed = table.horizontalHeader().length() + 2 * table.frameWidth() + 2
             table.setMinimumWidth(needed)
-        height = table.horizontalHeader().height() + table.verticalHeader().length() + 2 * table.frameWidth() + 2
-        table.setFixedHeight(max(height, 80))
+            self.stress_pane.setMaximumWidth(needed + 40)  # the map takes the rest of the width
+            height = table.horizontalHeader().height() + table.verticalHeader().length() + 2 * table.frameWidth() + 2
+            table.setFixedHeight(height)
         if reductions:
             self.stress_summary.setText(
                 f"Hedges cut the shock-day losses by {percent(float(np.median(reductions)), 0)} (median of "
