@@ -62,4 +62,11 @@ def application():
         app.setApplicationName("Hedge Planner")
         app.setOrganizationName("hedge-planner")
         app.setStyle("Fusion")
+        from PySide6.QtGui import QIcon
+
+        from planner.resources import resource_path
+
+        app.setWindowIcon(QIcon(str(resource_path("icons", "planner.svg"))))
+        # Ties the window to its menu entry under Wayland (packaging/*.desktop).
+        app.setDesktopFileName("org.hedgeplanner.HedgePlanner")
     return app
