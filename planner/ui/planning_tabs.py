@@ -38,6 +38,8 @@ class PlanningTabs(QObject):
         self._unsubscribe = None
         self._notifier = None
         self._placeholder = None  # an in-memory book behind the settings tab until a real one opens
+        self._waiting_notices: list[str] = []
+        window.statusBar().messageChanged.connect(self._status_free)
         self.tabs: dict[str, LazyTab] = {
             "timeline": LazyTab(self._make_timeline, "Loading the layer timeline…"),
             "scenarios": LazyTab(self._make_scenarios, "Loading the scenario map…"),
@@ -81,7 +83,7 @@ class PlanningTabs(QObject):
 
         self.board = SuggestionBoard(workspace, runner=runner, state=self.window.state, parent=self)
         self.board.new_count_changed.connect(self._badge)
-        self._notifier = Notifier(self.window, fallback=lambda text: self.window.statusBar().showMessage(text, 15000))
+        self._notifier = Notifier(self.window, fallback=self._status_notice)
         self.board.notice.connect(self._notice)
         self.board.failed.connect(lambda text: self.window.statusBar().showMessage(text, 15000))
 
@@ -193,6 +195,18 @@ class PlanningTabs(QObject):
         tabs, tab = self.window.tabs, self.tabs["suggestions"]
         title = TITLES["suggestions"] + (f" ({count} new)" if count else "")
         tabs.setTabText(tabs.indexOf(tab), title)
+
+    def _status_notice(self, text: str) -> None:
+        """A notice never hides what the user's own action just reported: it waits for the bar to clear."""
+        bar = self.window.statusBar()
+        if bar.currentMessage():
+            self._waiting_notices.append(text)
+        else:
+            bar.showMessage(text, 15000)
+
+    def _status_free(self, message: str) -> None:
+        if not message and self._waiting_notices:
+            self.window.statusBar().showMessage(self._waiting_notices.pop(0), 15000)
 
     def _notice(self, title: str, text: str) -> None:
         view = self.view("suggestions")
