@@ -38,6 +38,8 @@ from planner.ui.tickets.base import INVALID_STYLE
 
 SIGNAL_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 LABEL_LIMIT = 80
+# The tickets' mark, with dark text: its light background must stay readable in the dark palette.
+MARKED_STYLE = INVALID_STYLE + " color: #1f1f1f;"
 
 
 def _table(columns: tuple[str, ...], tooltip: str) -> QTableWidget:
@@ -74,7 +76,7 @@ class Subscription:
 
 def _mark(widget: QWidget, reason: str | None, tooltip: str) -> None:
     widget.setProperty("invalid", bool(reason))
-    widget.setStyleSheet(INVALID_STYLE if reason else "")
+    widget.setStyleSheet(MARKED_STYLE if reason else "")
     widget.setToolTip(f"{reason}\n\n{tooltip}" if reason else tooltip)
 
 

@@ -35,8 +35,7 @@ from PySide6.QtWidgets import (
 
 from planner.domain.errors import InputError, PlannerError
 from planner.domain.settings import SPECS, SettingSpec, parse_setting
-from planner.ui.calendar_editors import EventEditor, SignalEditor, Subscription
-from planner.ui.tickets.base import INVALID_STYLE
+from planner.ui.calendar_editors import MARKED_STYLE, EventEditor, SignalEditor, Subscription
 
 GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Account and risk cap", ("equity", "risk_cap_pct", "high_roe", "high_roe_cap_pct")),
@@ -200,7 +199,7 @@ class SettingRow:
 
     def mark(self, reason: str | None) -> None:
         self.editor.setProperty("invalid", bool(reason))
-        self.editor.setStyleSheet(INVALID_STYLE if reason else "")
+        self.editor.setStyleSheet(MARKED_STYLE if reason else "")
         self.editor.setToolTip(f"{reason}\n\n{self.tooltip}" if reason else self.tooltip)
 
 
