@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import pkgutil
 import subprocess
 import sys
@@ -10,6 +11,8 @@ from pathlib import Path
 import planner
 
 CORE_PACKAGES = ("domain", "calendars", "pricing", "risk", "rules", "backtest", "storage", "feeds", "app", "cli")
+# Modules of an optional extra (pyproject's "fast"), imported only when it is installed.
+OPTIONAL = {"planner.pricing._compiled_kernel": "numba"}
 
 
 def core_modules() -> list[str]:
@@ -18,7 +21,9 @@ def core_modules() -> list[str]:
     for info in pkgutil.walk_packages([str(root)], prefix="planner."):
         top = info.name.split(".")[1]
         if top in CORE_PACKAGES:
-            names.append(info.name)
+            needs = OPTIONAL.get(info.name)
+            if needs is None or importlib.util.find_spec(needs) is not None:
+                names.append(info.name)
     return sorted(names)
 
 
