@@ -83,6 +83,7 @@ class BacktestCharts(QWidget):
         self.equity.addItem(self.equity_spikes)
         self.legend.addItem(self.equity_spikes, "volatility spike peak")
         self.vix.addItem(self.vix_spikes)
+        self.canvas.setVisible(False)  # empty axes before a first run would show meaningless ticks
 
     def update_report(self, report) -> None:
         """Show a ``planner.backtest.results.BacktestReport``."""
@@ -100,6 +101,7 @@ class BacktestCharts(QWidget):
         for item in (self.equity, self.drawdown, self.vix):
             item.enableAutoRange()
         self.title.setText(title_text(report))
+        self.canvas.setVisible(True)
 
     def clear(self) -> None:
         for curve in (self.unhedged_equity, self.hedged_equity, self.unhedged_drawdown, self.hedged_drawdown,

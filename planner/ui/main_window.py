@@ -82,6 +82,9 @@ class MainWindow(QMainWindow):
         self.calculator_tab = LazyTab(self._make_calculator, "Loading the option calculator…")
         self.add_named_tab("calculator", self.calculator_tab, "&Calculator")
         self.planning = PlanningTabs(self)  # timeline, scenarios, suggestions, settings
+        self.backtest = None  # built when its tab is first shown
+        self.backtest_tab = LazyTab(self._make_backtest, "Loading the backtest lab…")
+        self.add_named_tab("backtest", self.backtest_tab, "&Backtest")
 
         self.main_split = QSplitter(Qt.Orientation.Horizontal)
         self.main_split.setObjectName("mainSplitter")
@@ -145,6 +148,12 @@ class MainWindow(QMainWindow):
         widget = self.tabs.currentWidget()
         if isinstance(widget, LazyTab):
             widget.ensure()
+
+    def _make_backtest(self) -> QWidget:
+        from planner.ui.backtest_tab import BacktestTab
+
+        self.backtest = BacktestTab(self.workspace)
+        return self.backtest
 
     def _make_calculator(self) -> QWidget:
         from planner.ui.option_calculator import OptionCalculator
@@ -287,6 +296,8 @@ class MainWindow(QMainWindow):
         self.book_label.setToolTip(str(path) if path else "in-memory book")
         self.setWindowTitle(f"Hedge Planner — {path.name if path else 'in memory'}")
         self.planning.open(workspace, session)
+        if self.backtest is not None:
+            self.backtest.set_workspace(workspace)
         session.start(risk=not charts_later)
         if not charts_later:
             self._connect_charts()
@@ -682,6 +693,8 @@ class MainWindow(QMainWindow):
             self.file_source.stop()
             self.replay_source.stop()
         self.planning.shutdown()
+        if self.backtest is not None:
+            self.backtest.shutdown()
         if self.session is not None:
             self.session.shutdown()
 

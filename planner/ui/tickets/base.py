@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from planner.domain.errors import InputError, PlannerError
 
-INVALID_STYLE = "border: 2px solid #c62828; background: #fff3f3;"
+INVALID_STYLE = "border: 2px solid #c62828; background: #fff3f3; color: #1f1f1f;"  # readable in both palettes
 PREVIEW_DELAY_MS = 120  # the engine-backed part of a preview waits for typing to pause
 
 
