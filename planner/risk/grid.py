@@ -21,6 +21,7 @@ import numpy as np
 _POOL: ThreadPoolExecutor | None = None
 THREADS = max(1, min(2, os.cpu_count() or 1))
 BLOCK_CELLS = 16_384  # about 128 kB per float64 temporary: stays in L2
+_ROOT_HALF = 1.0 / np.sqrt(2.0)
 
 
 def pool() -> ThreadPoolExecutor:
@@ -47,7 +48,7 @@ def bsm_grid(
     [contracts x rows x spots]) or, when ``curve`` shapes match, one vol per
     spot [contracts x spots] (a curve: result [contracts x spots]).
     """
-    from scipy.special import ndtr
+    from scipy.special import erfc
 
     count = strike.size
     curve = vols.ndim == 2 and vols.shape[1] == spots.size and (out is None or out.ndim == 2)
@@ -60,31 +61,35 @@ def bsm_grid(
     block = max(1, BLOCK_CELLS // cells)
 
     def work(start: int) -> None:
+        # N(d) = erfc(-d / sqrt 2) / 2: d is built already scaled by -1/sqrt 2, and the
+        # one-half folds into the discounted spot and strike (terms made once per contract).
         stop = min(start + block, count)
         t = years[start:stop, None]
         spread = vols[start:stop] * np.sqrt(t)
-        discounted_spots = spots[None, :] * np.exp(-div_yield * t)
-        discounted_strike = strike[start:stop, None] * np.exp(-rate * t)
-        moneyness = log_spots[None, :] - np.log(strike[start:stop, None]) + (rate - div_yield) * t
+        discounted_spots = spots[None, :] * (0.5 * np.exp(-div_yield * t))
+        discounted_strike = strike[start:stop, None] * (0.5 * np.exp(-rate * t))
+        moneyness = (log_spots[None, :] - np.log(strike[start:stop, None]) + (rate - div_yield) * t) * -_ROOT_HALF
+        half_spread = -_ROOT_HALF * 0.5 * spread
+        scaled_spread = _ROOT_HALF * spread
         if curve:
             d1 = moneyness / spread
-            d1 += 0.5 * spread
-            d2 = d1 - spread
+            d1 += half_spread
+            d2 = d1 + scaled_spread
         else:
             discounted_spots = discounted_spots[:, None, :]
             discounted_strike = discounted_strike[:, :, None]
             d1 = moneyness[:, None, :] / spread[:, :, None]
-            d1 += 0.5 * spread[:, :, None]
-            d2 = d1 - spread[:, :, None]
-        ndtr(d1, out=d1)
-        ndtr(d2, out=d2)
+            d1 += half_spread[:, :, None]
+            d2 = d1 + scaled_spread[:, :, None]
+        erfc(d1, out=d1)
+        erfc(d2, out=d2)
         d1 *= discounted_spots
         d2 *= discounted_strike
         target = out[start:stop]
         np.subtract(d1, d2, out=target)
         puts = ~is_call[start:stop]
         if puts.any():
-            target[puts] += (discounted_strike - discounted_spots)[puts]
+            target[puts] += 2.0 * (discounted_strike - discounted_spots)[puts]
 
     starts = range(0, count, block)
     if len(starts) == 1 or THREADS == 1:
