@@ -23,13 +23,13 @@ Definitions (dollars unless a name ends in ``_pct``):
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
 
 from planner.backtest.engine import BacktestRuns, CondorRecord, RunResult
+from planner.domain.jsonable import json_ready
 from planner.rules.indicators import rolling_low
 
 SPIKE_AFTER_PEAK_SESSIONS = 30
@@ -335,7 +335,7 @@ class BacktestReport:
         program = self.runs.config.program
         costs = self.runs.config.costs
         path = self.runs.path
-        return _clean({
+        return json_ready({
             "data": {"name": path.name, "first": path.dates[0].isoformat(), "last": path.dates[-1].isoformat(),
                      "sessions": len(path), "vvix": path.has_vvix},
             "program": {"entry_every_days": program.entry_every_days, "target_dte_days": program.target_dte_days,
@@ -363,16 +363,3 @@ def report(runs: BacktestRuns) -> BacktestReport:
 def _iso(day: date | None) -> str | None:
     return None if day is None else day.isoformat()
 
-
-def _clean(value):
-    """JSON has no NaN or numpy scalars."""
-    if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_clean(v) for v in value]
-    if isinstance(value, (np.floating, float)):
-        number = float(value)
-        return number if math.isfinite(number) else None
-    if isinstance(value, np.integer):
-        return int(value)
-    return value

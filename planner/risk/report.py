@@ -10,11 +10,12 @@ protection_usd per 1-point rise of spot VIX.
 
 from __future__ import annotations
 
-import math
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 
 import numpy as np
+
+from planner.domain.jsonable import json_ready
 
 GREEK_FIELDS = ("delta_spx_usd", "delta_vix_usd", "delta_spx_equiv_usd", "gamma_usd", "vega_usd", "theta_usd",
                 "protection_usd")
@@ -182,7 +183,7 @@ class RiskReport:
             "coverage_pct": self.coverage_pct,
             "risk_used_pct": self.risk_used_pct,
             "risk_cap_pct": self.risk_cap_pct,
-            "stress": [_clean(asdict(row)) for row in self.stress],
+            "stress": [json_ready(asdict(row)) for row in self.stress],
             "notes": list(self.notes),
         }
         if full and self.curves is not None:
@@ -203,7 +204,7 @@ class RiskReport:
                 "spx_moves_pct": (m.spx_moves * 100).tolist(), "vix_levels": m.vix_levels.tolist(),
                 "hedged_usd": m.hedged.tolist(), "unhedged_usd": m.unhedged.tolist(),
             }
-        return _clean(payload)
+        return json_ready(payload)
 
 
 def _totals_json(group: GroupTotals) -> dict:
@@ -223,18 +224,3 @@ def _position_json(p: PositionRisk) -> dict:
                  for leg in p.legs],
     }
 
-
-def _clean(value):
-    """JSON has no NaN or infinity: they become null; numpy scalars become floats."""
-    if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_clean(v) for v in value]
-    if isinstance(value, (np.floating, float)):
-        number = float(value)
-        return number if math.isfinite(number) else None
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    return value
