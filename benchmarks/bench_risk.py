@@ -15,13 +15,12 @@ from __future__ import annotations
 import os
 import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
 import numpy as np
-from sample_books import NOW, leg_count, market, typical_book, worst_book
+from sample_books import NOW, leg_count, market, timed, typical_book, worst_book
 from scipy.special import ndtr
 
 from planner.domain import Settings
@@ -29,15 +28,6 @@ from planner.risk import analyze
 from planner.risk.contracts import build_contracts, years_at
 from planner.risk.engine import matrix_axes
 from planner.risk.spot_vol import vix_after_spx_move
-
-
-def timed(function, repeats: int) -> list[float]:
-    samples = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        samples.append((time.perf_counter() - start) * 1000)
-    return samples
 
 
 def naive_reference(book, snapshot, settings):

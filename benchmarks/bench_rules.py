@@ -17,7 +17,6 @@ from __future__ import annotations
 import os
 import statistics
 import sys
-import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -25,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 import numpy as np
 import pandas as pd
-from sample_books import NOW, leg_count, market, typical_book, worst_book
+from sample_books import NOW, leg_count, market, timed, typical_book, worst_book
 
 from planner.domain import Settings
 from planner.domain.records import Event, EventKind
@@ -46,15 +45,6 @@ def year_of_history() -> pd.DataFrame:
     spx = 5900 * np.exp(np.cumsum(rng.normal(0.0003, 0.009, 252)) - 0.05)
     vvix = 85 + 2 * (vix - 15)
     return pd.DataFrame({"SPX": spx, "VIX": vix, "VVIX": vvix}, index=pd.DatetimeIndex(days, name="date"))
-
-
-def timed(function, repeats: int) -> list[float]:
-    samples = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        samples.append((time.perf_counter() - start) * 1000)
-    return samples
 
 
 def main() -> None:

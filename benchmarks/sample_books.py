@@ -68,5 +68,17 @@ def worst_book(seed: int = 11) -> Book:
     return Book(tuple(condors + layers))
 
 
+def timed(function, repeats: int) -> list[float]:
+    """Wall milliseconds of ``repeats`` calls of ``function``."""
+    import time
+
+    samples = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        function()
+        samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
 def leg_count(book: Book) -> int:
     return sum(len(p.legs) for p in book.positions)
