@@ -57,6 +57,33 @@ def _table(columns: tuple[str, ...], tooltip: str) -> QTableWidget:
     return table
 
 
+
+def _editor_layout(owner, heading_html: str, table, fields, buttons, top_margin: int) -> QLabel:
+    """Heading, table, form (each caption the buddy of its field, for Alt+letter), the error line
+    and the buttons, in that order; returns the error line."""
+    message = QLabel("")
+    message.setStyleSheet("color: #c62828;")
+    message.setWordWrap(True)
+    form = QFormLayout()
+    for caption, widget in fields:
+        label = QLabel(caption)
+        label.setBuddy(widget)
+        form.addRow(label, widget)
+    row = QHBoxLayout()
+    for button in buttons:
+        row.addWidget(button)
+    row.addStretch(1)
+    layout = QVBoxLayout(owner)
+    layout.setContentsMargins(0, top_margin, 0, 0)
+    heading = QLabel(heading_html)
+    heading.setWordWrap(True)
+    layout.addWidget(heading)
+    layout.addWidget(table, 1)
+    layout.addLayout(form)
+    layout.addWidget(message)
+    layout.addLayout(row)
+    return message
+
 class Subscription:
     """A workspace listener that ends with its widget and can move to another workspace (File ▸ Open)."""
 
@@ -118,27 +145,10 @@ class EventEditor(QWidget):
         self.add_button.setToolTip("Put the event in the calendar (Ctrl+Z undoes it)")
         self.delete_button = QPushButton("De&lete event")
         self.delete_button.setToolTip("Remove the selected event from the calendar (Ctrl+Z undoes it)")
-        self.message = QLabel("")
-        self.message.setStyleSheet("color: #c62828;")
-        self.message.setWordWrap(True)
-        form = QFormLayout()
-        for caption, widget in (("&When", self.date), ("&Kind", self.kind), ("La&bel", self.label)):
-            label = QLabel(caption)
-            label.setBuddy(widget)
-            form.addRow(label, widget)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.add_button)
-        buttons.addWidget(self.delete_button)
-        buttons.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        heading = QLabel("<b>Event calendar</b>: the event rule warns about condors expiring after these")
-        heading.setWordWrap(True)
-        layout.addWidget(heading)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(form)
-        layout.addWidget(self.message)
-        layout.addLayout(buttons)
+        self.message = _editor_layout(
+            self, "<b>Event calendar</b>: the event rule warns about condors expiring after these", self.table,
+            (("&When", self.date), ("&Kind", self.kind), ("La&bel", self.label)), (self.add_button, self.delete_button),
+            top_margin=0)
         self.add_button.clicked.connect(self.add)
         self.delete_button.clicked.connect(self.delete_selected)
         self.date.dateChanged.connect(self.check)
@@ -255,27 +265,10 @@ class SignalEditor(QWidget):
         self.set_button.setToolTip("Store the signal (a new one, or a new value for an existing name)")
         self.delete_button = QPushButton("Delete s&ignal")
         self.delete_button.setToolTip("Remove the selected signal (Ctrl+Z undoes it)")
-        self.message = QLabel("")
-        self.message.setStyleSheet("color: #c62828;")
-        self.message.setWordWrap(True)
-        form = QFormLayout()
-        for caption, widget in (("Na&me", self.name), ("Val&ue", self.value), ("N&ote", self.note)):
-            label = QLabel(caption)
-            label.setBuddy(widget)
-            form.addRow(label, widget)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.set_button)
-        buttons.addWidget(self.delete_button)
-        buttons.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 6, 0, 0)
-        heading = QLabel("<b>User signals</b>: your own inputs (macro views) a rule can be gated on")
-        heading.setWordWrap(True)
-        layout.addWidget(heading)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(form)
-        layout.addWidget(self.message)
-        layout.addLayout(buttons)
+        self.message = _editor_layout(
+            self, "<b>User signals</b>: your own inputs (macro views) a rule can be gated on", self.table,
+            (("Na&me", self.name), ("Val&ue", self.value), ("N&ote", self.note)), (self.set_button, self.delete_button),
+            top_margin=6)
         self.set_button.clicked.connect(self.store)
         self.delete_button.clicked.connect(self.delete_selected)
         for widget in (self.name, self.value, self.note):
