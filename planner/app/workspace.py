@@ -146,15 +146,14 @@ class Workspace:
         from planner.risk import analyze
         from planner.risk.what_if import what_if_market
 
-        market = self.latest_snapshot()
-        if market is None:
+        stored = self.latest_snapshot()
+        if stored is None:
             raise StateError("no market snapshot yet: store one with 'planner market set --spx X --vix Y'")
         moment = at or self.now()
         settings = self.settings()
-        previous = self.previous_snapshot()
-        if spx is not None or vix is not None:
-            market = what_if_market(market, settings, spx=spx, vix=vix, at=moment)
-            previous = self.latest_snapshot()
+        market, previous = stored, self.previous_snapshot()
+        if spx is not None or vix is not None:  # a what-if's day P&L is measured against the stored quote
+            market, previous = what_if_market(stored, settings, spx=spx, vix=vix, at=moment), stored
         return analyze(self.book(), market, settings, at=moment, horizon_days=horizon_days, light=light,
                        previous=previous, scenarios=scenarios)
 
@@ -280,9 +279,8 @@ class Workspace:
         from planner.app.risk_report import RISK_COLUMNS, leg_risk_rows
 
         rows = self._report_rows(include_closed)
-        report = None
-        if self.latest_snapshot() is not None and any(p.is_open for p in self.book().positions):
-            report = self.analyze(scenarios=False)
+        # Marks and Greeks only (no scenarios); the book is read once, inside analyze.
+        report = self.analyze(scenarios=False) if self.latest_snapshot() is not None else None
         return RISK_COLUMNS, leg_risk_rows(rows, transfer.COLUMNS, report)
 
     def _report_rows(self, include_closed: bool) -> list[tuple]:

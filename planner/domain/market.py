@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -52,13 +51,3 @@ class MarketSnapshot:
             if listed == expiry:
                 return price
         return None
-
-    def with_levels(self, spx: float | None = None, vix: float | None = None) -> MarketSnapshot:
-        """What-if copy; futures move with spot VIX in the risk engine, not here."""
-        from dataclasses import replace
-
-        return replace(self, spx=self.spx if spx is None else spx, vix=self.vix if vix is None else vix)
-
-
-def is_finite_number(value: object) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)

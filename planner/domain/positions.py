@@ -20,7 +20,6 @@ from planner.domain.instruments import (
     Leg,
     Right,
     Settlement,
-    require_non_negative,
     require_positive,
     require_whole_positive,
 )
@@ -228,6 +227,3 @@ def layer_legs(
         Leg(instrument, expiry, -quantity, right, short_strike, settlement),
     )
 
-
-def require_price(name: str, value: object) -> float:
-    return require_non_negative(name, value)

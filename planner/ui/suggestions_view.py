@@ -82,6 +82,28 @@ def trade_rows(trade: ProposedTrade) -> list[tuple[str, str]]:
     return rows
 
 
+def _one_field_layout(dialog: QDialog, caption_text: str, field: QWidget, ok_text: str, ok_tip: str,
+                      intro: str = "") -> None:
+    """An optional explanation, one captioned field (Alt+letter reaches it) and OK/Cancel."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+    ok.setText(ok_text)
+    ok.setToolTip(ok_tip)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    form = QFormLayout()
+    caption = QLabel(caption_text)
+    caption.setBuddy(field)
+    form.addRow(caption, field)
+    layout = QVBoxLayout(dialog)
+    if intro:
+        text = QLabel(intro)
+        text.setWordWrap(True)
+        layout.addWidget(text)
+    layout.addLayout(form)
+    layout.addWidget(buttons)
+
+
 class DismissDialog(QDialog):
     def __init__(self, suggestion: Suggestion, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -90,21 +112,8 @@ class DismissDialog(QDialog):
         self.reason.setObjectName("dismissReason")
         self.reason.setPlaceholderText("optional, e.g. 'hedged elsewhere'")
         self.reason.setToolTip("Why you pass on it; kept with the decision in the history")
-        text = QLabel("It stays quiet until its condition changes materially (the next threshold, a new band).")
-        text.setWordWrap(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Dismiss")
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setToolTip("Record the dismissal")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form = QFormLayout()
-        caption = QLabel("&Reason")
-        caption.setBuddy(self.reason)
-        form.addRow(caption, self.reason)
-        layout = QVBoxLayout(self)
-        layout.addWidget(text)
-        layout.addLayout(form)
-        layout.addWidget(buttons)
+        _one_field_layout(self, "&Reason", self.reason, "&Dismiss", "Record the dismissal",
+                          "It stays quiet until its condition changes materially (the next threshold, a new band).")
 
 
 class SnoozeDialog(QDialog):
@@ -120,18 +129,7 @@ class SnoozeDialog(QDialog):
         week = today + timedelta(days=7)
         self.until.setDate(QDate(week.year, week.month, week.day))
         self.until.setToolTip("Quiet until the start of this day, New York time (tomorrow at the earliest)")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Snooze")
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setToolTip("Record the snooze")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form = QFormLayout()
-        caption = QLabel("&Until")
-        caption.setBuddy(self.until)
-        form.addRow(caption, self.until)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(buttons)
+        _one_field_layout(self, "&Until", self.until, "&Snooze", "Record the snooze")
 
     def chosen(self) -> date:
         return self.until.date().toPython()
