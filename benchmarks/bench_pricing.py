@@ -12,8 +12,10 @@ VIX (Black-76) with futures 12-45, strikes 67-270 % of the future, 1 day to 6
 months, vol of vol 40-250 %. Half calls (70 % for VIX). Every input is a full
 array, the worst case (a real book repeats spot, rates and expiries).
 
-Calls this large use the package's numba kernel when numba is installed; the
-numpy kernel (what runs without numba, and for smaller calls) is timed as well.
+The package runs its compiled kernels (planner/pricing/_native.c) where they are
+built, which is the normal install; the numpy kernel (what runs without them)
+is timed as well, and so is a plain compiled loop (numba, the bench extra), the
+reference the issue set: one option at a time through the scalar maths library.
 Each figure is the median of several repeats of the process's CPU time (the
 machine may be shared, and everything runs on one thread), in ns per option,
 after a warm-up call (JIT compilation excluded). py_vollib_vectorized and
@@ -84,6 +86,37 @@ def ns_per_option(run: Callable[[], object], n: int, repeats: int) -> float:
         run()
         times.append(time.process_time() - start)
     return statistics.median(times) / n * 1e9
+
+
+def compiled_loop() -> Callable[..., tuple[np.ndarray, ...]]:
+    """The formulas as one numba loop over the options (raises ImportError without numba)."""
+    import math
+
+    import numba
+
+    @numba.njit(cache=True, error_model="numpy")
+    def loop(is_call, spot, strike, t, vol, r, q, price, delta, gamma, vega, theta):
+        for i in range(spot.size):
+            w = 1.0 if is_call[i] else -1.0
+            sqrt_t = math.sqrt(t[i])
+            sd = vol[i] * sqrt_t
+            sq, kr = spot[i] * math.exp(-q[i] * t[i]), strike[i] * math.exp(-r[i] * t[i])
+            d1 = math.log(sq / kr) / sd + 0.5 * sd
+            n1 = 0.5 * math.erfc(-w * d1 / math.sqrt(2.0))
+            n2 = 0.5 * math.erfc(-w * (d1 - sd) / math.sqrt(2.0))
+            pdf = math.exp(-0.5 * d1 * d1) / math.sqrt(2.0 * math.pi)
+            price[i] = w * (sq * n1 - kr * n2)
+            delta[i] = w * sq / spot[i] * n1
+            gamma[i] = sq * pdf / (spot[i] * spot[i] * sd)
+            vega[i] = sq * pdf * sqrt_t / 100.0
+            theta[i] = (-sq * pdf * vol[i] / (2.0 * sqrt_t) + w * (q[i] * sq * n1 - r[i] * kr * n2)) / 365.0
+
+    def run(is_call, spot, strike, t, vol, r, q):
+        outputs = tuple(np.empty(spot.size) for _ in range(5))
+        loop(is_call, spot, strike, t, vol, r, q, *outputs)
+        return outputs
+
+    return run
 
 
 def plain_numpy_bsm(is_call, spot, strike, t, vol, r, q) -> tuple[np.ndarray, ...]:
@@ -211,19 +244,28 @@ def main() -> None:
     rows: list[tuple[str, str, int, float]] = []
     notes: list[str] = []
 
-    # Large calls run the numba kernel when numba is installed; the numpy kernel is timed too.
-    compiled = kernel.compiled_fill() is not None
+    # The package's default path (the compiled kernels where built), then the numpy kernel alone.
+    native = kernel.NATIVE
     ours_spx = ns_per_option(lambda: bsm_greeks(**spx), n, repeats)
     ours_vix = ns_per_option(lambda: black76_greeks(**vix), n, repeats)
-    threshold, kernel.COMPILED_MIN_SIZE = kernel.COMPILED_MIN_SIZE, 2**62
+    kernel.NATIVE = None
     numpy_spx = ns_per_option(lambda: bsm_greeks(**spx), n, repeats)
     numpy_vix = ns_per_option(lambda: black76_greeks(**vix), n, repeats)
-    kernel.COMPILED_MIN_SIZE = threshold
-    label = "numba kernel" if compiled else "numpy kernel, numba not installed"
+    kernel.NATIVE = native
+    label = ("compiled kernel, " + ("libmvec vector maths" if native.VECTOR_MATH else "scalar maths")
+             if native is not None else "numpy kernel: the compiled one is not built")
     rows.append(("SPX price + 4 Greeks", f"planner `bsm_greeks` ({label})", n, ours_spx))
     rows.append(("SPX price + 4 Greeks", "planner `bsm_greeks` (numpy kernel)", n, numpy_spx))
     rows.append(("VIX price + 4 Greeks", f"planner `black76_greeks` ({label})", n, ours_vix))
     rows.append(("VIX price + 4 Greeks", "planner `black76_greeks` (numpy kernel)", n, numpy_vix))
+    try:
+        loop = compiled_loop()
+    except ImportError as error:
+        notes.append(f"the numba loop did not run: {error}")
+    else:
+        cost = ns_per_option(lambda: loop(**spx), n, repeats)
+        rows.append(("SPX price + 4 Greeks", "a compiled loop (numba, scalar libm)", n, cost))
+        notes.append("numba loop vs planner (SPX): " + max_difference(bsm_greeks(**spx), loop(**spx)))
 
     spx_small, vix_small = subset(spx, vollib_n), subset(vix, vollib_n)
     try:

@@ -1,8 +1,9 @@
 """Option pricing: Black-Scholes-Merton, Black-76 and implied volatility, vectorised over numpy arrays.
 
 Pure functions, arrays in and arrays out, no I/O. Importing this package loads
-numpy only; scipy.special is imported on the first call, and numba (optional:
-a compiled kernel for large calls) on the first call with 65,536 options or more.
+numpy and the compiled kernels of ``_native.c`` (a small extension module, built
+by the install where a C compiler is present); scipy.special is imported on the
+first call that needs it.
 """
 
 from planner.pricing.black_scholes import black76_greeks, bsm_greeks

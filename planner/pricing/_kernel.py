@@ -12,10 +12,10 @@ call and -1 for a put, d1 = ln(Sq/Kr)/(vol sqrt t) + vol sqrt(t)/2, d2 = d1 - vo
 Speed comes from working on cache-sized chunks with preallocated buffers and
 ``out=`` arguments, computing each exponential and normal CDF once, and sharing
 terms between the Greeks. Puts use N(w d) rather than put-call parity so that a
-far out-of-the-money put keeps its relative precision. Calls with at least
-COMPILED_MIN_SIZE options run the same formulas compiled with numba when it is
-installed (``_compiled_kernel``, about 0.7x the time); numba is imported then,
-never by ``import planner.pricing``.
+far out-of-the-money put keeps its relative precision. Where the compiled
+kernels of ``_native.c`` are built (the normal install on Linux), calls run the
+same formulas there instead, several times faster (``NATIVE`` is None without
+them, and tests set it to None to hold the two paths equal).
 
 Two cheap checks keep the common path fast and the rare cases right:
 
@@ -31,8 +31,6 @@ Two cheap checks keep the common path fast and the rare cases right:
 from __future__ import annotations
 
 import math
-import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -40,9 +38,12 @@ import numpy as np
 from planner.pricing._inputs import Operand, take
 from planner.pricing._normalised_black import INV_SQRT_2PI, normalised_black
 
+try:
+    from planner.pricing import _native as NATIVE
+except ImportError:  # not built (no C compiler at install time, or another platform): numpy only
+    NATIVE = None
+
 CHUNK = 16384
-# Calls this large use the compiled kernel when numba is installed (it is imported then, not before).
-COMPILED_MIN_SIZE = 65536
 DAYS_PER_YEAR = 365.0
 _CANCELLATION_LIMIT = 1024.0
 _BUFFERS = ("w", "sqt", "sst", "dq", "sq", "kr", "d1", "n1", "n2", "a", "tmp")
@@ -85,10 +86,8 @@ def price_and_greeks(
     outputs and whether the slow path must run (suspicious input somewhere, or
     elements with t == 0 or vol == 0).
     """
-    if n >= COMPILED_MIN_SIZE and (fill := compiled_fill()) is not None:
-        result = _run_compiled(fill, is_call, spot, strike, t, vol, r, q, n, black76)
-        if result is not None:
-            return result
+    if NATIVE is not None and n:
+        return _run_native(is_call, spot, strike, t, vol, r, q, n, black76)
     from scipy.special import ndtr
 
     out = Outputs.empty(n)
@@ -215,23 +214,7 @@ def price_and_greeks(
     return out, suspicious
 
 
-_compiled_lock = threading.Lock()
-_compiled: dict[str, Callable[..., bool] | None] = {}
-
-
-def compiled_fill() -> Callable[..., bool] | None:
-    """The numba kernel, imported (and compiled, or loaded from numba's cache) on first use; None without numba."""
-    with _compiled_lock:
-        if "fill" not in _compiled:
-            try:
-                from planner.pricing._compiled_kernel import fill
-            except ImportError:
-                fill = None
-            _compiled["fill"] = fill
-        return _compiled["fill"]
-
-
-def _run_compiled(fill, is_call, spot, strike, t, vol, r, q, n: int, black76: bool) -> tuple[Outputs, bool] | None:
+def _run_native(is_call, spot, strike, t, vol, r, q, n: int, black76: bool) -> tuple[Outputs, bool]:
     steps = np.ones(7, dtype=np.int64)
     operands = []
     for k, value in enumerate((is_call, spot, strike, t, vol, r, q)):
@@ -242,13 +225,8 @@ def _run_compiled(fill, is_call, spot, strike, t, vol, r, q, n: int, black76: bo
             steps[k] = 0
     out = Outputs.empty(n)
     cancelled = np.empty(n, dtype=np.bool_)
-    try:
-        suspicious = bool(fill(*operands, steps, black76, *(out.price, out.delta, out.gamma, out.vega, out.theta),
-                               cancelled))  # fmt: skip
-    except Exception:  # a numba that cannot compile the kernel: keep working on the numpy path
-        with _compiled_lock:
-            _compiled["fill"] = None
-        return None
+    suspicious = NATIVE.greeks(*operands, steps, black76, out.price, out.delta, out.gamma, out.vega, out.theta,
+                               cancelled)
     rows = np.flatnonzero(cancelled)
     if rows.size:
         refine_prices(out, rows, is_call, spot, strike, t, vol, r, q, black76)

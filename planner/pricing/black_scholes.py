@@ -23,9 +23,9 @@ minutes to years to expiry. Prices are also accurate relative to themselves,
 ~1e-13 for ordinary options; far out of the money the rounding of the inputs
 is amplified by the price's steep tail (about 1e-11 at 1e-60 of the spot).
 
-Cost, on the two-core development machine: about 70-100 ns per option for price
-and four Greeks on one core with numpy, and 0.7x that for calls of 65,536 options
-or more when numba is installed (see benchmarks/bench_pricing.py).
+Cost, on the two-core development machine, one core: about 40-50 ns per option
+for price and four Greeks with the compiled kernel, 70-120 ns with the numpy
+kernel where it is not built (see benchmarks/bench_pricing.py).
 """
 
 from __future__ import annotations

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import pkgutil
 import subprocess
 import sys
@@ -11,8 +10,6 @@ from pathlib import Path
 import planner
 
 CORE_PACKAGES = ("domain", "calendars", "pricing", "risk", "rules", "backtest", "storage", "feeds", "app", "cli")
-# Modules of an optional extra (pyproject's "fast"), imported only when it is installed.
-OPTIONAL = {"planner.pricing._compiled_kernel": "numba"}
 
 
 def core_modules() -> list[str]:
@@ -21,9 +18,7 @@ def core_modules() -> list[str]:
     for info in pkgutil.walk_packages([str(root)], prefix="planner."):
         top = info.name.split(".")[1]
         if top in CORE_PACKAGES:
-            needs = OPTIONAL.get(info.name)
-            if needs is None or importlib.util.find_spec(needs) is not None:
-                names.append(info.name)
+            names.append(info.name)
     return sorted(names)
 
 

@@ -100,17 +100,16 @@ def reference() -> SimpleNamespace:
     return SimpleNamespace(bsm=bsm_reference, black76=black76_reference, scaled_errors=scaled_errors)
 
 
-@pytest.fixture(params=["numpy", "compiled"])
+@pytest.fixture(params=["numpy", "native"])
 def kernel_path(request, monkeypatch) -> str:
-    """Run a test on the numpy kernel and again on the numba kernel (skipped where numba is not installed)."""
+    """Run a test on the numpy kernel and again on the compiled one (skipped where it was not built)."""
     from planner.pricing import _kernel
 
-    if request.param == "compiled":
-        if _kernel.compiled_fill() is None:
-            pytest.skip("numba is not installed")
-        monkeypatch.setattr(_kernel, "COMPILED_MIN_SIZE", 1)
+    if request.param == "native":
+        if _kernel.NATIVE is None:
+            pytest.skip("the compiled kernels (planner/pricing/_native.c) are not built")
     else:
-        monkeypatch.setattr(_kernel, "COMPILED_MIN_SIZE", 2**62)
+        monkeypatch.setattr(_kernel, "NATIVE", None)
     return request.param
 
 
