@@ -33,6 +33,7 @@ from planner.risk.report import (
 from planner.risk.roots import refine_roots
 from planner.risk.spot_vol import dvix_dspx, vix_after_spx_move
 from planner.risk.stress import STRESS_DAYS
+from planner.risk.threads import single_threaded_blas
 from planner.risk.valuation import ScenarioModel, contract_values, matrix_values, values_at
 
 FULL_CURVE_POINTS = 401
@@ -65,6 +66,7 @@ def analyze(
     and break-evens without the SPX x VIX matrix, risk used and stress (the
     costliest part); ``add_scenarios`` completes such a report later.
     """
+    single_threaded_blas()
     at = at or datetime.now(UTC)
     if at.tzinfo is None:
         raise InputError("at", "must carry a time zone", at.isoformat())
@@ -161,6 +163,7 @@ def add_scenarios(report: RiskReport, book: Book, market: MarketSnapshot, settin
     Everything else is kept as the same objects, so a view can tell its curves
     did not change. Lets a window draw the curves first and the matrix after.
     """
+    single_threaded_blas()
     at = report.asof
     positions = tuple(p for p in book.open_positions if p.opened_at <= at)
     table = build_contracts(positions, market, settings, at)
@@ -462,21 +465,21 @@ def _worst_cells(groups, fixed, spx_rows, spx_values, vix_rows, vix_values) -> n
     """Each condor-with-hedges group's worst matrix cell, dollars.
 
     A group holds a handful of SPX contracts among many, so its SPX part is a
-    sparse product; the VIX part is one value per VIX row.
+    sparse product; the VIX part (with the fixed dollars) is one value per VIX
+    row, so it is added after each row's SPX minimum, not to every cell.
     """
     from scipy.sparse import csr_matrix
 
     if groups.shape[0] == 0:
         return np.zeros(0)
-    cells = spx_values.shape[1] * spx_values.shape[2] if spx_rows.size else vix_values.shape[1]
     n_vix = spx_values.shape[1] if spx_rows.size else vix_values.shape[1]
-    total = np.broadcast_to(-fixed[:, None], (groups.shape[0], cells)).copy()
-    if spx_rows.size:
-        total += csr_matrix(groups[:, spx_rows]) @ spx_values.reshape(spx_rows.size, -1)
-    total = total.reshape(groups.shape[0], n_vix, -1)
+    per_row = np.broadcast_to(-fixed[:, None], (groups.shape[0], n_vix))
     if vix_rows.size:
-        total += (groups[:, vix_rows] @ vix_values)[:, :, None]
-    return total.min(axis=(1, 2))
+        per_row = per_row + groups[:, vix_rows] @ vix_values
+    if spx_rows.size:
+        spx_part = csr_matrix(groups[:, spx_rows]) @ spx_values.reshape(spx_rows.size, -1)
+        per_row = per_row + spx_part.reshape(groups.shape[0], n_vix, -1).min(axis=2)
+    return per_row.min(axis=1)
 
 
 def _stress(table, model, market, settings, positions, today, at) -> tuple[StressRow, ...]:

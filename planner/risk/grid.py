@@ -9,6 +9,11 @@ The two normal CDFs dominate (about 20 ns each per cell here), so blocks of
 contracts are spread over a small thread pool: scipy's ufuncs release the GIL.
 Puts come from calls by parity; the absolute error that costs is about 1e-12
 of the index level, far below a cent on any cell.
+
+Where the compiled kernels are built (``planner.pricing._native``), the same
+prices come from ``prices_on_axes`` instead: vector erfc makes a cell about
+ten times cheaper, and the work is split in contract ranges over the same pool
+(the kernel releases the GIL). The numpy blocks below are the fallback.
 """
 
 from __future__ import annotations
@@ -17,6 +22,8 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
+
+from planner.pricing import _kernel
 
 _POOL: ThreadPoolExecutor | None = None
 THREADS = max(1, min(2, os.cpu_count() or 1))
@@ -48,14 +55,16 @@ def bsm_grid(
     [contracts x rows x spots]) or, when ``curve`` shapes match, one vol per
     spot [contracts x spots] (a curve: result [contracts x spots]).
     """
-    from scipy.special import erfc
-
     count = strike.size
     curve = vols.ndim == 2 and vols.shape[1] == spots.size and (out is None or out.ndim == 2)
     shape = (count, spots.size) if curve else (count, vols.shape[1], spots.size)
     out = np.empty(shape) if out is None else out
     if count == 0:
         return out
+    if _kernel.NATIVE is not None:
+        return prices_on_axes(is_call, strike, years, vols, spots, rate, div_yield, out, vol_per_point=curve)
+    from scipy.special import erfc
+
     log_spots = np.log(spots)
     cells = spots.size if curve else vols.shape[1] * spots.size
     block = max(1, BLOCK_CELLS // cells)
@@ -97,4 +106,33 @@ def bsm_grid(
             work(start)
     else:
         list(pool().map(work, starts))
+    return out
+
+
+# Below this many cells a second thread costs more than it saves.
+MIN_CELLS_PER_THREAD = 8_192
+
+
+def prices_on_axes(is_call, strike, years, vols, spots, rate: float, carry: float, out: np.ndarray, *,
+                   vol_per_point: bool) -> np.ndarray:
+    """The compiled kernel: out[c, j, i] (or out[c, i]) for contract c, vol row j, scenario point i.
+
+    spots: [points] shared by all contracts, or [contracts x points] (Black-76: each
+    contract's own future, with carry = rate). vols: [contracts x rows], or
+    [contracts x points] when vol_per_point. years and vols must be > 0.
+    """
+    native = _kernel.NATIVE
+    count = strike.size
+    spots = np.ascontiguousarray(spots, dtype=np.float64)
+    vols = np.ascontiguousarray(vols, dtype=np.float64)
+    arguments = (np.ascontiguousarray(is_call, dtype=np.bool_), np.ascontiguousarray(strike, dtype=np.float64),
+                 np.ascontiguousarray(years, dtype=np.float64), float(rate), float(carry), spots, spots.ndim == 2,
+                 vols, vol_per_point, 1 if vol_per_point else vols.shape[1], out)
+    threads = min(THREADS, count, max(1, out.size // MIN_CELLS_PER_THREAD))
+    if threads == 1:
+        native.prices_on_axes(*arguments, 0, count)
+    else:
+        edges = np.linspace(0, count, threads + 1).astype(int)
+        list(pool().map(lambda k: native.prices_on_axes(*arguments, int(edges[k]), int(edges[k + 1])),
+                        range(threads)))
     return out

@@ -15,8 +15,9 @@ import numpy as np
 
 from planner.domain.market import MarketSnapshot
 from planner.domain.settings import Settings
+from planner.pricing import _kernel
 from planner.risk.contracts import SPX, VIX_FUTURE, VIX_OPTION, ContractTable
-from planner.risk.grid import bsm_grid
+from planner.risk.grid import bsm_grid, prices_on_axes
 
 MIN_VOL = 0.01
 MIN_FUTURE = 0.5
@@ -166,12 +167,16 @@ def _vix_rows(table: ContractTable, model: ScenarioModel, rows: np.ndarray, vix:
     live = option & (years > 0.0)
     if live.any():
         f = futures[live]
-        strike = table.strike[rows[live], None]
-        t = years[live, None]
-        spread = table.iv[rows[live], None] * np.sqrt(t)
-        sign = np.where(table.is_call[rows[live]], 1.0, -1.0)[:, None]
-        d1 = np.log(f / strike) / spread + 0.5 * spread
-        values[live] = np.exp(-model.rate * t) * sign * (f * ndtr(sign * d1) - strike * ndtr(sign * (d1 - spread)))
+        if _kernel.NATIVE is not None:
+            c = rows[live]
+            values[live] = prices_on_axes(table.is_call[c], table.strike[c], years[live], table.iv[c, None], f,
+                                          model.rate, model.rate, np.empty(f.shape), vol_per_point=False)
+        else:
+            strike, t = table.strike[rows[live], None], years[live, None]
+            spread = table.iv[rows[live], None] * np.sqrt(t)
+            sign = np.where(table.is_call[rows[live]], 1.0, -1.0)[:, None]
+            d1 = np.log(f / strike) / spread + 0.5 * spread
+            values[live] = np.exp(-model.rate * t) * sign * (f * ndtr(sign * d1) - strike * ndtr(sign * (d1 - spread)))
     settled = option & ~(years > 0.0)
     if settled.any():
         values[settled] = _intrinsic(table.is_call[rows[settled], None], futures[settled],

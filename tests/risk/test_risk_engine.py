@@ -203,3 +203,18 @@ def test_light_mode_keeps_what_loops_read():
     assert light.positions[0].break_evens_expiry == (5544.0, 6256.0)
     assert light.coverage_pct == pytest.approx(full.coverage_pct)
     assert light.totals["book"].pnl_usd == pytest.approx(full.totals["book"].pnl_usd)
+
+
+def test_worst_cells_is_the_minimum_of_each_groups_full_pnl_grid():
+    from planner.risk.engine import _worst_cells
+
+    rng = np.random.default_rng(3)
+    n_spx, n_vix, n_moves, groups = 6, 5, 7, 4
+    weights = rng.normal(size=(groups, n_spx + 3)) * (rng.random((groups, n_spx + 3)) < 0.5)
+    fixed = rng.normal(size=groups) * 100
+    spx_rows, vix_rows = np.arange(n_spx), np.arange(n_spx, n_spx + 3)
+    spx_values = rng.normal(size=(n_spx, n_vix, n_moves)) * 50
+    vix_values = rng.normal(size=(3, n_vix)) * 5
+    brute = [min(float(weights[g, spx_rows] @ spx_values[:, j, i] + weights[g, vix_rows] @ vix_values[:, j] - fixed[g])
+                 for j in range(n_vix) for i in range(n_moves)) for g in range(groups)]
+    assert _worst_cells(weights, fixed, spx_rows, spx_values, vix_rows, vix_values) == pytest.approx(brute)
