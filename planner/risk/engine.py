@@ -9,6 +9,7 @@ consistent with each other by construction.
 
 from __future__ import annotations
 
+from concurrent.futures import Future
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -20,6 +21,7 @@ from planner.domain.positions import Book, Position, PositionKind
 from planner.domain.settings import Settings
 from planner.risk.contracts import SPX, VIX_FUTURE, ContractTable, build_contracts, years_at
 from planner.risk.exposure import coverage_shares, group_weights
+from planner.risk.grid import THREADS, background
 from planner.risk.report import (
     Curves,
     Greeks,
@@ -91,6 +93,9 @@ def analyze(
     condor_coverage = _condor_coverage(shares, position_greeks, condor_rows)
 
     nothing = [[] for _ in range(len(positions) + 1)]
+    # The matrix's prices (the costliest part, mostly compiled code without the GIL) are computed on a
+    # background thread while this one draws the curves; light mode's coarse matrix is not worth a thread.
+    pending = _start_matrix_values(table, model, market, today, light) if scenarios and matrix else None
     if scenarios:
         if light:  # loops read the matrix (risk used) and the positions, never curves or stress
             curves, curve_break_evens = None, {"today": nothing, "expiry": [[] for _ in nothing]}
@@ -101,7 +106,7 @@ def analyze(
             if position.kind is PositionKind.CONDOR:
                 curve_break_evens["expiry"][index] = condor_expiry_break_evens(position)
         if matrix:
-            matrix, risk_used = _matrix(table, model, market, settings, positions, today, fixed, shares, light)
+            matrix, risk_used = _matrix(table, market, settings, positions, fixed, shares, light, pending.result())
             stress = () if light else _stress(table, model, market, settings, positions, today, at)
         else:
             matrix, risk_used, stress = None, {}, ()
@@ -173,9 +178,10 @@ def add_scenarios(report: RiskReport, book: Book, market: MarketSnapshot, settin
     leg_greeks = _leg_greeks(table, today, market, settings, table.is_condor_row())
     vega = _sum_by_position(table, leg_greeks, len(positions))["vega_usd"]
     shares = coverage_shares(positions, vega)
-    matrix, risk_used = _matrix(table, model, market, settings, positions, today, fixed, shares, light)
+    values = _start_matrix_values(table, model, market, today, light, overlap=False).result()
+    matrix, risk_used = _matrix(table, market, settings, positions, fixed, shares, light, values)
     stress = _stress(table, model, market, settings, positions, today, at)
-    rows = tuple(replace(row, risk_used_pct=risk_used.get(index)) for index, row in enumerate(report.positions))
+    rows = tuple(row.with_risk_used(risk_used.get(index)) for index, row in enumerate(report.positions))
     return replace(report, positions=rows, matrix=matrix, stress=stress,
                    risk_used_pct=max(risk_used.values()) if risk_used else None)
 
@@ -424,7 +430,19 @@ def _with_exact(axis: np.ndarray, value: float) -> np.ndarray:
     return np.sort(np.append(axis, value))
 
 
-def _matrix(table, model, market, settings, positions, today, fixed, shares, light):
+def _start_matrix_values(table, model, market, today, light, overlap=True) -> Future:
+    """``matrix_values`` on today's axes: on the background thread when the caller has other work to
+    overlap it with, else here (light mode's coarse matrix is not worth a thread)."""
+    moves, levels = matrix_axes(market, light)
+    arguments = (table, model, market.spx * (1 + moves), levels, today.offset)
+    if overlap and not light and table.size:
+        return background().submit(matrix_values, *arguments, threads=1)
+    done: Future = Future()
+    done.set_result(matrix_values(*arguments, threads=1 if light else THREADS))
+    return done
+
+
+def _matrix(table, market, settings, positions, fixed, shares, light, values):
     moves, levels = matrix_axes(market, light)
     spot_index = int(np.flatnonzero(moves == 0.0)[0])
     vix_index = int(np.flatnonzero(levels == market.vix)[0])
@@ -432,8 +450,7 @@ def _matrix(table, model, market, settings, positions, today, fixed, shares, lig
     if not positions:
         zeros = np.zeros(shape)
         return ScenarioMatrix(moves, levels, zeros, zeros.copy(), spot_index, vix_index), {}
-    spx_rows, spx_values, vix_rows, vix_values = matrix_values(table, model, market.spx * (1 + moves), levels,
-                                                               today.offset)
+    spx_rows, spx_values, vix_rows, vix_values = values
     condor_rows = table.is_condor_row()
     totals = np.vstack([table.weights.sum(axis=0), table.weights[condor_rows].sum(axis=0)])
     totals_fixed = np.array([fixed.sum(), fixed[condor_rows].sum()])

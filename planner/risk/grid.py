@@ -31,6 +31,17 @@ BLOCK_CELLS = 16_384  # about 128 kB per float64 temporary: stays in L2
 _ROOT_HALF = 1.0 / np.sqrt(2.0)
 
 
+_BACKGROUND: ThreadPoolExecutor | None = None
+
+
+def background() -> ThreadPoolExecutor:
+    """One thread for a whole valuation that overlaps the caller's own work (the scenario matrix)."""
+    global _BACKGROUND
+    if _BACKGROUND is None:
+        _BACKGROUND = ThreadPoolExecutor(max_workers=1, thread_name_prefix="risk-matrix")
+    return _BACKGROUND
+
+
 def pool() -> ThreadPoolExecutor:
     global _POOL
     if _POOL is None:
@@ -47,6 +58,7 @@ def bsm_grid(
     rate: float,
     div_yield: float,
     out: np.ndarray | None = None,
+    threads: int = THREADS,
 ) -> np.ndarray:
     """Prices (points) of European options on spot, for many contracts at once.
 
@@ -62,7 +74,8 @@ def bsm_grid(
     if count == 0:
         return out
     if _kernel.NATIVE is not None:
-        return prices_on_axes(is_call, strike, years, vols, spots, rate, div_yield, out, vol_per_point=curve)
+        return prices_on_axes(is_call, strike, years, vols, spots, rate, div_yield, out, vol_per_point=curve,
+                              threads=threads)
     from scipy.special import erfc
 
     log_spots = np.log(spots)
@@ -101,7 +114,7 @@ def bsm_grid(
             target[puts] += 2.0 * (discounted_strike - discounted_spots)[puts]
 
     starts = range(0, count, block)
-    if len(starts) == 1 or THREADS == 1:
+    if len(starts) == 1 or threads == 1:
         for start in starts:
             work(start)
     else:
@@ -114,12 +127,14 @@ MIN_CELLS_PER_THREAD = 8_192
 
 
 def prices_on_axes(is_call, strike, years, vols, spots, rate: float, carry: float, out: np.ndarray, *,
-                   vol_per_point: bool) -> np.ndarray:
+                   vol_per_point: bool, threads: int = THREADS) -> np.ndarray:
     """The compiled kernel: out[c, j, i] (or out[c, i]) for contract c, vol row j, scenario point i.
 
     spots: [points] shared by all contracts, or [contracts x points] (Black-76: each
     contract's own future, with carry = rate). vols: [contracts x rows], or
     [contracts x points] when vol_per_point. years and vols must be > 0.
+    threads: at most this many of the pool's threads (1 runs on the calling thread; work already
+    running on a pool thread must pass 1, or it could wait for a pool it occupies).
     """
     native = _kernel.NATIVE
     count = strike.size
@@ -128,7 +143,7 @@ def prices_on_axes(is_call, strike, years, vols, spots, rate: float, carry: floa
     arguments = (np.ascontiguousarray(is_call, dtype=np.bool_), np.ascontiguousarray(strike, dtype=np.float64),
                  np.ascontiguousarray(years, dtype=np.float64), float(rate), float(carry), spots, spots.ndim == 2,
                  vols, vol_per_point, 1 if vol_per_point else vols.shape[1], out)
-    threads = min(THREADS, count, max(1, out.size // MIN_CELLS_PER_THREAD))
+    threads = min(threads, count, max(1, out.size // MIN_CELLS_PER_THREAD))
     if threads == 1:
         native.prices_on_axes(*arguments, 0, count)
     else:

@@ -76,6 +76,16 @@ class PositionRisk:
     risk_used_pct: float | None = None
     legs: tuple[LegRisk, ...] = ()
 
+    def with_risk_used(self, risk_used_pct: float | None) -> PositionRisk:
+        """This row with another risk used. The window does this to every row on every quote
+        (carrying the last matrix's figures); copying the slots costs a fifth of
+        ``dataclasses.replace``, which runs ``__init__`` again."""
+        row = object.__new__(PositionRisk)
+        for name in PositionRisk.__slots__:
+            object.__setattr__(row, name, getattr(self, name))
+        object.__setattr__(row, "risk_used_pct", risk_used_pct)
+        return row
+
 
 @dataclass(frozen=True, slots=True)
 class GroupTotals:

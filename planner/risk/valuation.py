@@ -17,7 +17,7 @@ from planner.domain.market import MarketSnapshot
 from planner.domain.settings import Settings
 from planner.pricing import _kernel
 from planner.risk.contracts import SPX, VIX_FUTURE, VIX_OPTION, ContractTable
-from planner.risk.grid import bsm_grid, prices_on_axes
+from planner.risk.grid import THREADS, bsm_grid, prices_on_axes
 
 MIN_VOL = 0.01
 MIN_FUTURE = 0.5
@@ -76,8 +76,6 @@ def values_at(
     directly rather than through the pricing kernel's limit path.
     offset: per contract, added to its value (a typed mark's gap to the model today).
     """
-    from planner.pricing.prices import black76_price, bsm_price
-
     contracts, spx, vix, years = np.broadcast_arrays(contracts, spx, vix, years)
     shape = contracts.shape
     c, spx, vix, years = contracts.ravel(), spx.ravel(), vix.ravel(), years.ravel()
@@ -89,8 +87,8 @@ def values_at(
     on_spx = kind == SPX
     priced = on_spx & live
     if priced.any():
-        out[priced] = bsm_price(is_call[priced], spx[priced], strike[priced], years[priced],
-                                model.spx_vol(table.iv[c[priced]], vix[priced]), model.rate, model.div_yield)
+        out[priced] = _option_prices(is_call[priced], spx[priced], strike[priced], years[priced],
+                                     model.spx_vol(table.iv[c[priced]], vix[priced]), model.rate, model.div_yield)
     settled = on_spx & ~live
     if settled.any():
         out[settled] = _intrinsic(is_call[settled], spx[settled], strike[settled])
@@ -101,9 +99,9 @@ def values_at(
         option = kind[on_vix] == VIX_OPTION
         live_option = option & live[on_vix]
         if live_option.any():
-            value[live_option] = black76_price(is_call[on_vix][live_option], future[live_option],
-                                               strike[on_vix][live_option], years[on_vix][live_option],
-                                               table.iv[c[on_vix][live_option]], model.rate)
+            value[live_option] = _option_prices(is_call[on_vix][live_option], future[live_option],
+                                                strike[on_vix][live_option], years[on_vix][live_option],
+                                                table.iv[c[on_vix][live_option]], model.rate, model.rate)
         expired_option = option & ~live[on_vix]
         if expired_option.any():
             value[expired_option] = _intrinsic(is_call[on_vix][expired_option], future[expired_option],
@@ -112,6 +110,24 @@ def values_at(
     if offset is not None:
         out += offset[c]
     return out.reshape(shape)
+
+
+def _option_prices(is_call, underlying, strike, years, vol, rate: float, carry: float) -> np.ndarray:
+    """Elementwise BSM prices (carry: the dividend yield), or Black-76 on a future (carry = rate).
+
+    years and vol > 0. The compiled kernel takes them as one scenario per contract,
+    without the public functions' validation: these inputs come from the
+    contract table, already checked, and the break-even search calls this often.
+    """
+    if _kernel.NATIVE is None:
+        from planner.pricing.prices import bsm_price
+
+        return bsm_price(is_call, underlying, strike, years, vol, rate, carry)
+    n = strike.size
+    out = np.empty((n, 1))
+    prices_on_axes(is_call, strike, years, vol.reshape(n, 1), underlying.reshape(n, 1), rate, carry, out,
+                   vol_per_point=True, threads=1)
+    return out.reshape(n)
 
 
 def _intrinsic(is_call: np.ndarray, underlying: np.ndarray, strike: np.ndarray) -> np.ndarray:
@@ -190,11 +206,13 @@ def matrix_values(
     spx_axis: np.ndarray,
     vix_axis: np.ndarray,
     offset: np.ndarray | None = None,
+    threads: int = THREADS,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Values on the SPX x VIX grid, valued today, without redundant work.
 
     SPX options depend on both axes; VIX contracts only on the VIX axis, so
-    they are priced once per VIX level instead of once per cell.
+    they are priced once per VIX level instead of once per cell. threads: as
+    for ``grid.prices_on_axes``.
     Returns (spx_rows, spx_values [n x n_vix x n_spx], vix_rows, vix_values [m x n_vix]).
     """
     from planner.pricing.prices import black76_price
@@ -207,11 +225,11 @@ def matrix_values(
         vols = model.spx_vol(table.iv[spx_rows, None], vix_axis[None, :])
         if live.all():
             bsm_grid(table.is_call[spx_rows], table.strike[spx_rows], table.years[spx_rows], vols, spx_axis,
-                     model.rate, model.div_yield, out=spx_values)
+                     model.rate, model.div_yield, out=spx_values, threads=threads)
         else:
             rows = spx_rows[live]
             spx_values[live] = bsm_grid(table.is_call[rows], table.strike[rows], table.years[rows], vols[live],
-                                        spx_axis, model.rate, model.div_yield)
+                                        spx_axis, model.rate, model.div_yield, threads=threads)
             expired = spx_rows[~live]
             spx_values[~live] = _intrinsic(table.is_call[expired, None, None], spx_axis[None, None, :],
                                            table.strike[expired, None, None])

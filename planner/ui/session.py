@@ -90,7 +90,7 @@ def carry_scenarios(report, full):
     if full is None or report.matrix is not None:
         return report
     used = {p.id: p.risk_used_pct for p in full.positions}
-    rows = tuple(replace(p, risk_used_pct=used.get(p.id)) for p in report.positions)
+    rows = tuple(p.with_risk_used(used.get(p.id)) for p in report.positions)
     return replace(report, positions=rows, matrix=full.matrix, stress=full.stress, risk_used_pct=full.risk_used_pct)
 
 
