@@ -399,7 +399,8 @@ def _break_evens(table, model, market, settings, positions, grid, curves, fixed,
         weighted = values * rows_weights[rows[bracket], contracts]
         return np.bincount(bracket, weighted, minlength=rows.size) - rows_fixed[rows]
 
-    roots = refine_roots(grid, rows_curves, evaluate)
+    # A tenth of a cent of P&L: the break-even to the precision P&L is shown at, in two or three steps.
+    roots = refine_roots(grid, rows_curves, evaluate, value_tolerance=0.001)
     result: list[list[float]] = [[] for _ in range(len(positions) + 1)]
     for k, row in enumerate(condor_rows):
         result[row] = sorted(round(x, 6) for x in roots[k])

@@ -1,6 +1,6 @@
 """Break-evens: where a P&L curve crosses zero, refined on the exact valuation.
 
-The grid finds each crossing; a batched Illinois (regula falsi) step then
+The grid finds each crossing; a batched Anderson-Bjorck (regula falsi) step then
 solves every bracket at once on the real pricing function, so an expiry
 break-even of a condor comes out at K2 - C to machine precision instead of
 wherever linear interpolation between grid points happens to land.
@@ -28,11 +28,13 @@ def refine_roots(
     evaluate: Callable[[np.ndarray, np.ndarray], np.ndarray],
     tolerance: float = 1e-7,
     max_iterations: int = 60,
+    value_tolerance: float = 0.0,
 ) -> list[list[float]]:
     """Roots per curve row. ``evaluate(rows, x)`` returns each row's P&L at x.
 
     Stops when the bracket is narrower than ``tolerance`` (grid units) or the
-    value is zero to 1e-9 of the bracket's end values.
+    value is zero to 1e-9 of the bracket's end values or to ``value_tolerance``
+    (the curve's units), whichever is looser.
     """
     rows, cols = crossing_brackets(grid, curves)
     result: list[list[float]] = [[] for _ in range(curves.shape[0])]
@@ -43,7 +45,7 @@ def refine_roots(
     x = np.where(fa == 0, a, b)
     done = fa == 0
     width_tolerance = tolerance  # in the grid's units (index points): far below a displayed cent
-    value_tolerance = 1e-9 * np.maximum(1.0, np.abs(fa) + np.abs(fb))
+    value_tolerance = np.maximum(value_tolerance, 1e-9 * np.maximum(1.0, np.abs(fa) + np.abs(fb)))
     last = np.zeros(rows.size)  # +1: b was replaced last step, -1: a was
     for _ in range(max_iterations):
         active = np.flatnonzero(~done)
@@ -54,11 +56,18 @@ def refine_roots(
         c = np.where(np.isfinite(c), c, 0.5 * (a[active] + b[active]))
         fc = evaluate(rows[active], c)
         x[active] = c
-        same_b = np.sign(fc) == np.sign(fb[active])
-        # Illinois: an end kept twice in a row has its value halved, so the
-        # secant stops creeping from one side on convex pieces.
-        fa[active] = np.where(same_b & (last[active] == 1), fa[active] / 2, fa[active])
-        fb[active] = np.where(~same_b & (last[active] == -1), fb[active] / 2, fb[active])
+        fa_old, fb_old = fa[active], fb[active]
+        same_b = np.sign(fc) == np.sign(fb_old)
+        # Anderson-Bjorck: an end kept twice in a row has its value scaled by
+        # 1 - fc / f(the end just replaced) (by 1/2 when that is not positive), so
+        # the secant stops creeping from one side on convex pieces; close to the
+        # root the factor is near 1 and the step is nearly the plain secant's.
+        with np.errstate(divide="ignore", invalid="ignore"):
+            scale_a, scale_b = 1.0 - fc / fb_old, 1.0 - fc / fa_old
+        scale_a = np.where(scale_a > 0, scale_a, 0.5)
+        scale_b = np.where(scale_b > 0, scale_b, 0.5)
+        fa[active] = np.where(same_b & (last[active] == 1), fa_old * scale_a, fa_old)
+        fb[active] = np.where(~same_b & (last[active] == -1), fb_old * scale_b, fb_old)
         b[active] = np.where(same_b, c, b[active])
         fb[active] = np.where(same_b, fc, fb[active])
         a[active] = np.where(same_b, a[active], c)
