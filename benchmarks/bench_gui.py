@@ -3,9 +3,12 @@ driving the real window offscreen with a typical 300-leg book (target: p95 at
 most 50 ms).
 
 Each sample starts when a new quote is stored through the workspace (what the
-market ticket and the watched file do) and ends when both visible charts (the
-risk graph and the P&L history) and the positions table have painted the
-report made from it. The book is benchmarks/sample_books.py ``typical_book()``
+market ticket and the watched file do) and ends when every chart and table of
+the shown tab has painted the report made from it: on ``--tab risk`` (the
+default) the risk graph, the P&L history and the positions table; on
+``--tab scenarios`` the SPX x VIX map (each quote then brings its own matrix)
+and the stress table; on ``--tab timeline`` the layer timeline and its VIX
+panel. The book is benchmarks/sample_books.py ``typical_book()``
 (60 condors and 40 VIX layers, about 300 legs) written into a temporary
 database, with its clock pinned to the book's "now".
 
@@ -14,7 +17,7 @@ printed); the CPU-time columns (each thread's own CPU: the GUI thread storing,
 applying and painting, the worker computing) do not, and show what the same
 quote costs on an idle machine.
 
-Run: QT_QPA_PLATFORM=offscreen python benchmarks/bench_gui.py [--quotes 50]
+Run: QT_QPA_PLATFORM=offscreen python benchmarks/bench_gui.py [--quotes 50] [--tab risk|scenarios|timeline]
 """
 
 from __future__ import annotations
@@ -37,6 +40,14 @@ from sample_books import NOW, leg_count, market, typical_book
 from planner.app import Workspace
 
 TIMEOUT_S = 30.0
+# What each tab shows that a quote redraws: the viewports that must paint before a sample ends.
+WATCHED = {
+    "risk": lambda w: [w.risk_graph.plot.viewport(), w.pnl_chart.plot.viewport(), w.positions.table.viewport()],
+    "scenarios": lambda w: [w.planning.view("scenarios").plot.viewport(),
+                            w.planning.view("scenarios").stress.viewport()],
+    "timeline": lambda w: [w.planning.view("timeline").plot.viewport(),
+                           w.planning.view("timeline").vix_plot.viewport()],
+}
 
 
 def write_book(path: Path, clock) -> Workspace:
@@ -88,6 +99,7 @@ def percentile(samples: list[float], q: float) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quotes", type=int, default=50)
+    parser.add_argument("--tab", choices=tuple(WATCHED), default="risk")
     args = parser.parse_args()
 
     from PySide6.QtCore import QEventLoop, QSettings
@@ -131,6 +143,7 @@ def main() -> None:
         window.resize(1400, 900)
         window.open_workspace(workspace)
         window.show()
+        window.show_tab(args.tab)
         session = window.session
         deadline = time.monotonic() + 120
         while (session.reports_applied < 1 or session.runner.busy) and time.monotonic() < deadline:
@@ -143,8 +156,7 @@ def main() -> None:
             applied_at["cpu"] = time.thread_time()
 
         session.report_ready.connect(applied)
-        watch = PaintWatch([window.risk_graph.plot.viewport(), window.pnl_chart.plot.viewport(),
-                            window.positions.table.viewport()])
+        watch = PaintWatch(WATCHED[args.tab](window))
         base = market()
         total, stored, computed, drawn, runs_before = [], [], [], [], session.runner.started_runs
         store_cpu, gui_cpu, total_cpu = [], [], []
@@ -186,7 +198,8 @@ def main() -> None:
     book = typical_book()
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"Typical book: {len(book.positions)} positions, {leg_count(book)} legs; {args.quotes} quote changes, "
-          f"{runs} risk runs; window 1400x900 offscreen; {os.cpu_count()} CPUs, load average {load:.2f}")
+          f"{runs} risk runs; tab {args.tab}; window 1400x900 offscreen; {os.cpu_count()} CPUs, "
+          f"load average {load:.2f}")
     print("| step (ms) | wall p50 | wall p95 | wall max | CPU p50 | CPU p95 |")
     print("|---|---|---|---|---|---|")
     rows = (("store the quote (SQLite, one commit)", stored, store_cpu),

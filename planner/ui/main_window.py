@@ -148,6 +148,10 @@ class MainWindow(QMainWindow):
         widget = self.tabs.currentWidget()
         if isinstance(widget, LazyTab):
             widget.ensure()
+        if self.session is not None:
+            self.session.set_matrix_in_view(self.current_tab_name() == "scenarios")
+            if self.session.reports_applied:
+                self._draw_shown_tab(self.session.report)
 
     def _make_backtest(self) -> QWidget:
         from planner.ui.backtest_tab import BacktestTab
@@ -296,6 +300,7 @@ class MainWindow(QMainWindow):
         self.book_label.setToolTip(str(path) if path else "in-memory book")
         self.setWindowTitle(f"Hedge Planner — {path.name if path else 'in memory'}")
         self.planning.open(workspace, session)
+        session.matrix_in_view = self.current_tab_name() == "scenarios"
         if self.backtest is not None:
             self.backtest.set_workspace(workspace)
         session.start(risk=not charts_later)
@@ -354,12 +359,21 @@ class MainWindow(QMainWindow):
             self.pnl_chart.update_history(points)
 
     def _apply_report(self, report) -> None:
-        if self.risk_graph is not None:
-            self.risk_graph.update_report(report)
-            self.pnl_chart.update_now(report, self.session.realized_usd())
-        self.positions.update_report(report, self.session.book)
         self._update_status(report)
-        self.planning.update_report(report)
+        self._draw_shown_tab(report)
+
+    def _draw_shown_tab(self, report) -> None:
+        """Feed ``report`` to the views of the tab on screen only: a hidden chart redrawn on every
+        quote is work nobody sees (the timeline's labels alone cost a few milliseconds). A tab
+        catches up with the latest report when it is shown (``_tab_changed``)."""
+        name = self.current_tab_name()
+        if name == "risk":
+            if self.risk_graph is not None:
+                self.risk_graph.update_report(report)
+                self.pnl_chart.update_now(report, self.session.realized_usd())
+            self.positions.update_report(report, self.session.book)
+        else:
+            self.planning.update_report(report, name)
 
     def _apply_market(self, market) -> None:
         self.market_bar.update_market(market, self.session.previous if self.session else None)

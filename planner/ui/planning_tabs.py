@@ -92,13 +92,15 @@ class PlanningTabs(QObject):
         if self.board is not None:
             self.board.refresh()
 
-    def update_report(self, report) -> None:
-        what_if = self._what_if()
-        scenarios, timeline = self.view("scenarios"), self.view("timeline")
-        if scenarios is not None:
-            scenarios.update_report(report, what_if)
-        if timeline is not None:
-            timeline.update_report(report)
+    def update_report(self, report, shown: str) -> None:
+        """``report`` for the tab ``shown`` (the one on screen; the window feeds the others when shown)."""
+        view = self.view(shown) if shown in ("scenarios", "timeline") else None
+        if view is None:
+            return
+        if shown == "scenarios":
+            view.update_report(report, self._what_if())
+        else:
+            view.update_report(report)
 
     def shutdown(self) -> None:
         if self._unsubscribe is not None:

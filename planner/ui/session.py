@@ -29,6 +29,7 @@ from planner.ui.risk_runner import CoalescingRunner, Job
 POLL_MS = 2000  # other programs' writes (the CLI, another window)
 HISTORY_DELAY_MS = 1200  # the P&L history waits for the quotes to calm down
 SCENARIO_DELAY_MS = 150  # the matrix step waits for a pause in the quotes, never delaying a quote's curves
+# (unless the scenario map is on screen: then each quote runs the whole analysis in one step)
 HISTORY_SLICE = 8  # valuations per worker run, so a quote never waits long behind it
 
 
@@ -122,6 +123,7 @@ class Session(QObject):
         self._risk_generation = 0  # each quote's two steps share one generation
         self._applied_generation = 0
         self._full_report = None  # the last report with its matrix (carried into curves-only ones)
+        self.matrix_in_view = False  # the scenario map is on screen: every quote needs its own matrix
         self._scenario_job: Job | None = None
         self._scenario_timer = QTimer(self, singleShot=True, interval=SCENARIO_DELAY_MS)
         self._scenario_timer.timeout.connect(self._submit_scenarios)
@@ -163,6 +165,14 @@ class Session(QObject):
     def set_vix_shift(self, points: float) -> None:
         self.vix_shift = points
         self.request_risk()
+
+    def set_matrix_in_view(self, visible: bool) -> None:
+        """The scenario map is shown (or hidden): quotes then run the full analysis at once,
+        so the map follows each quote instead of waiting for the quotes to pause."""
+        self.matrix_in_view = visible
+        if visible and self._scenario_job is not None:  # the report on screen still carries an old matrix
+            self._scenario_timer.stop()
+            self._submit_scenarios()
 
     def set_replay_quote(self, quote: Quote | None) -> None:
         """A replayed day's levels (None: back to the stored market)."""
@@ -219,12 +229,22 @@ class Session(QObject):
             return
         request = RiskRequest(self.book, self.snapshot, self.previous, self.settings, self.ws.now(),
                               self.horizon_days, self.replay_quote, self.vix_shift)
-        # Two steps: the curves, table and Greeks first (what the risk tab shows), then the
-        # SPX x VIX matrix with risk used and stress, the costliest part of a full run.
         self._risk_generation += 1
         generation = self._risk_generation
+        if self.matrix_in_view:  # the scenario map is on screen: one step, matrix included
+            self._scenario_timer.stop()
+            self._scenario_job = None
+            self.runner.submit(Job("risk", lambda: run_risk(request, matrix=True),
+                                   lambda result: self._apply_whole(generation, result), self._failed))
+            return
+        # Two steps: the curves, table and Greeks first (what the risk tab shows), then the
+        # SPX x VIX matrix with risk used and stress, the costliest part of a full run.
         self.runner.submit(Job("risk", lambda: run_risk(request, matrix=False),
                                lambda result: self._apply_first(request, generation, result), self._failed))
+
+    def _apply_whole(self, generation: int, result: RiskResult) -> None:
+        self._applied_generation = generation
+        self._apply_full(generation, result)
 
     def _apply_first(self, request: RiskRequest, generation: int, result: RiskResult) -> None:
         self._applied_generation = generation

@@ -348,9 +348,10 @@ class TimelineView(QWidget):
         self._grow(self.pnl_labels, len(self.rows), anchor=(0.0, 0.5))
         before = self._today.astimezone(ET).date()
         colours = chart_colours(self.palette())
+        risks = {r.id: r for r in self.report.positions} if self.report is not None else {}
         for row, (label, position) in enumerate(zip(self.pnl_labels, self.rows, strict=False)):
             if position.is_open:
-                risk = self.report.position(position.id) if self.report is not None else None
+                risk = risks.get(position.id)
                 value = risk.pnl_usd if risk is not None else None
             else:
                 value = position.realized_pnl()
@@ -361,11 +362,15 @@ class TimelineView(QWidget):
                 label.shown_colour = colour
             start = day_seconds(position.opened_at.astimezone(ET).date())
             if position.is_open or _end(position) > before:
-                label.setAnchor((0.0, 0.5))
-                label.setPos(max(day_seconds(_end(position)), start) + DAY * 0.8, row)
+                place = ((0.0, 0.5), max(day_seconds(_end(position)), start) + DAY * 0.8, row)
             else:  # a past bar: its realized P&L before it, clear of the roll arrow after it
-                label.setAnchor((1.0, 0.5))
-                label.setPos(start - DAY * 0.8, row)
+                place = ((1.0, 0.5), start - DAY * 0.8, row)
+            # Places change with the book, texts with each quote: move a label only when its place
+            # changed (each move re-lays the text out, 62 labels per quote).
+            if getattr(label, "placed", None) != place:
+                label.setAnchor(place[0])
+                label.setPos(place[1], place[2])
+                label.placed = place
             label.setVisible(bool(text))
         for label in self.pnl_labels[len(self.rows):]:
             label.setVisible(False)

@@ -52,20 +52,23 @@ def test_clicking_a_scenario_cell_moves_the_risk_graphs_what_if(qtbot, window):
 
 
 def test_a_stored_quote_updates_timeline_and_map_in_place(qtbot, window):
-    scenarios = shown(qtbot, window, "scenarios")
     timeline = shown(qtbot, window, "timeline")
-    qtbot.waitUntil(lambda: timeline.report is not None and scenarios._matrix is not None, timeout=DRAW_TIMEOUT_MS)
+    qtbot.waitUntil(lambda: timeline.report is not None, timeout=DRAW_TIMEOUT_MS)
+    scenarios = shown(qtbot, window, "scenarios")
+    qtbot.waitUntil(lambda: scenarios._matrix is not None, timeout=DRAW_TIMEOUT_MS)
     items = (scenarios.image, scenarios.colour_bar, timeline.vix_now, timeline.today_line, *timeline.tier_bars.values())
     image, matrix = np.array(scenarios.image.image, copy=True), scenarios._matrix
     drawn = timeline.updates
     window.workspace.set_market(spx=5840, vix=19.0)
-    # The curves come first, the matrix once the quotes pause: wait for both.
-    qtbot.waitUntil(lambda: scenarios._matrix is not matrix and timeline.updates > drawn, timeout=DRAW_TIMEOUT_MS)
-    assert scenarios._report.spx == 5840
+    # The map on screen follows the quote (matrix included); the hidden timeline waits to be shown.
+    qtbot.waitUntil(lambda: scenarios._matrix is not matrix and scenarios._report.spx == 5840,
+                    timeout=DRAW_TIMEOUT_MS)
+    assert not np.array_equal(scenarios.image.image, image)
+    assert timeline.updates == drawn
+    shown(qtbot, window, "timeline")
+    assert timeline.updates > drawn and timeline.vix_now.getData()[1][0] == 19.0
     assert (scenarios.image, scenarios.colour_bar, timeline.vix_now, timeline.today_line,
             *timeline.tier_bars.values()) == items
-    assert not np.array_equal(scenarios.image.image, image)
-    assert timeline.vix_now.getData()[1][0] == 19.0
 
 
 def test_suggestions_badge_counts_until_the_tab_is_seen(qtbot, window):
