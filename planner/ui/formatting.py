@@ -82,3 +82,10 @@ def expiry_text(expiry: date, today: date) -> str:
     '2026-12-18 (28 d)'
     """
     return f"{expiry.isoformat()} ({(expiry - today).days} d)"
+
+
+def set_style_sheet(widget, sheet: str) -> None:
+    """``widget.setStyleSheet(sheet)`` unless it already has that sheet: each call re-polishes the
+    widget (and re-lays it out), which the window would otherwise pay on every quote."""
+    if widget.styleSheet() != sheet:
+        widget.setStyleSheet(sheet)

@@ -393,7 +393,7 @@ class MainWindow(QMainWindow):
         self.equity_label.setText(f"Equity {money(settings.equity)}")
 
     def _update_status(self, report) -> None:
-        from planner.ui.formatting import percent
+        from planner.ui.formatting import percent, set_style_sheet
 
         if report is None:
             self.risk_label.setText("Risk used — (no market)")
@@ -402,14 +402,14 @@ class MainWindow(QMainWindow):
         used, cap = report.risk_used_pct, report.risk_cap_pct
         over = used is not None and used > cap
         self.risk_label.setText(f"Risk used {percent(used)} of equity / cap {percent(cap)}")
-        self.risk_label.setStyleSheet("color: #c62828; font-weight: bold;" if over else "")
+        set_style_sheet(self.risk_label, "color: #c62828; font-weight: bold;" if over else "")
         settings = self.session.settings
         coverage = report.coverage_pct
         low = coverage is not None and coverage < settings.coverage_low_pct
         high = coverage is not None and coverage > settings.coverage_high_pct
         band = f" (aim {settings.coverage_low_pct:g}–{settings.coverage_high_pct:g} %)"
         self.coverage_label.setText(f"Coverage {percent(coverage, 0)}{band}")
-        self.coverage_label.setStyleSheet("color: #b26a00; font-weight: bold;" if (low or high) else "")
+        set_style_sheet(self.coverage_label, "color: #b26a00; font-weight: bold;" if (low or high) else "")
 
     # -- tickets ----------------------------------------------------------------------------------
     def _context(self):

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
 from planner.domain import MarketSnapshot
 from planner.feeds import SourceState
 from planner.ui.elided_label import ElidedLabel
+from planner.ui.formatting import set_style_sheet
 
 STATE_COLOURS = {
     SourceState.IDLE: "palette(text)",
@@ -117,6 +118,6 @@ class MarketBar(QFrame):
         colour = STATE_COLOURS.get(state, "palette(text)")
         self.source.setText(f"Source: {name}")
         self.source_state.setText(str(state))
-        self.source_state.setStyleSheet(f"color: {colour}; font-weight: bold;")
+        set_style_sheet(self.source_state, f"color: {colour}; font-weight: bold;")
         self.source_state.setToolTip(f"Quote source: {name}, {state}")
         self.detail.setText(detail)

@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFontMetrics
+from PySide6.QtGui import QColor, QFontMetrics
 from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 
 from planner.domain import Book, Position, PositionKind, Status
@@ -28,6 +28,7 @@ from planner.ui.chart_export import add_png_export
 from planner.ui.chart_style import TODAY, FollowRange
 from planner.ui.figure_text import points, signed_usd, usd
 from planner.ui.formatting import ET, describe
+from planner.ui.label_layer import Label, LabelLayer
 from planner.ui.palette import chart_colours, is_palette_event, style_plot
 
 TIER_COLOURS = {"near": "#1e88e5", "mid": "#fb8c00", "long": "#5e35b1"}
@@ -133,7 +134,9 @@ class TimelineView(QWidget):
             top.addItem(graphic)
         top.addItem(self.today_line, ignoreBounds=True)
         self.event_labels: list[pg.TextItem] = []
-        self.pnl_labels: list[pg.TextItem] = []
+        self.pnl_labels = LabelLayer()  # P&L beside each bar, one item for all rows
+        self.pnl_labels.setZValue(8)
+        top.addItem(self.pnl_labels, ignoreBounds=True)
         add_png_export(top.getViewBox(), top, self, "layer-timeline.png")
 
         self.vix_plot = pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem("bottom")})
@@ -345,35 +348,27 @@ class TimelineView(QWidget):
 
     def _place_pnl_labels(self) -> None:
         """P&L beside each bar: open positions at the latest quote, closed ones realized."""
-        self._grow(self.pnl_labels, len(self.rows), anchor=(0.0, 0.5))
         before = self._today.astimezone(ET).date()
         colours = chart_colours(self.palette())
+        foreground, muted = QColor(colours.foreground), QColor(colours.muted)
         risks = {r.id: r for r in self.report.positions} if self.report is not None else {}
-        for row, (label, position) in enumerate(zip(self.pnl_labels, self.rows, strict=False)):
+        labels = []
+        for row, position in enumerate(self.rows):
             if position.is_open:
                 risk = risks.get(position.id)
                 value = risk.pnl_usd if risk is not None else None
             else:
                 value = position.realized_pnl()
-            text = signed_usd(value) if value is not None else ""
-            colour = colours.foreground if position.is_open else colours.muted
-            if (label.toPlainText(), getattr(label, "shown_colour", None)) != (text, colour):
-                label.setText(text, color=colour)
-                label.shown_colour = colour
+            if value is None:
+                continue
             start = day_seconds(position.opened_at.astimezone(ET).date())
+            colour = foreground if position.is_open else muted
             if position.is_open or _end(position) > before:
-                place = ((0.0, 0.5), max(day_seconds(_end(position)), start) + DAY * 0.8, row)
+                labels.append(Label(max(day_seconds(_end(position)), start) + DAY * 0.8, row, signed_usd(value),
+                                    colour, (0.0, 0.5)))
             else:  # a past bar: its realized P&L before it, clear of the roll arrow after it
-                place = ((1.0, 0.5), start - DAY * 0.8, row)
-            # Places change with the book, texts with each quote: move a label only when its place
-            # changed (each move re-lays the text out, 62 labels per quote).
-            if getattr(label, "placed", None) != place:
-                label.setAnchor(place[0])
-                label.setPos(place[1], place[2])
-                label.placed = place
-            label.setVisible(bool(text))
-        for label in self.pnl_labels[len(self.rows):]:
-            label.setVisible(False)
+                labels.append(Label(start - DAY * 0.8, row, signed_usd(value), colour, (1.0, 0.5)))
+        self.pnl_labels.set_labels(labels)
 
     def _grow(self, pool: list[pg.TextItem], count: int, anchor) -> None:
         while len(pool) < count:

@@ -135,20 +135,20 @@ def test_double_click_on_a_bar_opens_it(qtbot, timeline, workspace):
 def test_a_quote_change_updates_in_place(timeline, workspace):
     bars = dict(timeline.tier_bars)
     items = (timeline.condor_bars, timeline.roll_links, timeline.today_line, timeline.vix_now, timeline.vix_curve)
-    labels = list(timeline.pnl_labels)
+    labels = timeline.pnl_labels
     scene_items = len(timeline.plot.scene().items())
-    texts = [label.toPlainText() for label in labels]
+    texts = labels.texts()
     x_before = np.array(timeline.tier_bars["near"].opts["x0"], copy=True)
     workspace.set_market(spx=5780, vix=21.5)
     timeline.update_report(workspace.analyze())
     assert timeline.tier_bars == bars
     assert (timeline.condor_bars, timeline.roll_links, timeline.today_line, timeline.vix_now,
             timeline.vix_curve) == items
-    assert timeline.pnl_labels == labels and len(timeline.plot.scene().items()) == scene_items
+    assert timeline.pnl_labels is labels and len(timeline.plot.scene().items()) == scene_items
     assert np.array_equal(timeline.tier_bars["near"].opts["x0"], x_before)  # bars stay, data moves
     _, vix_y = timeline.vix_now.getData()
     assert vix_y[0] == 21.5
-    assert [label.toPlainText() for label in labels] != texts
+    assert labels.texts() != texts and len(labels.texts()) == len(texts)
 
 
 def test_chart_context_menus_save_png(timeline, tmp_path):
