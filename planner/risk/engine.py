@@ -62,7 +62,8 @@ def analyze(
     horizon_days: the T+n curve's distance in calendar days (default 7, never
     past the nearest condor expiry). previous: the snapshot before ``market``,
     for day P&L. light: a coarse matrix (risk used) and no curves, break-even
-    search or stress, for loops such as the rules and the backtest; each
+    search, stress or per-leg rows (each position's ``legs`` is empty), for
+    loops such as the rules and the backtest; each
     condor's expiry break-evens are closed form (K2 - C, K3 + C at its own
     expiry) in every mode. matrix=False: curves
     and break-evens without the SPX x VIX matrix, risk used and stress (the
@@ -113,7 +114,8 @@ def analyze(
     else:
         curves, curve_break_evens, matrix, risk_used, stress = None, {"today": nothing, "expiry": nothing}, None, {}, ()
 
-    leg_rows = _leg_rows(table, today, leg_greeks)
+    # Per-leg rows are for people (the window's tree, the JSON); loops never read them.
+    leg_rows = [()] * len(positions) if light else _leg_rows(table, today, leg_greeks)
     greek_columns = [position_greeks[name].tolist() for name in Greeks.__slots__]
     rows = []
     for p_index, position in enumerate(positions):

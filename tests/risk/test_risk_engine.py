@@ -203,6 +203,8 @@ def test_light_mode_keeps_what_loops_read():
     assert light.positions[0].break_evens_expiry == (5544.0, 6256.0)
     assert light.coverage_pct == pytest.approx(full.coverage_pct)
     assert light.totals["book"].pnl_usd == pytest.approx(full.totals["book"].pnl_usd)
+    assert [p.greeks for p in light.positions] == [p.greeks for p in full.positions]
+    assert all(p.legs == () for p in light.positions) and all(p.legs for p in full.positions)
 
 
 def test_worst_cells_is_the_minimum_of_each_groups_full_pnl_grid():
