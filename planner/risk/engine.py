@@ -94,9 +94,10 @@ def analyze(
     condor_coverage = _condor_coverage(shares, position_greeks, condor_rows)
 
     nothing = [[] for _ in range(len(positions) + 1)]
-    # The matrix's prices (the costliest part, mostly compiled code without the GIL) are computed on a
-    # background thread while this one draws the curves; light mode's coarse matrix is not worth a thread.
-    pending = _start_matrix_values(table, model, market, today, light) if scenarios and matrix else None
+    # The matrix (the costliest part: compiled pricing and array products, mostly without the GIL) is
+    # computed on a background thread while this one draws the curves; light mode's is not worth a thread.
+    pending = (_start_matrix(table, model, market, settings, positions, today, fixed, shares, light)
+               if scenarios and matrix else None)
     if scenarios:
         if light:  # loops read the matrix (risk used) and the positions, never curves or stress
             curves, curve_break_evens = None, {"today": nothing, "expiry": [[] for _ in nothing]}
@@ -107,7 +108,7 @@ def analyze(
             if position.kind is PositionKind.CONDOR:
                 curve_break_evens["expiry"][index] = condor_expiry_break_evens(position)
         if matrix:
-            matrix, risk_used = _matrix(table, market, settings, positions, fixed, shares, light, pending.result())
+            matrix, risk_used = pending.result()
             stress = () if light else _stress(table, model, market, settings, positions, today, at)
         else:
             matrix, risk_used, stress = None, {}, ()
@@ -180,8 +181,8 @@ def add_scenarios(report: RiskReport, book: Book, market: MarketSnapshot, settin
     leg_greeks = _leg_greeks(table, today, market, settings, table.is_condor_row())
     vega = _sum_by_position(table, leg_greeks, len(positions))["vega_usd"]
     shares = coverage_shares(positions, vega)
-    values = _start_matrix_values(table, model, market, today, light, overlap=False).result()
-    matrix, risk_used = _matrix(table, market, settings, positions, fixed, shares, light, values)
+    matrix, risk_used = _start_matrix(table, model, market, settings, positions, today, fixed, shares, light,
+                                      overlap=False).result()
     stress = _stress(table, model, market, settings, positions, today, at)
     rows = tuple(row.with_risk_used(risk_used.get(index)) for index, row in enumerate(report.positions))
     return replace(report, positions=rows, matrix=matrix, stress=stress,
@@ -433,15 +434,20 @@ def _with_exact(axis: np.ndarray, value: float) -> np.ndarray:
     return np.sort(np.append(axis, value))
 
 
-def _start_matrix_values(table, model, market, today, light, overlap=True) -> Future:
-    """``matrix_values`` on today's axes: on the background thread when the caller has other work to
-    overlap it with, else here (light mode's coarse matrix is not worth a thread)."""
+def _start_matrix(table, model, market, settings, positions, today, fixed, shares, light, overlap=True) -> Future:
+    """``_matrix`` (the matrix and each condor's risk used): on the background thread when the caller
+    has other work to overlap it with, else here (light mode's coarse matrix is not worth a thread)."""
     moves, levels = matrix_axes(market, light)
-    arguments = (table, model, market.spx * (1 + moves), levels, today.offset)
+    spx_axis = market.spx * (1 + moves)
+
+    def run(threads: int):
+        values = matrix_values(table, model, spx_axis, levels, today.offset, threads=threads)
+        return _matrix(table, market, settings, positions, fixed, shares, light, values)
+
     if overlap and not light and table.size:
-        return background().submit(matrix_values, *arguments, threads=1)
+        return background().submit(run, 1)
     done: Future = Future()
-    done.set_result(matrix_values(*arguments, threads=1 if light else THREADS))
+    done.set_result(run(1 if light else THREADS))
     return done
 
 
