@@ -182,13 +182,13 @@ class _Run:
         self.vix_expiries = calendars.vix_expirations(path.dates[0], path.dates[-1] + timedelta(days=400))
         self.history_window = config.window(settings)
         self._history_dates = path.dates
-        self._history = {"VIX": path.vix}
+        self._history = {"VIX": _read_only(path.vix)}
         if hedged:
             # SPX closes feed only the realized-vol gate and VVIX only the MACD gate: handed over when they are on.
             if self.options.realized_vol_gates:
-                self._history["SPX"] = path.spx
+                self._history["SPX"] = _read_only(path.spx)
             if self.options.macd_gates and path.has_vvix:
-                self._history["VVIX"] = path.vvix
+                self._history["VVIX"] = _read_only(path.vvix)
 
     # -- the day -------------------------------------------------------------------------------------------------
     def day(self, i: int, observer: Callable | None) -> None:
@@ -411,6 +411,13 @@ class _Run:
             commissions_usd=self.commissions, actions=dict(self.actions), by_rule=dict(self.by_rule),
             warnings=self.warnings, starting_equity=self.settings.equity,
         )
+
+
+def _read_only(closes: np.ndarray) -> np.ndarray:
+    """A view the rules cannot write through: the history they get shares memory with the path."""
+    view = closes.view()
+    view.flags.writeable = False
+    return view
 
 
 def _replace(record, **changes):

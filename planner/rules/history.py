@@ -9,9 +9,12 @@ backtest replaying stored history must not see the future.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import islice
+from operator import lt
 from typing import Any
 
 import numpy as np
@@ -73,7 +76,29 @@ def _series(pairs: Iterable[tuple[date, float]], before: date) -> DailySeries:
 
 
 def _before(series: DailySeries, before: date) -> DailySeries:
-    return _series(zip(series.dates, series.closes.tolist(), strict=True), before)
+    """The days of ``series`` before ``before``.
+
+    Every series this module builds is already in order with finite float closes,
+    and the backtest hands one to ``suggest`` on every review: such a series is
+    cut at ``before`` by bisection instead of being sorted again. One built by
+    hand in another shape is rebuilt the long way.
+    """
+    if not _in_order(series):
+        return _series(zip(series.dates, series.closes.tolist(), strict=True), before)
+    cut = bisect_left(series.dates, before)
+    if cut == 0:
+        return EMPTY
+    if cut == len(series):
+        return series
+    return DailySeries(series.dates[:cut], series.closes[:cut])
+
+
+def _in_order(series: DailySeries) -> bool:
+    """Strictly increasing dates, one float64 close per date, every close finite."""
+    closes = series.closes
+    return (isinstance(closes, np.ndarray) and closes.dtype == np.float64 and closes.ndim == 1
+            and closes.size == len(series.dates) and bool(np.isfinite(closes).all())
+            and all(map(lt, series.dates, islice(series.dates, 1, None))))
 
 
 def _from_frame(frame: Any, before: date) -> dict[str, DailySeries]:

@@ -37,3 +37,27 @@ def test_plain_lists_are_taken_as_the_days_up_to_the_valuation_day():
     history = DailyHistory.of({"vix": [15.0, None, 16.0]}, before=date(2026, 11, 23))
     assert history.closes("VIX").tolist() == [15.0, 16.0]
     assert DailyHistory.of(None, before=date(2026, 11, 23)).closes("VIX").size == 0
+
+
+def test_a_daily_history_is_cut_at_the_valuation_day_like_rows_are():
+    built = DailyHistory.of(FRAME, before=date(2026, 11, 23))
+    for before in (date(2026, 11, 1), date(2026, 11, 2), date(2026, 11, 11), date(2026, 11, 20), date(2026, 11, 23)):
+        cut = DailyHistory.of(built, before=before)
+        rows = DailyHistory.of([(d.date(), s, float(FRAME.loc[d, s])) for d in FRAME.index for s in FRAME.columns],
+                               before=before)
+        for symbol in ("SPX", "VIX"):
+            assert cut.get(symbol).dates == rows.get(symbol).dates
+            np.testing.assert_array_equal(cut.closes(symbol), rows.closes(symbol))
+            assert cut.closes(symbol).dtype == np.float64
+
+
+def test_a_hand_built_series_out_of_order_or_with_gaps_is_still_sorted_and_cleaned():
+    from planner.rules.history import DailySeries
+
+    days = (date(2026, 11, 5), date(2026, 11, 3), date(2026, 11, 4), date(2026, 11, 6))
+    history = DailyHistory({"VIX": DailySeries(days, np.array([17.0, 15.0, np.nan, 18.0]))})
+    cut = DailyHistory.of(history, before=date(2026, 11, 6))
+    assert cut.get("VIX").dates == (date(2026, 11, 3), date(2026, 11, 5))
+    assert cut.closes("VIX").tolist() == [15.0, 17.0]
+    whole = DailyHistory({"VIX": DailySeries(days[1:2] + days[:1], np.array([15, 17]))})  # integer closes
+    assert DailyHistory.of(whole, before=date(2026, 11, 6)).closes("VIX").dtype == np.float64
