@@ -81,9 +81,7 @@ class WhatIf:
         """[positions x cells]: each position's P&L (dollars, net of cost and fees) in every matrix cell."""
         table = build_contracts(positions, self.market, self.settings, self.at)
         model = ScenarioModel.of(self.market, self.settings)
-        today = contract_values(table, model, np.array([self.market.spx]), np.array([self.market.vix]),
-                                table.years)[:, 0]
-        offset = np.where(np.isnan(table.mark), 0.0, table.mark - today)  # typed marks, as the engine keeps them
+        offset = self._mark_offset(table, model)
         spx_rows, spx_values, vix_rows, vix_values = matrix_values(table, model, self.spx_axis, self.vix_axis, offset)
         fixed = np.array([p.cost_basis + p.fees for p in positions])
         shape = (self.vix_axis.size, self.spx_axis.size)
@@ -94,6 +92,19 @@ class WhatIf:
         if vix_rows.size:
             cells += (table.weights[:, vix_rows] @ vix_values)[:, :, None]
         return cells.reshape(len(positions), -1)
+
+    def _mark_offset(self, table, model: ScenarioModel) -> np.ndarray:
+        """Per contract: its typed mark less its model value today (0 without a mark), as the engine keeps it.
+
+        Contracts without a typed mark (all of them in the backtest, and every proposed layer) need no
+        valuation today, so it is skipped when no contract has one.
+        """
+        typed = ~np.isnan(table.mark)
+        if not typed.any():
+            return np.zeros(table.size)
+        today = contract_values(table, model, np.array([self.market.spx]), np.array([self.market.vix]),
+                                table.years)[:, 0]
+        return np.where(typed, table.mark - today, 0.0)
 
     def _membership(self) -> tuple[np.ndarray, np.ndarray]:
         """Per layer: whether it names its condors, and [layers x condors] which it protects."""
