@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from planner import calendars
 from planner.domain.instruments import Instrument, Leg, Settlement
@@ -68,14 +69,24 @@ def tier_vix_expiry(tier: str, at: datetime, settings: Settings) -> date:
     """The listed VIX expiry the tier table gives for ``tier`` seen from ``at``."""
     today = at.astimezone(calendars.ET).date()
     reach = max(settings.near_min_days, settings.mid_target_days, settings.long_min_days) + MONTHLY_GAP_DAYS
-    listed = [e for e in calendars.vix_expirations(today, today + timedelta(days=reach))
-              if _days(e, today) >= 1 and calendars.time_to_expiry(at, e, "AM") > 0]
+    listed = _open_vix_expiries(at, reach)
     if tier == Tier.NEAR:
         return next(e for e in listed if _days(e, today) >= settings.near_min_days)
     if tier == Tier.MID:
         # Ties go to the later expiry: the longer-dated layer decays more slowly.
         return min(listed, key=lambda e: (abs(_days(e, today) - settings.mid_target_days), -_days(e, today)))
     return next(e for e in listed if _days(e, today) >= settings.long_min_days)
+
+
+@lru_cache(maxsize=16)
+def _open_vix_expiries(at: datetime, reach: int) -> tuple[date, ...]:
+    """VIX expiries from tomorrow to ``reach`` days out that have not settled at ``at``.
+
+    Every tier (and every roll) of one review asks with the same moment: kept for the next few.
+    """
+    today = at.astimezone(calendars.ET).date()
+    return tuple(e for e in calendars.vix_expirations(today, today + timedelta(days=reach))
+                 if _days(e, today) >= 1 and calendars.time_to_expiry(at, e, "AM") > 0)
 
 
 def backstop_expiry(at: datetime, settings: Settings) -> date:
