@@ -31,7 +31,7 @@ import numpy as np
 from planner import calendars
 from planner.backtest.data import MarketPath
 from planner.backtest.model import Costs, MarketModel, commission_usd, leg_arrays, slippage_pts
-from planner.backtest.strategy import RULES, CondorProgram, FridayExpiries, choose_condor, exit_reason
+from planner.backtest.strategy import RULES, CondorChoice, CondorProgram, FridayExpiries, choose_condor, exit_reason
 from planner.domain.errors import InputError
 from planner.domain.instruments import Settlement
 from planner.domain.positions import (
@@ -147,16 +147,44 @@ class RunResult:
     starting_equity: float
 
 
+class PathSetup:
+    """What every run over one path with one settings and config shares, made once.
+
+    The listed SPX Friday and VIX expiries of the span, the pricing model, and the
+    condor the program chooses on each entry day: both runs sell the same
+    condors (the module docstring), so the second run takes the first run's
+    choices instead of searching the strike ladder again (a ~2 ms BSM pass over
+    hundreds of strikes per entry).
+    """
+
+    def __init__(self, path: MarketPath, settings: Settings, config: BacktestConfig) -> None:
+        self.path, self.settings, self.config = path, settings, config
+        self.model = MarketModel(settings, config.rate, config.div_yield)
+        self.expiries = FridayExpiries(path.dates[0], path.dates[-1])
+        self.vix_expiries = calendars.vix_expirations(path.dates[0], path.dates[-1] + timedelta(days=400))
+        self._condors: dict[tuple[datetime, float, float], CondorChoice | None] = {}
+
+    def fits(self, path: MarketPath, settings: Settings, config: BacktestConfig) -> bool:
+        return path is self.path and settings == self.settings and config == self.config
+
+    def condor(self, at: datetime, spx: float, vix: float) -> CondorChoice | None:
+        """``choose_condor`` at that close, worked out once per close."""
+        key = (at, spx, vix)
+        if key not in self._condors:
+            self._condors[key] = choose_condor(self.config.program, self.model, self.expiries, at, spx, vix)
+        return self._condors[key]
+
+
 class _Run:
     """State of one run: open positions, cash by kind, records."""
 
     def __init__(self, path: MarketPath, settings: Settings, config: BacktestConfig, hedged: bool,
-                 expiries: FridayExpiries) -> None:
+                 setup: PathSetup) -> None:
         self.path, self.settings, self.config, self.hedged = path, settings, config, hedged
-        self.model = MarketModel(settings, config.rate, config.div_yield)
+        self.setup = setup
+        self.model = setup.model
         self.costs: Costs = config.costs
         self.program: CondorProgram = config.program
-        self.expiries = expiries
         self.open: dict[int, Position] = {}
         self.next_id = 1
         self.condor_cash = 0.0  # dollars received and paid on condors so far
@@ -179,7 +207,7 @@ class _Run:
             from planner.rules import options_from_settings
 
             self.options = options_from_settings(settings)
-        self.vix_expiries = calendars.vix_expirations(path.dates[0], path.dates[-1] + timedelta(days=400))
+        self.vix_expiries = setup.vix_expiries
         self.history_window = config.window(settings)
         self._history_dates = path.dates
         self._history = {"VIX": _read_only(path.vix)}
@@ -262,7 +290,7 @@ class _Run:
         every = self.program.entry_every_days
         if self.last_entry is not None and i - self.last_entry < every:
             return
-        choice = choose_condor(self.program, self.model, self.expiries, at, spx, vix)
+        choice = self.setup.condor(at, spx, vix)
         if choice is None:
             return
         quantity = self.program.contracts
@@ -436,15 +464,20 @@ def run_path(
     cancel: Callable[[], bool] | None = None,
     observer: Callable | None = None,
     progress_span: tuple[float, float] = (0.0, 1.0),
+    setup: PathSetup | None = None,
 ) -> RunResult:
     """One run over ``path``. progress(fraction 0..1, words) is called about 200 times;
     cancel() returning True stops the run with ``Cancelled``; observer(i, book, market,
-    history, result) sees every rules review (tests compare it with the live rules)."""
+    history, result) sees every rules review (tests compare it with the live rules).
+    setup: one made for this very path, settings and config by an earlier run, to share its work."""
     config = config or BacktestConfig()
     if len(path) < 2:
         raise InputError("path", "must hold at least two sessions", len(path))
-    expiries = FridayExpiries(path.dates[0], path.dates[-1])
-    run = _Run(path, settings, config, hedged, expiries)
+    if setup is None:
+        setup = PathSetup(path, settings, config)
+    elif not setup.fits(path, settings, config):
+        raise ValueError("the setup was made for another path, settings or config")
+    run = _Run(path, settings, config, hedged, setup)
     n = len(path)
     step = max(1, n // 200)
     low, high = progress_span
@@ -480,11 +513,14 @@ def run_both(
 ) -> BacktestRuns:
     """The unhedged run, then the hedged one, over the same path; progress covers both."""
     config = config or BacktestConfig()
+    if len(path) < 2:
+        raise InputError("path", "must hold at least two sessions", len(path))
     split = 1.0 / (1.0 + HEDGED_DAY_WEIGHT)
+    setup = PathSetup(path, settings, config)
     unhedged = run_path(path, settings, config, hedged=False, progress=progress, cancel=cancel,
-                        progress_span=(0.0, split))
+                        progress_span=(0.0, split), setup=setup)
     hedged = run_path(path, settings, config, hedged=True, progress=progress, cancel=cancel, observer=observer,
-                      progress_span=(split, 1.0))
+                      progress_span=(split, 1.0), setup=setup)
     return BacktestRuns(path, unhedged, hedged, config, settings)
 
 
