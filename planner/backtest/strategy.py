@@ -23,6 +23,7 @@ condors, as weeklies were before 2022.
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -107,11 +108,27 @@ class FridayExpiries:
                 if e > day and (weeklies or e in self.monthly)]
 
     def nearest(self, day: date, target_days: int, min_days: int) -> tuple[date, Settlement] | None:
-        """The listed expiry nearest ``target_days`` out with more than ``min_days`` left (ties: the later)."""
-        choices = [(e, s) for e, s in self.listed(day) if (e - day).days > min_days]
-        if not choices:
+        """The listed expiry nearest ``target_days`` out with more than ``min_days`` left (ties: the later).
+
+        Walks the sorted expiries from the first one far enough out and stops once they only get
+        further from the target, instead of listing the whole span on every entry day.
+        """
+        weeklies = day >= WEEKLY_LISTING_START
+        best: date | None = None
+        best_key: tuple[int, int] | None = None
+        for index in range(bisect_right(self.all, day + timedelta(days=max(0, min_days))), len(self.all)):
+            expiry = self.all[index]
+            days = (expiry - day).days
+            if best_key is not None and days - target_days > best_key[0]:
+                break  # every later expiry is further still
+            if not weeklies and expiry not in self.monthly:
+                continue
+            key = (abs(days - target_days), -days)
+            if best_key is None or key < best_key:
+                best, best_key = expiry, key
+        if best is None:
             return None
-        return min(choices, key=lambda c: (abs((c[0] - day).days - target_days), -(c[0] - day).days))
+        return best, Settlement.AM if best in self.monthly else Settlement.PM
 
 
 def strike_ladder(low: float, high: float) -> np.ndarray:

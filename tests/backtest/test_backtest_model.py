@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 import pytest
@@ -103,3 +103,18 @@ def test_exits_and_costs():
         Costs(slippage_fraction=2.0)
     with pytest.raises(InputError, match="exit-days"):
         CondorProgram(target_dte_days=7, exit_days_before_expiry=7)
+
+
+def test_the_nearest_expiry_is_the_best_of_all_listed_ones():
+    expiries = FridayExpiries(date(2005, 6, 1), date(2007, 6, 1))  # monthlies only, then weeklies from 2005-10-28
+
+    def brute_force(day, target_days, min_days):
+        choices = [(e, s) for e, s in expiries.listed(day) if (e - day).days > min_days]
+        return min(choices, key=lambda c: (abs((c[0] - day).days - target_days), -(c[0] - day).days), default=None)
+
+    day = date(2005, 6, 1)
+    while day < date(2007, 6, 1):
+        for target_days, min_days in ((45, 8), (30, 0), (7, 3), (60, -5), (1, 0), (90, 60)):
+            assert expiries.nearest(day, target_days, min_days) == brute_force(day, target_days, min_days)
+        day += timedelta(days=3)
+    assert expiries.nearest(date(2007, 6, 1), 45, 800) is None  # nothing listed that far out
