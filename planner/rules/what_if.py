@@ -62,6 +62,7 @@ class WhatIf:
         self.condors = np.flatnonzero(is_condor)
         self.layers = np.flatnonzero(~is_condor)
         self.index = {p.id: i for i, p in enumerate(self.positions) if p.id is not None}
+        self._column = {int(c): k for k, c in enumerate(self.condors)}  # position index -> condor column
         self.spx_axis = market.spx * (1.0 + np.asarray(report.matrix.spx_moves, dtype=float))
         self.vix_axis = np.asarray(report.matrix.vix_levels, dtype=float)
         cell_count = self.spx_axis.size * self.vix_axis.size
@@ -93,22 +94,22 @@ class WhatIf:
             cells += (table.weights[:, vix_rows] @ vix_values)[:, :, None]
         return cells.reshape(len(positions), -1)
 
-    def _mark_offset(self, table, model: ScenarioModel) -> np.ndarray:
+    def _mark_offset(self, table, model: ScenarioModel) -> np.ndarray | None:
         """Per contract: its typed mark less its model value today (0 without a mark), as the engine keeps it.
 
-        Contracts without a typed mark (all of them in the backtest, and every proposed layer) need no
-        valuation today, so it is skipped when no contract has one.
+        None when no contract has a typed mark (all of them in the backtest, and every proposed layer):
+        there is nothing to add, and no need to value the contracts today.
         """
         typed = ~np.isnan(table.mark)
         if not typed.any():
-            return np.zeros(table.size)
+            return None
         today = contract_values(table, model, np.array([self.market.spx]), np.array([self.market.vix]),
                                 table.years)[:, 0]
         return np.where(typed, table.mark - today, 0.0)
 
     def _membership(self) -> tuple[np.ndarray, np.ndarray]:
         """Per layer: whether it names its condors, and [layers x condors] which it protects."""
-        column = {int(c): k for k, c in enumerate(self.condors)}
+        column = self._column
         linked = np.zeros(self.layers.size, dtype=bool)
         member = np.zeros((self.layers.size, self.condors.size), dtype=bool)
         for row, h in enumerate(self.layers):
@@ -124,7 +125,7 @@ class WhatIf:
         return Addition(per_contract, protection_per_contract_usd, position.quantity, position.protects)
 
     def _addition_shares(self, add: Addition, alive: np.ndarray, size: np.ndarray) -> np.ndarray:
-        column = {int(c): k for k, c in enumerate(self.condors)}
+        column = self._column
         named = [column[self.index[c]] for c in add.protects if c in self.index and self.index[c] in column]
         member = np.zeros((1, self.condors.size), dtype=bool)
         member[0, named] = True
