@@ -124,7 +124,11 @@ class RuleContext:
     def roll_spec(self, layer: Position) -> LayerSpec:
         key = ("roll", layer.id)
         if key not in self._specs:
-            self._specs[key] = roll_spec(layer, self.market, self.settings, self.at, self.book)
+            if layer.layer_kind is LayerKind.VIX_CALL and layer.tier is not None:
+                # A single call rolls into its tier table's call: the very spec tier_spec prices.
+                self._specs[key] = self.tier_spec(str(layer.tier))
+            else:
+                self._specs[key] = roll_spec(layer, self.market, self.settings, self.at, self.book)
         return self._specs[key]
 
     def require_condors(self) -> None:
