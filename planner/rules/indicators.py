@@ -164,14 +164,23 @@ def realized_vol(closes: Sequence[float] | np.ndarray, length: int = 20,
 
 def rolling_low(closes: Sequence[float] | np.ndarray, window: int) -> np.ndarray:
     """Lowest close of the ``window`` closes ending at each index (fewer at the start)."""
-    values = _closes(closes)
-    return np.array([values[max(0, i - window + 1):i + 1].min() for i in range(values.size)])
+    return _rolling(_closes(closes), window, np.inf).min(axis=1)
 
 
 def rolling_high(closes: Sequence[float] | np.ndarray, window: int) -> np.ndarray:
     """Highest close of the ``window`` closes ending at each index (fewer at the start)."""
-    values = _closes(closes)
-    return np.array([values[max(0, i - window + 1):i + 1].max() for i in range(values.size)])
+    return _rolling(_closes(closes), window, -np.inf).max(axis=1)
+
+
+def _rolling(values: np.ndarray, window: int, pad: float) -> np.ndarray:
+    """[values x window]: the ``window`` values ending at each index, the missing ones at the start
+    filled with ``pad`` (which never wins the min or max), as one view instead of a Python loop."""
+    if window < 1:
+        raise ValueError(f"window must be at least 1, got {window}")
+    if values.size == 0:
+        return np.zeros((0, window))
+    padded = np.concatenate((np.full(window - 1, pad), values))
+    return np.lib.stride_tricks.sliding_window_view(padded, window)
 
 
 @dataclass(frozen=True, slots=True)

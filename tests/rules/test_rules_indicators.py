@@ -149,3 +149,16 @@ def test_spike_at_exactly_the_threshold_counts_and_just_below_does_not():
     assert recent_spike(flat + [19.5] + [15.0] * 20, 20, 30.0) is None
     spike = recent_spike([*flat, 20.0, 17.0, 16.0], 20, 30.0)
     assert (spike.index, spike.close, spike.low) == (25, 20.0, 15.0)
+
+
+def test_rolling_low_and_high_match_a_plain_loop_over_each_window():
+    values = np.random.default_rng(3).normal(20.0, 5.0, 60)
+    values[7] = np.nan  # a NaN close spoils the windows holding it, as numpy's min and max do
+    for window in (1, 2, 5, 59, 60, 100):
+        low = [values[max(0, i - window + 1):i + 1].min() for i in range(values.size)]
+        high = [values[max(0, i - window + 1):i + 1].max() for i in range(values.size)]
+        np.testing.assert_array_equal(rolling_low(values, window), low)
+        np.testing.assert_array_equal(rolling_high(values, window), high)
+    assert rolling_low([], 5).shape == (0,) and rolling_high([], 5).shape == (0,)
+    with pytest.raises(ValueError, match="window"):
+        rolling_low(values, 0)
