@@ -106,7 +106,7 @@ def analyze(
                                                 horizon_days)
         for index, position in enumerate(positions):
             if position.kind is PositionKind.CONDOR:
-                curve_break_evens["expiry"][index] = condor_expiry_break_evens(position)
+                curve_break_evens["expiry"][index] = _position_figures(position)[0]
         if matrix:
             matrix, risk_used = pending.result()
             stress = () if light else _stress(table, model, market, settings, positions, today, at)
@@ -132,7 +132,7 @@ def analyze(
             pnl_usd=float(pnl[p_index]),
             day_pnl_usd=None if day_pnl is None else float(day_pnl[p_index]),
             greeks=Greeks(*(column[p_index] for column in greek_columns)),
-            max_loss_usd=max_loss(position),
+            max_loss_usd=_position_figures(position)[1],
             break_evens_today=tuple(curve_break_evens["today"][p_index]),
             break_evens_expiry=tuple(curve_break_evens["expiry"][p_index]),
             coverage_pct=condor_coverage.get(p_index),
@@ -263,15 +263,16 @@ def _leg_rows(table, today, leg_greeks) -> list[tuple[LegRisk, ...]]:
     ivs = table.iv[c].tolist()
     years = table.years[c].tolist()
     value = (today.value[c] * weight).tolist()
-    greek_columns = [leg_greeks[name].tolist() for name in Greeks.__slots__]
+    weights = weight.tolist()
+    greek_rows = list(zip(*(leg_greeks[name].tolist() for name in Greeks.__slots__), strict=True))
+    owners = table.leg_position.tolist()
+    ids = [p.id for p in table.positions]
     grouped: list[list[LegRisk]] = [[] for _ in table.positions]
     for i, leg in enumerate(table.legs):
-        p_index = int(table.leg_position[i])
-        pnl = None if leg.open_price is None else (marks[i] - leg.open_price) * weight[i] - leg.fees
-        grouped[p_index].append(LegRisk(
-            table.positions[p_index].id, leg.id, marks[i], model[i], ivs[i], years[i], value[i],
-            None if pnl is None else float(pnl), Greeks(*(column[i] for column in greek_columns)),
-        ))
+        p_index = owners[i]
+        pnl = None if leg.open_price is None else (marks[i] - leg.open_price) * weights[i] - leg.fees
+        grouped[p_index].append(LegRisk(ids[p_index], leg.id, marks[i], model[i], ivs[i], years[i], value[i], pnl,
+                                        Greeks(*greek_rows[i])))
     return [tuple(legs) for legs in grouped]
 
 
@@ -357,6 +358,22 @@ def _curves(table, model, market, settings, positions, today, fixed, at, horizon
         bands_horizon=bands_horizon, bands_expiry=bands_expiry,
     )
     return curves, break_evens
+
+
+_FIGURES: dict[int, tuple[Position, tuple[float, ...], float | None]] = {}
+
+
+def _position_figures(position: Position) -> tuple[tuple[float, ...], float | None]:
+    """A condor's expiry break-evens and any position's max loss: they depend on the position alone,
+    so each position object (immutable; a quote re-analyses the same ones) computes them once."""
+    known = _FIGURES.get(id(position))
+    if known is None or known[0] is not position:
+        if len(_FIGURES) > 4096:  # positions of books no longer open
+            _FIGURES.clear()
+        break_evens = tuple(condor_expiry_break_evens(position)) if position.kind is PositionKind.CONDOR else ()
+        known = (position, break_evens, max_loss(position))
+        _FIGURES[id(position)] = known
+    return known[1], known[2]
 
 
 def condor_expiry_break_evens(position: Position) -> list[float]:
