@@ -520,7 +520,12 @@ def _worst_cells(groups, fixed, spx_rows, spx_values, vix_rows, vix_values) -> n
     if vix_rows.size:
         per_row = per_row + groups[:, vix_rows] @ vix_values
     if spx_rows.size:
-        spx_part = csr_matrix(groups[:, spx_rows]) @ spx_values.reshape(spx_rows.size, -1)
+        weights = groups[:, spx_rows]
+        # Sparse pays off on the full matrix (a group holds a handful of the contracts); building a
+        # sparse matrix costs more than a small dense product (light mode's coarse grid).
+        if weights.size > 2048:
+            weights = csr_matrix(weights)
+        spx_part = weights @ spx_values.reshape(spx_rows.size, -1)
         per_row = per_row + spx_part.reshape(groups.shape[0], n_vix, -1).min(axis=2)
     return per_row.min(axis=1)
 
@@ -561,22 +566,28 @@ def max_loss(position: Position) -> float | None:
 
 
 def _totals(positions, values, pnl, day_pnl, position_greeks) -> dict[str, GroupTotals]:
-    kinds = np.array([str(p.kind) for p in positions])
-    tiers = np.array([str(p.tier) if p.tier else "" for p in positions])
+    kinds = [str(p.kind) for p in positions]
+    tiers = [str(p.tier) if p.tier else "" for p in positions]
     masks = {
-        "book": np.ones(len(positions), dtype=bool),
-        "condors": kinds == "condor",
-        "hedges": kinds == "layer",
+        "book": [True] * len(positions),
+        "condors": [kind == "condor" for kind in kinds],
+        "hedges": [kind == "layer" for kind in kinds],
     }
     for tier in ("near", "mid", "long"):
-        masks[tier] = (kinds == "layer") & (tiers == tier)
-    totals = {}
-    for name, mask in masks.items():
-        totals[name] = GroupTotals(
-            value_usd=float(values[mask].sum()) if len(positions) else 0.0,
-            pnl_usd=float(pnl[mask].sum()) if len(positions) else 0.0,
-            day_pnl_usd=None if day_pnl is None else float(day_pnl[mask].sum()),
-            greeks=Greeks(*(float(position_greeks[g][mask].sum()) if len(positions) else 0.0
-                            for g in Greeks.__slots__)),
+        masks[tier] = [kind == "layer" and t == tier for kind, t in zip(kinds, tiers, strict=True)]
+    # Every group's sums in one product: [groups x positions] @ [positions x figures].
+    figures = [values, pnl, *(position_greeks[g] for g in Greeks.__slots__)]
+    if day_pnl is not None:
+        figures.append(day_pnl)
+    sums = (np.array(list(masks.values()), dtype=float).reshape(len(masks), len(positions))
+            @ np.array(figures, dtype=float).reshape(len(figures), len(positions)).T).tolist()
+    greeks_count = len(Greeks.__slots__)
+    return {
+        name: GroupTotals(
+            value_usd=row[0],
+            pnl_usd=row[1],
+            day_pnl_usd=None if day_pnl is None else row[-1],
+            greeks=Greeks(*row[2:2 + greeks_count]),
         )
-    return totals
+        for name, row in zip(masks, sums, strict=True)
+    }

@@ -207,11 +207,12 @@ def test_light_mode_keeps_what_loops_read():
     assert all(p.legs == () for p in light.positions) and all(p.legs for p in full.positions)
 
 
-def test_worst_cells_is_the_minimum_of_each_groups_full_pnl_grid():
+@pytest.mark.parametrize(("n_spx", "groups"), [(6, 4), (80, 30)])  # a dense and a sparse product
+def test_worst_cells_is_the_minimum_of_each_groups_full_pnl_grid(n_spx, groups):
     from planner.risk.engine import _worst_cells
 
     rng = np.random.default_rng(3)
-    n_spx, n_vix, n_moves, groups = 6, 5, 7, 4
+    n_vix, n_moves = 5, 7
     weights = rng.normal(size=(groups, n_spx + 3)) * (rng.random((groups, n_spx + 3)) < 0.5)
     fixed = rng.normal(size=groups) * 100
     spx_rows, vix_rows = np.arange(n_spx), np.arange(n_spx, n_spx + 3)
