@@ -459,7 +459,7 @@ def _start_matrix(table, model, market, settings, positions, today, fixed, share
 
     def run(threads: int):
         values = matrix_values(table, model, spx_axis, levels, today.offset, threads=threads)
-        return _matrix(table, market, settings, positions, fixed, shares, light, values)
+        return _matrix(table, settings, positions, fixed, shares, (moves, levels), market.vix, values)
 
     if overlap and not light and table.size:
         return background().submit(run, 1)
@@ -468,10 +468,10 @@ def _start_matrix(table, model, market, settings, positions, today, fixed, share
     return done
 
 
-def _matrix(table, market, settings, positions, fixed, shares, light, values):
-    moves, levels = matrix_axes(market, light)
+def _matrix(table, settings, positions, fixed, shares, axes, vix, values):
+    moves, levels = axes
     spot_index = int(np.flatnonzero(moves == 0.0)[0])
-    vix_index = int(np.flatnonzero(levels == market.vix)[0])
+    vix_index = int(np.flatnonzero(levels == vix)[0])
     shape = (levels.size, moves.size)
     if not positions:
         zeros = np.zeros(shape)
