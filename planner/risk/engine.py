@@ -56,6 +56,7 @@ def analyze(
     previous: MarketSnapshot | None = None,
     scenarios: bool = True,
     matrix: bool = True,
+    legs: bool = True,
 ) -> RiskReport:
     """Risk of the open positions of ``book`` under ``market``, valued at ``at`` (default now).
 
@@ -68,6 +69,8 @@ def analyze(
     expiry) in every mode. matrix=False: curves
     and break-evens without the SPX x VIX matrix, risk used and stress (the
     costliest part); ``add_scenarios`` completes such a report later.
+    legs=False: no per-leg rows (each position's ``legs`` is empty; light mode implies it), for a
+    caller that shows positions only, such as the window.
     """
     single_threaded_blas()
     at = at or datetime.now(UTC)
@@ -115,8 +118,8 @@ def analyze(
     else:
         curves, curve_break_evens, matrix, risk_used, stress = None, {"today": nothing, "expiry": nothing}, None, {}, ()
 
-    # Per-leg rows are for people (the window's tree, the JSON); loops never read them.
-    leg_rows = [()] * len(positions) if light else _leg_rows(table, today, leg_greeks)
+    # Per-leg rows are for the JSON and the CLI; loops and the window never read them.
+    leg_rows = _leg_rows(table, today, leg_greeks) if legs and not light else [()] * len(positions)
     greek_columns = [position_greeks[name].tolist() for name in Greeks.__slots__]
     rows = []
     for p_index, position in enumerate(positions):

@@ -73,8 +73,9 @@ def run_risk(request: RiskRequest, matrix: bool = True) -> RiskResult:
         vix = min(max(shown.vix + request.vix_shift, settings.vix_floor), settings.vix_cap)
         priced = what_if_market(shown, settings, vix=vix, at=at)
     previous = request.previous if priced is market else market
+    # The window shows positions, never a leg's row: legs=False saves building ~300 of them per quote.
     report = analyze(request.book, priced, settings, at=at, horizon_days=request.horizon_days, previous=previous,
-                     matrix=matrix)
+                     matrix=matrix, legs=False)
     return RiskResult(report, shown, priced)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -205,6 +206,15 @@ def test_light_mode_keeps_what_loops_read():
     assert light.totals["book"].pnl_usd == pytest.approx(full.totals["book"].pnl_usd)
     assert [p.greeks for p in light.positions] == [p.greeks for p in full.positions]
     assert all(p.legs == () for p in light.positions) and all(p.legs for p in full.positions)
+
+
+def test_without_legs_only_the_leg_rows_are_missing():
+    the_book = book(condor(strikes=(5500, 5550, 6250, 6300), credit=6.0), vix_call())
+    full = analyze(the_book, market(), SETTINGS, at=NOW)
+    bare = analyze(the_book, market(), SETTINGS, at=NOW, legs=False)
+    assert all(p.legs == () for p in bare.positions)
+    assert [replace(p, legs=()) for p in full.positions] == list(bare.positions)
+    assert bare.totals == full.totals and bare.break_evens_today == full.break_evens_today
 
 
 @pytest.mark.parametrize(("n_spx", "groups"), [(6, 4), (80, 30)])  # a dense and a sparse product
