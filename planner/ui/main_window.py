@@ -33,6 +33,7 @@ from planner.ui.market_bar import MarketBar, MarketInputs
 from planner.ui.planning_tabs import PlanningTabs
 from planner.ui.portfolio_tree import PortfolioTree
 from planner.ui.positions_view import PositionsView
+from planner.ui.steady_label import SteadyLabel
 
 DEFAULT_MARKET = MarketInputs(spx=5900.0, vix=16.0, rate=0.045, div_yield=0.013)
 REPLAY_SPEEDS = (1.0, 2.0, 5.0, 10.0, 20.0)
@@ -102,9 +103,9 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.main_split, 1)
         self.setCentralWidget(central)
 
-        self.equity_label = QLabel("Equity —")
-        self.risk_label = QLabel("Risk used —")
-        self.coverage_label = QLabel("Coverage —")
+        self.equity_label = SteadyLabel("Equity —", "Equity $100,000,000")
+        self.risk_label = SteadyLabel("Risk used —", "Risk used 100.00 % of equity / cap 100.00 %")
+        self.coverage_label = SteadyLabel("Coverage —", "Coverage 1,000 % (aim 100–100 %)")
         self.book_label = QLabel(f"Book: {db_label}" if db_label else "Book: —")
         self.equity_label.setToolTip("Account equity the risk caps are measured against (Settings)")
         self.risk_label.setToolTip("Largest worst-scenario loss of a condor with its hedges, % of equity, "

@@ -16,6 +16,7 @@ from planner.domain import MarketSnapshot
 from planner.feeds import SourceState
 from planner.ui.elided_label import ElidedLabel
 from planner.ui.formatting import set_style_sheet
+from planner.ui.steady_label import SteadyLabel
 
 STATE_COLOURS = {
     SourceState.IDLE: "palette(text)",
@@ -60,13 +61,14 @@ class MarketBar(QFrame):
         super().__init__(parent)
         self.setObjectName("marketBar")
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.spx = QLabel("SPX —")
-        self.vix = QLabel("VIX —")
-        self.vvix = QLabel("VVIX —")
+        # The quote's figures change all day: steady labels repaint themselves, never the window.
+        self.spx = SteadyLabel("SPX —", "SPX 10,000.00 pts (+1,000.00)")
+        self.vix = SteadyLabel("VIX —", "VIX 100.00 pts (+100.00)")
+        self.vvix = SteadyLabel("VVIX —", "VVIX 200.00 pts")
         self.curve = ElidedLabel("VX curve (pts): —")
-        self.updated = QLabel("Updated —")
+        self.updated = SteadyLabel("Updated —", "Updated 2026-12-31 23:59:59 ET")
         self.source = QLabel("Source: manual")
-        self.source_state = QLabel("idle")
+        self.source_state = SteadyLabel("idle", "finished")
         self.detail = ElidedLabel("")
         self.spx.setToolTip("S&P 500 index, points (change since the previous stored quote)")
         self.vix.setToolTip("VIX spot index, points")

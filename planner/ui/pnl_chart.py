@@ -10,6 +10,7 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from planner.ui.chart_style import HORIZON, TODAY, FollowRange, MoneyAxis, pen, plot_widget
+from planner.ui.elided_label import ElidedLabel
 from planner.ui.formatting import signed_money
 
 
@@ -27,11 +28,14 @@ class PnlChart(QWidget):
         self.now = pg.ScatterPlotItem(size=9, symbol="o", brush=TODAY, pen=pg.mkPen("w"), name="Now")
         for graphic in (self.line, self.stored, self.now):
             item.addItem(graphic)
-        self.caption = QLabel("Book P&L over time ($): realized plus open positions valued at each past quote")
+        self.caption = QLabel("Book P&L over time ($), realized + open")
         self.caption.setToolTip("Realized P&L of closed positions plus open positions valued at each stored quote "
                                 "and daily close; the pink dot is now")
         self.caption.setObjectName("pnlCaption")
         self.caption.setWordWrap(True)
+        # Changes with every quote: a label that never asks the window to lay out again.
+        self.now_label = ElidedLabel("now —")
+        self.now_label.setObjectName("pnlNow")
         self.status = QLabel("Valuing past quotes…")
         self.status.setObjectName("pnlStatus")
         self.status.setWordWrap(True)
@@ -39,6 +43,7 @@ class PnlChart(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         layout.addWidget(self.caption)
+        layout.addWidget(self.now_label)
         layout.addWidget(self.plot, 1)
         layout.addWidget(self.status)
         self._times: list[float] = []
@@ -69,7 +74,7 @@ class PnlChart(QWidget):
         pnl = report.totals["book"].pnl_usd + realized_usd
         self._now = (report.asof.timestamp(), pnl)
         self.now.setData([self._now[0]], [pnl])
-        self.caption.setText(f"Book P&L over time ($), realized + open · now {signed_money(pnl)}")
+        self.now_label.setText(f"now {signed_money(pnl)}")
         self._fit()
 
     def _fit(self) -> None:

@@ -30,6 +30,7 @@ from planner.ui.chart_style import (
     plot_widget,
 )
 from planner.ui.formatting import ET, signed_money
+from planner.ui.steady_label import SteadyLabel
 
 VIX_SHIFT_RANGE = (-10, 40)  # VIX points the what-if control covers
 CURVE_KEYS = ("today", "horizon", "expiry", "today_condors", "horizon_condors", "expiry_condors")
@@ -115,8 +116,7 @@ class RiskGraph(QWidget):
         self.horizon.setValue(7)
         self.horizon.setPageStep(7)
         self.horizon.setToolTip("Date of the T+n curve, calendar days from now (PgUp/PgDn: a week)")
-        self.horizon_label = QLabel("T+7 d")
-        self.horizon_label.setMinimumWidth(150)
+        self.horizon_label = SteadyLabel("T+7 d", "T+365 d (Wed Dec 30)")
         self.vix_shift = QSlider(Qt.Orientation.Horizontal)
         self.vix_shift.setObjectName("vixShiftSlider")
         self.vix_shift.setRange(*VIX_SHIFT_RANGE)
@@ -124,8 +124,7 @@ class RiskGraph(QWidget):
         self.vix_shift.setPageStep(5)
         self.vix_shift.setToolTip("What-if: add this many points to spot VIX (futures move by their damped share); "
                                   "not stored")
-        self.vix_label = QLabel("VIX +0 pts")
-        self.vix_label.setMinimumWidth(150)
+        self.vix_label = SteadyLabel("VIX +0 pts", "VIX +40 pts → 100.00 pts")
         self.reset = QPushButton("Re&set what-if")
         self.reset.setToolTip("Back to the stored quote and a 7-day T+n curve")
         horizon_caption = QLabel("&T+n date")
