@@ -9,6 +9,8 @@ weights over those contracts: dollars of value per point of contract price.
 from __future__ import annotations
 
 import math
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -107,72 +109,131 @@ def build_contracts(
         def years_to(expiry, settlement, moment):
             return time_to_expiry(moment, expiry, str(settlement))
 
-    index: dict[tuple, int] = {}
-    rows: list[tuple] = []
-    legs: list[Leg] = []
-    leg_position: list[int] = []
-    leg_contract: list[int] = []
-    leg_weight: list[float] = []
+    layout = book_layout(positions)
     vix_iv = default_vix_option_iv(market, settings)
     years_cache: dict[tuple, float] = {}
-    for p_index, position in enumerate(positions):
-        for leg in position.legs:
-            key = (leg.instrument, leg.right, leg.strike, leg.expiry, leg.settlement, leg.iv, leg.iv_vix, leg.mark)
-            c = index.get(key)
-            if c is None:
-                c = index[key] = len(rows)
-                span = (leg.expiry, leg.settlement)
-                if span not in years_cache:
-                    years_cache[span] = years_to(leg.expiry, leg.settlement, at)
-                if leg.iv is not None:
-                    iv = spx_iv_today(leg, market.vix, settings) if leg.instrument is Instrument.SPX_OPTION else leg.iv
-                elif leg.instrument is Instrument.SPX_OPTION:
-                    iv = skew_iv(leg.strike, market.spx, market.vix, settings)
-                elif leg.instrument is Instrument.VIX_OPTION:
-                    iv = vix_iv
-                else:
-                    iv = math.nan
-                rows.append((leg, years_cache[span], iv))
-            legs.append(leg)
-            leg_position.append(p_index)
-            leg_contract.append(c)
-            leg_weight.append(leg.quantity * leg.multiplier)
-
-    count = len(rows)
-    kind = np.array([KIND_CODE[leg.instrument] for leg, _, _ in rows], dtype=np.int8)
-    years = np.array([y for _, y, _ in rows], dtype=float)
+    count = len(layout.first_legs)
+    years = np.empty(count)
+    iv = np.empty(count)
     future = np.full(count, np.nan)
     estimated = np.zeros(count, dtype=bool)
-    for c, (leg, y, _) in enumerate(rows):
+    for c, leg in enumerate(layout.first_legs):
+        span = (leg.expiry, leg.settlement)
+        y = years_cache.get(span)
+        if y is None:
+            y = years_cache[span] = years_to(leg.expiry, leg.settlement, at)
+        years[c] = y
         if leg.instrument is Instrument.SPX_OPTION:
+            iv[c] = spx_iv_today(leg, market.vix, settings) if leg.iv is not None else skew_iv(
+                leg.strike, market.spx, market.vix, settings)
             continue
+        iv[c] = leg.iv if leg.iv is not None else (vix_iv if leg.instrument is Instrument.VIX_OPTION else math.nan)
         listed = market.future_price(leg.expiry)
         if listed is None:
             future[c] = float(term_structure_future(y, market.vix, settings))
             estimated[c] = True
         else:
             future[c] = listed
-    weights = np.zeros((len(positions), count))
-    np.add.at(weights, (np.array(leg_position, dtype=int), np.array(leg_contract, dtype=int)), leg_weight)
     return ContractTable(
-        kind=kind,
-        is_call=np.array([leg.right is not None and leg.is_call for leg, _, _ in rows], dtype=bool),
-        strike=np.array([leg.strike if leg.strike is not None else np.nan for leg, _, _ in rows], dtype=float),
-        expiry=tuple(leg.expiry for leg, _, _ in rows),
-        settlement=tuple(leg.settlement for leg, _, _ in rows),
+        kind=layout.kind,
+        is_call=layout.is_call,
+        strike=layout.strike,
+        expiry=layout.expiry,
+        settlement=layout.settlement,
         years=years,
-        iv=np.array([iv for _, _, iv in rows], dtype=float),
+        iv=iv,
         future=future,
         damping=futures_damping(years, settings),
-        mark=np.array([leg.mark if leg.mark is not None else np.nan for leg, _, _ in rows], dtype=float),
+        mark=layout.mark,
         future_estimated=estimated,
         positions=positions,
-        legs=tuple(legs),
-        leg_position=np.array(leg_position, dtype=int),
-        leg_contract=np.array(leg_contract, dtype=int),
-        leg_weight=np.array(leg_weight, dtype=float),
-        weights=weights,
+        legs=layout.legs,
+        leg_position=layout.leg_position,
+        leg_contract=layout.leg_contract,
+        leg_weight=layout.leg_weight,
+        weights=layout.weights,
     )
+
+
+@dataclass(frozen=True)
+class BookLayout:
+    """What a ContractTable takes from the positions alone (no market, no moment).
+
+    A quote re-analyses the same position objects, so ``book_layout`` keeps the
+    last few layouts; their arrays are read-only because tables share them.
+    """
+
+    positions: tuple[Position, ...]
+    first_legs: tuple[Leg, ...]  # each distinct contract's first leg
+    kind: np.ndarray
+    is_call: np.ndarray
+    strike: np.ndarray
+    expiry: tuple
+    settlement: tuple
+    mark: np.ndarray
+    legs: tuple[Leg, ...]
+    leg_position: np.ndarray
+    leg_contract: np.ndarray
+    leg_weight: np.ndarray
+    weights: np.ndarray
+
+
+_LAYOUTS: OrderedDict[tuple[int, ...], BookLayout] = OrderedDict()
+_LAYOUTS_KEPT = 16
+_layouts_lock = threading.Lock()
+
+
+def book_layout(positions: tuple[Position, ...]) -> BookLayout:
+    """The layout of ``positions``, made once per tuple of position objects (checked by identity)."""
+    key = tuple(id(p) for p in positions)
+    with _layouts_lock:
+        known = _LAYOUTS.get(key)
+        if known is not None and all(a is b for a, b in zip(known.positions, positions, strict=True)):
+            _LAYOUTS.move_to_end(key)
+            return known
+    layout = _make_layout(positions)
+    with _layouts_lock:
+        _LAYOUTS[key] = layout
+        while len(_LAYOUTS) > _LAYOUTS_KEPT:
+            _LAYOUTS.popitem(last=False)
+    return layout
+
+
+def _make_layout(positions: tuple[Position, ...]) -> BookLayout:
+    index: dict[tuple, int] = {}
+    first_legs: list[Leg] = []
+    legs: list[Leg] = []
+    leg_position: list[int] = []
+    leg_contract: list[int] = []
+    leg_weight: list[float] = []
+    for p_index, position in enumerate(positions):
+        for leg in position.legs:
+            key = (leg.instrument, leg.right, leg.strike, leg.expiry, leg.settlement, leg.iv, leg.iv_vix, leg.mark)
+            c = index.get(key)
+            if c is None:
+                c = index[key] = len(first_legs)
+                first_legs.append(leg)
+            legs.append(leg)
+            leg_position.append(p_index)
+            leg_contract.append(c)
+            leg_weight.append(leg.quantity * leg.multiplier)
+    weights = np.zeros((len(positions), len(first_legs)))
+    np.add.at(weights, (np.array(leg_position, dtype=int), np.array(leg_contract, dtype=int)), leg_weight)
+    arrays = {
+        "kind": np.array([KIND_CODE[leg.instrument] for leg in first_legs], dtype=np.int8),
+        "is_call": np.array([leg.right is not None and leg.is_call for leg in first_legs], dtype=bool),
+        "strike": np.array([leg.strike if leg.strike is not None else np.nan for leg in first_legs], dtype=float),
+        "mark": np.array([leg.mark if leg.mark is not None else np.nan for leg in first_legs], dtype=float),
+        "leg_position": np.array(leg_position, dtype=int),
+        "leg_contract": np.array(leg_contract, dtype=int),
+        "leg_weight": np.array(leg_weight, dtype=float),
+        "weights": weights,
+    }
+    for array in arrays.values():
+        array.flags.writeable = False
+    return BookLayout(positions=positions, first_legs=tuple(first_legs), legs=tuple(legs),
+                      expiry=tuple(leg.expiry for leg in first_legs),
+                      settlement=tuple(leg.settlement for leg in first_legs), **arrays)
 
 
 def years_at(table: ContractTable, moment: datetime, years_to=None) -> np.ndarray:

@@ -231,3 +231,19 @@ def test_worst_cells_is_the_minimum_of_each_groups_full_pnl_grid(n_spx, groups):
     brute = [min(float(weights[g, spx_rows] @ spx_values[:, j, i] + weights[g, vix_rows] @ vix_values[:, j] - fixed[g])
                  for j in range(n_vix) for i in range(n_moves)) for g in range(groups)]
     assert _worst_cells(weights, fixed, spx_rows, spx_values, vix_rows, vix_values) == pytest.approx(brute)
+
+
+def test_a_book_layout_is_made_once_per_set_of_position_objects():
+    from dataclasses import replace as changed
+
+    from planner.risk.contracts import book_layout, build_contracts
+
+    positions = tuple(book(condor(strikes=(5500, 5550, 6250, 6300), credit=6.0), vix_call()).open_positions)
+    layout = book_layout(positions)
+    assert book_layout(tuple(positions)) is layout  # a new tuple of the same objects
+    copies = tuple(changed(p) for p in positions)  # equal, but other objects: their own layout
+    assert book_layout(copies) is not layout
+    with pytest.raises(ValueError):
+        layout.weights[0, 0] = 1.0  # shared by every table made from it: read-only
+    table = build_contracts(positions, market(), SETTINGS, NOW)
+    assert table.weights is layout.weights and table.size == 5
