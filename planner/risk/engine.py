@@ -344,12 +344,8 @@ def _curves(table, model, market, settings, positions, today, fixed, at, horizon
                                 ("expiry", years_expiry, None)):
         per_position = weights @ contract_values(table, model, spx, vix, years, offset) - fixed[:, None]
         results[name] = per_position
-    break_evens = {
-        "today": _break_evens(table, model, market, settings, positions, spx, results["today"], fixed, table.years,
-                              today.offset),
-        "expiry": _break_evens(table, model, market, settings, positions, spx, results["expiry"], fixed,
-                               years_expiry, None, book_only=True),
-    }
+    break_evens = _break_evens(table, model, market, settings, positions, spx, results["today"],
+                               results["expiry"], fixed, today.offset, years_expiry)
     curves = Curves(
         spx=spx, vix=vix,
         today=results["today"].sum(axis=0), horizon=results["horizon"].sum(axis=0),
@@ -397,19 +393,22 @@ def condor_expiry_break_evens(position: Position) -> list[float]:
     return [round(strikes[1] - net_credit, 6), round(strikes[2] + net_credit, 6)]
 
 
-def _break_evens(table, model, market, settings, positions, grid, curves, fixed, years, offset, book_only=False):
-    """Break-evens of each condor and of the book (last row); other positions get none.
+def _break_evens(table, model, market, settings, positions, grid, today_curves, expiry_curves, fixed, offset,
+                 years_expiry) -> dict[str, list[list[float]]]:
+    """Break-evens today (each condor and the book) and at the curve's expiry (the book), in one search.
 
-    Each bracket is refined on the contracts its row holds only (four for a
-    condor), so the cost grows with the legs involved, not the whole book.
-    book_only: solve the book's row alone (condor rows stay empty).
+    Per position and a last row for the book; other positions get none. The
+    rows are solved together, each valued at its own moment, and each bracket
+    on the contracts its row holds only (four for a condor), so the cost grows
+    with the legs involved, not the whole book.
     """
     condor_rows = np.flatnonzero(table.is_condor_row())
-    if book_only:
-        condor_rows = condor_rows[:0]
-    rows_weights = np.vstack([table.weights[condor_rows], table.weights.sum(axis=0)])
-    rows_fixed = np.append(fixed[condor_rows], fixed.sum())
-    rows_curves = np.vstack([curves[condor_rows], curves.sum(axis=0)])
+    book_weights = table.weights.sum(axis=0)
+    rows_weights = np.vstack([table.weights[condor_rows], book_weights, book_weights])
+    rows_fixed = np.concatenate([fixed[condor_rows], [fixed.sum(), fixed.sum()]])
+    rows_curves = np.vstack([today_curves[condor_rows], today_curves.sum(axis=0), expiry_curves.sum(axis=0)])
+    at_expiry = np.zeros(rows_curves.shape[0], dtype=bool)
+    at_expiry[-1] = True
     held = [np.flatnonzero(row) for row in rows_weights]
 
     def evaluate(rows, x):
@@ -418,17 +417,22 @@ def _break_evens(table, model, market, settings, positions, grid, curves, fixed,
         contracts = np.concatenate([held[r] for r in rows])
         spx = x[bracket]
         vix = vix_after_spx_move(spx, market.spx, market.vix, settings)
-        values = values_at(table, model, contracts, spx, vix, years[contracts], offset)
+        expiring = at_expiry[rows[bracket]]
+        years = np.where(expiring, years_expiry[contracts], table.years[contracts])
+        values = values_at(table, model, contracts, spx, vix, years)
+        values += np.where(expiring, 0.0, offset[contracts])  # a typed mark's gap applies today only
         weighted = values * rows_weights[rows[bracket], contracts]
         return np.bincount(bracket, weighted, minlength=rows.size) - rows_fixed[rows]
 
     # A tenth of a cent of P&L: the break-even to the precision P&L is shown at, in two or three steps.
     roots = refine_roots(grid, rows_curves, evaluate, value_tolerance=0.001)
-    result: list[list[float]] = [[] for _ in range(len(positions) + 1)]
+    today: list[list[float]] = [[] for _ in range(len(positions) + 1)]
     for k, row in enumerate(condor_rows):
-        result[row] = sorted(round(x, 6) for x in roots[k])
-    result[-1] = sorted(round(x, 6) for x in roots[-1])
-    return result
+        today[row] = sorted(round(x, 6) for x in roots[k])
+    today[-1] = sorted(round(x, 6) for x in roots[-2])
+    expiry: list[list[float]] = [[] for _ in range(len(positions) + 1)]
+    expiry[-1] = sorted(round(x, 6) for x in roots[-1])
+    return {"today": today, "expiry": expiry}
 
 
 def _bands(market: MarketSnapshot, days: float) -> dict[str, tuple[float, float]]:
