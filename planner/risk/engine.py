@@ -36,7 +36,7 @@ from planner.risk.roots import refine_roots
 from planner.risk.spot_vol import dvix_dspx, vix_after_spx_move
 from planner.risk.stress import STRESS_DAYS
 from planner.risk.threads import single_threaded_blas
-from planner.risk.valuation import ScenarioModel, contract_values, matrix_values, values_at
+from planner.risk.valuation import ScenarioModel, contract_values, matrix_values, values_at, values_at_moments
 
 FULL_CURVE_POINTS = 401
 FULL_MATRIX = (101, 61)
@@ -339,11 +339,11 @@ def _curves(table, model, market, settings, positions, today, fixed, at, horizon
     condor_rows = table.is_condor_row()
     years_horizon = years_at(table, horizon_at)
     years_expiry = years_at(table, expiry_at) if expiry_at else years_horizon
-    results = {}
-    for name, years, offset in (("today", table.years, today.offset), ("horizon", years_horizon, None),
-                                ("expiry", years_expiry, None)):
-        per_position = weights @ contract_values(table, model, spx, vix, years, offset) - fixed[:, None]
-        results[name] = per_position
+    values = values_at_moments(table, model, spx, vix, [table.years, years_horizon, years_expiry],
+                               [today.offset, None, None])
+    # One product for the three moments: [positions x contracts] @ [contracts x (3 x points)].
+    per_position = (weights @ values.transpose(1, 0, 2).reshape(table.size, -1)).reshape(len(positions), 3, points)
+    results = {name: per_position[:, k] - fixed[:, None] for k, name in enumerate(("today", "horizon", "expiry"))}
     break_evens = _break_evens(table, model, market, settings, positions, spx, results["today"],
                                results["expiry"], fixed, today.offset, years_expiry)
     curves = Curves(

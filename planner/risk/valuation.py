@@ -146,29 +146,44 @@ def contract_values(
 
     years: each contract's time to settlement at the scenario's moment.
     """
+    return values_at_moments(table, model, spx, vix, [years], [offset])[0]
+
+
+def values_at_moments(
+    table: ContractTable,
+    model: ScenarioModel,
+    spx: np.ndarray,
+    vix: np.ndarray,
+    moments: list[np.ndarray],
+    offsets: list[np.ndarray | None],
+) -> np.ndarray:
+    """``contract_values`` at several moments at once: [moments x contracts x scenarios].
+
+    moments: each contract's years to settlement, one array per moment; offsets:
+    per moment, the per-contract offset or None. The moments share one pricing
+    call per kind of contract (the risk curves: today, T+n and expiry).
+    """
     spx = np.asarray(spx, dtype=float)
     vix = np.asarray(vix, dtype=float)
-    years = np.asarray(years, dtype=float)
-    out = np.empty((table.size, spx.size))
-    curve = (table.kind == SPX) & (years > 0.0)
-    rows = np.flatnonzero(curve)
+    years = np.asarray(moments, dtype=float).reshape(len(moments), table.size)
+    out = np.empty((len(moments), table.size, spx.size))
+    moment, rows = np.nonzero((table.kind == SPX) & (years > 0.0))
     if rows.size:
-        # Live SPX options go through the blocked curve kernel on the worker threads.
+        # Live SPX options: the vol depends on VIX only, so it is the same at every moment.
         vols = model.spx_vol(table.iv[rows, None], vix[None, :])
-        out[rows] = bsm_grid(table.is_call[rows], table.strike[rows], years[rows], vols, spx, model.rate,
-                             model.div_yield, out=np.empty((rows.size, spx.size)))
-        if offset is not None:
-            out[rows] += offset[rows, None]
+        out[moment, rows] = bsm_grid(table.is_call[rows], table.strike[rows], years[moment, rows], vols, spx,
+                                     model.rate, model.div_yield, out=np.empty((rows.size, spx.size)))
     on_vix = np.flatnonzero(table.kind != SPX)
     if on_vix.size:
-        out[on_vix] = _vix_rows(table, model, on_vix, vix, years[on_vix])
-        if offset is not None:
-            out[on_vix] += offset[on_vix, None]
-    expired = np.flatnonzero((table.kind == SPX) & (years <= 0.0))
+        stacked = np.tile(on_vix, len(moments))
+        out[:, on_vix] = _vix_rows(table, model, stacked, vix, years[:, on_vix].reshape(-1)).reshape(
+            len(moments), on_vix.size, spx.size)
+    moment, expired = np.nonzero((table.kind == SPX) & (years <= 0.0))
     if expired.size:
-        out[expired] = _intrinsic(table.is_call[expired, None], spx[None, :], table.strike[expired, None])
+        out[moment, expired] = _intrinsic(table.is_call[expired, None], spx[None, :], table.strike[expired, None])
+    for k, offset in enumerate(offsets):
         if offset is not None:
-            out[expired] += offset[expired, None]
+            out[k] += offset[:, None]
     return out
 
 
