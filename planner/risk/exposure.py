@@ -16,18 +16,18 @@ from planner.domain.positions import Position, PositionKind
 def coverage_shares(positions: tuple[Position, ...], position_vega: np.ndarray) -> np.ndarray:
     """[positions x positions]: share of row (a layer) that protects column (a condor)."""
     count = len(positions)
-    shares = np.zeros((count, count))
+    targets = np.zeros((count, count))
     condor_index = {p.id: i for i, p in enumerate(positions) if p.kind is PositionKind.CONDOR}
     every_condor = list(condor_index.values())
     for row, position in enumerate(positions):
-        if position.kind is not PositionKind.LAYER:
-            continue
-        targets = [condor_index[c] for c in position.protects if c in condor_index] or every_condor
-        if not targets:
-            continue
-        size = np.abs(position_vega[targets])
-        shares[row, targets] = size / size.sum() if size.sum() > 0 else 1.0 / len(targets)
-    return shares
+        if position.kind is PositionKind.LAYER:
+            targets[row, [condor_index[c] for c in position.protects if c in condor_index] or every_condor] = 1.0
+    # Pro rata by |condor vega|; a layer whose condors have no vega splits evenly among them.
+    sizes = targets * np.abs(np.asarray(position_vega, dtype=float))[None, :]
+    totals = sizes.sum(axis=1, keepdims=True)
+    counts = targets.sum(axis=1, keepdims=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(totals > 0, sizes / totals, np.where(counts > 0, targets / counts, 0.0))
 
 
 def group_weights(weights, fixed, shares, condor_rows) -> tuple[np.ndarray, np.ndarray]:
