@@ -9,7 +9,6 @@ consistent with each other by construction.
 
 from __future__ import annotations
 
-from concurrent.futures import Future
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -21,7 +20,7 @@ from planner.domain.positions import Book, Position, PositionKind
 from planner.domain.settings import Settings
 from planner.risk.contracts import SPX, VIX_FUTURE, ContractTable, build_contracts, years_at
 from planner.risk.exposure import coverage_shares, group_weights
-from planner.risk.grid import THREADS, background
+from planner.risk.grid import THREADS
 from planner.risk.report import (
     Curves,
     Greeks,
@@ -36,7 +35,7 @@ from planner.risk.roots import refine_roots
 from planner.risk.spot_vol import dvix_dspx, vix_after_spx_move
 from planner.risk.stress import STRESS_DAYS
 from planner.risk.threads import single_threaded_blas
-from planner.risk.valuation import ScenarioModel, contract_values, matrix_values, values_at, values_at_moments
+from planner.risk.valuation import ScenarioModel, contract_values, start_matrix_values, values_at, values_at_moments
 
 FULL_CURVE_POINTS = 401
 FULL_MATRIX = (101, 61)
@@ -97,8 +96,8 @@ def analyze(
     condor_coverage = _condor_coverage(shares, position_greeks, condor_rows)
 
     nothing = [[] for _ in range(len(positions) + 1)]
-    # The matrix (the costliest part: compiled pricing and array products, mostly without the GIL) is
-    # computed on a background thread while this one draws the curves; light mode's is not worth a thread.
+    # The matrix's SPX prices (the costliest part) compute on the background thread while this one
+    # draws the curves (see _start_matrix).
     pending = (_start_matrix(table, model, market, settings, positions, today, fixed, shares, light)
                if scenarios and matrix else None)
     if scenarios:
@@ -458,21 +457,33 @@ def _with_exact(axis: np.ndarray, value: float) -> np.ndarray:
     return np.sort(np.append(axis, value))
 
 
-def _start_matrix(table, model, market, settings, positions, today, fixed, shares, light, overlap=True) -> Future:
-    """``_matrix`` (the matrix and each condor's risk used): on the background thread when the caller
-    has other work to overlap it with, else here (light mode's coarse matrix is not worth a thread)."""
-    moves, levels = matrix_axes(market, light)
-    spx_axis = market.spx * (1 + moves)
+class _PendingScenarios:
+    """The matrix and risk used of an analysis whose SPX prices are computing on the background thread."""
 
-    def run(threads: int):
-        values = matrix_values(table, model, spx_axis, levels, today.offset, threads=threads)
+    def __init__(self, pending, finish) -> None:
+        self._pending, self._finish = pending, finish
+
+    def result(self):
+        return self._finish(self._pending.result())
+
+
+def _start_matrix(table, model, market, settings, positions, today, fixed, shares, light, overlap=True):
+    """``_matrix`` (the matrix and each condor's risk used), as an object whose ``result()`` gives it.
+
+    With ``overlap`` the SPX prices (the costliest part) are left to the background thread as one
+    C call without the GIL, while the caller draws the curves; everything that needs the
+    interpreter stays on the caller's thread, so the two never wait on each other for the GIL.
+    Light mode's coarse matrix is not worth a thread.
+    """
+    moves, levels = matrix_axes(market, light)
+    background = overlap and not light and table.size > 0
+    pending = start_matrix_values(table, model, market.spx * (1 + moves), levels, today.offset,
+                                  threads=1 if light else THREADS, background=background)
+
+    def finish(values):
         return _matrix(table, settings, positions, fixed, shares, (moves, levels), market.vix, values)
 
-    if overlap and not light and table.size:
-        return background().submit(run, 1)
-    done: Future = Future()
-    done.set_result(run(1 if light else THREADS))
-    return done
+    return _PendingScenarios(pending, finish)
 
 
 def _matrix(table, settings, positions, fixed, shares, axes, vix, values):

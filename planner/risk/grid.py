@@ -59,6 +59,7 @@ def bsm_grid(
     div_yield: float,
     out: np.ndarray | None = None,
     threads: int = THREADS,
+    later: list | None = None,
 ) -> np.ndarray:
     """Prices (points) of European options on spot, for many contracts at once.
 
@@ -75,7 +76,7 @@ def bsm_grid(
         return out
     if _kernel.NATIVE is not None:
         return prices_on_axes(is_call, strike, years, vols, spots, rate, div_yield, out, vol_per_point=curve,
-                              threads=threads)
+                              threads=threads, later=later)
     from scipy.special import erfc
 
     log_spots = np.log(spots)
@@ -128,7 +129,7 @@ MIN_CELLS_PER_THREAD = 65_536
 
 
 def prices_on_axes(is_call, strike, years, vols, spots, rate: float, carry: float, out: np.ndarray, *,
-                   vol_per_point: bool, threads: int = THREADS) -> np.ndarray:
+                   vol_per_point: bool, threads: int = THREADS, later: list | None = None) -> np.ndarray:
     """The compiled kernel: out[c, j, i] (or out[c, i]) for contract c, vol row j, scenario point i.
 
     spots: [points] shared by all contracts, or [contracts x points] (Black-76: each
@@ -136,6 +137,9 @@ def prices_on_axes(is_call, strike, years, vols, spots, rate: float, carry: floa
     [contracts x points] when vol_per_point. years and vols must be > 0.
     threads: at most this many of the pool's threads (1 runs on the calling thread; work already
     running on a pool thread must pass 1, or it could wait for a pool it occupies).
+    later: a list to which the kernel's Future is appended instead of waiting: the kernel then
+    runs on the background thread, one C call without the GIL, while the caller goes on; ``out``
+    is filled once the Future is done.
     """
     native = _kernel.NATIVE
     count = strike.size
@@ -144,6 +148,9 @@ def prices_on_axes(is_call, strike, years, vols, spots, rate: float, carry: floa
     arguments = (np.ascontiguousarray(is_call, dtype=np.bool_), np.ascontiguousarray(strike, dtype=np.float64),
                  np.ascontiguousarray(years, dtype=np.float64), float(rate), float(carry), spots, spots.ndim == 2,
                  vols, vol_per_point, 1 if vol_per_point else vols.shape[1], out)
+    if later is not None:
+        later.append(background().submit(native.prices_on_axes, *arguments, 0, count))
+        return out
     threads = min(threads, count, max(1, out.size // MIN_CELLS_PER_THREAD))
     if threads == 1:
         native.prices_on_axes(*arguments, 0, count)

@@ -230,17 +230,53 @@ def matrix_values(
     for ``grid.prices_on_axes``.
     Returns (spx_rows, spx_values [n x n_vix x n_spx], vix_rows, vix_values [m x n_vix]).
     """
+    return start_matrix_values(table, model, spx_axis, vix_axis, offset, threads=threads).result()
+
+
+class PendingMatrix:
+    """``matrix_values`` whose SPX prices may still be computing on the background thread."""
+
+    def __init__(self, values, offset, spx_rows, vix_rows, kernels) -> None:
+        self._values, self._offset, self._spx_rows, self._vix_rows = values, offset, spx_rows, vix_rows
+        self._kernels = kernels
+
+    def result(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        for kernel in self._kernels:
+            kernel.result()
+        self._kernels = []
+        if self._offset is not None:
+            spx_rows, spx_values, vix_rows, vix_values = self._values
+            spx_values += self._offset[spx_rows, None, None]
+            vix_values += self._offset[vix_rows, None]
+            self._offset = None
+        return self._values
+
+
+def start_matrix_values(
+    table: ContractTable,
+    model: ScenarioModel,
+    spx_axis: np.ndarray,
+    vix_axis: np.ndarray,
+    offset: np.ndarray | None = None,
+    threads: int = THREADS,
+    background: bool = False,
+) -> PendingMatrix:
+    """``matrix_values``, with the SPX prices (nearly all the work) left computing on the background
+    thread when ``background`` (and the compiled kernel is there): the caller prepares everything
+    here, goes on with its own work, and ``result()`` waits for the one C call that remains."""
     from planner.pricing.prices import black76_price
 
     spx_rows = np.flatnonzero(table.kind == SPX)
     vix_rows = np.flatnonzero(table.kind != SPX)
     spx_values = np.empty((spx_rows.size, vix_axis.size, spx_axis.size))
+    kernels: list = []
+    later = kernels if background and _kernel.NATIVE is not None else None
     if spx_rows.size:
         live = table.years[spx_rows] > 0.0
         vols = model.spx_vol(table.iv[spx_rows, None], vix_axis[None, :])
         if live.all():
             bsm_grid(table.is_call[spx_rows], table.strike[spx_rows], table.years[spx_rows], vols, spx_axis,
-                     model.rate, model.div_yield, out=spx_values, threads=threads)
+                     model.rate, model.div_yield, out=spx_values, threads=threads, later=later)
         else:
             rows = spx_rows[live]
             spx_values[live] = bsm_grid(table.is_call[rows], table.strike[rows], table.years[rows], vols[live],
@@ -248,8 +284,6 @@ def matrix_values(
             expired = spx_rows[~live]
             spx_values[~live] = _intrinsic(table.is_call[expired, None, None], spx_axis[None, None, :],
                                            table.strike[expired, None, None])
-        if offset is not None:
-            spx_values += offset[spx_rows, None, None]
     vix_values = np.empty((vix_rows.size, vix_axis.size))
     if vix_rows.size:
         years = table.years[vix_rows, None]
@@ -260,9 +294,7 @@ def matrix_values(
             rows = vix_rows[option]
             vix_values[option] = black76_price(table.is_call[rows, None], futures[option], table.strike[rows, None],
                                                table.years[rows, None], table.iv[rows, None], model.rate)
-        if offset is not None:
-            vix_values += offset[vix_rows, None]
-    return spx_rows, spx_values, vix_rows, vix_values
+    return PendingMatrix((spx_rows, spx_values, vix_rows, vix_values), offset, spx_rows, vix_rows, kernels)
 
 
 __all__ = ["VIX_FUTURE", "ScenarioModel", "contract_values", "matrix_values"]
