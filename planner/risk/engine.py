@@ -249,12 +249,8 @@ def _leg_greeks(table, today, market, settings, condor_rows) -> dict[str, np.nda
 
 
 def _sum_by_position(table, leg_greeks, count) -> dict[str, np.ndarray]:
-    sums = {}
-    for name, per_leg in leg_greeks.items():
-        total = np.zeros(count)
-        np.add.at(total, table.leg_position, per_leg)
-        sums[name] = total
-    return sums
+    return {name: np.bincount(table.leg_position, weights=per_leg, minlength=count).astype(float)
+            for name, per_leg in leg_greeks.items()}
 
 
 def _leg_rows(table, today, leg_greeks) -> list[tuple[LegRisk, ...]]:
