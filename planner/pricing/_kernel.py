@@ -233,6 +233,92 @@ def _run_native(is_call, spot, strike, t, vol, r, q, n: int, black76: bool) -> t
     return out, suspicious
 
 
+# steps arrays for the native kernel by bitmask (bit k set: input k holds one value per option), read-only.
+_STEPS = tuple(np.array([(mask >> k) & 1 for k in range(7)], dtype=np.int64) for mask in range(128))
+for _steps in _STEPS:
+    _steps.flags.writeable = False
+del _steps
+
+
+def small_call(is_call: object, values: tuple[object, ...], black76: bool) -> tuple[tuple[int, ...], Outputs] | None:
+    """The native kernel called with the least Python around it, for inputs that need no checking.
+
+    ``values`` are the six float inputs (underlying, strike, t, vol, r, q). Each must be a Python number,
+    a float64 ndarray or a list of numbers (``is_call``: a bool, a bool ndarray or a list of bools).
+    They are broadcast and flattened as ``broadcast_flat`` does. Returns (shape, outputs), or None
+    when the general path must run instead: other inputs, shapes that do not broadcast, no compiled
+    kernel, no options, or a call the kernel flags (invalid input, t == 0 or vol == 0), which the
+    general path validates and recomputes. Where it answers, the bits are those of the general path:
+    the same kernel on the same flat inputs, and the same refinement.
+    """
+    native = NATIVE
+    if native is None:
+        return None
+    operands: list[object] = []
+    arrays: list[tuple[int, np.ndarray]] = []
+    kind = type(is_call)
+    if kind is bool:
+        operands.append(is_call)
+    else:
+        if kind is list:
+            is_call = np.asarray(is_call)
+        elif kind is not np.ndarray:
+            return None
+        if is_call.dtype != np.bool_:
+            return None
+        operands.append(None)
+        arrays.append((0, is_call))
+    for k, value in enumerate(values, start=1):
+        kind = type(value)
+        if kind is float:
+            operands.append(value)
+            continue
+        if kind is list:
+            try:
+                value = np.asarray(value, dtype=np.float64)
+            except (TypeError, ValueError):
+                return None
+        elif kind is not np.ndarray:
+            if kind is int or (kind is not bool and isinstance(value, float)):
+                operands.append(float(value))
+                continue
+            return None
+        elif value.dtype != np.float64:
+            return None
+        operands.append(None)
+        arrays.append((k, value))
+    mask = 0
+    if arrays:
+        shapes = {a.shape for _, a in arrays}
+        if len(shapes) == 1:
+            (shape,) = shapes
+        else:
+            try:
+                shape = np.broadcast_shapes(*shapes)
+            except ValueError:
+                return None
+        for k, a in arrays:
+            if a.size == 1:
+                operands[k] = a.reshape(-1)[0].item()
+            else:
+                operands[k] = (a if a.shape == shape else np.broadcast_to(a, shape)).reshape(-1)
+                mask |= 1 << k
+        n = math.prod(shape)
+    else:
+        shape, n = (), 1
+    if n == 0:
+        return None
+    block = np.empty((5, n))
+    out = Outputs(block[0], block[1], block[2], block[3], block[4])
+    cancelled = np.empty(n, dtype=np.bool_)
+    if native.greeks(*(np.ascontiguousarray(o) if (mask >> k) & 1 else o for k, o in enumerate(operands)),
+                     _STEPS[mask], black76, *block, cancelled):
+        return None
+    if np.count_nonzero(cancelled):
+        refine_prices(out, np.flatnonzero(cancelled), *operands, black76)
+    return shape, out
+
+
 def refine_prices(
     out: Outputs,
     rows: np.ndarray,

@@ -240,7 +240,8 @@ PyDoc_STRVAR(greeks_doc,
              "cancelled) -> bool\n\n"
              "Fill the five outputs and the cancellation mask of n options (n = len(price)); return True if\n"
              "the caller must validate the inputs and apply the t == 0 / vol == 0 limits. steps[k] is 1\n"
-             "when input k holds one value per option, 0 when it holds one value for all.");
+             "when input k holds one value per option, 0 when it holds one value for all; such a shared\n"
+             "value may be a one-item buffer or a Python float (a bool for is_call).");
 
 static PyObject *greeks(PyObject *self, PyObject *args) {
     (void)self;
@@ -259,20 +260,36 @@ static PyObject *greeks(PyObject *self, PyObject *args) {
     if (get_buffer(objects[7], &buffers[7], 0, 8, 7, "steps") < 0) goto fail;
     memcpy(job.step, buffers[7].view.buf, sizeof job.step);
     static const char *names[7] = {"is_call", "spot", "strike", "t", "vol", "r", "q"};
+    /* A value shared by all options may come as a Python float (bool for is_call) instead of a
+     * one-item buffer: small calls then allocate no array per scalar. */
+    uint8_t scalar_flag = 0;
+    double scalars[7] = {0.0};
+    const void *inputs[7];
     for (int k = 0; k < 7; k++) {
         if (job.step[k] != 0 && job.step[k] != 1) {
             PyErr_SetString(PyExc_ValueError, "steps must be 0 or 1");
             goto fail;
         }
+        if (!job.step[k] && (k == 0 ? PyBool_Check(objects[k]) : PyFloat_Check(objects[k]))) {
+            if (k == 0) {
+                scalar_flag = objects[k] == Py_True;
+                inputs[k] = &scalar_flag;
+            } else {
+                scalars[k] = PyFloat_AS_DOUBLE(objects[k]);
+                inputs[k] = &scalars[k];
+            }
+            continue;
+        }
         if (get_buffer(objects[k], &buffers[k], 0, k == 0 ? 1 : 8, job.step[k] ? job.n : 1, names[k]) < 0)
             goto fail;
+        inputs[k] = buffers[k].view.buf;
     }
     static const char *outputs[5] = {"delta", "gamma", "vega", "theta", "cancelled"};
     for (int k = 0; k < 5; k++)
         if (get_buffer(objects[10 + k], &buffers[9 + k], 1, k == 4 ? 1 : 8, job.n, outputs[k]) < 0) goto fail;
-    job.is_call = buffers[0].view.buf;
-    job.spot = buffers[1].view.buf, job.strike = buffers[2].view.buf, job.t = buffers[3].view.buf;
-    job.vol = buffers[4].view.buf, job.r = buffers[5].view.buf, job.q = buffers[6].view.buf;
+    job.is_call = inputs[0];
+    job.spot = inputs[1], job.strike = inputs[2], job.t = inputs[3];
+    job.vol = inputs[4], job.r = inputs[5], job.q = inputs[6];
     job.price = buffers[8].view.buf, job.delta = buffers[9].view.buf, job.gamma = buffers[10].view.buf;
     job.vega = buffers[11].view.buf, job.theta = buffers[12].view.buf, job.cancelled = buffers[13].view.buf;
     int suspicious;

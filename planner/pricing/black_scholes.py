@@ -42,7 +42,7 @@ from planner.pricing._inputs import (
     require_non_negative,
     require_positive,
 )
-from planner.pricing._kernel import limit_values, price_and_greeks
+from planner.pricing._kernel import limit_values, price_and_greeks, small_call
 from planner.pricing.greeks import Greeks
 
 
@@ -87,6 +87,15 @@ def black76_greeks(is_call, forward, strike, t, vol, r) -> Greeks:
 
 
 def _greeks(is_call, underlying, strike, t, vol, r, q, *, black76: bool) -> Greeks:
+    # Small calls (a few options, inputs already floats or flat float64 arrays) skip the coercion and
+    # broadcasting below, which cost more than the kernel itself; anything else, or anything the
+    # kernel flags, takes the general path.
+    fast = small_call(is_call, (underlying, strike, t, vol, r, q), black76)
+    if fast is not None:
+        shape, out = fast
+        if len(shape) == 1:
+            return Greeks(out.price, out.delta, out.gamma, out.vega, out.theta)
+        return Greeks(*(a.reshape(shape) for a in (out.price, out.delta, out.gamma, out.vega, out.theta)))
     underlying_name = "forward" if black76 else "spot"
     flags = as_is_call(is_call)
     names = (underlying_name, "strike", "t", "vol", "r", "q")
