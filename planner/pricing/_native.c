@@ -68,51 +68,53 @@ typedef struct {
  * (a scalar remainder loop would use the scalar libm, which rounds differently). */
 #define ALIGNED __attribute__((aligned(64)))
 
-CLONES static int greeks_blocks(const GreeksJob *job) {
+/* The block length is a compile-time constant in each instance below (the loops then have no remainder
+ * to run in scalar code): small calls take a short block, so one option costs a block of 16, not 256. */
+static inline __attribute__((always_inline)) int greeks_blocks_of(const GreeksJob *job, const int block) {
     double in[6][BLOCK] ALIGNED;
     const double *bases[6] = {job->spot, job->strike, job->t, job->vol, job->r, job->black76 ? job->r : job->q};
     const int64_t steps[6] = {job->step[1], job->step[2], job->step[3], job->step[4], job->step[5],
                               job->black76 ? job->step[5] : job->step[6]};
     for (int k = 0; k < 6; k++)
         if (!steps[k])
-            for (int j = 0; j < BLOCK; j++) in[k][j] = bases[k][0];
+            for (int j = 0; j < block; j++) in[k][j] = bases[k][0];
     double w[BLOCK] ALIGNED, sqt[BLOCK] ALIGNED, sst[BLOCK] ALIGNED, dr[BLOCK] ALIGNED, dq[BLOCK] ALIGNED;
     double d1[BLOCK] ALIGNED, pdf[BLOCK] ALIGNED, n1[BLOCK] ALIGNED, n2[BLOCK] ALIGNED;
     double out[5][BLOCK] ALIGNED;
     uint8_t cancelled[BLOCK] ALIGNED;
     const double *S = in[0], *K = in[1], *T = in[2], *sigma = in[3], *rate = in[4], *carry = in[5];
     int suspicious = 0;
-    for (Py_ssize_t start = 0; start < job->n; start += BLOCK) {
-        const int m = (int)(job->n - start < BLOCK ? job->n - start : BLOCK);
+    for (Py_ssize_t start = 0; start < job->n; start += block) {
+        const int m = (int)(job->n - start < block ? job->n - start : block);
         for (int k = 0; k < 6; k++)
             if (steps[k]) {
                 memcpy(in[k], bases[k] + start, m * sizeof(double));
-                for (int j = m; j < BLOCK; j++) in[k][j] = in[k][0];
+                for (int j = m; j < block; j++) in[k][j] = in[k][0];
             }
-        for (int j = 0; j < BLOCK; j++) {
+        for (int j = 0; j < block; j++) {
             const Py_ssize_t i = job->step[0] ? start + (j < m ? j : 0) : 0;
             w[j] = job->is_call[i] ? 1.0 : -1.0;
         }
-        SIMD for (int j = 0; j < BLOCK; j++) {
+        SIMD for (int j = 0; j < block; j++) {
             sqt[j] = sqrt(T[j]);
             sst[j] = sigma[j] * sqt[j];
             dr[j] = exp(-(rate[j] * T[j]));
             dq[j] = exp(-(carry[j] * T[j]));
         }
-        SIMD for (int j = 0; j < BLOCK; j++) d1[j] = log((dq[j] * S[j]) / (dr[j] * K[j]));
+        SIMD for (int j = 0; j < block; j++) d1[j] = log((dq[j] * S[j]) / (dr[j] * K[j]));
         int bad = 0;
-        _Pragma("omp simd reduction(|:bad)") for (int j = 0; j < BLOCK; j++) {
+        _Pragma("omp simd reduction(|:bad)") for (int j = 0; j < block; j++) {
             d1[j] = d1[j] / sst[j] + sst[j] * 0.5;
             /* t == 0, vol == 0 or an invalid input: the caller validates and takes the limits. */
             bad |= !(sst[j] > 0.0) | !(fabs(d1[j]) < HUGE_VAL);
         }
         suspicious |= bad;
-        SIMD for (int j = 0; j < BLOCK; j++) {
+        SIMD for (int j = 0; j < block; j++) {
             pdf[j] = exp(d1[j] * d1[j] * -0.5);
             n1[j] = 0.5 * erfc(-(d1[j] * w[j]) * INV_SQRT2);
             n2[j] = 0.5 * erfc(-((d1[j] - sst[j]) * w[j]) * INV_SQRT2);
         }
-        SIMD for (int j = 0; j < BLOCK; j++) {
+        SIMD for (int j = 0; j < block; j++) {
             const double sq = dq[j] * S[j], kr = dr[j] * K[j];
             const double a = n1[j] * sq, b = n2[j] * kr;
             const double value = (a - b) * w[j];
@@ -132,6 +134,16 @@ CLONES static int greeks_blocks(const GreeksJob *job) {
         memcpy(job->cancelled + start, cancelled, m);
     }
     return suspicious;
+}
+
+CLONES static int greeks_blocks_16(const GreeksJob *job) { return greeks_blocks_of(job, 16); }
+CLONES static int greeks_blocks_64(const GreeksJob *job) { return greeks_blocks_of(job, 64); }
+CLONES static int greeks_blocks_256(const GreeksJob *job) { return greeks_blocks_of(job, BLOCK); }
+
+static int greeks_blocks(const GreeksJob *job) {
+    if (job->n <= 16) return greeks_blocks_16(job);
+    if (job->n <= 64) return greeks_blocks_64(job);
+    return greeks_blocks_256(job);
 }
 
 /* ------------------------------------------------------- prices on axes */

@@ -117,3 +117,20 @@ def test_the_kernel_takes_python_floats_for_shared_values(native) -> None:
     with pytest.raises(TypeError):
         native.greeks(False, 100.0, 100.0, 0.25, 0.2, 0.03, 0.01, np.array([0, 0, 1, 0, 0, 0, 0]), False, *block,
                       cancelled)
+
+
+def test_short_kernel_blocks_give_the_bits_of_long_ones(native, rng) -> None:
+    """Calls of up to 16 and up to 64 options run in shorter padded blocks than larger ones: same bits."""
+    n = 600
+    spot = rng.uniform(5.0, 7000.0, n)
+    args = (rng.random(n) < 0.5, spot, spot * np.exp(rng.normal(0.0, 0.5, n)), 10.0 ** rng.uniform(-4.0, 0.5, n),
+            rng.uniform(0.02, 2.5, n), rng.uniform(-0.01, 0.08, n), rng.uniform(0.0, 0.04, n))
+    for black76 in (False, True):
+        batch = np.empty((5, n))
+        native.greeks(*args, np.ones(7, dtype=np.int64), black76, *batch, np.empty(n, dtype=np.bool_))
+        for size in (1, 2, 15, 16, 17, 63, 64, 65):
+            for start in range(0, n - size, 97):
+                part = np.empty((5, size))
+                native.greeks(*(a[start:start + size] for a in args), np.ones(7, dtype=np.int64), black76, *part,
+                              np.empty(size, dtype=np.bool_))
+                assert np.array_equal(part.view(np.int64), batch[:, start:start + size].view(np.int64)), size
