@@ -226,13 +226,24 @@ def _check_kind(value: object) -> str:
     return str(value)
 
 
+# The last valid ``now`` and its epoch: a valuation asks for the time to expiry of every contract
+# at one moment, and each aware datetime's timestamp() costs a time-zone lookup.
+_last_now: tuple[datetime, float] | None = None
+
+
 def _now_epoch(now: object) -> float:
+    global _last_now
+    last = _last_now  # one read: another thread may replace it meanwhile
+    if last is not None and last[0] is now:  # the same (immutable) object, already checked
+        return last[1]
     if not isinstance(now, datetime):
         raise InputError("now", "must be a datetime with a time zone", now)
     if now.tzinfo is None or now.utcoffset() is None:
         # A naive time could be ET, UTC or the machine's zone: hours of error on a 0-DTE option.
         raise InputError("now", "must be timezone-aware (attach a tzinfo such as America/New_York)", now)
-    return now.timestamp()
+    epoch = now.timestamp()
+    _last_now = (now, epoch)
+    return epoch
 
 
 # --- expiry rules ----------------------------------------------------------------------------------------------------
