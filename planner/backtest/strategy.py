@@ -33,7 +33,7 @@ from planner import calendars
 from planner.backtest.model import MarketModel
 from planner.domain.errors import InputError
 from planner.domain.instruments import Settlement
-from planner.pricing import bsm_greeks
+from planner.pricing import bsm_delta
 
 WEEKLY_LISTING_START = date(2005, 10, 28)  # the first SPX Weeklys (Friday, PM) expired this day
 STRIKE_STEP_PTS = 5.0
@@ -153,9 +153,9 @@ def choose_condor(program: CondorProgram, model: MarketModel, expiries: FridayEx
     calls = strike_ladder(spx, spx * math.exp(reach))
     if puts.size == 0 or calls.size == 0:
         return None
-    put_delta = bsm_greeks(False, spx, puts, years, model.spx_iv(puts, spx, vix), model.rate, model.div_yield).delta
-    call_delta = bsm_greeks(True, spx, calls, years, model.spx_iv(calls, spx, vix), model.rate,
-                            model.div_yield).delta
+    # Deltas alone: the far wings' prices would go through pricing's slow exact path for nothing.
+    put_delta = bsm_delta(False, spx, puts, years, model.spx_iv(puts, spx, vix), model.rate, model.div_yield)
+    call_delta = bsm_delta(True, spx, calls, years, model.spx_iv(calls, spx, vix), model.rate, model.div_yield)
     short_put = float(puts[np.argmin(np.abs(np.abs(put_delta) - program.short_delta))])
     short_call = float(calls[np.argmin(np.abs(np.abs(call_delta) - program.short_delta))])
     wing = max(STRIKE_STEP_PTS, round(spx * program.wing_width_pct / 100.0 / STRIKE_STEP_PTS) * STRIKE_STEP_PTS)

@@ -6,8 +6,8 @@ by the install where a C compiler is present); scipy.special is imported on the
 first call that needs it.
 """
 
-from planner.pricing.black_scholes import black76_greeks, bsm_greeks
+from planner.pricing.black_scholes import black76_greeks, bsm_delta, bsm_greeks
 from planner.pricing.greeks import Greeks
 from planner.pricing.implied_volatility import implied_vol
 
-__all__ = ["Greeks", "black76_greeks", "bsm_greeks", "implied_vol"]
+__all__ = ["Greeks", "black76_greeks", "bsm_delta", "bsm_greeks", "implied_vol"]

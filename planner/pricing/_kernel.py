@@ -240,7 +240,8 @@ for _steps in _STEPS:
 del _steps
 
 
-def small_call(is_call: object, values: tuple[object, ...], black76: bool) -> tuple[tuple[int, ...], Outputs] | None:
+def small_call(is_call: object, values: tuple[object, ...], black76: bool, *, exact_prices: bool = True,
+               ) -> tuple[tuple[int, ...], Outputs] | None:
     """The native kernel called with the least Python around it, for inputs that need no checking.
 
     ``values`` are the six float inputs (underlying, strike, t, vol, r, q). Each must be a Python number,
@@ -249,7 +250,9 @@ def small_call(is_call: object, values: tuple[object, ...], black76: bool) -> tu
     when the general path must run instead: other inputs, shapes that do not broadcast, no compiled
     kernel, no options, or a call the kernel flags (invalid input, t == 0 or vol == 0), which the
     general path validates and recomputes. Where it answers, the bits are those of the general path:
-    the same kernel on the same flat inputs, and the same refinement.
+    the same kernel on the same flat inputs, and the same refinement. ``exact_prices=False`` skips that
+    refinement of far out-of-the-money prices (their relative digits) for callers that use only the
+    Greeks, which it never changes.
     """
     native = NATIVE
     if native is None:
@@ -314,7 +317,7 @@ def small_call(is_call: object, values: tuple[object, ...], black76: bool) -> tu
     if native.greeks(*(np.ascontiguousarray(o) if (mask >> k) & 1 else o for k, o in enumerate(operands)),
                      _STEPS[mask], black76, *block, cancelled):
         return None
-    if np.count_nonzero(cancelled):
+    if exact_prices and np.count_nonzero(cancelled):
         refine_prices(out, np.flatnonzero(cancelled), *operands, black76)
     return shape, out
 

@@ -134,3 +134,24 @@ def test_short_kernel_blocks_give_the_bits_of_long_ones(native, rng) -> None:
                 native.greeks(*(a[start:start + size] for a in args), np.ones(7, dtype=np.int64), black76, *part,
                               np.empty(size, dtype=np.bool_))
                 assert np.array_equal(part.view(np.int64), batch[:, start:start + size].view(np.int64)), size
+
+
+@pytest.mark.parametrize("n", [1, 5, 40, 300])
+def test_bsm_delta_is_the_delta_of_bsm_greeks(rng, n) -> None:
+    """Bit for bit, far out-of-the-money wings (whose prices bsm_greeks refines) and limits included."""
+    from planner.pricing import bsm_delta
+
+    spot = rng.uniform(5.0, 7000.0, n)
+    strike = spot * np.exp(rng.normal(0.0, 0.8, n))
+    t = 10.0 ** rng.uniform(-4.0, 0.5, n)
+    flags = rng.random(n) < 0.5
+    for args in ((flags, spot, strike, t, 0.3, 0.03, 0.015),
+                 (False, float(spot[0]), strike, float(t[0]), 0.2, 0.03, 0.0),
+                 (flags, spot, strike, np.where(rng.random(n) < 0.2, 0.0, t), 0.3, 0.03, 0.015)):
+        expected = bsm_greeks(*args).delta
+        got = bsm_delta(*args)
+        assert got.shape == expected.shape
+        assert np.array_equal(got.view(np.int64), expected.view(np.int64))
+    with pytest.raises(InputError) as raised:
+        bsm_delta(True, 100.0, -5.0, 0.1, 0.2, 0.03, 0.0)
+    assert raised.value.field == "strike"
