@@ -477,12 +477,12 @@ def _start_matrix(table, model, market, settings, positions, today, fixed, share
                                   threads=1 if light else THREADS, background=background)
 
     def finish(values):
-        return _matrix(table, settings, positions, fixed, shares, (moves, levels), market.vix, values)
+        return _matrix(table, settings, positions, fixed, shares, (moves, levels), market.vix, values, light)
 
     return _PendingScenarios(pending, finish)
 
 
-def _matrix(table, settings, positions, fixed, shares, axes, vix, values):
+def _matrix(table, settings, positions, fixed, shares, axes, vix, values, light=False):
     moves, levels = axes
     spot_index = int(np.flatnonzero(moves == 0.0)[0])
     vix_index = int(np.flatnonzero(levels == vix)[0])
@@ -495,7 +495,9 @@ def _matrix(table, settings, positions, fixed, shares, axes, vix, values):
     totals = np.vstack([table.weights.sum(axis=0), table.weights[condor_rows].sum(axis=0)])
     totals_fixed = np.array([fixed.sum(), fixed[condor_rows].sum()])
     hedged, unhedged = _grid_pnl(totals, totals_fixed, spx_rows, spx_values, vix_rows, vix_values, shape)
-    matrix = ScenarioMatrix(moves, levels, hedged, unhedged, spot_index, vix_index)
+    position_pnl = (_grid_pnl(table.weights, fixed, spx_rows, spx_values, vix_rows, vix_values, shape)
+                    if light else None)
+    matrix = ScenarioMatrix(moves, levels, hedged, unhedged, spot_index, vix_index, position_pnl)
     groups, group_fixed = group_weights(table.weights, fixed, shares, condor_rows)
     worst = _worst_cells(groups, group_fixed, spx_rows, spx_values, vix_rows, vix_values)
     condor_indices = np.flatnonzero(condor_rows)

@@ -124,7 +124,12 @@ class Curves:
 @dataclass(frozen=True)
 class ScenarioMatrix:
     """Book P&L (dollars) over SPX move (fraction, includes 0) x VIX level (points,
-    includes today's), valued today: rows are VIX levels, columns SPX moves."""
+    includes today's), valued today: rows are VIX levels, columns SPX moves.
+
+    position_pnl: in light mode, each position's P&L in every cell [positions x
+    VIX levels x SPX moves], in the report's position order (the rules' what-ifs
+    start from it); None in a full report, where it would be megabytes.
+    """
 
     spx_moves: np.ndarray
     vix_levels: np.ndarray
@@ -132,6 +137,7 @@ class ScenarioMatrix:
     unhedged: np.ndarray
     spot_index: int
     vix_index: int
+    position_pnl: np.ndarray | None = None
 
     @property
     def hedge_benefit(self) -> np.ndarray:

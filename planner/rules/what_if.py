@@ -66,7 +66,15 @@ class WhatIf:
         self.spx_axis = market.spx * (1.0 + np.asarray(report.matrix.spx_moves, dtype=float))
         self.vix_axis = np.asarray(report.matrix.vix_levels, dtype=float)
         cell_count = self.spx_axis.size * self.vix_axis.size
-        self.cells = self.position_cells(self.positions) if self.positions else np.zeros((0, cell_count))
+        known = report.matrix.position_pnl
+        if known is not None and known.shape[0] == len(self.positions) and [r.id for r in report.positions] == [
+                p.id for p in self.positions]:
+            # A light report made these cells from the same positions, valuations and axes.
+            self.cells = known.reshape(len(self.positions), cell_count)
+        elif self.positions:
+            self.cells = self.position_cells(self.positions)
+        else:
+            self.cells = np.zeros((0, cell_count))
         self.linked, self.member = self._membership()
         self.size = np.abs(self.vega)
         self.shares = _shares(self.member, self.linked, self.size[self.condors])  # [layers x condors]
