@@ -26,11 +26,16 @@ it (nor pandas or numpy) is imported until the first call that needs sessions:
 
 from __future__ import annotations
 
+import json
+import os
+import tempfile
 import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from importlib import metadata
+from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo
 
@@ -143,6 +148,79 @@ _settlement_epochs: dict[tuple[date, str], float] = {}
 
 
 def _build_table(first: date, last: date) -> _SessionTable:
+    """The session table, from the disk cache when this library version built it before."""
+    path = _cache_path(first, last)
+    table = _load_cached(path) if path is not None else None
+    if table is None:
+        table = _table_from_library(first, last)
+        if path is not None:
+            _store_cached(path, table)
+    return table
+
+
+# A built table is kept in the user's cache folder (PLANNER_CACHE_DIR overrides it), named by the
+# exchange_calendars version and the range: a later process that needs sessions then skips
+# importing exchange_calendars and pandas and building the calendar, about 1 s of each command
+# line run (a backtest's first second). A new library version, with new holidays, makes a new file.
+_CACHE_FORMAT = 1
+
+
+def _cache_path(first: date, last: date) -> Path | None:
+    try:
+        library = metadata.version("exchange-calendars")
+    except metadata.PackageNotFoundError:  # a frozen bundle without its metadata: build each time
+        return None
+    folder = os.environ.get("PLANNER_CACHE_DIR")
+    if not folder:
+        from platformdirs import user_cache_dir
+
+        folder = user_cache_dir("hedge-planner")
+    return Path(folder) / f"xnys-sessions-{library}-{first.isoformat()}-{last.isoformat()}.json"
+
+
+def _load_cached(path: Path) -> _SessionTable | None:
+    """The cached table, or None when it is missing, unreadable or not what this code wrote."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("format") != _CACHE_FORMAT:
+            return None
+        table = _SessionTable(
+            first=date.fromisoformat(data["first"]),
+            last=date.fromisoformat(data["last"]),
+            session_ordinals=[int(x) for x in data["session_ordinals"]],
+            close_epochs=[float(x) for x in data["close_epochs"]],
+            early_close_ordinals=frozenset(int(x) for x in data["early_close_ordinals"]),
+        )
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+    sessions = table.session_ordinals
+    if not sessions or len(sessions) != len(table.close_epochs) or sessions != sorted(sessions):
+        return None
+    return table
+
+
+def _store_cached(path: Path, table: _SessionTable) -> None:
+    """Write the table atomically (a reader sees the old file or the new one); a cache that cannot be
+    written (a read-only home) only costs the next process the build."""
+    payload = {
+        "format": _CACHE_FORMAT,
+        "first": table.first.isoformat(),
+        "last": table.last.isoformat(),
+        "session_ordinals": table.session_ordinals,
+        "close_epochs": table.close_epochs,
+        "early_close_ordinals": sorted(table.early_close_ordinals),
+    }
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, prefix=path.name,
+                                         suffix=".tmp", delete=False) as handle:
+            json.dump(payload, handle)
+        os.replace(handle.name, path)
+    except OSError:
+        pass
+
+
+def _table_from_library(first: date, last: date) -> _SessionTable:
     # Imported here, not at module top: ~0.3 s the app's cold start must not pay.
     import exchange_calendars
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -139,7 +140,7 @@ def test_errors_name_the_argument_and_the_value():
         calendars.time_to_expiry(et(2026, 11, 23, 14, 0), date(2101, 1, 3))
 
 
-def test_importing_the_module_does_not_load_the_calendar_library():
+def test_importing_the_module_does_not_load_the_calendar_library(tmp_path):
     script = (
         "import sys, datetime\n"
         "import planner.calendars as c\n"
@@ -147,6 +148,9 @@ def test_importing_the_module_does_not_load_the_calendar_library():
         "c.is_trading_day(datetime.date(2026, 11, 23))\n"
         "print('exchange_calendars' in sys.modules)\n"
     )
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    # An empty cache folder: the first call that needs sessions builds them with the library.
+    environment = dict(os.environ, PLANNER_CACHE_DIR=str(tmp_path))
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                            env=environment)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["[]", "True"]
