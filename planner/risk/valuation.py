@@ -236,9 +236,8 @@ def matrix_values(
 class PendingMatrix:
     """``matrix_values`` whose SPX prices may still be computing on the background thread."""
 
-    def __init__(self, values, offset, spx_rows, vix_rows, kernels) -> None:
-        self._values, self._offset, self._spx_rows, self._vix_rows = values, offset, spx_rows, vix_rows
-        self._kernels = kernels
+    def __init__(self, values, offset, kernels) -> None:
+        self._values, self._offset, self._kernels = values, offset, kernels
 
     def result(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         for kernel in self._kernels:
@@ -294,7 +293,7 @@ def start_matrix_values(
             rows = vix_rows[option]
             vix_values[option] = black76_price(table.is_call[rows, None], futures[option], table.strike[rows, None],
                                                table.years[rows, None], table.iv[rows, None], model.rate)
-    return PendingMatrix((spx_rows, spx_values, vix_rows, vix_values), offset, spx_rows, vix_rows, kernels)
+    return PendingMatrix((spx_rows, spx_values, vix_rows, vix_values), offset, kernels)
 
 
 __all__ = ["VIX_FUTURE", "ScenarioModel", "contract_values", "matrix_values"]
