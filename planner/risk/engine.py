@@ -119,9 +119,13 @@ def analyze(
 
     # Per-leg rows are for the JSON and the CLI; loops and the window never read them.
     leg_rows = _leg_rows(table, today, leg_greeks) if legs and not light else [()] * len(positions)
-    greek_columns = [position_greeks[name].tolist() for name in Greeks.__slots__]
+    # Plain lists: indexing numpy arrays element by element costs more than the rows themselves.
+    greek_rows = list(zip(*(position_greeks[name].tolist() for name in Greeks.__slots__), strict=True))
+    value_list, pnl_list = values.tolist(), pnl.tolist()
+    day_list = None if day_pnl is None else day_pnl.tolist()
     rows = []
     for p_index, position in enumerate(positions):
+        value = value_list[p_index]
         rows.append(PositionRisk(
             id=position.id,
             kind=str(position.kind),
@@ -129,11 +133,11 @@ def analyze(
             layer_kind=str(position.layer_kind) if position.layer_kind else None,
             quantity=position.quantity,
             expiry=position.expiry,
-            mark=position.side * float(values[p_index]) / (position.multiplier * position.quantity),
-            value_usd=float(values[p_index]),
-            pnl_usd=float(pnl[p_index]),
-            day_pnl_usd=None if day_pnl is None else float(day_pnl[p_index]),
-            greeks=Greeks(*(column[p_index] for column in greek_columns)),
+            mark=position.side * value / (position.multiplier * position.quantity),
+            value_usd=value,
+            pnl_usd=pnl_list[p_index],
+            day_pnl_usd=None if day_list is None else day_list[p_index],
+            greeks=Greeks(*greek_rows[p_index]),
             max_loss_usd=_position_figures(position)[1],
             break_evens_today=tuple(curve_break_evens["today"][p_index]),
             break_evens_expiry=tuple(curve_break_evens["expiry"][p_index]),
