@@ -215,22 +215,24 @@ def price_and_greeks(
 
 
 def _run_native(is_call, spot, strike, t, vol, r, q, n: int, black76: bool) -> tuple[Outputs, bool]:
-    steps = np.ones(7, dtype=np.int64)
-    operands = []
-    for k, value in enumerate((is_call, spot, strike, t, vol, r, q)):
-        if isinstance(value, np.ndarray):
-            operands.append(np.ascontiguousarray(value))
-        else:
-            operands.append(np.array([value], dtype=np.bool_ if k == 0 else np.float64))
-            steps[k] = 0
-    out = Outputs.empty(n)
+    # broadcast_flat hands scalars as Python numbers, which the kernel takes as they are.
+    operands = (is_call, spot, strike, t, vol, r, q)
+    mask = sum(1 << k for k, value in enumerate(operands) if isinstance(value, np.ndarray))
+    return _native_fill(operands, mask, n, black76, exact_prices=True)
+
+
+def _native_fill(operands, mask: int, n: int, black76: bool, *, exact_prices: bool) -> tuple[Outputs, bool]:
+    """One call of the compiled kernel on flat operands (bit k of ``mask``: operand k is an array of n),
+    then the exact recomputation of far out-of-the-money prices. Returns the outputs and whether
+    the kernel flagged the call for the general path's checks and limits."""
+    block = np.empty((5, n))
+    out = Outputs(block[0], block[1], block[2], block[3], block[4])
     cancelled = np.empty(n, dtype=np.bool_)
-    suspicious = NATIVE.greeks(*operands, steps, black76, out.price, out.delta, out.gamma, out.vega, out.theta,
-                               cancelled)
-    rows = np.flatnonzero(cancelled)
-    if rows.size:
-        refine_prices(out, rows, is_call, spot, strike, t, vol, r, q, black76)
-    return out, suspicious
+    suspicious = NATIVE.greeks(*(np.ascontiguousarray(o) if (mask >> k) & 1 else o for k, o in enumerate(operands)),
+                               _STEPS[mask], black76, *block, cancelled)
+    if exact_prices and np.count_nonzero(cancelled):
+        refine_prices(out, np.flatnonzero(cancelled), *operands, black76)
+    return out, bool(suspicious)
 
 
 # steps arrays for the native kernel by bitmask (bit k set: input k holds one value per option), read-only.
@@ -254,8 +256,7 @@ def small_call(is_call: object, values: tuple[object, ...], black76: bool, *, ex
     refinement of far out-of-the-money prices (their relative digits) for callers that use only the
     Greeks, which it never changes.
     """
-    native = NATIVE
-    if native is None:
+    if NATIVE is None:
         return None
     operands: list[object] = []
     arrays: list[tuple[int, np.ndarray]] = []
@@ -311,15 +312,8 @@ def small_call(is_call: object, values: tuple[object, ...], black76: bool, *, ex
         shape, n = (), 1
     if n == 0:
         return None
-    block = np.empty((5, n))
-    out = Outputs(block[0], block[1], block[2], block[3], block[4])
-    cancelled = np.empty(n, dtype=np.bool_)
-    if native.greeks(*(np.ascontiguousarray(o) if (mask >> k) & 1 else o for k, o in enumerate(operands)),
-                     _STEPS[mask], black76, *block, cancelled):
-        return None
-    if exact_prices and np.count_nonzero(cancelled):
-        refine_prices(out, np.flatnonzero(cancelled), *operands, black76)
-    return shape, out
+    out, suspicious = _native_fill(operands, mask, n, black76, exact_prices=exact_prices)
+    return None if suspicious else (shape, out)
 
 
 def refine_prices(
