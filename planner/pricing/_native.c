@@ -1,5 +1,6 @@
-/* Compiled kernels for the pricing core: price and Greeks of many options, and
- * option prices over scenario axes (the risk engine's curves and matrix).
+/* Compiled kernels for the pricing core: price and Greeks of many options, option
+ * prices over scenario axes (the risk engine's curves and matrix), and the worst
+ * cell of weighted groups of those prices (the matrix's risk used).
  *
  * Why C: every figure the planner draws is a sum of BSM or Black-76 prices, and
  * the normal CDF dominates their cost. glibc (2.35 and later, x86-64) ships
@@ -222,6 +223,30 @@ static void axes_contracts(const AxesJob *job, Py_ssize_t first, Py_ssize_t last
     }
 }
 
+/* ------------------------------------------------------ scenario groups */
+
+/* Each group's lowest weighted sum along every row of a scenario grid: for group g and row j,
+ * out[g, j] = min over i of sum over k of weights[k] values[index[k], j, i], k in the group's
+ * range indptr[g] .. indptr[g + 1]. The risk engine's "each condor with its hedges at its worst
+ * cell" needs only these minima, so no [groups x cells] product is ever stored. */
+CLONES static void group_minima_of(const double *values, Py_ssize_t rows, Py_ssize_t n, const int64_t *indptr,
+                                   const int64_t *index, const double *weights, Py_ssize_t groups, double *sum,
+                                   double *out) {
+    for (Py_ssize_t g = 0; g < groups; g++) {
+        for (Py_ssize_t j = 0; j < rows; j++) {
+            SIMD for (Py_ssize_t i = 0; i < n; i++) sum[i] = 0.0;
+            for (int64_t k = indptr[g]; k < indptr[g + 1]; k++) {
+                const double w = weights[k], *row = values + (index[k] * rows + j) * n;
+                SIMD for (Py_ssize_t i = 0; i < n; i++) sum[i] += w * row[i];
+            }
+            double lowest = sum[0];
+            _Pragma("omp simd reduction(min : lowest)") for (Py_ssize_t i = 1; i < n; i++)
+                lowest = sum[i] < lowest ? sum[i] : lowest;
+            out[g * rows + j] = lowest;
+        }
+    }
+}
+
 /* ------------------------------------------------------------ bindings */
 
 typedef struct {
@@ -372,9 +397,69 @@ fail:
     return NULL;
 }
 
+PyDoc_STRVAR(minima_doc,
+             "group_minima(values, rows, indptr, index, weights, out) -> None\n\n"
+             "values: [contracts x rows x n] float64; indptr: [groups + 1] int64 and index / weights: the\n"
+             "groups' contracts and weights (CSR); out: [groups x rows]. Fills out[g, j] with the minimum\n"
+             "over i of sum_k weights[k] values[index[k], j, i] (0 for a group with no contracts).");
+
+static PyObject *group_minima(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *values, *indptr, *index, *weights, *out;
+    Py_ssize_t rows;
+    if (!PyArg_ParseTuple(args, "OnOOOO", &values, &rows, &indptr, &index, &weights, &out)) return NULL;
+    Buffer buffers[5];
+    memset(buffers, 0, sizeof buffers);
+    if (rows < 1) {
+        PyErr_SetString(PyExc_ValueError, "rows must be at least 1");
+        return NULL;
+    }
+    if (get_buffer(indptr, &buffers[0], 0, 8, 1, "indptr") < 0) goto fail;
+    const Py_ssize_t groups = buffers[0].view.len / 8 - 1;
+    const int64_t *ptr = buffers[0].view.buf;
+    if (get_buffer(values, &buffers[1], 0, 8, 0, "values") < 0) goto fail;
+    const Py_ssize_t contracts_cells = buffers[1].view.len / 8;
+    if (get_buffer(out, &buffers[2], 1, 8, groups * rows, "out") < 0) goto fail;
+    const Py_ssize_t pairs = ptr[groups];
+    if (get_buffer(index, &buffers[3], 0, 8, pairs, "index") < 0) goto fail;
+    if (get_buffer(weights, &buffers[4], 0, 8, pairs, "weights") < 0) goto fail;
+    const Py_ssize_t n = buffers[1].view.shape && buffers[1].view.ndim == 3 ? buffers[1].view.shape[2] : 0;
+    if (n < 1 || buffers[1].view.shape[1] != rows) {
+        PyErr_SetString(PyExc_ValueError, "values: expected [contracts x rows x n]");
+        goto fail;
+    }
+    const Py_ssize_t contracts = contracts_cells / (rows * n);
+    const int64_t *idx = buffers[3].view.buf;
+    for (Py_ssize_t g = 0; g < groups; g++)
+        if (ptr[g] < 0 || ptr[g] > ptr[g + 1] || ptr[g + 1] > pairs) {
+            PyErr_SetString(PyExc_ValueError, "indptr must be non-decreasing within index");
+            goto fail;
+        }
+    for (Py_ssize_t k = 0; k < pairs; k++)
+        if (idx[k] < 0 || idx[k] >= contracts) {
+            PyErr_SetString(PyExc_ValueError, "index out of range of values");
+            goto fail;
+        }
+    double *sum = malloc(n * sizeof(double));
+    if (!sum) {
+        PyErr_NoMemory();
+        goto fail;
+    }
+    Py_BEGIN_ALLOW_THREADS
+    group_minima_of(buffers[1].view.buf, rows, n, ptr, idx, buffers[4].view.buf, groups, sum, buffers[2].view.buf);
+    Py_END_ALLOW_THREADS
+    free(sum);
+    release_all(buffers, 5);
+    Py_RETURN_NONE;
+fail:
+    release_all(buffers, 5);
+    return NULL;
+}
+
 static PyMethodDef methods[] = {
     {"greeks", greeks, METH_VARARGS, greeks_doc},
     {"prices_on_axes", prices_on_axes, METH_VARARGS, axes_doc},
+    {"group_minima", group_minima, METH_VARARGS, minima_doc},
     {NULL, NULL, 0, NULL},
 };
 

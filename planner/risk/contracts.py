@@ -20,6 +20,7 @@ from planner.domain.instruments import Instrument, Leg
 from planner.domain.market import MarketSnapshot
 from planner.domain.positions import Position, PositionKind
 from planner.domain.settings import Settings
+from planner.risk.exposure import protection_targets
 from planner.risk.spot_vol import futures_damping, term_structure_future
 
 SPX, VIX_OPTION, VIX_FUTURE = 0, 1, 2
@@ -37,6 +38,10 @@ class ContractTable:
     legs: the legs in the order of ``leg_contract`` (leg i is contract leg_contract[i]).
     weights: [positions x contracts], dollars per point of contract price
     (signed quantity x multiplier summed over a position's legs).
+    condor_rows: per position, whether it is a condor. fixed: per position, its
+    cost basis plus fees (dollars; P&L is value less this). protect_targets:
+    ``exposure.protection_targets`` of the positions. spans: the distinct
+    (expiry, settlement) pairs; span_of: each contract's index into them.
     """
 
     kind: np.ndarray
@@ -56,13 +61,18 @@ class ContractTable:
     leg_contract: np.ndarray
     leg_weight: np.ndarray
     weights: np.ndarray
+    condor_rows: np.ndarray
+    fixed: np.ndarray
+    protect_targets: np.ndarray
+    spans: tuple[tuple, ...]
+    span_of: np.ndarray
 
     @property
     def size(self) -> int:
         return int(self.kind.size)
 
     def is_condor_row(self) -> np.ndarray:
-        return np.array([p.kind is PositionKind.CONDOR for p in self.positions], dtype=bool)
+        return self.condor_rows
 
 
 def skew_iv(strike: float, spx: float, vix: float, settings: Settings) -> float:
@@ -111,18 +121,12 @@ def build_contracts(
 
     layout = book_layout(positions)
     vix_iv = default_vix_option_iv(market, settings)
-    years_cache: dict[tuple, float] = {}
+    years = np.array([years_to(expiry, settlement, at) for expiry, settlement in layout.spans])[layout.span_of]
     count = len(layout.first_legs)
-    years = np.empty(count)
     iv = np.empty(count)
     future = np.full(count, np.nan)
     estimated = np.zeros(count, dtype=bool)
     for c, leg in enumerate(layout.first_legs):
-        span = (leg.expiry, leg.settlement)
-        y = years_cache.get(span)
-        if y is None:
-            y = years_cache[span] = years_to(leg.expiry, leg.settlement, at)
-        years[c] = y
         if leg.instrument is Instrument.SPX_OPTION:
             iv[c] = spx_iv_today(leg, market.vix, settings) if leg.iv is not None else skew_iv(
                 leg.strike, market.spx, market.vix, settings)
@@ -130,7 +134,7 @@ def build_contracts(
         iv[c] = leg.iv if leg.iv is not None else (vix_iv if leg.instrument is Instrument.VIX_OPTION else math.nan)
         listed = market.future_price(leg.expiry)
         if listed is None:
-            future[c] = float(term_structure_future(y, market.vix, settings))
+            future[c] = float(term_structure_future(years[c], market.vix, settings))
             estimated[c] = True
         else:
             future[c] = listed
@@ -152,6 +156,11 @@ def build_contracts(
         leg_contract=layout.leg_contract,
         leg_weight=layout.leg_weight,
         weights=layout.weights,
+        condor_rows=layout.condor_rows,
+        fixed=layout.fixed,
+        protect_targets=layout.protect_targets,
+        spans=layout.spans,
+        span_of=layout.span_of,
     )
 
 
@@ -176,6 +185,11 @@ class BookLayout:
     leg_contract: np.ndarray
     leg_weight: np.ndarray
     weights: np.ndarray
+    condor_rows: np.ndarray
+    fixed: np.ndarray
+    protect_targets: np.ndarray
+    spans: tuple[tuple, ...]
+    span_of: np.ndarray
 
 
 _LAYOUTS: OrderedDict[tuple[int, ...], BookLayout] = OrderedDict()
@@ -217,6 +231,8 @@ def _make_layout(positions: tuple[Position, ...]) -> BookLayout:
             leg_position.append(p_index)
             leg_contract.append(c)
             leg_weight.append(leg.quantity * leg.multiplier)
+    spans: dict[tuple, int] = {}
+    span_of = [spans.setdefault((leg.expiry, leg.settlement), len(spans)) for leg in first_legs]
     weights = np.zeros((len(positions), len(first_legs)))
     np.add.at(weights, (np.array(leg_position, dtype=int), np.array(leg_contract, dtype=int)), leg_weight)
     arrays = {
@@ -228,10 +244,14 @@ def _make_layout(positions: tuple[Position, ...]) -> BookLayout:
         "leg_contract": np.array(leg_contract, dtype=int),
         "leg_weight": np.array(leg_weight, dtype=float),
         "weights": weights,
+        "condor_rows": np.array([p.kind is PositionKind.CONDOR for p in positions], dtype=bool),
+        "fixed": np.array([p.cost_basis + p.fees for p in positions], dtype=float),
+        "protect_targets": protection_targets(positions),
+        "span_of": np.array(span_of, dtype=int),
     }
     for array in arrays.values():
         array.flags.writeable = False
-    return BookLayout(positions=positions, first_legs=tuple(first_legs), legs=tuple(legs),
+    return BookLayout(positions=positions, first_legs=tuple(first_legs), legs=tuple(legs), spans=tuple(spans),
                       expiry=tuple(leg.expiry for leg in first_legs),
                       settlement=tuple(leg.settlement for leg in first_legs), **arrays)
 
@@ -244,10 +264,5 @@ def years_at(table: ContractTable, moment: datetime, years_to=None) -> np.ndarra
         def years_to(expiry, settlement, when):
             return time_to_expiry(when, expiry, str(settlement))
 
-    cache: dict[tuple, float] = {}
-    out = np.empty(table.size)
-    for c, span in enumerate(zip(table.expiry, table.settlement, strict=True)):
-        if span not in cache:
-            cache[span] = years_to(span[0], span[1], moment)
-        out[c] = cache[span]
-    return out
+    return np.array([years_to(expiry, settlement, moment) for expiry, settlement in table.spans],
+                    dtype=float)[table.span_of]

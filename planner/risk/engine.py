@@ -10,7 +10,8 @@ consistent with each other by construction.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from typing import NamedTuple
 
 import numpy as np
 
@@ -18,6 +19,7 @@ from planner.domain.errors import InputError
 from planner.domain.market import MarketSnapshot
 from planner.domain.positions import Book, Position, PositionKind
 from planner.domain.settings import Settings
+from planner.pricing import _kernel
 from planner.risk.contracts import SPX, VIX_FUTURE, ContractTable, build_contracts, years_at
 from planner.risk.exposure import coverage_shares, group_weights
 from planner.risk.grid import THREADS
@@ -26,6 +28,8 @@ from planner.risk.report import (
     Greeks,
     GroupTotals,
     LegRisk,
+    LegRows,
+    LegRowSource,
     PositionRisk,
     RiskReport,
     ScenarioMatrix,
@@ -78,12 +82,13 @@ def analyze(
     if horizon_days is not None and not (0 <= horizon_days <= 3650):
         raise InputError("days", "must be between 0 and 3650 calendar days", horizon_days)
     positions = tuple(p for p in book.open_positions if p.opened_at <= at)
+    all_facts = [_position_facts(p) for p in positions]
     table = build_contracts(positions, market, settings, at)
     model = ScenarioModel.of(market, settings)
     today = _today(table, market)
     weights = table.weights
     condor_rows = table.is_condor_row()
-    fixed = np.array([p.cost_basis + p.fees for p in positions])
+    fixed = table.fixed
     values = weights @ today.value if positions else np.zeros(0)
     pnl = values - fixed
     day_pnl = _day_pnl(positions, pnl, previous, settings)
@@ -92,7 +97,7 @@ def analyze(
     position_greeks = _sum_by_position(table, leg_greeks, len(positions))
     exposure = float(position_greeks["vega_usd"][condor_rows].sum()) if positions else 0.0
     protection = float(position_greeks["protection_usd"][~condor_rows].sum()) if positions else 0.0
-    shares = coverage_shares(positions, position_greeks["vega_usd"])
+    shares = coverage_shares(table.protect_targets, position_greeks["vega_usd"])
     condor_coverage = _condor_coverage(shares, position_greeks, condor_rows)
 
     nothing = [[] for _ in range(len(positions) + 1)]
@@ -104,11 +109,11 @@ def analyze(
         if light:  # loops read the matrix (risk used) and the positions, never curves or stress
             curves, curve_break_evens = None, {"today": nothing, "expiry": [[] for _ in nothing]}
         else:
-            curves, curve_break_evens = _curves(table, model, market, settings, positions, today, fixed, at,
+            curves, curve_break_evens = _curves(table, model, market, settings, positions, all_facts, today, fixed, at,
                                                 horizon_days)
-        for index, position in enumerate(positions):
-            if position.kind is PositionKind.CONDOR:
-                curve_break_evens["expiry"][index] = _position_figures(position)[0]
+        for index, facts in enumerate(all_facts):
+            if facts.expiry_break_evens:
+                curve_break_evens["expiry"][index] = facts.expiry_break_evens
         if matrix:
             matrix, risk_used = pending.result()
             stress = () if light else _stress(table, model, market, settings, positions, today, at)
@@ -117,35 +122,28 @@ def analyze(
     else:
         curves, curve_break_evens, matrix, risk_used, stress = None, {"today": nothing, "expiry": nothing}, None, {}, ()
 
-    # Per-leg rows are for the JSON and the CLI; loops and the window never read them.
-    leg_rows = _leg_rows(table, today, leg_greeks) if legs and not light else [()] * len(positions)
+    # Per-leg rows are for the JSON and the CLI; loops and the window never read them, so they are
+    # made when first read, from the arrays computed here.
+    if legs and not light:
+        source = LegRowSource(lambda: _leg_rows(table, today, leg_greeks), [len(p.legs) for p in positions])
+        leg_rows = [LegRows(source, index) for index in range(len(positions))]
+    else:
+        leg_rows = [()] * len(positions)
     # Plain lists: indexing numpy arrays element by element costs more than the rows themselves.
     greek_rows = list(zip(*(position_greeks[name].tolist() for name in Greeks.__slots__), strict=True))
     value_list, pnl_list = values.tolist(), pnl.tolist()
     day_list = None if day_pnl is None else day_pnl.tolist()
     rows = []
-    for p_index, position in enumerate(positions):
+    for p_index, facts in enumerate(all_facts):
         value = value_list[p_index]
         rows.append(PositionRisk(
-            id=position.id,
-            kind=str(position.kind),
-            tier=str(position.tier) if position.tier else None,
-            layer_kind=str(position.layer_kind) if position.layer_kind else None,
-            quantity=position.quantity,
-            expiry=position.expiry,
-            mark=position.side * value / (position.multiplier * position.quantity),
-            value_usd=value,
-            pnl_usd=pnl_list[p_index],
-            day_pnl_usd=None if day_list is None else day_list[p_index],
-            greeks=Greeks(*greek_rows[p_index]),
-            max_loss_usd=_position_figures(position)[1],
-            break_evens_today=tuple(curve_break_evens["today"][p_index]),
-            break_evens_expiry=tuple(curve_break_evens["expiry"][p_index]),
-            coverage_pct=condor_coverage.get(p_index),
-            risk_used_pct=risk_used.get(p_index),
-            legs=leg_rows[p_index],
+            facts.id, facts.kind, facts.tier, facts.layer_kind, facts.quantity, facts.expiry,
+            value * facts.mark_per_usd, value, pnl_list[p_index], None if day_list is None else day_list[p_index],
+            Greeks(*greek_rows[p_index]), facts.max_loss, tuple(curve_break_evens["today"][p_index]),
+            tuple(curve_break_evens["expiry"][p_index]), condor_coverage.get(p_index), risk_used.get(p_index),
+            leg_rows[p_index],
         ))
-    totals = _totals(positions, values, pnl, day_pnl, position_greeks)
+    totals = _totals(all_facts, values, pnl, day_pnl, position_greeks)
     notes = []
     if table.future_estimated.any():
         notes.append("Some VIX futures are not in the snapshot's curve: estimated from the term structure.")
@@ -183,10 +181,10 @@ def add_scenarios(report: RiskReport, book: Book, market: MarketSnapshot, settin
     table = build_contracts(positions, market, settings, at)
     model = ScenarioModel.of(market, settings)
     today = _today(table, market)
-    fixed = np.array([p.cost_basis + p.fees for p in positions])
+    fixed = table.fixed
     leg_greeks = _leg_greeks(table, today, market, settings, table.is_condor_row())
     vega = _sum_by_position(table, leg_greeks, len(positions))["vega_usd"]
-    shares = coverage_shares(positions, vega)
+    shares = coverage_shares(table.protect_targets, vega)
     matrix, risk_used = _start_matrix(table, model, market, settings, positions, today, fixed, shares, light,
                                       overlap=False).result()
     stress = _stress(table, model, market, settings, positions, today, at)
@@ -287,8 +285,7 @@ def _day_pnl(positions, pnl, previous, settings) -> np.ndarray | None:
     if then:
         table = build_contracts(then, previous, settings, previous.asof)
         past = _today(table, previous)
-        fixed = np.array([p.cost_basis + p.fees for p in then])
-        pnl_then = table.weights @ past.value - fixed
+        pnl_then = table.weights @ past.value - table.fixed
         index = {id(p): i for i, p in enumerate(positions)}
         for j, p in enumerate(then):
             result[index[id(p)]] -= pnl_then[j]
@@ -311,18 +308,18 @@ def _curve_grid(market, settings, points):
     return spx, vix_after_spx_move(spx, market.spx, market.vix, settings)
 
 
-def _curves(table, model, market, settings, positions, today, fixed, at, horizon_days):
+def _curves(table, model, market, settings, positions, all_facts, today, fixed, at, horizon_days):
     points = FULL_CURVE_POINTS
     spx, vix = _curve_grid(market, settings, points)
     count = len(positions)
     empty = {"today": [[] for _ in range(count + 1)], "expiry": [[] for _ in range(count + 1)]}
-    condors = [p for p in positions if p.kind is PositionKind.CONDOR]
+    condors = [facts for facts in all_facts if facts.kind == "condor"]
     expiry_at = None
     if condors:
-        nearest = min(condors, key=lambda p: p.expiry)
+        nearest = min(condors, key=lambda facts: facts.expiry)
         from planner.calendars import settlement_moment
 
-        expiry_at = max(settlement_moment(nearest.expiry, str(nearest.legs[0].settlement)), at)
+        expiry_at = max(settlement_moment(nearest.expiry, str(nearest.position.legs[0].settlement)), at)
     days_to_expiry = (expiry_at - at).total_seconds() / 86400 if expiry_at else None
     if horizon_days is None:
         horizon_days = DEFAULT_HORIZON_DAYS if days_to_expiry is None else min(DEFAULT_HORIZON_DAYS, days_to_expiry)
@@ -335,43 +332,66 @@ def _curves(table, model, market, settings, positions, today, fixed, at, horizon
                         bands_horizon, bands_expiry)
         return curves, empty
     weights = table.weights
-    condor_rows = table.is_condor_row()
+    condor_rows = table.condor_rows
     years_horizon = years_at(table, horizon_at)
     years_expiry = years_at(table, expiry_at) if expiry_at else years_horizon
     values = values_at_moments(table, model, spx, vix, [table.years, years_horizon, years_expiry],
                                [today.offset, None, None])
-    # One product for the three moments: [positions x contracts] @ [contracts x (3 x points)].
-    per_position = (weights @ values.transpose(1, 0, 2).reshape(table.size, -1)).reshape(len(positions), 3, points)
-    results = {name: per_position[:, k] - fixed[:, None] for k, name in enumerate(("today", "horizon", "expiry"))}
-    break_evens = _break_evens(table, model, market, settings, positions, spx, results["today"],
-                               results["expiry"], fixed, today.offset, years_expiry)
+    # The book and its condors at the three moments in one product: [2 x contracts] @ [contracts x
+    # (3 x points)]; each condor alone only today (its break-evens).
+    groups = np.vstack([weights.sum(axis=0), weights[condor_rows].sum(axis=0)])
+    groups_fixed = np.array([fixed.sum(), fixed[condor_rows].sum()])
+    summed = (groups @ values.transpose(1, 0, 2).reshape(table.size, -1)).reshape(2, 3, points)
+    summed -= groups_fixed[:, None, None]
+    (book_today, book_horizon, book_expiry), (condors_today, condors_horizon, condors_expiry) = summed
+    each_condor_today = weights[condor_rows] @ values[0] - fixed[condor_rows, None]
+    break_evens = _break_evens(table, model, market, settings, positions, spx, each_condor_today, book_today,
+                               book_expiry, fixed, today.offset, years_expiry)
+    no_expiry = np.full(points, np.nan)
     curves = Curves(
         spx=spx, vix=vix,
-        today=results["today"].sum(axis=0), horizon=results["horizon"].sum(axis=0),
-        expiry=results["expiry"].sum(axis=0) if expiry_at else np.full(points, np.nan),
-        today_condors=results["today"][condor_rows].sum(axis=0),
-        horizon_condors=results["horizon"][condor_rows].sum(axis=0),
-        expiry_condors=results["expiry"][condor_rows].sum(axis=0) if expiry_at else np.full(points, np.nan),
+        today=book_today, horizon=book_horizon,
+        expiry=book_expiry if expiry_at else no_expiry,
+        today_condors=condors_today,
+        horizon_condors=condors_horizon,
+        expiry_condors=condors_expiry if expiry_at else no_expiry,
         horizon_at=horizon_at, expiry_at=expiry_at, horizon_days=float(horizon_days),
         bands_horizon=bands_horizon, bands_expiry=bands_expiry,
     )
     return curves, break_evens
 
 
-_FIGURES: dict[int, tuple[Position, tuple[float, ...], float | None]] = {}
+class _Facts(NamedTuple):
+    """What a position's report row takes from the position alone (no market, no moment)."""
+
+    position: Position
+    id: int | None
+    kind: str
+    tier: str | None
+    layer_kind: str | None
+    quantity: int
+    expiry: date
+    mark_per_usd: float  # mark = value_usd x this: signed, per unit per package
+    expiry_break_evens: tuple[float, ...]
+    max_loss: float | None
 
 
-def _position_figures(position: Position) -> tuple[tuple[float, ...], float | None]:
-    """A condor's expiry break-evens and any position's max loss: they depend on the position alone,
-    so each position object (immutable; a quote re-analyses the same ones) computes them once."""
-    known = _FIGURES.get(id(position))
-    if known is None or known[0] is not position:
-        if len(_FIGURES) > 4096:  # positions of books no longer open
-            _FIGURES.clear()
+_FACTS: dict[int, _Facts] = {}
+
+
+def _position_facts(position: Position) -> _Facts:
+    """Each position object (immutable; a quote re-analyses the same ones) computes its facts once."""
+    known = _FACTS.get(id(position))
+    if known is None or known.position is not position:
+        if len(_FACTS) > 4096:  # positions of books no longer open
+            _FACTS.clear()
         break_evens = tuple(condor_expiry_break_evens(position)) if position.kind is PositionKind.CONDOR else ()
-        known = (position, break_evens, max_loss(position))
-        _FIGURES[id(position)] = known
-    return known[1], known[2]
+        known = _Facts(position, position.id, str(position.kind), str(position.tier) if position.tier else None,
+                       str(position.layer_kind) if position.layer_kind else None, position.quantity,
+                       position.expiry, position.side / (position.multiplier * position.quantity), break_evens,
+                       max_loss(position))
+        _FACTS[id(position)] = known
+    return known
 
 
 def condor_expiry_break_evens(position: Position) -> list[float]:
@@ -392,8 +412,8 @@ def condor_expiry_break_evens(position: Position) -> list[float]:
     return [round(strikes[1] - net_credit, 6), round(strikes[2] + net_credit, 6)]
 
 
-def _break_evens(table, model, market, settings, positions, grid, today_curves, expiry_curves, fixed, offset,
-                 years_expiry) -> dict[str, list[list[float]]]:
+def _break_evens(table, model, market, settings, positions, grid, each_condor_today, book_today, book_expiry,
+                 fixed, offset, years_expiry) -> dict[str, list[list[float]]]:
     """Break-evens today (each condor and the book) and at the curve's expiry (the book), in one search.
 
     Per position and a last row for the book; other positions get none. The
@@ -401,27 +421,25 @@ def _break_evens(table, model, market, settings, positions, grid, today_curves, 
     on the contracts its row holds only (four for a condor), so the cost grows
     with the legs involved, not the whole book.
     """
-    condor_rows = np.flatnonzero(table.is_condor_row())
-    book_weights = table.weights.sum(axis=0)
-    rows_weights = np.vstack([table.weights[condor_rows], book_weights, book_weights])
+    condor_rows, row_start, row_length, held, held_weight = _break_even_rows(table)
     rows_fixed = np.concatenate([fixed[condor_rows], [fixed.sum(), fixed.sum()]])
-    rows_curves = np.vstack([today_curves[condor_rows], today_curves.sum(axis=0), expiry_curves.sum(axis=0)])
+    rows_curves = np.vstack([each_condor_today, book_today, book_expiry])
     at_expiry = np.zeros(rows_curves.shape[0], dtype=bool)
     at_expiry[-1] = True
-    held = [np.flatnonzero(row) for row in rows_weights]
 
     def evaluate(rows, x):
-        counts = np.array([held[r].size for r in rows])
+        # Each bracket's (row's) contracts, gathered from the rows' ranges of ``held``.
+        counts = row_length[rows]
         bracket = np.repeat(np.arange(rows.size), counts)
-        contracts = np.concatenate([held[r] for r in rows])
+        pair = np.arange(counts.sum()) + np.repeat(row_start[rows] - np.cumsum(counts) + counts, counts)
+        contracts = held[pair]
         spx = x[bracket]
         vix = vix_after_spx_move(spx, market.spx, market.vix, settings)
         expiring = at_expiry[rows[bracket]]
         years = np.where(expiring, years_expiry[contracts], table.years[contracts])
         values = values_at(table, model, contracts, spx, vix, years)
         values += np.where(expiring, 0.0, offset[contracts])  # a typed mark's gap applies today only
-        weighted = values * rows_weights[rows[bracket], contracts]
-        return np.bincount(bracket, weighted, minlength=rows.size) - rows_fixed[rows]
+        return np.bincount(bracket, values * held_weight[pair], minlength=rows.size) - rows_fixed[rows]
 
     # A tenth of a cent of P&L: the break-even to the precision P&L is shown at, in two or three steps.
     roots = refine_roots(grid, rows_curves, evaluate, value_tolerance=0.001)
@@ -432,6 +450,28 @@ def _break_evens(table, model, market, settings, positions, grid, today_curves, 
     expiry: list[list[float]] = [[] for _ in range(len(positions) + 1)]
     expiry[-1] = sorted(round(x, 6) for x in roots[-1])
     return {"today": today, "expiry": expiry}
+
+
+_ROWS: dict[int, tuple] = {}
+
+
+def _break_even_rows(table: ContractTable) -> tuple:
+    """The break-even search's rows (each condor, the book today, the book at expiry) as ranges of
+    (contract, weight) pairs: (condor positions, row_start, row_length, contracts, weights).
+    Made once per book layout (its weights array is shared, read-only, by every table made from it)."""
+    known = _ROWS.get(id(table.weights))
+    if known is None or known[0] is not table.weights:
+        if len(_ROWS) > 64:
+            _ROWS.clear()
+        condor_rows = np.flatnonzero(table.condor_rows)
+        book_weights = table.weights.sum(axis=0)
+        rows_weights = np.vstack([table.weights[condor_rows], book_weights, book_weights])
+        row_of, held = np.nonzero(rows_weights)  # row-major: each row's pairs together
+        row_length = np.bincount(row_of, minlength=rows_weights.shape[0])
+        row_start = np.concatenate([[0], np.cumsum(row_length)[:-1]])
+        known = (table.weights, (condor_rows, row_start, row_length, held, rows_weights[row_of, held]))
+        _ROWS[id(table.weights)] = known
+    return known[1]
 
 
 def _bands(market: MarketSnapshot, days: float) -> dict[str, tuple[float, float]]:
@@ -531,8 +571,6 @@ def _worst_cells(groups, fixed, spx_rows, spx_values, vix_rows, vix_values) -> n
     sparse product; the VIX part (with the fixed dollars) is one value per VIX
     row, so it is added after each row's SPX minimum, not to every cell.
     """
-    from scipy.sparse import csr_matrix
-
     if groups.shape[0] == 0:
         return np.zeros(0)
     n_vix = spx_values.shape[1] if spx_rows.size else vix_values.shape[1]
@@ -540,14 +578,30 @@ def _worst_cells(groups, fixed, spx_rows, spx_values, vix_rows, vix_values) -> n
     if vix_rows.size:
         per_row = per_row + groups[:, vix_rows] @ vix_values
     if spx_rows.size:
-        weights = groups[:, spx_rows]
-        # Sparse pays off on the full matrix (a group holds a handful of the contracts); building a
-        # sparse matrix costs more than a small dense product (light mode's coarse grid).
-        if weights.size > 2048:
-            weights = csr_matrix(weights)
-        spx_part = weights @ spx_values.reshape(spx_rows.size, -1)
-        per_row = per_row + spx_part.reshape(groups.shape[0], n_vix, -1).min(axis=2)
+        per_row = per_row + _spx_row_minima(groups[:, spx_rows], spx_values)
     return per_row.min(axis=1)
+
+
+def _spx_row_minima(weights: np.ndarray, spx_values: np.ndarray) -> np.ndarray:
+    """[groups x VIX rows]: each group's lowest SPX-contract sum along each row of the grid."""
+    from scipy.sparse import csr_matrix
+
+    groups, n_vix = weights.shape[0], spx_values.shape[1]
+    if _kernel.NATIVE is not None:
+        # One pass over the grid per group's few contracts, keeping only each row's minimum.
+        held = weights != 0.0
+        indptr = np.zeros(groups + 1, dtype=np.int64)
+        np.cumsum(held.sum(axis=1), out=indptr[1:])
+        out = np.empty((groups, n_vix))
+        _kernel.NATIVE.group_minima(spx_values, n_vix, indptr, np.nonzero(held)[1].astype(np.int64),
+                                    weights[held], out)
+        return out
+    # Sparse pays off on the full matrix (a group holds a handful of the contracts); building a
+    # sparse matrix costs more than a small dense product (light mode's coarse grid).
+    if weights.size > 2048:
+        weights = csr_matrix(weights)
+    spx_part = weights @ spx_values.reshape(spx_values.shape[0], -1)
+    return spx_part.reshape(groups, n_vix, -1).min(axis=2)
 
 
 def _stress(table, model, market, settings, positions, today, at) -> tuple[StressRow, ...]:
@@ -585,11 +639,12 @@ def max_loss(position: Position) -> float | None:
     return position.open_price * position.multiplier * position.quantity + position.fees
 
 
-def _totals(positions, values, pnl, day_pnl, position_greeks) -> dict[str, GroupTotals]:
-    kinds = [str(p.kind) for p in positions]
-    tiers = [str(p.tier) if p.tier else "" for p in positions]
+def _totals(all_facts, values, pnl, day_pnl, position_greeks) -> dict[str, GroupTotals]:
+    count = len(all_facts)
+    kinds = [facts.kind for facts in all_facts]
+    tiers = [facts.tier or "" for facts in all_facts]
     masks = {
-        "book": [True] * len(positions),
+        "book": [True] * count,
         "condors": [kind == "condor" for kind in kinds],
         "hedges": [kind == "layer" for kind in kinds],
     }
@@ -599,8 +654,8 @@ def _totals(positions, values, pnl, day_pnl, position_greeks) -> dict[str, Group
     figures = [values, pnl, *(position_greeks[g] for g in Greeks.__slots__)]
     if day_pnl is not None:
         figures.append(day_pnl)
-    sums = (np.array(list(masks.values()), dtype=float).reshape(len(masks), len(positions))
-            @ np.array(figures, dtype=float).reshape(len(figures), len(positions)).T).tolist()
+    sums = (np.array(list(masks.values()), dtype=float).reshape(len(masks), count)
+            @ np.array(figures, dtype=float).reshape(len(figures), count).T).tolist()
     greeks_count = len(Greeks.__slots__)
     return {
         name: GroupTotals(

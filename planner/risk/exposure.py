@@ -13,8 +13,8 @@ import numpy as np
 from planner.domain.positions import Position, PositionKind
 
 
-def coverage_shares(positions: tuple[Position, ...], position_vega: np.ndarray) -> np.ndarray:
-    """[positions x positions]: share of row (a layer) that protects column (a condor)."""
+def protection_targets(positions: tuple[Position, ...]) -> np.ndarray:
+    """[positions x positions]: 1 where row (a layer) protects column (a condor), else 0."""
     count = len(positions)
     targets = np.zeros((count, count))
     condor_index = {p.id: i for i, p in enumerate(positions) if p.kind is PositionKind.CONDOR}
@@ -22,6 +22,14 @@ def coverage_shares(positions: tuple[Position, ...], position_vega: np.ndarray) 
     for row, position in enumerate(positions):
         if position.kind is PositionKind.LAYER:
             targets[row, [condor_index[c] for c in position.protects if c in condor_index] or every_condor] = 1.0
+    return targets
+
+
+def coverage_shares(targets: np.ndarray, position_vega: np.ndarray) -> np.ndarray:
+    """[positions x positions]: share of row (a layer) that protects column (a condor).
+
+    targets: ``protection_targets`` of the same positions.
+    """
     # Pro rata by |condor vega|; a layer whose condors have no vega splits evenly among them.
     sizes = targets * np.abs(np.asarray(position_vega, dtype=float))[None, :]
     totals = sizes.sum(axis=1, keepdims=True)

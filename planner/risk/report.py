@@ -10,6 +10,7 @@ protection_usd per 1-point rise of spot VIX.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 
@@ -52,6 +53,65 @@ class LegRisk:
     greeks: Greeks
 
 
+class LegRows(Sequence):
+    """One position's LegRisk rows, built for every position of a report when one is first read.
+
+    ``analyze`` has each leg's figures as arrays already; turning some 300 legs into
+    LegRisk objects costs more than the rest of a refresh's bookkeeping, and most readers
+    (the window, the rules, the backtest) never look at a leg. Compares equal to the tuple
+    of its rows.
+    """
+
+    __slots__ = ("_index", "_source")
+
+    def __init__(self, source: LegRowSource, index: int) -> None:
+        self._source, self._index = source, index
+
+    def _rows(self) -> tuple[LegRisk, ...]:
+        return self._source.rows()[self._index]
+
+    def __getitem__(self, item):
+        return self._rows()[item]
+
+    def __len__(self) -> int:
+        return self._source.count(self._index)
+
+    def __iter__(self):
+        return iter(self._rows())
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, LegRows | tuple | list):
+            return self._rows() == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._rows())
+
+    def __repr__(self) -> str:
+        return repr(self._rows())
+
+
+class LegRowSource:
+    """Builds every position's rows once, on first use (``build`` returns one tuple per position).
+
+    Two threads reading at once may both build; the results are equal and either is kept.
+    """
+
+    __slots__ = ("_build", "_counts", "_rows")
+
+    def __init__(self, build: Callable[[], list[tuple[LegRisk, ...]]], counts: list[int]) -> None:
+        self._build, self._counts, self._rows = build, counts, None
+
+    def rows(self) -> list[tuple[LegRisk, ...]]:
+        if self._rows is None:
+            self._rows = self._build()
+            self._build = None  # the arrays it closed over are no longer needed
+        return self._rows
+
+    def count(self, index: int) -> int:
+        return self._counts[index]
+
+
 @dataclass(frozen=True, slots=True)
 class PositionRisk:
     """One position. mark: per unit per package, positive, as prices are typed
@@ -74,7 +134,7 @@ class PositionRisk:
     break_evens_expiry: tuple[float, ...] = ()
     coverage_pct: float | None = None
     risk_used_pct: float | None = None
-    legs: tuple[LegRisk, ...] = ()
+    legs: Sequence[LegRisk] = ()  # a tuple, or LegRows built when first read
 
     def with_risk_used(self, risk_used_pct: float | None) -> PositionRisk:
         """This row with another risk used. The window does this to every row on every quote

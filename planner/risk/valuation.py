@@ -245,7 +245,10 @@ class PendingMatrix:
         self._kernels = []
         if self._offset is not None:
             spx_rows, spx_values, vix_rows, vix_values = self._values
-            spx_values += self._offset[spx_rows, None, None]
+            # Only contracts with a typed mark have an offset: the others' cells are left as they are.
+            marked = np.flatnonzero(self._offset[spx_rows])
+            if marked.size:
+                spx_values[marked] += self._offset[spx_rows[marked], None, None]
             vix_values += self._offset[vix_rows, None]
             self._offset = None
         return self._values
@@ -263,8 +266,6 @@ def start_matrix_values(
     """``matrix_values``, with the SPX prices (nearly all the work) left computing on the background
     thread when ``background`` (and the compiled kernel is there): the caller prepares everything
     here, goes on with its own work, and ``result()`` waits for the one C call that remains."""
-    from planner.pricing.prices import black76_price
-
     spx_rows = np.flatnonzero(table.kind == SPX)
     vix_rows = np.flatnonzero(table.kind != SPX)
     spx_values = np.empty((spx_rows.size, vix_axis.size, spx_axis.size))
@@ -283,16 +284,8 @@ def start_matrix_values(
             expired = spx_rows[~live]
             spx_values[~live] = _intrinsic(table.is_call[expired, None, None], spx_axis[None, None, :],
                                            table.strike[expired, None, None])
-    vix_values = np.empty((vix_rows.size, vix_axis.size))
-    if vix_rows.size:
-        years = table.years[vix_rows, None]
-        futures = model.future(table.future[vix_rows, None], years, years, vix_axis[None, :])
-        vix_values[...] = futures
-        option = table.kind[vix_rows] == VIX_OPTION
-        if option.any():
-            rows = vix_rows[option]
-            vix_values[option] = black76_price(table.is_call[rows, None], futures[option], table.strike[rows, None],
-                                               table.years[rows, None], table.iv[rows, None], model.rate)
+    vix_values = (_vix_rows(table, model, vix_rows, vix_axis, table.years[vix_rows]) if vix_rows.size
+                  else np.empty((0, vix_axis.size)))
     return PendingMatrix((spx_rows, spx_values, vix_rows, vix_values), offset, kernels)
 
 

@@ -217,13 +217,20 @@ def test_without_legs_only_the_leg_rows_are_missing():
     assert bare.totals == full.totals and bare.break_evens_today == full.break_evens_today
 
 
+@pytest.mark.parametrize("kernel", ["numpy", "native"])
 @pytest.mark.parametrize(("n_spx", "groups"), [(6, 4), (80, 30)])  # a dense and a sparse product
-def test_worst_cells_is_the_minimum_of_each_groups_full_pnl_grid(n_spx, groups):
+def test_worst_cells_is_the_minimum_of_each_groups_full_pnl_grid(n_spx, groups, kernel, monkeypatch):
+    from planner.pricing import _kernel
     from planner.risk.engine import _worst_cells
 
+    if kernel == "numpy":
+        monkeypatch.setattr(_kernel, "NATIVE", None)
+    elif _kernel.NATIVE is None:
+        pytest.skip("the compiled kernels (planner/pricing/_native.c) are not built")
     rng = np.random.default_rng(3)
     n_vix, n_moves = 5, 7
     weights = rng.normal(size=(groups, n_spx + 3)) * (rng.random((groups, n_spx + 3)) < 0.5)
+    weights[1, :n_spx] = 0.0  # a group holding VIX contracts only
     fixed = rng.normal(size=groups) * 100
     spx_rows, vix_rows = np.arange(n_spx), np.arange(n_spx, n_spx + 3)
     spx_values = rng.normal(size=(n_spx, n_vix, n_moves)) * 50
@@ -231,6 +238,18 @@ def test_worst_cells_is_the_minimum_of_each_groups_full_pnl_grid(n_spx, groups):
     brute = [min(float(weights[g, spx_rows] @ spx_values[:, j, i] + weights[g, vix_rows] @ vix_values[:, j] - fixed[g])
                  for j in range(n_vix) for i in range(n_moves)) for g in range(groups)]
     assert _worst_cells(weights, fixed, spx_rows, spx_values, vix_rows, vix_values) == pytest.approx(brute)
+
+
+def test_group_minima_refuses_indices_outside_the_grid():
+    from planner.pricing import _kernel
+
+    if _kernel.NATIVE is None:
+        pytest.skip("the compiled kernels (planner/pricing/_native.c) are not built")
+    values, out = np.zeros((3, 2, 4)), np.empty((1, 2))
+    with pytest.raises(ValueError, match="index out of range"):
+        _kernel.NATIVE.group_minima(values, 2, np.array([0, 1]), np.array([3]), np.array([1.0]), out)
+    with pytest.raises(ValueError, match="rows"):
+        _kernel.NATIVE.group_minima(values, 3, np.array([0, 1]), np.array([0]), np.array([1.0]), np.empty((1, 3)))
 
 
 def test_a_book_layout_is_made_once_per_set_of_position_objects():
