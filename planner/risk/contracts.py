@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
@@ -42,6 +42,8 @@ class ContractTable:
     cost basis plus fees (dollars; P&L is value less this). protect_targets:
     ``exposure.protection_targets`` of the positions. spans: the distinct
     (expiry, settlement) pairs; span_of: each contract's index into them.
+    derived: the book layout's memo (shared by every table made from it) for
+    figures that depend on the positions alone, filled by whoever needs them.
     """
 
     kind: np.ndarray
@@ -66,6 +68,7 @@ class ContractTable:
     protect_targets: np.ndarray
     spans: tuple[tuple, ...]
     span_of: np.ndarray
+    derived: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def size(self) -> int:
@@ -161,6 +164,7 @@ def build_contracts(
         protect_targets=layout.protect_targets,
         spans=layout.spans,
         span_of=layout.span_of,
+        derived=layout.derived,
     )
 
 
@@ -190,6 +194,7 @@ class BookLayout:
     protect_targets: np.ndarray
     spans: tuple[tuple, ...]
     span_of: np.ndarray
+    derived: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 _LAYOUTS: OrderedDict[tuple[int, ...], BookLayout] = OrderedDict()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
@@ -143,7 +144,7 @@ def analyze(
             tuple(curve_break_evens["expiry"][p_index]), condor_coverage.get(p_index), risk_used.get(p_index),
             leg_rows[p_index],
         ))
-    totals = _totals(all_facts, values, pnl, day_pnl, position_greeks)
+    totals = _totals(table, all_facts, values, pnl, day_pnl, position_greeks)
     notes = []
     if table.future_estimated.any():
         notes.append("Some VIX futures are not in the snapshot's curve: estimated from the term structure.")
@@ -452,26 +453,21 @@ def _break_evens(table, model, market, settings, positions, grid, each_condor_to
     return {"today": today, "expiry": expiry}
 
 
-_ROWS: dict[int, tuple] = {}
-
-
 def _break_even_rows(table: ContractTable) -> tuple:
     """The break-even search's rows (each condor, the book today, the book at expiry) as ranges of
     (contract, weight) pairs: (condor positions, row_start, row_length, contracts, weights).
-    Made once per book layout (its weights array is shared, read-only, by every table made from it)."""
-    known = _ROWS.get(id(table.weights))
-    if known is None or known[0] is not table.weights:
-        if len(_ROWS) > 64:
-            _ROWS.clear()
+    Made once per book layout."""
+    known = table.derived.get("break_even_rows")
+    if known is None:
         condor_rows = np.flatnonzero(table.condor_rows)
         book_weights = table.weights.sum(axis=0)
         rows_weights = np.vstack([table.weights[condor_rows], book_weights, book_weights])
         row_of, held = np.nonzero(rows_weights)  # row-major: each row's pairs together
         row_length = np.bincount(row_of, minlength=rows_weights.shape[0])
         row_start = np.concatenate([[0], np.cumsum(row_length)[:-1]])
-        known = (table.weights, (condor_rows, row_start, row_length, held, rows_weights[row_of, held]))
-        _ROWS[id(table.weights)] = known
-    return known[1]
+        known = table.derived["break_even_rows"] = (condor_rows, row_start, row_length, held,
+                                                    rows_weights[row_of, held])
+    return known
 
 
 def _bands(market: MarketSnapshot, days: float) -> dict[str, tuple[float, float]]:
@@ -481,10 +477,19 @@ def _bands(market: MarketSnapshot, days: float) -> dict[str, tuple[float, float]
 
 
 def matrix_axes(market: MarketSnapshot, light: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    """SPX moves -30 % .. +10 % and VIX 10 .. 80, with 0 % and today's VIX exactly on their axes."""
+    """SPX moves -30 % .. +10 % and VIX 10 .. 80, with 0 % and today's VIX exactly on their axes.
+
+    Read-only arrays, kept per (mode, VIX level): the backtest asks for them on every review.
+    """
+    return _axes(light, float(market.vix))
+
+
+@lru_cache(maxsize=256)
+def _axes(light: bool, vix: float) -> tuple[np.ndarray, np.ndarray]:
     n_spx, n_vix = LIGHT_MATRIX if light else FULL_MATRIX
     moves = _with_exact(np.linspace(-0.30, 0.10, n_spx), 0.0)
-    levels = _with_exact(np.linspace(10.0, 80.0, n_vix), market.vix)
+    levels = _with_exact(np.linspace(10.0, 80.0, n_vix), vix)
+    moves.flags.writeable = levels.flags.writeable = False
     return moves, levels
 
 
@@ -639,30 +644,30 @@ def max_loss(position: Position) -> float | None:
     return position.open_price * position.multiplier * position.quantity + position.fees
 
 
-def _totals(all_facts, values, pnl, day_pnl, position_greeks) -> dict[str, GroupTotals]:
+def _totals(table, all_facts, values, pnl, day_pnl, position_greeks) -> dict[str, GroupTotals]:
+    """Sums for the book, condors, hedges and each tier (the groups' masks are kept per book layout)."""
+    masks = table.derived.get("total_masks")
+    if masks is None:
+        kinds = [facts.kind for facts in all_facts]
+        tiers = [facts.tier or "" for facts in all_facts]
+        groups = {
+            "book": [True] * len(all_facts),
+            "condors": [kind == "condor" for kind in kinds],
+            "hedges": [kind == "layer" for kind in kinds],
+        }
+        for tier in ("near", "mid", "long"):
+            groups[tier] = [kind == "layer" and t == tier for kind, t in zip(kinds, tiers, strict=True)]
+        masks = table.derived["total_masks"] = (tuple(groups), np.array(list(groups.values()), dtype=float)
+                                                .reshape(len(groups), len(all_facts)))
+    names, mask_matrix = masks
     count = len(all_facts)
-    kinds = [facts.kind for facts in all_facts]
-    tiers = [facts.tier or "" for facts in all_facts]
-    masks = {
-        "book": [True] * count,
-        "condors": [kind == "condor" for kind in kinds],
-        "hedges": [kind == "layer" for kind in kinds],
-    }
-    for tier in ("near", "mid", "long"):
-        masks[tier] = [kind == "layer" and t == tier for kind, t in zip(kinds, tiers, strict=True)]
     # Every group's sums in one product: [groups x positions] @ [positions x figures].
     figures = [values, pnl, *(position_greeks[g] for g in Greeks.__slots__)]
     if day_pnl is not None:
         figures.append(day_pnl)
-    sums = (np.array(list(masks.values()), dtype=float).reshape(len(masks), count)
-            @ np.array(figures, dtype=float).reshape(len(figures), count).T).tolist()
+    sums = (mask_matrix @ np.array(figures, dtype=float).reshape(len(figures), count).T).tolist()
     greeks_count = len(Greeks.__slots__)
     return {
-        name: GroupTotals(
-            value_usd=row[0],
-            pnl_usd=row[1],
-            day_pnl_usd=None if day_pnl is None else row[-1],
-            greeks=Greeks(*row[2:2 + greeks_count]),
-        )
-        for name, row in zip(masks, sums, strict=True)
+        name: GroupTotals(row[0], row[1], None if day_pnl is None else row[-1], Greeks(*row[2:2 + greeks_count]))
+        for name, row in zip(names, sums, strict=True)
     }
