@@ -6,16 +6,18 @@ tenth of the hedged one's time) can run beside it instead of before it.
 
 Only ``fork`` makes that cheap (the child starts with the path, the settings and
 the shared setup already in memory, no imports to repeat), and forking is only
-safe while the caller's process runs a single Python thread: a lock held by
-another thread at the fork stays held forever in the child. ``available()``
-says whether both hold; the caller falls back to running in turn otherwise (the
-window runs its backtest on a worker thread, so it never forks).
+safe while the caller's process runs a single Python thread (a lock held by
+another thread at the fork stays held forever in the child) and no Qt (whose
+own threads and event-dispatcher file descriptors the child would share).
+``available()`` says whether all that holds, as on the command line; elsewhere
+(the window, a test session that has loaded Qt) the runs go in turn.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 import threading
 import traceback
 from collections.abc import Callable
@@ -23,9 +25,9 @@ from typing import Any
 
 
 def available() -> bool:
-    """True when a child may be forked safely here: fork exists, two cores, one Python thread."""
+    """True when a child may be forked safely here: fork exists, two cores, one Python thread, no Qt."""
     return ("fork" in multiprocessing.get_all_start_methods() and (os.cpu_count() or 1) > 1
-            and threading.active_count() == 1)
+            and threading.active_count() == 1 and "PySide6" not in sys.modules)
 
 
 class SideRunFailed(RuntimeError):

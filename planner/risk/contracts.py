@@ -13,6 +13,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 import numpy as np
 
@@ -218,6 +219,32 @@ def book_layout(positions: tuple[Position, ...]) -> BookLayout:
     return layout
 
 
+class _Part(NamedTuple):
+    """What a layout takes from one position alone, made once per position object (immutable)."""
+
+    position: Position
+    keys: tuple[tuple, ...]  # per leg: everything that sets its value (one contract per distinct key)
+    weights: tuple[float, ...]  # per leg: signed quantity x multiplier
+    fixed: float  # cost basis plus fees, dollars
+    is_condor: bool
+
+
+_PARTS: dict[int, _Part] = {}
+
+
+def _part(position: Position) -> _Part:
+    known = _PARTS.get(id(position))
+    if known is None or known.position is not position:
+        if len(_PARTS) > 8192:  # positions of books no longer open
+            _PARTS.clear()
+        keys = tuple((leg.instrument, leg.right, leg.strike, leg.expiry, leg.settlement, leg.iv, leg.iv_vix, leg.mark)
+                     for leg in position.legs)
+        known = _Part(position, keys, tuple(float(leg.quantity * leg.multiplier) for leg in position.legs),
+                      position.cost_basis + position.fees, position.kind is PositionKind.CONDOR)
+        _PARTS[id(position)] = known
+    return known
+
+
 def _make_layout(positions: tuple[Position, ...]) -> BookLayout:
     index: dict[tuple, int] = {}
     first_legs: list[Leg] = []
@@ -225,17 +252,17 @@ def _make_layout(positions: tuple[Position, ...]) -> BookLayout:
     leg_position: list[int] = []
     leg_contract: list[int] = []
     leg_weight: list[float] = []
-    for p_index, position in enumerate(positions):
-        for leg in position.legs:
-            key = (leg.instrument, leg.right, leg.strike, leg.expiry, leg.settlement, leg.iv, leg.iv_vix, leg.mark)
+    parts = [_part(position) for position in positions]
+    for p_index, (position, part) in enumerate(zip(positions, parts, strict=True)):
+        for leg, key in zip(position.legs, part.keys, strict=True):
             c = index.get(key)
             if c is None:
                 c = index[key] = len(first_legs)
                 first_legs.append(leg)
-            legs.append(leg)
-            leg_position.append(p_index)
             leg_contract.append(c)
-            leg_weight.append(leg.quantity * leg.multiplier)
+        legs.extend(position.legs)
+        leg_position.extend([p_index] * len(part.keys))
+        leg_weight.extend(part.weights)
     spans: dict[tuple, int] = {}
     span_of = [spans.setdefault((leg.expiry, leg.settlement), len(spans)) for leg in first_legs]
     weights = np.zeros((len(positions), len(first_legs)))
@@ -249,8 +276,8 @@ def _make_layout(positions: tuple[Position, ...]) -> BookLayout:
         "leg_contract": np.array(leg_contract, dtype=int),
         "leg_weight": np.array(leg_weight, dtype=float),
         "weights": weights,
-        "condor_rows": np.array([p.kind is PositionKind.CONDOR for p in positions], dtype=bool),
-        "fixed": np.array([p.cost_basis + p.fees for p in positions], dtype=float),
+        "condor_rows": np.array([part.is_condor for part in parts], dtype=bool),
+        "fixed": np.array([part.fixed for part in parts], dtype=float),
         "protect_targets": protection_targets(positions),
         "span_of": np.array(span_of, dtype=int),
     }

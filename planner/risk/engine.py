@@ -486,9 +486,17 @@ def matrix_axes(market: MarketSnapshot, light: bool = False) -> tuple[np.ndarray
 
 @lru_cache(maxsize=256)
 def _axes(light: bool, vix: float) -> tuple[np.ndarray, np.ndarray]:
+    moves, levels = _even_axes(light)
+    levels = _with_exact(levels, vix)
+    levels.flags.writeable = False
+    return moves, levels
+
+
+@lru_cache(maxsize=2)
+def _even_axes(light: bool) -> tuple[np.ndarray, np.ndarray]:
     n_spx, n_vix = LIGHT_MATRIX if light else FULL_MATRIX
     moves = _with_exact(np.linspace(-0.30, 0.10, n_spx), 0.0)
-    levels = _with_exact(np.linspace(10.0, 80.0, n_vix), vix)
+    levels = np.linspace(10.0, 80.0, n_vix)
     moves.flags.writeable = levels.flags.writeable = False
     return moves, levels
 
@@ -541,11 +549,14 @@ def _matrix(table, settings, positions, fixed, shares, axes, vix, values, light=
         return ScenarioMatrix(moves, levels, zeros, zeros.copy(), spot_index, vix_index), {}
     spx_rows, spx_values, vix_rows, vix_values = values
     condor_rows = table.is_condor_row()
-    totals = np.vstack([table.weights.sum(axis=0), table.weights[condor_rows].sum(axis=0)])
-    totals_fixed = np.array([fixed.sum(), fixed[condor_rows].sum()])
-    hedged, unhedged = _grid_pnl(totals, totals_fixed, spx_rows, spx_values, vix_rows, vix_values, shape)
-    position_pnl = (_grid_pnl(table.weights, fixed, spx_rows, spx_values, vix_rows, vix_values, shape)
-                    if light else None)
+    if light:  # each position's grid is kept for the rules' what-ifs: the totals are its sums
+        position_pnl = _grid_pnl(table.weights, fixed, spx_rows, spx_values, vix_rows, vix_values, shape)
+        hedged, unhedged = position_pnl.sum(axis=0), position_pnl[condor_rows].sum(axis=0)
+    else:
+        position_pnl = None
+        totals = np.vstack([table.weights.sum(axis=0), table.weights[condor_rows].sum(axis=0)])
+        totals_fixed = np.array([fixed.sum(), fixed[condor_rows].sum()])
+        hedged, unhedged = _grid_pnl(totals, totals_fixed, spx_rows, spx_values, vix_rows, vix_values, shape)
     matrix = ScenarioMatrix(moves, levels, hedged, unhedged, spot_index, vix_index, position_pnl)
     groups, group_fixed = group_weights(table.weights, fixed, shares, condor_rows)
     worst = _worst_cells(groups, group_fixed, spx_rows, spx_values, vix_rows, vix_values)
