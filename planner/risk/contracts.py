@@ -22,6 +22,7 @@ from planner.domain.market import MarketSnapshot
 from planner.domain.positions import Position, PositionKind
 from planner.domain.settings import Settings
 from planner.risk.exposure import protection_targets
+from planner.risk.per_object import PerObject
 from planner.risk.spot_vol import futures_damping, term_structure_future
 
 SPX, VIX_OPTION, VIX_FUTURE = 0, 1, 2
@@ -222,27 +223,20 @@ def book_layout(positions: tuple[Position, ...]) -> BookLayout:
 class _Part(NamedTuple):
     """What a layout takes from one position alone, made once per position object (immutable)."""
 
-    position: Position
     keys: tuple[tuple, ...]  # per leg: everything that sets its value (one contract per distinct key)
     weights: tuple[float, ...]  # per leg: signed quantity x multiplier
     fixed: float  # cost basis plus fees, dollars
     is_condor: bool
 
 
-_PARTS: dict[int, _Part] = {}
+def _make_part(position: Position) -> _Part:
+    keys = tuple((leg.instrument, leg.right, leg.strike, leg.expiry, leg.settlement, leg.iv, leg.iv_vix, leg.mark)
+                 for leg in position.legs)
+    return _Part(keys, tuple(float(leg.quantity * leg.multiplier) for leg in position.legs),
+                 position.cost_basis + position.fees, position.kind is PositionKind.CONDOR)
 
 
-def _part(position: Position) -> _Part:
-    known = _PARTS.get(id(position))
-    if known is None or known.position is not position:
-        if len(_PARTS) > 8192:  # positions of books no longer open
-            _PARTS.clear()
-        keys = tuple((leg.instrument, leg.right, leg.strike, leg.expiry, leg.settlement, leg.iv, leg.iv_vix, leg.mark)
-                     for leg in position.legs)
-        known = _Part(position, keys, tuple(float(leg.quantity * leg.multiplier) for leg in position.legs),
-                      position.cost_basis + position.fees, position.kind is PositionKind.CONDOR)
-        _PARTS[id(position)] = known
-    return known
+_part = PerObject(_make_part)
 
 
 def _make_layout(positions: tuple[Position, ...]) -> BookLayout:

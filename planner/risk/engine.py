@@ -24,6 +24,7 @@ from planner.pricing import _kernel
 from planner.risk.contracts import SPX, VIX_FUTURE, ContractTable, build_contracts, years_at
 from planner.risk.exposure import coverage_shares, group_weights
 from planner.risk.grid import THREADS
+from planner.risk.per_object import PerObject
 from planner.risk.report import (
     Curves,
     Greeks,
@@ -377,22 +378,15 @@ class _Facts(NamedTuple):
     max_loss: float | None
 
 
-_FACTS: dict[int, _Facts] = {}
+def _make_facts(position: Position) -> _Facts:
+    break_evens = tuple(condor_expiry_break_evens(position)) if position.kind is PositionKind.CONDOR else ()
+    return _Facts(position, position.id, str(position.kind), str(position.tier) if position.tier else None,
+                  str(position.layer_kind) if position.layer_kind else None, position.quantity, position.expiry,
+                  position.side / (position.multiplier * position.quantity), break_evens, max_loss(position))
 
 
-def _position_facts(position: Position) -> _Facts:
-    """Each position object (immutable; a quote re-analyses the same ones) computes its facts once."""
-    known = _FACTS.get(id(position))
-    if known is None or known.position is not position:
-        if len(_FACTS) > 4096:  # positions of books no longer open
-            _FACTS.clear()
-        break_evens = tuple(condor_expiry_break_evens(position)) if position.kind is PositionKind.CONDOR else ()
-        known = _Facts(position, position.id, str(position.kind), str(position.tier) if position.tier else None,
-                       str(position.layer_kind) if position.layer_kind else None, position.quantity,
-                       position.expiry, position.side / (position.multiplier * position.quantity), break_evens,
-                       max_loss(position))
-        _FACTS[id(position)] = known
-    return known
+# Each position object (immutable; a quote re-analyses the same ones) computes its facts once.
+_position_facts = PerObject(_make_facts)
 
 
 def condor_expiry_break_evens(position: Position) -> list[float]:
