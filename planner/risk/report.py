@@ -103,10 +103,14 @@ class LegRowSource:
         self._build, self._counts, self._rows = build, counts, None
 
     def rows(self) -> list[tuple[LegRisk, ...]]:
-        if self._rows is None:
-            self._rows = self._build()
+        rows = self._rows
+        if rows is None:
+            build = self._build
+            if build is None:  # another thread has just built them
+                return self._rows
+            rows = self._rows = build()
             self._build = None  # the arrays it closed over are no longer needed
-        return self._rows
+        return rows
 
     def count(self, index: int) -> int:
         return self._counts[index]

@@ -217,6 +217,28 @@ def test_without_legs_only_the_leg_rows_are_missing():
     assert bare.totals == full.totals and bare.break_evens_today == full.break_evens_today
 
 
+def test_leg_rows_read_from_several_threads_at_once_are_the_same_rows():
+    """Leg rows are built when first read; the window's worker and GUI threads may both read them."""
+    import threading
+
+    the_book = book(condor(strikes=(5500, 5550, 6250, 6300), credit=6.0), vix_call())
+    report = analyze(the_book, market(), SETTINGS, at=NOW)
+    start, seen = threading.Barrier(4), []
+
+    def read():
+        start.wait()
+        seen.append([tuple(p.legs) for p in report.positions])
+
+    threads = [threading.Thread(target=read) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    expected = [tuple(p.legs) for p in analyze(the_book, market(), SETTINGS, at=NOW).positions]
+    assert seen == [expected] * 4
+    assert [len(p.legs) for p in report.positions] == [4, 1]  # a condor and a single VIX call
+
+
 @pytest.mark.parametrize("kernel", ["numpy", "native"])
 @pytest.mark.parametrize(("n_spx", "groups"), [(6, 4), (80, 30)])  # a dense and a sparse product
 def test_worst_cells_is_the_minimum_of_each_groups_full_pnl_grid(n_spx, groups, kernel, monkeypatch):
