@@ -594,8 +594,6 @@ def _worst_cells(groups, fixed, spx_rows, spx_values, vix_rows, vix_values) -> n
 
 def _spx_row_minima(weights: np.ndarray, spx_values: np.ndarray) -> np.ndarray:
     """[groups x VIX rows]: each group's lowest SPX-contract sum along each row of the grid."""
-    from scipy.sparse import csr_matrix
-
     groups, n_vix = weights.shape[0], spx_values.shape[1]
     if _kernel.NATIVE is not None:
         # One pass over the grid per group's few contracts, keeping only each row's minimum.
@@ -609,6 +607,8 @@ def _spx_row_minima(weights: np.ndarray, spx_values: np.ndarray) -> np.ndarray:
     # Sparse pays off on the full matrix (a group holds a handful of the contracts); building a
     # sparse matrix costs more than a small dense product (light mode's coarse grid).
     if weights.size > 2048:
+        from scipy.sparse import csr_matrix  # here only: importing it costs a tenth of a second
+
         weights = csr_matrix(weights)
     spx_part = weights @ spx_values.reshape(spx_values.shape[0], -1)
     return spx_part.reshape(groups, n_vix, -1).min(axis=2)

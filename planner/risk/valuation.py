@@ -190,8 +190,6 @@ def values_at_moments(
 def _vix_rows(table: ContractTable, model: ScenarioModel, rows: np.ndarray, vix: np.ndarray,
               years: np.ndarray) -> np.ndarray:
     """VIX futures and options [rows x scenarios]: Black-76 on each row's own future."""
-    from scipy.special import ndtr
-
     futures = model.future(table.future[rows, None], table.years[rows, None], years[:, None], vix[None, :])
     values = futures.copy()
     option = table.kind[rows] == VIX_OPTION
@@ -203,6 +201,8 @@ def _vix_rows(table: ContractTable, model: ScenarioModel, rows: np.ndarray, vix:
             values[live] = prices_on_axes(table.is_call[c], table.strike[c], years[live], table.iv[c, None], f,
                                           model.rate, model.rate, np.empty(f.shape), vol_per_point=False)
         else:
+            from scipy.special import ndtr
+
             strike, t = table.strike[rows[live], None], years[live, None]
             spread = table.iv[rows[live], None] * np.sqrt(t)
             sign = np.where(table.is_call[rows[live]], 1.0, -1.0)[:, None]
