@@ -29,48 +29,49 @@ SPX, VIX_OPTION, VIX_FUTURE = 0, 1, 2
 KIND_CODE = {Instrument.SPX_OPTION: SPX, Instrument.VIX_OPTION: VIX_OPTION, Instrument.VIX_FUTURE: VIX_FUTURE}
 
 
+def _from_layout(name: str) -> property:
+    return property(lambda table: getattr(table.layout, name), doc=f"The layout's ``{name}`` (see BookLayout).")
+
+
 @dataclass(frozen=True)
 class ContractTable:
     """Per distinct contract (index c), at one valuation moment.
 
-    years: time to settlement in calendar years. iv: decimal vol at today's
-    VIX (SPX) or of the VIX option itself. future: today's VIX future for the
-    contract's expiry in points (NaN for SPX). damping: d(T) of that future.
-    mark: a user-typed price per unit, NaN when the model value is used.
-    legs: the legs in the order of ``leg_contract`` (leg i is contract leg_contract[i]).
-    weights: [positions x contracts], dollars per point of contract price
-    (signed quantity x multiplier summed over a position's legs).
-    condor_rows: per position, whether it is a condor. fixed: per position, its
-    cost basis plus fees (dollars; P&L is value less this). protect_targets:
-    ``exposure.protection_targets`` of the positions. spans: the distinct
-    (expiry, settlement) pairs; span_of: each contract's index into them.
-    derived: the book layout's memo (shared by every table made from it) for
-    figures that depend on the positions alone, filled by whoever needs them.
+    layout: what comes from the positions alone (BookLayout), shared by every
+    table made from the same position objects; its fields read through the
+    table (``table.weights`` is ``table.layout.weights``). What the moment and
+    the market set: years, time to settlement in calendar years; iv, decimal
+    vol at today's VIX (SPX) or of the VIX option itself; future, today's VIX
+    future for the contract's expiry in points (NaN for SPX), and
+    future_estimated where it came from the term structure instead of the
+    snapshot's curve; damping, d(T) of that future.
     """
 
-    kind: np.ndarray
-    is_call: np.ndarray
-    strike: np.ndarray
-    expiry: tuple
-    settlement: tuple
+    layout: BookLayout
     years: np.ndarray
     iv: np.ndarray
     future: np.ndarray
     damping: np.ndarray
-    mark: np.ndarray
     future_estimated: np.ndarray
-    positions: tuple[Position, ...]
-    legs: tuple[Leg, ...]
-    leg_position: np.ndarray
-    leg_contract: np.ndarray
-    leg_weight: np.ndarray
-    weights: np.ndarray
-    condor_rows: np.ndarray
-    fixed: np.ndarray
-    protect_targets: np.ndarray
-    spans: tuple[tuple, ...]
-    span_of: np.ndarray
-    derived: dict = field(default_factory=dict, compare=False, repr=False)
+
+    kind = _from_layout("kind")
+    is_call = _from_layout("is_call")
+    strike = _from_layout("strike")
+    expiry = _from_layout("expiry")
+    settlement = _from_layout("settlement")
+    mark = _from_layout("mark")
+    positions = _from_layout("positions")
+    legs = _from_layout("legs")
+    leg_position = _from_layout("leg_position")
+    leg_contract = _from_layout("leg_contract")
+    leg_weight = _from_layout("leg_weight")
+    weights = _from_layout("weights")
+    condor_rows = _from_layout("condor_rows")
+    fixed = _from_layout("fixed")
+    protect_targets = _from_layout("protect_targets")
+    spans = _from_layout("spans")
+    span_of = _from_layout("span_of")
+    derived = _from_layout("derived")
 
     @property
     def size(self) -> int:
@@ -143,36 +144,26 @@ def build_contracts(
             estimated[c] = True
         else:
             future[c] = listed
-    return ContractTable(
-        kind=layout.kind,
-        is_call=layout.is_call,
-        strike=layout.strike,
-        expiry=layout.expiry,
-        settlement=layout.settlement,
-        years=years,
-        iv=iv,
-        future=future,
-        damping=futures_damping(years, settings),
-        mark=layout.mark,
-        future_estimated=estimated,
-        positions=positions,
-        legs=layout.legs,
-        leg_position=layout.leg_position,
-        leg_contract=layout.leg_contract,
-        leg_weight=layout.leg_weight,
-        weights=layout.weights,
-        condor_rows=layout.condor_rows,
-        fixed=layout.fixed,
-        protect_targets=layout.protect_targets,
-        spans=layout.spans,
-        span_of=layout.span_of,
-        derived=layout.derived,
-    )
+    return ContractTable(layout, years=years, iv=iv, future=future, damping=futures_damping(years, settings),
+                         future_estimated=estimated)
 
 
 @dataclass(frozen=True)
 class BookLayout:
     """What a ContractTable takes from the positions alone (no market, no moment).
+
+    Per distinct contract: kind (SPX, VIX_OPTION, VIX_FUTURE), is_call, strike,
+    expiry, settlement, and mark, a user-typed price per unit (NaN when the
+    model value is used); spans, the distinct (expiry, settlement) pairs, and
+    span_of, each contract's index into them. legs: the legs in the order of
+    ``leg_contract`` (leg i is contract leg_contract[i], held by position
+    leg_position[i] with weight leg_weight[i]). weights: [positions x
+    contracts], dollars per point of contract price (signed quantity x
+    multiplier summed over a position's legs). Per position: condor_rows,
+    whether it is a condor; fixed, its cost basis plus fees (dollars; P&L is
+    value less this); protect_targets, ``exposure.protection_targets``.
+    derived: a memo for figures that depend on the positions alone, filled by
+    whoever needs them (the risk engine's break-even rows and group masks).
 
     A quote re-analyses the same position objects, so ``book_layout`` keeps the
     last few layouts; their arrays are read-only because tables share them.

@@ -10,7 +10,7 @@ consistent with each other by construction.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -139,7 +139,7 @@ def analyze(
     for p_index, facts in enumerate(all_facts):
         value = value_list[p_index]
         rows.append(PositionRisk(
-            facts.id, facts.kind, facts.tier, facts.layer_kind, facts.quantity, facts.expiry,
+            *facts.row_head,
             value * facts.mark_per_usd, value, pnl_list[p_index], None if day_list is None else day_list[p_index],
             Greeks(*greek_rows[p_index]), facts.max_loss, tuple(curve_break_evens["today"][p_index]),
             tuple(curve_break_evens["expiry"][p_index]), condor_coverage.get(p_index), risk_used.get(p_index),
@@ -318,10 +318,10 @@ def _curves(table, model, market, settings, positions, all_facts, today, fixed, 
     condors = [facts for facts in all_facts if facts.kind == "condor"]
     expiry_at = None
     if condors:
-        nearest = min(condors, key=lambda facts: facts.expiry)
+        nearest = min(condors, key=lambda facts: facts.row_head[5])  # the expiry, kept with the facts
         from planner.calendars import settlement_moment
 
-        expiry_at = max(settlement_moment(nearest.expiry, str(nearest.position.legs[0].settlement)), at)
+        expiry_at = max(settlement_moment(nearest.row_head[5], str(nearest.position.legs[0].settlement)), at)
     days_to_expiry = (expiry_at - at).total_seconds() / 86400 if expiry_at else None
     if horizon_days is None:
         horizon_days = DEFAULT_HORIZON_DAYS if days_to_expiry is None else min(DEFAULT_HORIZON_DAYS, days_to_expiry)
@@ -367,22 +367,22 @@ class _Facts(NamedTuple):
     """What a position's report row takes from the position alone (no market, no moment)."""
 
     position: Position
-    id: int | None
-    kind: str
-    tier: str | None
-    layer_kind: str | None
-    quantity: int
-    expiry: date
+    row_head: tuple  # PositionRisk's first fields: id, kind, tier, layer_kind, quantity, expiry
     mark_per_usd: float  # mark = value_usd x this: signed, per unit per package
     expiry_break_evens: tuple[float, ...]
     max_loss: float | None
 
+    @property
+    def kind(self) -> str:
+        return self.row_head[1]
+
 
 def _make_facts(position: Position) -> _Facts:
     break_evens = tuple(condor_expiry_break_evens(position)) if position.kind is PositionKind.CONDOR else ()
-    return _Facts(position, position.id, str(position.kind), str(position.tier) if position.tier else None,
-                  str(position.layer_kind) if position.layer_kind else None, position.quantity, position.expiry,
-                  position.side / (position.multiplier * position.quantity), break_evens, max_loss(position))
+    head = (position.id, str(position.kind), str(position.tier) if position.tier else None,
+            str(position.layer_kind) if position.layer_kind else None, position.quantity, position.expiry)
+    return _Facts(position, head, position.side / (position.multiplier * position.quantity), break_evens,
+                  max_loss(position))
 
 
 # Each position object (immutable; a quote re-analyses the same ones) computes its facts once.
@@ -654,7 +654,7 @@ def _totals(table, all_facts, values, pnl, day_pnl, position_greeks) -> dict[str
     masks = table.derived.get("total_masks")
     if masks is None:
         kinds = [facts.kind for facts in all_facts]
-        tiers = [facts.tier or "" for facts in all_facts]
+        tiers = [facts.row_head[2] or "" for facts in all_facts]
         groups = {
             "book": [True] * len(all_facts),
             "condors": [kind == "condor" for kind in kinds],
