@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from planner.ui.backtest_charts import BacktestCharts
+from planner.ui.qt_env import collect_garbage_on_gui_thread
 
 GENERATED, FILES = "Generated path", "My files (Cboe or date,symbol,close)"
 PROGRESS_STEPS = 1000
@@ -234,6 +235,7 @@ class BacktestTab(QWidget):
             self.finished.emit("failed")
             return
         self._stop = threading.Event()
+        collect_garbage_on_gui_thread()  # the run's Python code must never destroy Qt objects
         self._thread = QThread(self)
         self._worker = _Worker(options, settings, self._stop)
         self._worker.moveToThread(self._thread)

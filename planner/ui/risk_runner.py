@@ -19,6 +19,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 
+from planner.ui.qt_env import collect_garbage_on_gui_thread
+
 
 @dataclass(slots=True)
 class Job:
@@ -51,6 +53,7 @@ class CoalescingRunner(QObject):
 
     def __init__(self, priorities: tuple[str, ...] = ("risk", "history"), parent: QObject | None = None) -> None:
         super().__init__(parent)
+        collect_garbage_on_gui_thread()  # Python code on the worker must never destroy Qt objects
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
         self._pool.setExpiryTimeout(-1)  # keep the one thread, do not respawn it
