@@ -58,7 +58,6 @@ def application():
 
     guard_emit_refcount()
     app = QApplication.instance()
-    collect_garbage_on_gui_thread()
     if app is None:
         app = QApplication(sys.argv[:1])
         app.setApplicationName("Hedge Planner")
