@@ -13,6 +13,12 @@ from planner.ui.chart_style import HORIZON, TODAY, FollowRange, MoneyAxis, pen, 
 from planner.ui.elided_label import ElidedLabel
 from planner.ui.formatting import signed_money
 
+# Room kept right of the newest point, so the live point's advance with the clock leaves the
+# time axis standing (a moved axis is redrawn in full on every quote): a twentieth of the
+# span shown, and never less than half an hour.
+MIN_ROOM_S = 1800.0
+ROOM_SHARE = 0.05
+
 
 class PnlChart(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -49,7 +55,9 @@ class PnlChart(QWidget):
         self._times: list[float] = []
         self._values: list[float] = []
         self._now: tuple[float, float] | None = None
-        self.follow = FollowRange(self.plot)
+        # The live point swings with each quote: shrink the P&L axis only when the data fills less
+        # than half of it, or the axis would flip back and forth between two ranges.
+        self.follow = FollowRange(self.plot, fill=0.5)
 
     # -- narrow update methods -----------------------------------------------------------
     def update_history(self, points) -> None:
@@ -83,4 +91,6 @@ class PnlChart(QWidget):
             times.append(self._now[0])
             values.append(self._now[1])
         if times:
-            self.follow.fit((min(times), max(times) + 1.0), (min(0.0, *values), max(0.0, *values)))
+            first, last = min(times), max(times)
+            room = max(MIN_ROOM_S, ROOM_SHARE * (last - first))
+            self.follow.fit((first, last + room), (min(0.0, *values), max(0.0, *values)))
