@@ -16,6 +16,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QSlider, QVBoxLayout, QWidget
 
+from planner.risk.curve_points import RELATIVE_TOLERANCE, drawn_points
 from planner.ui.chart_style import (
     BAND_1SD,
     BAND_2SD,
@@ -175,8 +176,14 @@ class RiskGraph(QWidget):
             self.title.setText("No market yet: enter SPX and VIX (Trade ▸ Market, Ctrl+M) to draw the risk graph.")
             return
         c = report.curves
-        for key in CURVE_KEYS:
-            self.curves[key].setData(c.spx, getattr(c, key))
+        stacked = np.vstack([getattr(c, key) for key in CURVE_KEYS])
+        finite = stacked[np.isfinite(stacked)]
+        low, high = min(0.0, float(finite.min(initial=0.0))), max(0.0, float(finite.max(initial=0.0)))
+        # Only the points the eye needs: a fraction of a pixel from the priced curve, a third of
+        # the points to stroke (the antialiased book curves are most of this plot's paint).
+        keep = drawn_points(c.spx, stacked, RELATIVE_TOLERANCE * (high - low))
+        for key, values, kept in zip(CURVE_KEYS, stacked, keep, strict=True):
+            self.curves[key].setData(c.spx[kept], values[kept])
         self.break_evens_today.setData(list(report.break_evens_today), [0.0] * len(report.break_evens_today))
         self.break_evens_expiry.setData(list(report.break_evens_expiry), [0.0] * len(report.break_evens_expiry))
         bands = c.bands_expiry or c.bands_horizon
@@ -196,9 +203,12 @@ class RiskGraph(QWidget):
             f"<b>Book P&L ($) against SPX</b> — today, T+{c.horizon_days:,.0f} d ({horizon_day}){expiry}; "
             f"shaded: 1 and 2 SD moves {band_note}; VIX moves with SPX (model){what_if}"
         )
-        finite = [getattr(c, key) for key in CURVE_KEYS]
-        finite = np.concatenate([values[np.isfinite(values)] for values in finite] + [np.zeros(1)])
-        self.follow.fit((float(c.spx[0]), float(c.spx[-1])), (float(finite.min()), float(finite.max())))
+        self.follow.fit((float(c.spx[0]), float(c.spx[-1])), (low, high))
+
+    def drawn_values(self, key: str, spx) -> np.ndarray:
+        """Curve ``key`` as drawn, at the SPX levels ``spx`` (the tests hold it to the priced curve)."""
+        x, y = self.curves[key].getData()
+        return np.interp(spx, x, y) if x is not None and len(x) else np.full(np.shape(spx), np.nan)
 
     def update_base_vix(self, vix: float | None) -> None:
         """Spot VIX before the what-if shift (the stored or replayed quote)."""

@@ -27,13 +27,13 @@ def test_rewritten_quote_file_redraws_the_risk_graph(qtbot, window, tmp_path):
     qtbot.waitUntil(lambda: window.session.report is not None and window.session.report.spx == 5905.0,
                     timeout=DRAW_TIMEOUT_MS)
     assert window.file_source.state is SourceState.LIVE
-    spx_grid = np.array(window.risk_graph.curves["today"].xData, copy=True)
-    today = np.array(window.risk_graph.curves["today"].yData, copy=True)
+    spx_grid = window.session.report.curves.spx
+    today = window.risk_graph.drawn_values("today", spx_grid)
 
     write_atomically(quotes, {"spx": 5790.0, "vix": 21.5, "vvix": 104.0})
     qtbot.waitUntil(lambda: window.risk_graph.spot.value() == 5790.0, timeout=DRAW_TIMEOUT_MS)
-    assert not np.allclose(window.risk_graph.curves["today"].xData, spx_grid)
-    assert not np.allclose(window.risk_graph.curves["today"].yData, today)
+    assert not np.allclose(window.session.report.curves.spx, spx_grid)  # the grid follows SPX
+    assert not np.allclose(window.risk_graph.drawn_values("today", spx_grid), today)
     assert window.workspace.latest_snapshot().spx == 5790.0
     assert "live" in window.market_bar.source_state.text()
     assert "VIX 21.50 pts" in window.market_bar.vix.text()

@@ -5,7 +5,18 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import Qt
 
+from planner.ui.risk_graph import CURVE_KEYS
+
 DRAW_TIMEOUT_MS = 30_000  # generous: behaviour tests, not timing tests (importlib mode: no conftest imports)
+
+
+def assert_drawn_as_priced(graph, curves):
+    """Each drawn curve (thinned to the points the eye needs) stays within a ten-thousandth of the
+    P&L span of the priced one at every point of the engine's grid."""
+    span = max(float(np.nanmax(getattr(curves, key))) for key in CURVE_KEYS) - min(
+        float(np.nanmin(getattr(curves, key))) for key in CURVE_KEYS)
+    for key in CURVE_KEYS:
+        assert np.allclose(graph.drawn_values(key, curves.spx), getattr(curves, key), rtol=0, atol=span * 1e-4), key
 
 
 def test_items_are_reused_across_reports(qtbot, window):
@@ -21,28 +32,30 @@ def test_items_are_reused_across_reports(qtbot, window):
 
 def test_horizon_slider_redraws_the_t_plus_n_curve(qtbot, window):
     graph = window.risk_graph
-    horizon_before = np.array(graph.curves["horizon"].yData, copy=True)
+    grid = window.session.report.curves.spx
+    horizon_before = graph.drawn_values("horizon", grid)
     graph.horizon.setFocus()
     qtbot.keyClick(graph.horizon, Qt.Key.Key_PageUp)  # a week later
     qtbot.waitUntil(lambda: round(window.session.report.curves.horizon_days) == 14, timeout=DRAW_TIMEOUT_MS)
-    assert not np.allclose(graph.curves["horizon"].yData, horizon_before)
+    assert not np.allclose(graph.drawn_values("horizon", grid), horizon_before)
     assert graph.horizon_label.text().startswith("T+14 d")
-    assert np.allclose(graph.curves["today"].xData, window.session.report.curves.spx)
+    assert_drawn_as_priced(graph, window.session.report.curves)
 
 
 def test_vix_shift_moves_curves_and_reset_brings_them_back(qtbot, window):
     graph = window.risk_graph
-    today_before = np.array(graph.curves["today"].yData, copy=True)
+    grid = window.session.report.curves.spx
+    today_before = graph.drawn_values("today", grid)
     graph.vix_shift.setFocus()
     for _ in range(2):
         qtbot.keyClick(graph.vix_shift, Qt.Key.Key_PageUp)  # +5 VIX points each
     qtbot.waitUntil(lambda: abs(window.session.report.vix - 26.0) < 1e-9, timeout=DRAW_TIMEOUT_MS)
-    assert not np.allclose(graph.curves["today"].yData, today_before)
+    assert not np.allclose(graph.drawn_values("today", grid), today_before)
     assert "+10 pts → 26.00 pts" in graph.vix_label.text()
     assert window.workspace.latest_snapshot().vix == 16.0  # a what-if, never stored
     qtbot.mouseClick(graph.reset, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.session.report.vix == 16.0, timeout=DRAW_TIMEOUT_MS)
-    assert np.allclose(graph.curves["today"].yData, today_before, atol=5.0)  # seconds of time decay apart
+    assert np.allclose(graph.drawn_values("today", grid), today_before, atol=5.0)  # seconds of time decay apart
 
 
 def test_crosshair_reads_out_spx_model_vix_and_each_curve(qtbot, window):
@@ -82,7 +95,8 @@ def test_window_draws_what_workspace_analyze_computes(qtbot, window):
     report = window.session.report
     expected = window.workspace.analyze(at=report.asof)
     assert report.totals["book"].pnl_usd == expected.totals["book"].pnl_usd
-    assert np.array_equal(window.risk_graph.curves["today"].yData, expected.curves.today)
+    assert np.array_equal(report.curves.today, expected.curves.today)
+    assert_drawn_as_priced(window.risk_graph, report.curves)
     assert report.break_evens_expiry == expected.break_evens_expiry
 
     window.risk_graph.vix_shift.setValue(5)  # a what-if: same answer as `planner risk --vix 21`

@@ -38,7 +38,8 @@ def condor_ticket(qtbot, window):
 
 def test_condor_through_the_ticket_reaches_table_graph_and_database(qtbot, window, demo_db):
     rows_before = window.positions.model.rowCount()
-    today_before = np.array(window.risk_graph.curves["today"].yData, copy=True)
+    grid = window.session.report.curves.spx
+    today_before = window.risk_graph.drawn_values("today", grid)
     ticket = condor_ticket(qtbot, window)
     replace_text(qtbot, ticket.strikes, "5450,5500,6350,6400")
     replace_text(qtbot, ticket.credit, "9.5")
@@ -49,7 +50,7 @@ def test_condor_through_the_ticket_reaches_table_graph_and_database(qtbot, windo
     qtbot.mouseClick(ticket.save_button, Qt.MouseButton.LeftButton)
 
     qtbot.waitUntil(lambda: window.positions.model.rowCount() == rows_before + 1, timeout=DRAW_TIMEOUT_MS)
-    qtbot.waitUntil(lambda: not np.allclose(window.risk_graph.curves["today"].yData, today_before),
+    qtbot.waitUntil(lambda: not np.allclose(window.risk_graph.drawn_values("today", grid), today_before),
                     timeout=DRAW_TIMEOUT_MS)
     described = [window.positions.model.index(r, 1).data() for r in range(window.positions.model.rowCount())]
     assert "Condor 5,450/5,500/6,350/6,400 PM" in described
