@@ -32,6 +32,7 @@ class Column:
     value: Callable  # (PositionRisk, Position, today) -> float | str | None
     text: Callable  # value -> display text
     signed: bool = False  # coloured by sign
+    market: bool = True  # moves with the quote (False: changes only with the position or the date)
 
 
 def _pts(value: float | None) -> str:
@@ -43,13 +44,13 @@ def _pct(value: float | None) -> str:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("id", "#", "Position number", lambda r, p, t: r.id, lambda v: str(v)),
+    Column("id", "#", "Position number", lambda r, p, t: r.id, lambda v: str(v), market=False),
     Column("what", "Position", "Condor strikes and settlement, or the layer's tier, kind and strikes",
-           lambda r, p, t: describe(p) if p else r.kind, str),
+           lambda r, p, t: describe(p) if p else r.kind, str, market=False),
     Column("qty", "Qty\n(contracts)", "Packages held: condors or spreads", lambda r, p, t: r.quantity,
-           lambda v: f"{v:,}"),
+           lambda v: f"{v:,}", market=False),
     Column("expiry", "Expiry\n(days left)", "Expiry date and calendar days left",
-           lambda r, p, t: r.expiry, lambda v: v),
+           lambda r, p, t: r.expiry, lambda v: v, market=False),
     Column("mark", "Mark\n(pts)", "Price per package now, points (a condor's cost to close)",
            lambda r, p, t: r.mark, _pts),
     Column("pnl", "P&L\n($)", "Profit or loss since opening, dollars, net of fees",
@@ -70,7 +71,7 @@ COLUMNS: tuple[Column, ...] = (
            lambda r, p, t: r.greeks.protection_usd, money),
     Column("max_loss", "Max loss\n($)", "Largest possible loss: a condor's widest wing less its credit, "
            "a layer's debit",
-           lambda r, p, t: r.max_loss_usd, money),
+           lambda r, p, t: r.max_loss_usd, money, market=False),
     Column("coverage", "Coverage\n(%)", "Hedge protection on this condor over its volatility exposure",
            lambda r, p, t: r.coverage_pct, _pct),
     Column("risk_used", "Risk used\n(% equity)", "Worst scenario loss of the condor with its hedges, % of equity",
@@ -78,6 +79,8 @@ COLUMNS: tuple[Column, ...] = (
 )
 COLUMN_INDEX = {column.key: i for i, column in enumerate(COLUMNS)}
 WHAT_COLUMN, EXPIRY_COLUMN = COLUMN_INDEX["what"], COLUMN_INDEX["expiry"]
+
+MARKET_COLUMNS = tuple(i for i, column in enumerate(COLUMNS) if column.market)
 LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
@@ -100,6 +103,7 @@ class PositionsModel(QAbstractTableModel):
     def update_report(self, report, book: Book) -> None:
         positions = {p.id: p for p in book.positions}
         rows = [] if report is None else [(r, positions.get(r.id)) for r in report.positions]
+        today = self._today
         if report is not None:
             self._today = report.asof.date()
         old_ids = [r.id for r, _ in self._rows]
@@ -114,8 +118,17 @@ class PositionsModel(QAbstractTableModel):
             self._set_rows(rows)
             self.layoutChanged.emit()
         else:
+            # A quote on the same day and the same positions changes only the market columns: only
+            # those cells repaint (the description, quantity and expiry make up half the visible ones).
+            same_positions = self._today == today and all(
+                new[1] is old[1] for new, old in zip(rows, self._rows, strict=True))
             self._set_rows(rows)
-            if rows:
+            if rows and same_positions:
+                # Column by column: Qt repaints a range reaching past the viewport's edge in full.
+                last_row = len(rows) - 1
+                for column in MARKET_COLUMNS:
+                    self.dataChanged.emit(self.index(0, column), self.index(last_row, column))
+            elif rows:
                 self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, len(COLUMNS) - 1))
 
     def position_at(self, row: int) -> Position | None:

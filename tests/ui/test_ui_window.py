@@ -143,3 +143,30 @@ def test_first_run_offers_the_demo_book(qtbot, tmp_path, window_state, monkeypat
                     timeout=DRAW_TIMEOUT_MS)
     win.shutdown()
     win.workspace.close()
+
+
+def test_a_quote_repaints_the_market_columns_and_a_changed_position_every_column(qtbot, window):
+    from planner.domain import Book
+
+    model = window.positions.model
+    changed: list[int] = []
+    model.dataChanged.connect(lambda first, last, roles=(): changed.extend(range(first.column(), last.column() + 1)))
+    applied = window.session.reports_applied
+    window.workspace.set_market(spx=5850, vix=17)
+    qtbot.waitUntil(lambda: window.session.reports_applied > applied and window.session.report.spx == 5850,
+                    timeout=DRAW_TIMEOUT_MS)
+    market = {i for i, column in enumerate(COLUMNS) if column.market}
+    assert set(changed) == market
+    assert {COLUMN_INDEX["mark"], COLUMN_INDEX["pnl"], COLUMN_INDEX["vega"]} <= market
+    assert not {COLUMN_INDEX["what"], COLUMN_INDEX["qty"], COLUMN_INDEX["expiry"]} & market
+    pnl = [model.index(r, COLUMN_INDEX["pnl"]).data() for r in range(model.rowCount())]
+    expected = {p.id: p.pnl_usd for p in window.session.report.positions}
+    ids = [model.index(r, COLUMN_INDEX["id"]).data() for r in range(model.rowCount())]
+    assert pnl == [COLUMNS[COLUMN_INDEX["pnl"]].text(expected[int(i)]) for i in ids]
+
+    # The same positions by id, but one of them changed (an edit, a partial close): every column.
+    changed.clear()
+    book = window.session.book
+    edited = Book(tuple(p.with_changes(note="edited") if p.is_open else p for p in book.positions))
+    model.update_report(window.session.report, edited)
+    assert set(changed) == set(range(len(COLUMNS)))
