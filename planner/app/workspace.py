@@ -242,9 +242,15 @@ class Workspace:
 
     # -- market and history ----------------------------------------------------------------
     def set_market(self, **fields: Any) -> market.MarketResult:
-        snapshot = market.build_snapshot(self.repo, now=self.now(), **fields)
+        now = self.now()
+        snapshot = market.build_snapshot(self.repo, now=now, **fields)
+        # A quote on an expiry day may settle (or re-settle) positions. Which ones are due depends
+        # on the clock and the book, not on the quote: asked before the store, whose commit sets
+        # the window's risk run going, so that the check does not compete with it for the GIL.
+        due = settlement.due_positions(self.repo, now)
         result = market.store_snapshot(self.repo, snapshot)
-        self.settle_expired()  # a quote on an expiry day may settle (or re-settle) positions
+        if due:
+            self.settle_expired()
         return result
 
     def store_snapshot(self, snapshot: MarketSnapshot) -> market.MarketResult:
