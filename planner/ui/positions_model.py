@@ -121,7 +121,8 @@ class PositionsModel(QAbstractTableModel):
             # A quote on the same day and the same positions changes only the market columns: only
             # those cells repaint (the description, quantity and expiry make up half the visible ones).
             same_positions = self._today == today and all(
-                new[1] is old[1] for new, old in zip(rows, self._rows, strict=True))
+                new[1] is old[1] and _fixed(new[0]) == _fixed(old[0])
+                for new, old in zip(rows, self._rows, strict=True))
             self._set_rows(rows)
             if rows and same_positions:
                 # Column by column: Qt repaints a range reaching past the viewport's edge in full.
@@ -216,6 +217,12 @@ class PositionsModel(QAbstractTableModel):
             text = expiry_text(value, self._today) if column == EXPIRY_COLUMN else COLUMNS[column].text(value)
             self._texts[key] = text
         return text
+
+
+def _fixed(risk) -> tuple:
+    """What the non-market columns read from a report row: a report made before an edit of the
+    book (applied after it) differs here even though the positions are the same objects."""
+    return risk.kind, risk.quantity, risk.expiry, risk.max_loss_usd
 
 
 def _sort_key(value):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 
@@ -170,3 +172,17 @@ def test_a_quote_repaints_the_market_columns_and_a_changed_position_every_column
     edited = Book(tuple(p.with_changes(note="edited") if p.is_open else p for p in book.positions))
     model.update_report(window.session.report, edited)
     assert set(changed) == set(range(len(COLUMNS)))
+
+    # The same position objects, but a report row with another quantity (a report made before an
+    # edit, applied after it, then the report made after it): every column again.
+    changed.clear()
+    report = window.session.report
+    first = report.positions[0]
+    row = object.__new__(type(first))
+    for name in type(first).__slots__:
+        object.__setattr__(row, name, getattr(first, name))
+    object.__setattr__(row, "quantity", first.quantity + 1)
+    model.update_report(replace(report, positions=(row, *report.positions[1:])), edited)
+    assert set(changed) == set(range(len(COLUMNS)))
+    qty = COLUMN_INDEX["qty"]
+    assert f"{first.quantity + 1:,}" in [model.index(r, qty).data() for r in range(model.rowCount())]
