@@ -278,7 +278,8 @@ static void curve_points_of(const double *x, const double *y, Py_ssize_t n, doub
             double worst = -1.0;
             Py_ssize_t at = a + 1;
             for (Py_ssize_t i = a + 1; i < b; i++) {
-                const double off = fabs(y[a] + slope * (x[i] - x[a]) - y[i]);
+                double off = fabs(y[a] + slope * (x[i] - x[a]) - y[i]);
+                if (isnan(off)) off = INFINITY; /* overflowed: keep the point rather than drop it */
                 if (off > worst) {
                     worst = off;
                     at = i;
@@ -532,8 +533,8 @@ static PyObject *curve_points(PyObject *self, PyObject *args) {
     const Py_ssize_t curves = buffers[1].view.len / (n * 8);
     if (get_buffer(keep, &buffers[2], 1, 1, curves * n, "keep") < 0) goto fail;
     const double *xs = buffers[0].view.buf;
-    for (Py_ssize_t i = 1; i < n; i++)
-        if (!(xs[i] > xs[i - 1])) {
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (!isfinite(xs[i]) || (i > 0 && !(xs[i] > xs[i - 1]))) {
             PyErr_SetString(PyExc_ValueError, "x must be finite and increasing");
             goto fail;
         }

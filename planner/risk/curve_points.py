@@ -32,6 +32,7 @@ def drawn_points(x: np.ndarray, curves: np.ndarray, tolerance: float) -> np.ndar
     if curves.shape[1] != x.size:
         raise ValueError(f"curves: expected {x.size} points per curve, got {curves.shape[1]}")
     keep = np.ones(curves.shape, dtype=bool)
-    if _kernel.NATIVE is not None and x.size > 2:
-        _kernel.NATIVE.curve_points(x, curves, float(tolerance), keep)
+    native = getattr(_kernel.NATIVE, "curve_points", None)  # None without the kernels (or an older build)
+    if native is not None and x.size > 2:
+        native(x, curves, float(tolerance), keep)
     return keep

@@ -60,6 +60,9 @@ class RiskGraph(QWidget):
         item = self.plot.getPlotItem()
         item.setLabel("bottom", "SPX (index points)")
         item.setLabel("left", "P&L ($, net of fees)")
+        # The view menu (ranges, mouse mode, export) stays; pyqtgraph's Plot Options (log axes,
+        # FFT, downsampling) act only on PlotDataItems, not on these curves, and mean nothing for P&L.
+        item.setMenuEnabled(False, enableViewBoxMenu=True)
         self.band_2sd = pg.LinearRegionItem(movable=False, brush=BAND_2SD, pen=pg.mkPen(None))
         self.band_1sd = pg.LinearRegionItem(movable=False, brush=BAND_1SD, pen=pg.mkPen(None))
         for band in (self.band_2sd, self.band_1sd):

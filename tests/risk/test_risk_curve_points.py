@@ -78,6 +78,8 @@ def test_bad_calls_are_refused():
     x = np.linspace(0.0, 1.0, 5)
     with pytest.raises(ValueError, match="increasing"):
         _native.curve_points(x[::-1].copy(), np.zeros((1, 5)), 1.0, np.ones((1, 5), dtype=bool))
+    with pytest.raises(ValueError, match="finite"):
+        _native.curve_points(np.array([0.0, 1.0, np.inf]), np.zeros((1, 3)), 1.0, np.ones((1, 3), dtype=bool))
     with pytest.raises(ValueError, match="tolerance"):
         _native.curve_points(x, np.zeros((1, 5)), float("nan"), np.ones((1, 5), dtype=bool))
     with pytest.raises(ValueError, match="keep"):
