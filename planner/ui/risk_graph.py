@@ -16,7 +16,6 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QSlider, QVBoxLayout, QWidget
 
-from planner.risk.curve_points import RELATIVE_TOLERANCE, drawn_points
 from planner.ui.chart_style import (
     BAND_1SD,
     BAND_2SD,
@@ -180,6 +179,9 @@ class RiskGraph(QWidget):
             self.break_evens_expiry.setData([], [])
             self.title.setText("No market yet: enter SPX and VIX (Trade ▸ Market, Ctrl+M) to draw the risk graph.")
             return
+        # Here, not at the top: importing planner.risk loads the engine, which the first paint does not need.
+        from planner.risk.curve_points import RELATIVE_TOLERANCE, drawn_points
+
         c = report.curves
         stacked = np.vstack([getattr(c, key) for key in CURVE_KEYS])
         finite = stacked[np.isfinite(stacked)]
