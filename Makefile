@@ -2,7 +2,8 @@
 # Each creates .venv when missing and installs what it needs (stamp files keep
 # repeat runs instant until pyproject.toml changes).
 
-PYTHON ?= python3
+# The distribution's optimised interpreter when there is one (tools/pick-python says why).
+PYTHON ?= $(shell tools/pick-python)
 VENV ?= .venv
 BIN := $(VENV)/bin
 # A change to any of these reinstalls (the C kernels are compiled by the install).
