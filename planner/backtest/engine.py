@@ -320,9 +320,10 @@ class _Run:
         for symbol, closes in self._history.items():
             window = closes[low:i]
             finite = np.isfinite(window)
-            if finite.all():
+            count = np.count_nonzero(finite)
+            if count == window.size:
                 series[symbol] = DailySeries(dates, window)
-            elif finite.any():
+            elif count:
                 series[symbol] = DailySeries(tuple(d for d, ok in zip(dates, finite, strict=True) if ok),
                                              window[finite])
         return DailyHistory(series)

@@ -141,16 +141,16 @@ class MarketModel:
         """Per-unit model values (points) of many legs at once."""
         out = np.empty(legs.size)
         rows = legs.kind == SPX
-        if rows.any():
+        if np.count_nonzero(rows):
             out[rows] = self.spx_option_prices(legs.is_call[rows], legs.strike[rows], legs.years[rows], spx, vix)
         rows = legs.kind == VIX_OPTION
-        if rows.any():
+        if np.count_nonzero(rows):
             out[rows] = self.vix_option_prices(legs.is_call[rows], legs.strike[rows], legs.years[rows], vix, vvix)
         rows = legs.kind == VIX_FUTURE
-        if rows.any():
+        if np.count_nonzero(rows):
             out[rows] = self.vix_future(legs.years[rows], vix)
         expired = legs.years <= 0
-        if expired.any():
+        if np.count_nonzero(expired):
             out[expired] = intrinsic(legs, spx, vix)[expired]
         return out
 

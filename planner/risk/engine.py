@@ -147,7 +147,7 @@ def analyze(
         ))
     totals = _totals(table, all_facts, values, pnl, day_pnl, position_greeks)
     notes = []
-    if table.future_estimated.any():
+    if np.count_nonzero(table.future_estimated):
         notes.append("Some VIX futures are not in the snapshot's curve: estimated from the term structure.")
     coverage = 100.0 * protection / abs(exposure) if exposure < 0 else None
     return RiskReport(
@@ -213,12 +213,12 @@ def _today(table: ContractTable, market: MarketSnapshot) -> _Today:
     n = table.size
     price, delta, gamma, vega, theta = (np.zeros(n) for _ in range(5))
     spx = table.kind == SPX
-    if spx.any():
+    if np.count_nonzero(spx):
         g = bsm_greeks(table.is_call[spx], market.spx, table.strike[spx], table.years[spx], table.iv[spx],
                        market.rate, market.div_yield)
         price[spx], delta[spx], gamma[spx], vega[spx], theta[spx] = g.price, g.delta, g.gamma, g.vega, g.theta
     option = (table.kind != SPX) & (table.kind != VIX_FUTURE)
-    if option.any():
+    if np.count_nonzero(option):
         g = black76_greeks(table.is_call[option], table.future[option], table.strike[option], table.years[option],
                            table.iv[option], market.rate)
         price[option], delta[option], gamma[option] = g.price, g.delta, g.gamma
@@ -298,7 +298,7 @@ def _condor_coverage(shares, position_greeks, condor_rows) -> dict[int, float]:
     coverage = {}
     protection = position_greeks["protection_usd"]
     vega = position_greeks["vega_usd"]
-    for i in np.flatnonzero(condor_rows):
+    for i in condor_rows.nonzero()[0]:
         if vega[i] < 0:
             coverage[int(i)] = float(100.0 * (shares[:, i] @ protection) / abs(vega[i]))
     return coverage
@@ -453,7 +453,7 @@ def _break_even_rows(table: ContractTable) -> tuple:
     Made once per book layout."""
     known = table.derived.get("break_even_rows")
     if known is None:
-        condor_rows = np.flatnonzero(table.condor_rows)
+        condor_rows = table.condor_rows.nonzero()[0]
         book_weights = table.weights.sum(axis=0)
         rows_weights = np.vstack([table.weights[condor_rows], book_weights, book_weights])
         row_of, held = np.nonzero(rows_weights)  # row-major: each row's pairs together
@@ -535,8 +535,8 @@ def _start_matrix(table, model, market, settings, positions, today, fixed, share
 
 def _matrix(table, settings, positions, fixed, shares, axes, vix, values, light=False):
     moves, levels = axes
-    spot_index = int(np.flatnonzero(moves == 0.0)[0])
-    vix_index = int(np.flatnonzero(levels == vix)[0])
+    spot_index = int((moves == 0.0).nonzero()[0][0])
+    vix_index = int((levels == vix).nonzero()[0][0])
     shape = (levels.size, moves.size)
     if not positions:
         zeros = np.zeros(shape)
@@ -554,7 +554,7 @@ def _matrix(table, settings, positions, fixed, shares, axes, vix, values, light=
     matrix = ScenarioMatrix(moves, levels, hedged, unhedged, spot_index, vix_index, position_pnl)
     groups, group_fixed = group_weights(table.weights, fixed, shares, condor_rows)
     worst = _worst_cells(groups, group_fixed, spx_rows, spx_values, vix_rows, vix_values)
-    condor_indices = np.flatnonzero(condor_rows)
+    condor_indices = condor_rows.nonzero()[0]
     risk_used = {int(i): float(max(0.0, -w) / settings.equity * 100.0) for i, w in zip(condor_indices, worst,
                                                                                       strict=True)}
     return matrix, risk_used
@@ -583,8 +583,7 @@ def _worst_cells(groups, fixed, spx_rows, spx_values, vix_rows, vix_values) -> n
     """
     if groups.shape[0] == 0:
         return np.zeros(0)
-    n_vix = spx_values.shape[1] if spx_rows.size else vix_values.shape[1]
-    per_row = np.broadcast_to(-fixed[:, None], (groups.shape[0], n_vix))
+    per_row = -fixed[:, None]  # broadcast along the row by the parts added below
     if vix_rows.size:
         per_row = per_row + groups[:, vix_rows] @ vix_values
     if spx_rows.size:

@@ -40,7 +40,7 @@ def coverage_shares(targets: np.ndarray, position_vega: np.ndarray) -> np.ndarra
 
 def group_weights(weights, fixed, shares, condor_rows) -> tuple[np.ndarray, np.ndarray]:
     """Each condor with its share of its hedges: contract weights and fixed dollars."""
-    condors = np.flatnonzero(condor_rows)
+    condors = condor_rows.nonzero()[0]
     share = shares[:, condors]  # [positions x condors]; zero on condor rows
     group = weights[condors] + share.T @ weights
     group_fixed = fixed[condors] + share.T @ fixed

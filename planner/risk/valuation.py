@@ -86,24 +86,24 @@ def values_at(
     live = years > 0.0
     on_spx = kind == SPX
     priced = on_spx & live
-    if priced.any():
+    if np.count_nonzero(priced):
         out[priced] = _option_prices(is_call[priced], spx[priced], strike[priced], years[priced],
                                      model.spx_vol(table.iv[c[priced]], vix[priced]), model.rate, model.div_yield)
     settled = on_spx & ~live
-    if settled.any():
+    if np.count_nonzero(settled):
         out[settled] = _intrinsic(is_call[settled], spx[settled], strike[settled])
     on_vix = ~on_spx
-    if on_vix.any():
+    if np.count_nonzero(on_vix):
         future = model.future(table.future[c[on_vix]], table.years[c[on_vix]], years[on_vix], vix[on_vix])
         value = future.copy()
         option = kind[on_vix] == VIX_OPTION
         live_option = option & live[on_vix]
-        if live_option.any():
+        if np.count_nonzero(live_option):
             value[live_option] = _option_prices(is_call[on_vix][live_option], future[live_option],
                                                 strike[on_vix][live_option], years[on_vix][live_option],
                                                 table.iv[c[on_vix][live_option]], model.rate, model.rate)
         expired_option = option & ~live[on_vix]
-        if expired_option.any():
+        if np.count_nonzero(expired_option):
             value[expired_option] = _intrinsic(is_call[on_vix][expired_option], future[expired_option],
                                                strike[on_vix][expired_option])
         out[on_vix] = value
@@ -173,7 +173,7 @@ def values_at_moments(
         vols = model.spx_vol(table.iv[rows, None], vix[None, :])
         out[moment, rows] = bsm_grid(table.is_call[rows], table.strike[rows], years[moment, rows], vols, spx,
                                      model.rate, model.div_yield, out=np.empty((rows.size, spx.size)))
-    on_vix = np.flatnonzero(table.kind != SPX)
+    on_vix = (table.kind != SPX).nonzero()[0]
     if on_vix.size:
         stacked = np.tile(on_vix, len(moments))
         out[:, on_vix] = _vix_rows(table, model, stacked, vix, years[:, on_vix].reshape(-1)).reshape(
@@ -194,7 +194,7 @@ def _vix_rows(table: ContractTable, model: ScenarioModel, rows: np.ndarray, vix:
     values = futures.copy()
     option = table.kind[rows] == VIX_OPTION
     live = option & (years > 0.0)
-    if live.any():
+    if np.count_nonzero(live):
         f = futures[live]
         if _kernel.NATIVE is not None:
             c = rows[live]
@@ -209,7 +209,7 @@ def _vix_rows(table: ContractTable, model: ScenarioModel, rows: np.ndarray, vix:
             d1 = np.log(f / strike) / spread + 0.5 * spread
             values[live] = np.exp(-model.rate * t) * sign * (f * ndtr(sign * d1) - strike * ndtr(sign * (d1 - spread)))
     settled = option & ~(years > 0.0)
-    if settled.any():
+    if np.count_nonzero(settled):
         values[settled] = _intrinsic(table.is_call[rows[settled], None], futures[settled],
                                      table.strike[rows[settled], None])
     return values
@@ -246,7 +246,7 @@ class PendingMatrix:
         if self._offset is not None:
             spx_rows, spx_values, vix_rows, vix_values = self._values
             # Only contracts with a typed mark have an offset: the others' cells are left as they are.
-            marked = np.flatnonzero(self._offset[spx_rows])
+            marked = self._offset[spx_rows].nonzero()[0]
             if marked.size:
                 spx_values[marked] += self._offset[spx_rows[marked], None, None]
             vix_values += self._offset[vix_rows, None]
@@ -266,15 +266,15 @@ def start_matrix_values(
     """``matrix_values``, with the SPX prices (nearly all the work) left computing on the background
     thread when ``background`` (and the compiled kernel is there): the caller prepares everything
     here, goes on with its own work, and ``result()`` waits for the one C call that remains."""
-    spx_rows = np.flatnonzero(table.kind == SPX)
-    vix_rows = np.flatnonzero(table.kind != SPX)
+    spx_rows = (table.kind == SPX).nonzero()[0]
+    vix_rows = (table.kind != SPX).nonzero()[0]
     spx_values = np.empty((spx_rows.size, vix_axis.size, spx_axis.size))
     kernels: list = []
     later = kernels if background and _kernel.NATIVE is not None else None
     if spx_rows.size:
         live = table.years[spx_rows] > 0.0
         vols = model.spx_vol(table.iv[spx_rows, None], vix_axis[None, :])
-        if live.all():
+        if np.count_nonzero(live) == live.size:
             bsm_grid(table.is_call[spx_rows], table.strike[spx_rows], table.years[spx_rows], vols, spx_axis,
                      model.rate, model.div_yield, out=spx_values, threads=threads, later=later)
         else:

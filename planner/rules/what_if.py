@@ -59,8 +59,8 @@ class WhatIf:
         self.vega = np.array([g.vega_usd if g else 0.0 for g in greeks])
         self.protection = np.array([g.protection_usd if g else 0.0 for g in greeks])
         is_condor = np.array([p.kind is PositionKind.CONDOR for p in self.positions], dtype=bool)
-        self.condors = np.flatnonzero(is_condor)
-        self.layers = np.flatnonzero(~is_condor)
+        self.condors = is_condor.nonzero()[0]
+        self.layers = (~is_condor).nonzero()[0]
         self.index = {p.id: i for i, p in enumerate(self.positions) if p.id is not None}
         self._column = {int(c): k for k, c in enumerate(self.condors)}  # position index -> condor column
         self.spx_axis = market.spx * (1.0 + np.asarray(report.matrix.spx_moves, dtype=float))
@@ -109,7 +109,7 @@ class WhatIf:
         there is nothing to add, and no need to value the contracts today.
         """
         typed = ~np.isnan(table.mark)
-        if not typed.any():
+        if not np.count_nonzero(typed):
             return None
         today = contract_values(table, model, np.array([self.market.spx]), np.array([self.market.vix]),
                                 table.years)[:, 0]
@@ -162,13 +162,13 @@ class WhatIf:
         if add is not None:
             protection += add.protection_usd * add.quantity
         coverage = 100.0 * protection / abs(exposure) if exposure < 0 else None
-        if not alive.any():
+        if not np.count_nonzero(alive):
             return Measured(coverage, None, {})
         size = self.size[self.condors] * condor_factor
-        if np.all(condor_factor == 1.0):
+        if not np.count_nonzero(condor_factor != 1.0):
             # Condors untouched: every layer keeps its shares, so only the changed rows move.
             groups = self.groups.copy()
-            changed = np.flatnonzero(layer_factor != 1.0)
+            changed = (layer_factor != 1.0).nonzero()[0]
             if changed.size:
                 weights = self.shares[changed] * (layer_factor[changed] - 1.0)[:, None]
                 groups += weights.T @ self.cells[self.layers[changed]]
@@ -196,8 +196,8 @@ class WhatIf:
         """(column, layers protecting it, |vega| of their other targets, their cells), kept per condor."""
         found = self._groups_of.get(condor_id)
         if found is None:
-            k = int(np.flatnonzero(self.condors == self.index[condor_id])[0])
-            protecting = np.flatnonzero(self._targets[:, k])
+            k = int((self.condors == self.index[condor_id]).nonzero()[0][0])
+            protecting = self._targets[:, k].nonzero()[0]
             others = self._target_size[protecting] - self.size[self.condors[k]]
             found = (k, protecting, others, self.cells[self.layers[protecting]])
             self._groups_of[condor_id] = found
@@ -216,5 +216,6 @@ def _shares(member: np.ndarray, linked: np.ndarray, size: np.ndarray, alive: np.
     weights = np.where(targets, size[None, :], 0.0)
     totals = weights.sum(axis=1, keepdims=True)
     counts = targets.sum(axis=1, keepdims=True)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(totals > 0, weights / totals, np.where(targets, 1.0 / np.maximum(counts, 1), 0.0))
+    shares = np.where(targets, 1.0 / np.maximum(counts, 1), 0.0)
+    # Divided only where a total is positive (no 0/0 to silence: cheaper than an errstate block).
+    return np.divide(weights, totals, out=shares, where=totals > 0)
