@@ -77,6 +77,10 @@ def run_seconds(path, hedged: bool, review_every: int = 1) -> tuple[float, float
 
 def main() -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    sys.path.insert(0, str(Path(__file__).parent))
+    from machine import describe
+
+    before = describe()
     from planner.backtest.generator import generate
 
     path = generate(SEED, YEARS)
@@ -87,9 +91,8 @@ def main() -> None:
     unhedged, _, _, _ = run_seconds(path, hedged=False)
     hedged, in_rules, in_analyze, reviews = run_seconds(path, hedged=True)
     weekly, weekly_rules, weekly_analyze, weekly_reviews = run_seconds(path, hedged=True, review_every=5)
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"\n10 years of generated closes (seed {SEED}, {len(path)} sessions), a condor every 5 sessions; "
-          f"target {TARGET_S:g} s; load average {load:.1f} on {os.cpu_count()} CPUs\n")
+          f"target {TARGET_S:g} s\nbefore: {before}\nafter:  {describe()}\n")
     print("| measurement | seconds | in live rules (suggest + analyze light) | of which risk.analyze | "
           "backtest's own work | per session |")
     print("|---|---:|---:|---:|---:|---:|")

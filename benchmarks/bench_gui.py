@@ -35,6 +35,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from machine import describe
 from sample_books import NOW, leg_count, market, typical_book
 
 from planner.app import Workspace
@@ -196,10 +197,8 @@ def main() -> None:
         print(f"matrix step after each quote (worker thread CPU, main thread only): median "
               f"{statistics.median(matrix_cpu):.1f} ms over {len(matrix_cpu)} runs")
     book = typical_book()
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"Typical book: {len(book.positions)} positions, {leg_count(book)} legs; {args.quotes} quote changes, "
-          f"{runs} risk runs; tab {args.tab}; window 1400x900 offscreen; {os.cpu_count()} CPUs, "
-          f"load average {load:.2f}")
+          f"{runs} risk runs; tab {args.tab}; window 1400x900 offscreen\n{describe()}")
     print("| step (ms) | wall p50 | wall p95 | wall max | CPU p50 | CPU p95 |")
     print("|---|---|---|---|---|---|")
     rows = (("store the quote (SQLite, one commit)", stored, store_cpu),

@@ -20,6 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 import numpy as np
+from machine import describe
 from sample_books import NOW, leg_count, market, timed, typical_book, worst_book
 from scipy.special import ndtr
 
@@ -90,7 +91,7 @@ def main() -> None:
         naive = timed(lambda book=book: naive_reference(book, snapshot, settings), 7)
         rows.append((name, leg_count(book), table.size, statistics.median(ours), np.percentile(ours, 95),
                      statistics.median(light), statistics.median(naive)))
-    print(f"load average (1, 5, 15 min) at the end: {os.getloadavg()} on {os.cpu_count()} cores")
+    print(describe())
     print(f"threads: OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'unset')}, cores: {os.cpu_count()}")
     print("| book | legs | distinct contracts | analyze median | p95 | light median | naive numpy median | speed-up |")
     print("|---|---|---|---|---|---|---|---|")

@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 import numpy as np
 import pandas as pd
+from machine import describe
 from sample_books import NOW, leg_count, market, timed, typical_book, worst_book
 
 from planner.domain import Settings
@@ -68,6 +69,7 @@ def main() -> None:
                 rows.append((book_name, leg_count(book), f"${equity:,.0f}", vix, len(result), len(result.skipped),
                              statistics.median(samples), float(np.percentile(samples, 95)),
                              statistics.median(analysis)))
+    print(describe())
     print(f"threads: OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'unset')}, cores: {os.cpu_count()}; "
           f"history: {len(history)} sessions x {history.shape[1]} symbols; target: median < {TARGET_MS:.0f} ms")
     print("| book | legs | equity | VIX | suggestions | skipped | suggest median | p95 | analyze (light) | target |")

@@ -49,7 +49,10 @@ def main() -> None:
                        capture_output=True)
         first_paint_seconds(db)  # warm the file cache
         samples = [first_paint_seconds(db) for _ in range(args.runs)]
-    print(f"load average (1, 5, 15 min) at the end: {os.getloadavg()} on {os.cpu_count()} cores")
+    sys.path.insert(0, str(Path(__file__).parent))
+    from machine import describe
+
+    print(describe())
     print("| measure | seconds |")
     print("|---|---|")
     print(f"| `planner gui` to first paint, median of {args.runs} (demo book) | {statistics.median(samples):.3f} |")
