@@ -7,7 +7,10 @@ With condors open:
   book lands on the target ("sized to reach 50 %") and the ladder's split holds;
 * coverage above ``coverage_high_pct`` -> TRIM the tier most over its share:
   sell contracts of its layer that protects most, enough to bring the book
-  back to the target without taking the tier below its share (at least one).
+  back to the target without taking the tier below its share (at least one),
+  unless that one contract would take the book under ``coverage_low_pct``:
+  a small book, where one contract is a bigger step than the band, would
+  otherwise sell it and buy it back on the next review (RuleSkipped says so).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import math
 from planner.domain.suggestions import Action, Severity, Suggestion
 from planner.domain.units import percent, usd
 from planner.rules.common import add_or_warn, band, close_trade, describe_position
-from planner.rules.context import TIERS, RuleContext
+from planner.rules.context import TIERS, RuleContext, RuleSkipped
 from planner.rules.sizing import contracts_short
 
 COVERAGE = "coverage"
@@ -67,6 +70,14 @@ def coverage(ctx: RuleContext) -> list[Suggestion]:
         per_contract = ctx.position_protection_usd(layer) / layer.quantity
         excess = min(-shortfall[tier], ctx.report.hedge_protection_usd - settings.coverage_target_pct / 100 * exposure)
         quantity = min(layer.quantity, max(1, math.floor(excess / per_contract + 1e-9)))
+        left_pct = 100.0 * (ctx.report.hedge_protection_usd - per_contract * quantity) / exposure
+        if left_pct < settings.coverage_low_pct:
+            # One contract is a bigger step than the band: selling it would take the book under the floor,
+            # where this rule buys it back on the next review (spread and commissions both ways, nothing
+            # gained). Held until a sale lands inside the band.
+            raise RuleSkipped(f"coverage is {percent(now, 1)}, above the {percent(settings.coverage_high_pct, 0)} "
+                              f"ceiling, but selling one contract of {describe_position(layer)} would leave "
+                              f"{percent(left_pct, 1)}, under the {percent(settings.coverage_low_pct, 0)} floor")
         trade = close_trade(ctx, layer, quantity)
         reason = (f"Coverage is {percent(now, 1)}, above the {percent(settings.coverage_high_pct, 0)} ceiling and the "
                   f"{tier} tier is {usd(-shortfall[tier])} per VIX point over its share: sell {quantity} of "

@@ -10,10 +10,12 @@ from pathlib import Path
 import pytest
 
 from planner.domain.suggestions import Action
+from planner.rules import suggest
+from planner.rules.context import RuleSkipped
 from planner.rules.coverage import coverage
 
 sys.path.insert(0, str(Path(__file__).parent))
-from rules_books import BIG_EQUITY, VIX_DEC, VIX_MAR, book, condor, context, fired, market, vix_call
+from rules_books import BIG_EQUITY, NOW, VIX_DEC, VIX_MAR, book, condor, context, fired, market, vix_call
 
 SNAPSHOT = market(vix=16.0)
 
@@ -77,6 +79,27 @@ def test_high_coverage_trims_the_tier_most_over_its_share_back_toward_the_target
     assert trade.side == "sell" and trade.position_id == 10 and 1 <= trade.quantity < 60
     assert 50.0 <= trade.coverage_after_pct < ctx.report.coverage_pct
     assert trade.protection_usd < 0 and trade.cost_usd < 0  # protection removed, premium received
+
+
+def test_no_trim_when_one_contract_would_take_the_book_under_the_floor():
+    # One condor against two near calls: each call is 28 points of coverage, a bigger step than a
+    # 40-50 % band. Selling one from 56 % would leave 28 %, and the next review would buy it back.
+    the_book = book(condor(qty=1), vix_call(tier="near", qty=2, expiry=VIX_DEC, strike=18.0, position_id=10))
+    narrow = replace(BIG_EQUITY, coverage_low_pct=40.0, coverage_target_pct=45.0, coverage_high_pct=50.0)
+    ctx = context(the_book, SNAPSHOT, narrow)
+    per_contract = ctx.report.positions[1].greeks.protection_usd / 2
+    left = 100 * (ctx.report.hedge_protection_usd - per_contract) / abs(ctx.report.condor_exposure_usd)
+    assert ctx.report.coverage_pct > 50 and left < 40
+    with pytest.raises(RuleSkipped, match=r"would leave 28\.\d %, under the 40 % floor"):
+        coverage(ctx)
+    result = suggest(the_book, SNAPSHOT, narrow, at=NOW)  # the engine tells the trader why nothing is proposed
+    assert [s for s in result if s.rule == "coverage"] == []
+    assert [rule for rule, why in result.skipped if "under the 40 % floor" in why] == ["coverage"]
+    # With the floor under what one sale leaves, the same book trims one contract.
+    wide = replace(narrow, coverage_low_pct=20.0)
+    [found] = fired(coverage, the_book, SNAPSHOT, wide)
+    assert (found.action, found.proposal.quantity) == (Action.TRIM, 1)
+    assert found.proposal.coverage_after_pct == pytest.approx(left)
 
 
 def test_coverage_ceiling_just_below_exactly_at_and_above():
