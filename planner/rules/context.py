@@ -26,7 +26,7 @@ TIERS: tuple[str, ...] = tuple(str(t) for t in Tier)
 
 
 class RuleSkipped(Exception):
-    """The rule could not judge; ``str(exc)`` says why in words a trader understands."""
+    """The rule could not judge, or holds back on purpose; ``str(exc)`` says why in words a trader understands."""
 
 
 @dataclass(eq=False)

@@ -7,10 +7,10 @@ With condors open:
   book lands on the target ("sized to reach 50 %") and the ladder's split holds;
 * coverage above ``coverage_high_pct`` -> TRIM the tier most over its share:
   sell contracts of its layer that protects most, enough to bring the book
-  back to the target without taking the tier below its share (at least one),
-  unless that one contract would take the book under ``coverage_low_pct``:
-  a small book, where one contract is a bigger step than the band, would
-  otherwise sell it and buy it back on the next review (RuleSkipped says so).
+  back to the target without taking the tier below its share (at least one);
+  never a sale that takes the book under ``coverage_low_pct``: then the
+  tier's next layer, and when every one is a bigger step than the band (a
+  small book), nothing, which the skipped reasons say (RuleSkipped).
 """
 
 from __future__ import annotations
@@ -24,6 +24,14 @@ from planner.rules.context import TIERS, RuleContext, RuleSkipped
 from planner.rules.sizing import contracts_short
 
 COVERAGE = "coverage"
+
+
+def _sale(ctx: RuleContext, layer, excess: float, exposure: float) -> tuple:
+    """(layer, contracts to sell, book coverage % after): enough to remove ``excess`` dollars of protection
+    per VIX point, at least one, at most the layer."""
+    per_contract = ctx.position_protection_usd(layer) / layer.quantity
+    quantity = min(layer.quantity, max(1, math.floor(excess / per_contract + 1e-9)))
+    return layer, quantity, 100.0 * (ctx.report.hedge_protection_usd - per_contract * quantity) / exposure
 
 
 def _top_up(ctx: RuleContext, now: float, exposure: float, shortfall: dict[str, float], figures: dict
@@ -66,18 +74,21 @@ def coverage(ctx: RuleContext) -> list[Suggestion]:
         layers = [p for p in ctx.tier_layers(tier) if ctx.position_protection_usd(p) > 0]
         if not layers:
             return []
-        layer = max(layers, key=ctx.position_protection_usd)
-        per_contract = ctx.position_protection_usd(layer) / layer.quantity
         excess = min(-shortfall[tier], ctx.report.hedge_protection_usd - settings.coverage_target_pct / 100 * exposure)
-        quantity = min(layer.quantity, max(1, math.floor(excess / per_contract + 1e-9)))
-        left_pct = 100.0 * (ctx.report.hedge_protection_usd - per_contract * quantity) / exposure
-        if left_pct < settings.coverage_low_pct:
-            # One contract is a bigger step than the band: selling it would take the book under the floor,
-            # where this rule buys it back on the next review (spread and commissions both ways, nothing
-            # gained). Held until a sale lands inside the band.
+        # The layer that protects most first; past it, any of the tier's layers whose sale keeps the book
+        # on or above the floor. Where one contract is a bigger step than the band (a small book), selling
+        # it would take the book under the floor, where this rule buys it back on the next review: spread
+        # and commissions both ways, nothing gained. Then nothing is sold, and the skipped reasons say so.
+        sales = [_sale(ctx, layer, excess, exposure) for layer in sorted(layers, key=ctx.position_protection_usd,
+                                                                          reverse=True)]
+        fitting = [sale for sale in sales if sale[2] >= settings.coverage_low_pct]
+        if not fitting:
+            layer, quantity, left_pct = max(sales, key=lambda sale: sale[2])
             raise RuleSkipped(f"coverage is {percent(now, 1)}, above the {percent(settings.coverage_high_pct, 0)} "
-                              f"ceiling, but selling one contract of {describe_position(layer)} would leave "
-                              f"{percent(left_pct, 1)}, under the {percent(settings.coverage_low_pct, 0)} floor")
+                              f"ceiling, but selling {quantity} of {describe_position(layer)}, the {tier} tier's "
+                              f"smallest step, would leave {percent(left_pct, 1)}, under the "
+                              f"{percent(settings.coverage_low_pct, 0)} floor")
+        layer, quantity, _ = fitting[0]
         trade = close_trade(ctx, layer, quantity)
         reason = (f"Coverage is {percent(now, 1)}, above the {percent(settings.coverage_high_pct, 0)} ceiling and the "
                   f"{tier} tier is {usd(-shortfall[tier])} per VIX point over its share: sell {quantity} of "

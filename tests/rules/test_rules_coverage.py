@@ -102,6 +102,25 @@ def test_no_trim_when_one_contract_would_take_the_book_under_the_floor():
     assert found.proposal.coverage_after_pct == pytest.approx(left)
 
 
+def test_a_trim_too_big_for_the_band_passes_to_the_tiers_next_layer():
+    # Near calls worth 28, 17 and 3 x 5 points of coverage: selling the 18 call (the layer that protects
+    # most) would leave 32 %, under the floor; one 20 call leaves 43 %, inside the band.
+    the_book = book(condor(qty=1),
+                    vix_call(tier="near", qty=1, expiry=VIX_DEC, strike=18.0, position_id=10),
+                    vix_call(tier="near", qty=1, expiry=VIX_DEC, strike=20.0, position_id=11),
+                    vix_call(tier="near", qty=3, expiry=VIX_DEC, strike=24.0, position_id=12))
+    narrow = replace(BIG_EQUITY, coverage_low_pct=40.0, coverage_target_pct=45.0, coverage_high_pct=50.0)
+    ctx = context(the_book, SNAPSHOT, narrow)
+    exposure = abs(ctx.report.condor_exposure_usd)
+    protection = {row.id: row.greeks.protection_usd for row in ctx.report.positions}
+    assert ctx.report.coverage_pct > 50
+    assert 100 * (ctx.report.hedge_protection_usd - protection[10]) / exposure < 40
+    [found] = coverage(ctx)
+    assert (found.action, found.targets, found.proposal.quantity) == (Action.TRIM, (11,), 1)
+    assert 40 <= found.proposal.coverage_after_pct == pytest.approx(
+        100 * (ctx.report.hedge_protection_usd - protection[11]) / exposure)
+
+
 def test_coverage_ceiling_just_below_exactly_at_and_above():
     the_book = hedged(near_qty=60)
     now = coverage_of(the_book)
