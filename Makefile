@@ -3,7 +3,7 @@
 # repeat runs instant until pyproject.toml changes).
 
 # The distribution's optimised interpreter when there is one (tools/pick-python says why).
-PYTHON ?= $(shell tools/pick-python)
+PYTHON ?= $(shell sh tools/pick-python)
 VENV ?= .venv
 BIN := $(VENV)/bin
 # A change to any of these reinstalls (the C kernels are compiled by the install).
@@ -17,6 +17,7 @@ COMPILE := $(BIN)/python -m compileall -q -j 0 planner
 .PHONY: run test lint bench clean package package-check
 
 $(BIN)/python:
+	@test -n "$(PYTHON)" || { echo "no interpreter to build $(VENV) on: make PYTHON=/path/to/python3.11" >&2; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
