@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from datetime import date, datetime
+from pathlib import Path
 
 FRESH_PROCESS = """
 import time
@@ -59,6 +60,10 @@ def main() -> None:
     vector = (time.perf_counter() - started) / repeats
     print(f"100 x time_to_expiry (warm):                            {1e3 * scalar:.3f} ms")
     print(f"times_to_expiry of 100 expiries (warm):                 {1e3 * vector:.3f} ms")
+    sys.path.insert(0, str(Path(__file__).parent))
+    from machine import describe
+
+    print(describe())
 
 
 if __name__ == "__main__":

@@ -35,10 +35,12 @@ for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", 
 import argparse
 import importlib
 import statistics
+import sys
 import time
 import types
 import warnings
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 
@@ -340,6 +342,10 @@ def main() -> None:
         print(f"| {task} | {name} | {count:,} | {cost:,.0f} | {cost / base:.2f}x |")
     print(f"\nOne thread, CPU time, median of repeats; target for price + 4 Greeks <= {TARGET_NS:.0f} ns/option.")
     print(f"Machine reference: np.exp on float64, {exp_ns:.1f} ns/element.")
+    sys.path.insert(0, str(Path(__file__).parent))
+    from machine import describe
+
+    print(describe())
     for note in notes:
         print(f"- {note}")
 

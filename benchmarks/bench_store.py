@@ -9,7 +9,6 @@ few runs each; target under 1 s) and prints a Markdown table.
 from __future__ import annotations
 
 import io
-import os
 import statistics
 import sys
 import tempfile
@@ -77,8 +76,10 @@ def main() -> int:
                                    ("`planner export --out FILE`", export_s, export_cpu)):
             verdict = "ok" if seconds < TARGET_S else "OVER"
             print(f"| {name} | {seconds:.3f} | {cpu:.3f} | < {TARGET_S:g} s wall | {verdict} |")
-        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-        print(f"\n(load average while measuring: {load:.2f} on {os.cpu_count()} CPUs)")
+        sys.path.insert(0, str(Path(__file__).parent))
+        from machine import describe
+
+        print(f"\n{describe()}")
         return 0
 
 
