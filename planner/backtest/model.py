@@ -140,6 +140,7 @@ class MarketModel:
     def leg_prices(self, legs: LegArrays, spx: float, vix: float, vvix: float | None) -> np.ndarray:
         """Per-unit model values (points) of many legs at once."""
         out = np.empty(legs.size)
+        # np.count_nonzero: ndarray.any()'s Python wrapper costs several times the test on a few legs.
         rows = legs.kind == SPX
         if np.count_nonzero(rows):
             out[rows] = self.spx_option_prices(legs.is_call[rows], legs.strike[rows], legs.years[rows], spx, vix)

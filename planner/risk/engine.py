@@ -147,6 +147,8 @@ def analyze(
         ))
     totals = _totals(table, all_facts, values, pnl, day_pnl, position_greeks)
     notes = []
+    # np.count_nonzero / .nonzero()[0] on small masks in this module: ndarray.any() and np.flatnonzero
+    # go through Python wrappers that cost several times the test itself on a few elements.
     if np.count_nonzero(table.future_estimated):
         notes.append("Some VIX futures are not in the snapshot's curve: estimated from the term structure.")
     coverage = 100.0 * protection / abs(exposure) if exposure < 0 else None

@@ -86,6 +86,8 @@ def values_at(
     live = years > 0.0
     on_spx = kind == SPX
     priced = on_spx & live
+    # np.count_nonzero and .nonzero()[0] on these few-element masks: ndarray.any() and np.flatnonzero
+    # go through Python wrappers that cost several times the test itself (a backtest runs this per review).
     if np.count_nonzero(priced):
         out[priced] = _option_prices(is_call[priced], spx[priced], strike[priced], years[priced],
                                      model.spx_vol(table.iv[c[priced]], vix[priced]), model.rate, model.div_yield)

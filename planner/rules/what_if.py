@@ -109,6 +109,8 @@ class WhatIf:
         there is nothing to add, and no need to value the contracts today.
         """
         typed = ~np.isnan(table.mark)
+        # np.count_nonzero / .nonzero()[0] here: on a handful of positions, ndarray.any() and
+        # np.flatnonzero cost several times the test itself in their Python wrappers.
         if not np.count_nonzero(typed):
             return None
         today = contract_values(table, model, np.array([self.market.spx]), np.array([self.market.vix]),
