@@ -314,7 +314,8 @@ class SuggestionsView(QWidget):
                 f"{len(new)} new since your last look · {quiet} kept quiet by earlier decisions · "
                 f"computed {at} on the stored quote (VIX {result.report.vix:,.2f} pts)")
             skipped = list(result.skipped)
-            self.skipped.setText(f"{len(skipped)} rule checks not judged or held back by a gate (hover for why)"
+            checks = f"{len(skipped)} rule check{'s' if len(skipped) != 1 else ''}"
+            self.skipped.setText(f"{checks} not judged, or held back by a gate or by the rule (hover for why)"
                                  if skipped else "Every rule was judged.")
             self.skipped.setToolTip("\n".join(f"{rule}: {why}" for rule, why in skipped) or "Nothing skipped")
         self.pages.setTabText(0, f"&Current ({len(self.suggestions)})")
