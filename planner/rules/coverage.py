@@ -16,7 +16,9 @@ With condors open:
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
+from planner.domain.positions import Position
 from planner.domain.suggestions import Action, Severity, Suggestion
 from planner.domain.units import percent, usd
 from planner.rules.common import add_or_warn, band, close_trade, describe_position
@@ -26,12 +28,17 @@ from planner.rules.sizing import contracts_short
 COVERAGE = "coverage"
 
 
-def _sale(ctx: RuleContext, layer, excess: float, exposure: float) -> tuple:
-    """(layer, contracts to sell, book coverage % after): enough to remove ``excess`` dollars of protection
-    per VIX point, at least one, at most the layer."""
+class _Sale(NamedTuple):
+    layer: Position
+    quantity: int  # contracts to sell
+    left_pct: float  # the book's coverage after the sale, %
+
+
+def _sale(ctx: RuleContext, layer: Position, excess: float, exposure: float) -> _Sale:
+    """Enough of ``layer`` to remove ``excess`` dollars of protection per VIX point, at least one, at most all."""
     per_contract = ctx.position_protection_usd(layer) / layer.quantity
     quantity = min(layer.quantity, max(1, math.floor(excess / per_contract + 1e-9)))
-    return layer, quantity, 100.0 * (ctx.report.hedge_protection_usd - per_contract * quantity) / exposure
+    return _Sale(layer, quantity, 100.0 * (ctx.report.hedge_protection_usd - per_contract * quantity) / exposure)
 
 
 def _top_up(ctx: RuleContext, now: float, exposure: float, shortfall: dict[str, float], figures: dict
@@ -81,9 +88,9 @@ def coverage(ctx: RuleContext) -> list[Suggestion]:
         # and commissions both ways, nothing gained. Then nothing is sold, and the skipped reasons say so.
         sales = [_sale(ctx, layer, excess, exposure) for layer in sorted(layers, key=ctx.position_protection_usd,
                                                                           reverse=True)]
-        fitting = [sale for sale in sales if sale[2] >= settings.coverage_low_pct]
+        fitting = [sale for sale in sales if sale.left_pct >= settings.coverage_low_pct]
         if not fitting:
-            layer, quantity, left_pct = max(sales, key=lambda sale: sale[2])
+            layer, quantity, left_pct = max(sales, key=lambda sale: sale.left_pct)
             raise RuleSkipped(f"coverage is {percent(now, 1)}, above the {percent(settings.coverage_high_pct, 0)} "
                               f"ceiling, but selling {quantity} of {describe_position(layer)}, the {tier} tier's "
                               f"smallest step, would leave {percent(left_pct, 1)}, under the "
