@@ -37,7 +37,8 @@ KNOBS: tuple[tuple[str, str, type, str], ...] = (
     ("--delta", "short_delta", float, "short strikes' absolute delta (default 0.16)"),
     ("--wing-pct", "wing_width_pct", float, "wing width, %% of SPX (default 1.0)"),
     ("--contracts", "contracts", int, "condors per entry (default 1)"),
-    ("--profit-target", "profit_target_pct", float, "take profit at this %% of the credit (default 75)"),
+    ("--profit-target", "profit_target_pct", float, "take profit at this %% of the credit, both runs (default: the "
+     "condor_take_profit_pct setting, 50)"),
     ("--loss-multiple", "loss_multiple", float, "stop at a loss of this many credits (default 2)"),
     ("--exit-days", "exit_days_before_expiry", int, "close this many calendar days before expiry (default 7)"),
     ("--commission", "commission_usd", float, "dollars per contract per leg (default 1.30)"),
@@ -85,6 +86,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--generate", metavar="SEED", help="run on a generated path with this seed instead of files")
     parser.add_argument("--years", metavar="N", help=f"years of generated path (default {DEFAULT_YEARS:g})")
     parser.add_argument("--plot", metavar="FILE.png", help="also draw the equity and drawdown curves to a PNG")
+    parser.add_argument("--hedge", metavar="on|off", help="off: the hedged run with every hedge rule off, "
+                        "a check that both runs trade alike (its curve is then the unhedged one); default on")
     for flag, _, _, help_text in KNOBS:
         parser.add_argument(flag, metavar="X", help=help_text)
 
@@ -101,12 +104,23 @@ def options_from_args(args: argparse.Namespace) -> BacktestOptions:
     if args.years is not None and seed is None:
         raise InputError("--years", "goes with --generate SEED", args.years)
     years = DEFAULT_YEARS if args.years is None else _number("--years", args.years, float)
+    if getattr(args, "hedge", None) is not None:
+        knobs["hedge"] = parse_switch("--hedge", args.hedge)
     return BacktestOptions(
         spx=args.spx, vix=args.vix, vvix=args.vvix,
         start=None if args.start is None else parse_date("--from", args.start),
         end=None if args.end is None else parse_date("--to", args.end),
         seed=seed, years=years, knobs=knobs,
     )
+
+
+def parse_switch(flag: str, raw: object) -> bool:
+    text = str(raw).strip().lower()
+    if text in ("on", "true", "1", "yes"):
+        return True
+    if text in ("off", "false", "0", "no"):
+        return False
+    raise InputError(flag, "must be on or off", raw)
 
 
 def _number(flag: str, raw: object, kind: type) -> float | int:
@@ -266,57 +280,85 @@ def progress_printer(stream: TextIO, width: int = 30) -> Callable[[float, str], 
     return show
 
 
+CLOSE_TO_CLOSE_NOTE = ("Daily closes only: a spike inside a session, and fills away from the model's mid plus "
+                       "half-spread, are not seen.")
+
+
 def summary_text(outcome: BacktestOutcome) -> str:
     from planner.domain.units import percent, usd
 
     rep = outcome.report
     path = rep.runs.path
-    lines = [f"Backtest on {path.name}: {path.dates[0]} to {path.dates[-1]}, {len(path)} sessions"]
+    program = rep.runs.config.program.resolved(rep.runs.settings.condor_take_profit_pct)
+    hedge = "" if rep.runs.config.hedge else " (--hedge off: every hedge rule off)"
+    lines = [f"Backtest on {path.name}: {path.dates[0]} to {path.dates[-1]}, {len(path)} sessions{hedge}",
+             f"  both runs: the same condor program, profit taken at {program.profit_target_pct:g} % of the credit"]
     if outcome.data is not None:
         lines += [f"  data: {note}" for note in outcome.data.lines()]
     rows = (
-        ("P&L", lambda s: usd(s.pnl_usd)),
-        ("return", lambda s: percent(s.return_pct, 1)),
+        ("return $", lambda s: usd(s.pnl_usd)),
+        ("return %", lambda s: percent(s.return_pct, 1)),
         ("annual return", lambda s: percent(s.annual_return_pct, 1)),
         ("max drawdown $", lambda s: usd(s.drawdown.usd)),
         ("max drawdown %", lambda s: percent(s.drawdown.pct, 1)),
+        ("MAR", lambda s: "—" if s.mar is None else f"{s.mar:.2f}"),
+        ("CVaR 95 % 21 sessions", lambda s: "—" if s.cvar95_21d_usd is None else usd(s.cvar95_21d_usd)),
         ("worst month", lambda s: f"{s.worst_month.month} {usd(s.worst_month.pnl_usd)}" if s.worst_month else "—"),
         ("credit collected", lambda s: usd(s.credit_usd)),
         ("condor P&L", lambda s: usd(s.condor_pnl_usd)),
         ("hedge P&L", lambda s: usd(s.hedge_pnl_usd)),
+        ("hedge cost / year", lambda s: usd(s.hedge_cost_per_year_usd)),
         ("hedge cost % credit", lambda s: percent(s.hedge_cost_pct_of_credit, 1)),
+        ("trades / year", lambda s: f"{s.trades_per_year:.1f}"),
+        ("round trips", lambda s: str(s.round_trips)),
         ("condors", lambda s: str(s.condors)),
     )
     lines.append(f"  {'':<22}{'unhedged':>22}  {'hedged':>22}")
     for label, value in rows:
         lines.append(f"  {label:<22}{value(rep.unhedged):>22}  {value(rep.hedged):>22}")
+    matched = rep.risk_matched
+    if matched.scale is None:
+        lines.append(f"  risk-matched: undefined ({matched.why})")
+    else:
+        lines.append(f"  risk-matched: the unhedged program x {matched.scale:.3f} returns what the hedged run "
+                     f"did; its max drawdown {usd(matched.max_drawdown_usd)} against the hedged "
+                     f"{usd(rep.hedged.drawdown.usd)}")
+    lines.append(f"  max drawdown reduction: {percent(rep.drawdown_reduction_pct, 1)} "
+                 "(100 x (1 - hedged / unhedged), dollars)")
+    for name, run in (("unhedged", rep.unhedged), ("hedged", rep.hedged)):
+        lines.append(f"  worst drawdowns, {name}:")
+        for d in run.worst_drawdowns:
+            recovery = f"recovered {d.recovery_day}" if d.recovery_day else "not recovered"
+            peak = d.peak_day.isoformat() if d.peak_day else "start"
+            lines.append(f"    {usd(d.usd):>10} ({d.pct:.1f} %) peak {peak}, trough {d.trough_day}, {recovery}")
     for name, run in (("unhedged", rep.unhedged), ("hedged", rep.hedged)):
         exits = ", ".join(f"{k} {v}" for k, v in sorted(run.exits.items()))
         lines.append(f"  condor exits, {name}: {exits}")
     trades = ", ".join(f"{k} {v}" for k, v in sorted(rep.hedged.actions.items())) or "none"
-    lines.append(f"  trades on the rules' word: {trades}; warnings not traded: {rep.hedged.warnings}")
-    lines.append(f"  max drawdown reduction: {percent(rep.drawdown_reduction_pct, 1)} "
-                 "(100 x (1 - hedged / unhedged), dollars)")
-    lines.append(f"  volatility spikes: {len(rep.spikes)}; condors open at a peak exit "
-                 f"{_days(rep.spike_days_earlier)} earlier when hedged (mean sessions)")
+    lines.append(f"  hedge trades on the rules' word: {trades}; warnings not traded: {rep.hedged.warnings}")
+    lines.append(f"  volatility spikes: {len(rep.spikes)} (loss from the pre-spike peak to the trough; "
+                 "sessions from the trough back to that peak)")
     for spike in rep.spikes:
         lines.append(f"    {spike.peak_day} VIX {spike.peak_vix:.1f} ({spike.rise_pct:.0f} % over "
-                     f"{spike.low_vix:.1f}): "
-                     f"{len(spike.condors)} condors, exit after {_days(spike.unhedged_mean_days)} unhedged / "
-                     f"{_days(spike.hedged_mean_days)} hedged; drawdown {usd(spike.unhedged_drawdown_usd)} / "
-                     f"{usd(spike.hedged_drawdown_usd)} ({_change(spike.drawdown_reduction_pct)} hedged)")
+                     f"{spike.low_vix:.1f}): loss {usd(spike.unhedged_loss_usd)} unhedged / "
+                     f"{usd(spike.hedged_loss_usd)} hedged ({_change(spike.loss_reduction_pct)} hedged); "
+                     f"recovery {_sessions(spike.unhedged.sessions_to_recover)} / "
+                     f"{_sessions(spike.hedged.sessions_to_recover)}")
+    lines.append(f"  {CLOSE_TO_CLOSE_NOTE}")
     lines.append(f"  ran in {outcome.seconds:.1f} s")
     return "\n".join(lines)
 
 
 def _change(reduction_pct: float | None) -> str:
     if reduction_pct is None:
-        return "no unhedged drawdown"
+        return "no unhedged loss"
     return f"{reduction_pct:.0f} % smaller" if reduction_pct >= 0 else f"{-reduction_pct:.0f} % larger"
 
 
-def _days(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1f} sessions"
+def _sessions(value: int | None) -> str:
+    if value is None:
+        return "not recovered"
+    return f"{value} session" if value == 1 else f"{value} sessions"
 
 
 def command(args: argparse.Namespace, settings: Settings, stderr: TextIO | None = None) -> tuple[dict, str]:

@@ -8,15 +8,20 @@ Every session, at its close (16:00 ET, 13:00 on early-close days):
 4. hedged run only: ``planner.rules.suggest`` (which runs ``risk.analyze`` in
    light mode) judges the book, the day's market and the closes before today,
    with the user's settings and gates, as the live app does; the backtest
-   trader then does every ADD, ROLL, TRIM, CLOSE and TAKE_PROFIT it proposes,
-   at the model price plus slippage. WARNs are counted, never traded: a
-   blocked add is one the risk cap says not to make;
+   trader then does every ADD, ROLL, TRIM, CLOSE and TAKE_PROFIT it proposes
+   on a hedge layer, at the model price plus slippage. WARNs are counted,
+   never traded: a blocked add is one the risk cap says not to make. A rule's
+   CLOSE of a condor is left to the program: the early close of winners at
+   ``condor_take_profit_pct`` is the condor program's (step 2, both runs), so
+   the runs differ only by the hedge layers. With ``hedge=False`` in the
+   config the hedged run makes no review at all (every hedge rule off): its
+   curve is then the unhedged one, session for session;
 5. every open position is marked at the model's mid price.
 
 Legs carry no IV and no mark, so the risk engine prices them with the very
 rules of ``model`` (skew, term structure, VVIX or the default vol) and the
-rules see the book this module trades. Both runs see the same entries, so
-condor for condor they differ only where the rules closed one early.
+rules see the book this module trades. Both runs sell the same condors and
+close them by the same program, so condor for condor they trade alike.
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ import numpy as np
 from planner import calendars
 from planner.backtest.data import MarketPath
 from planner.backtest.model import Costs, MarketModel, commission_usd, leg_arrays, slippage_pts
-from planner.backtest.strategy import RULES, CondorChoice, CondorProgram, FridayExpiries, choose_condor, exit_reason
+from planner.backtest.strategy import CondorChoice, CondorProgram, FridayExpiries, choose_condor, exit_reason
 from planner.domain.errors import InputError
 from planner.domain.instruments import Settlement
 from planner.domain.positions import (
@@ -75,6 +80,7 @@ class BacktestConfig:
     div_yield: float = 0.015
     review_every_days: int = 1
     history_window: int | None = None
+    hedge: bool = True  # False: the hedged run's rules are all off (the fairness check: both curves the same)
 
     def __post_init__(self) -> None:
         if not 1 <= self.review_every_days <= 250:
@@ -120,6 +126,18 @@ class LayerRecord:
     pnl_usd: float | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class HedgeTrade:
+    """One hedge trade done on the rules' word: session index, tier, side ("buy" or "sell"), action.
+
+    A ROLL (close a layer and open its successor) is one trade, side "roll"."""
+
+    index: int
+    tier: str
+    side: str
+    action: str
+
+
 @dataclass(frozen=True, eq=False)
 class RunResult:
     """One run over the path. Curves are dollars, one value per session.
@@ -129,6 +147,8 @@ class RunResult:
     credit_usd: condor credit collected (after slippage, before commissions).
     hedge_premium_usd: paid for layers (after slippage, before commissions).
     actions: trades done on the rules' word, by action; warnings: WARNs seen.
+    hedge_trades: every hedge trade in order; condor_trades: condor sales and buy-backs (settlements
+    at expiry are not trades).
     """
 
     hedged: bool
@@ -145,6 +165,8 @@ class RunResult:
     by_rule: dict[str, int]
     warnings: int
     starting_equity: float
+    hedge_trades: tuple[HedgeTrade, ...] = ()
+    condor_trades: int = 0
 
 
 class PathSetup:
@@ -184,7 +206,7 @@ class _Run:
         self.setup = setup
         self.model = setup.model
         self.costs: Costs = config.costs
-        self.program: CondorProgram = config.program
+        self.program: CondorProgram = config.program.resolved(settings.condor_take_profit_pct)
         self.open: dict[int, Position] = {}
         self.next_id = 1
         self.condor_cash = 0.0  # dollars received and paid on condors so far
@@ -198,6 +220,8 @@ class _Run:
         self.actions: Counter[str] = Counter()
         self.by_rule: Counter[str] = Counter()
         self.warnings = 0
+        self.hedge_trades: list[HedgeTrade] = []
+        self.condor_trades = 0
         n = len(path)
         self.equity = np.empty(n)
         self.condor_pnl = np.empty(n)
@@ -228,7 +252,7 @@ class _Run:
         self._settle(i, at, self.marks, years_cache)
         self._program_exits(i, self.marks)
         self._entry(i, at, spx, vix, vvix, years_cache)
-        if self.hedged and self.open and i % self.config.review_every_days == 0:
+        if self.hedged and self.config.hedge and self.open and i % self.config.review_every_days == 0:
             self._hedge(i, at, spx, vix, vvix, years_cache, observer)
         condor_value, layer_value = self._values()
         self.condor_pnl[i] = self.condor_cash + condor_value
@@ -285,6 +309,7 @@ class _Run:
             if reason is not None:
                 fill = mid + slippage_pts(list(position.legs), prices, self.costs)
                 self._close(i, position, fill, commission_usd(position.legs, self.costs), reason)
+                self.condor_trades += 1
 
     def _entry(self, i, at, spx, vix, vvix, years_cache) -> None:
         every = self.program.entry_every_days
@@ -301,6 +326,7 @@ class _Run:
         if not 0 < credit < wing:
             return  # no credit worth selling after costs
         self.last_entry = i
+        self.condor_trades += 1
         fees = commission_usd(legs, self.costs)
         legs = tuple(leg.with_changes(fees=self.costs.commission_usd * abs(leg.quantity)) for leg in legs)
         position = Position(PositionKind.CONDOR, legs, quantity, credit, at, id=self._new_id())
@@ -349,21 +375,23 @@ class _Run:
         held = None
         if trade.position_id is not None:
             held = self.open.get(trade.position_id)
-            if held is None or held.id in acted:
-                return  # already acted on today, or gone
+            if held is None or held.id in acted or held.kind is PositionKind.CONDOR:
+                return  # already acted on today, or gone, or a condor: the program closes those (docstring)
             acted.add(held.id)
         self.actions[str(suggestion.action)] += 1
         self.by_rule[suggestion.rule] += 1
         action = suggestion.action
+        tier = trade.tier if trade.tier is not None else (str(held.tier) if held is not None and held.tier else "")
+        if action is Action.ROLL:
+            self.hedge_trades.append(HedgeTrade(i, tier, "roll", str(action)))
+        elif held is not None or trade.side == "buy":
+            self.hedge_trades.append(HedgeTrade(i, tier, "sell" if held is not None else "buy", str(action)))
         if held is not None and action in (Action.ROLL, Action.TRIM, Action.CLOSE, Action.TAKE_PROFIT):
             quantity = held.quantity if action is not Action.TRIM else min(trade.quantity, held.quantity)
             mid, prices = self.marks[held.id]
-            slip = slippage_pts(list(held.legs), prices, self.costs)
-            buying_back = held.kind is PositionKind.CONDOR
-            fill = mid + slip if buying_back else max(mid - slip, 0.0)
+            fill = max(mid - slippage_pts(list(held.legs), prices, self.costs), 0.0)
             fees = commission_usd(held.legs, self.costs, quantity)
-            reason = RULES if buying_back else str(action).lower()
-            self._close(i, held, fill, fees, reason, quantity)
+            self._close(i, held, fill, fees, str(action).lower(), quantity)
         if trade.side == "buy" and action in (Action.ADD, Action.ROLL):
             self._buy_layer(i, at, suggestion, spx, vix, vvix, years_cache,
                             rolled_from=held.id if held is not None else None)
@@ -438,7 +466,8 @@ class _Run:
             condors=tuple(sorted(self.condor_records.values(), key=lambda r: r.entry_index)),
             layers=tuple(layers), credit_usd=self.credit, hedge_premium_usd=self.premium,
             commissions_usd=self.commissions, actions=dict(self.actions), by_rule=dict(self.by_rule),
-            warnings=self.warnings, starting_equity=self.settings.equity,
+            warnings=self.warnings, starting_equity=self.settings.equity, hedge_trades=tuple(self.hedge_trades),
+            condor_trades=self.condor_trades,
         )
 
 

@@ -8,7 +8,8 @@ least one step), for the model credit less slippage.
 
 Exits, checked on every close, first match wins:
 * profit: the condor can be bought back for ``profit_target_pct`` % or more of
-  its credit in profit;
+  its credit in profit (None: the book's ``condor_take_profit_pct`` setting,
+  the one early close of winners the method names, the same in both runs);
 * loss: buying it back would lose ``loss_multiple`` x its own credit or more;
 * time: ``exit_days_before_expiry`` calendar days or fewer are left;
 * expiry: it settles (only when ``exit_days_before_expiry`` is 0).
@@ -37,7 +38,7 @@ from planner.pricing import bsm_delta
 
 WEEKLY_LISTING_START = date(2005, 10, 28)  # the first SPX Weeklys (Friday, PM) expired this day
 STRIKE_STEP_PTS = 5.0
-PROFIT, LOSS, TIME, EXPIRY, RULES = "profit", "loss", "time", "expiry", "rules"
+PROFIT, LOSS, TIME, EXPIRY = "profit", "loss", "time", "expiry"
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +50,7 @@ class CondorProgram:
     short_delta: float = 0.16
     wing_width_pct: float = 1.0
     contracts: int = 1
-    profit_target_pct: float = 75.0
+    profit_target_pct: float | None = None  # None: settings.condor_take_profit_pct (``resolved``)
     loss_multiple: float = 2.0
     exit_days_before_expiry: int = 7
 
@@ -60,7 +61,8 @@ class CondorProgram:
             ("short-delta", self.short_delta, 0.01, 0.49, "(absolute delta)"),
             ("wing-pct", self.wing_width_pct, 0.05, 20.0, "% of SPX"),
             ("contracts", self.contracts, 1, 10_000, "condors"),
-            ("profit-target", self.profit_target_pct, 1.0, 100.0, "% of the credit"),
+            ("profit-target", 50.0 if self.profit_target_pct is None else self.profit_target_pct, 0.0, 100.0,
+             "% of the credit"),
             ("loss-multiple", self.loss_multiple, 0.1, 50.0, "x the credit"),
             ("exit-days", self.exit_days_before_expiry, 0, 60, "calendar days"),
         )
@@ -70,6 +72,14 @@ class CondorProgram:
         if self.exit_days_before_expiry >= self.target_dte_days:
             raise InputError("exit-days", f"must be fewer than the target DTE ({self.target_dte_days})",
                              self.exit_days_before_expiry)
+
+    def resolved(self, take_profit_pct: float) -> CondorProgram:
+        """This program with its profit target filled in from the setting when none was given."""
+        if self.profit_target_pct is not None:
+            return self
+        from dataclasses import replace
+
+        return replace(self, profit_target_pct=float(take_profit_pct))
 
 
 @dataclass(frozen=True, slots=True)

@@ -119,21 +119,24 @@ def _drawdown_pct(equity: np.ndarray) -> np.ndarray:
 def title_text(report) -> str:
     """What the chart shows, on which data, and the headline numbers with their units."""
     path = report.runs.path
-    u, h = report.unhedged.drawdown, report.hedged.drawdown
+    u, h = report.unhedged, report.hedged
     reduction = report.drawdown_reduction_pct
     change = ("no unhedged drawdown to compare" if reduction is None
               else f"{reduction:.1f} % smaller" if reduction >= 0 else f"{-reduction:.1f} % larger")
-    earlier = report.spike_days_earlier
-    exits = "" if earlier is None else f"; spike exits {earlier:.1f} sessions earlier hedged"
-    program = report.runs.config.program
+    program = report.runs.config.program.resolved(report.runs.settings.condor_take_profit_pct)
+    hedge = "hedged by the rules" if report.runs.config.hedge else "every hedge rule off (--hedge off)"
     return (f"Backtest on {path.name}, {_day(path.dates[0])} to {_day(path.dates[-1])} ({len(path)} sessions)\n"
-            f"A {program.target_dte_days}-DTE {program.short_delta:g}-delta condor every "
-            f"{program.entry_every_days} sessions, profit taken at {program.profit_target_pct:g} % of the credit "
-            f"(hedged: also the rules' {report.runs.settings.condor_take_profit_pct:g} % close).\n"
-            f"Max drawdown unhedged ${u.usd:,.0f} ({u.pct:.1f} %), hedged ${h.usd:,.0f} ({h.pct:.1f} %): "
-            f"{change} hedged. Return {report.unhedged.return_pct:.1f} % unhedged, "
-            f"{report.hedged.return_pct:.1f} % hedged; {_hedge_cost(report.hedged.hedge_cost_pct_of_credit)}; "
-            f"{len(report.spikes)} VIX spikes{exits}.")
+            f"Both runs: a {program.target_dte_days}-DTE {program.short_delta:g}-delta condor every "
+            f"{program.entry_every_days} sessions, profit taken at {program.profit_target_pct:g} % of the credit; "
+            f"the second {hedge}.\n"
+            f"Max drawdown unhedged ${u.drawdown.usd:,.0f} ({u.drawdown.pct:.1f} %), hedged ${h.drawdown.usd:,.0f} "
+            f"({h.drawdown.pct:.1f} %): {change} hedged. Return {u.return_pct:.1f} % unhedged, "
+            f"{h.return_pct:.1f} % hedged; MAR {_ratio(u.mar)} / {_ratio(h.mar)}; "
+            f"{_hedge_cost(h.hedge_cost_pct_of_credit)}; {len(report.spikes)} VIX spikes.")
+
+
+def _ratio(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}"
 
 
 def _day(value: date) -> str:

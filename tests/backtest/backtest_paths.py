@@ -17,9 +17,9 @@ QUIET = GeneratorSettings(
 )
 YEARS = 0.75  # about 190 sessions: every condor's life several times over, and a few seconds per hedged run
 CRASH_AT = 120  # session index of the first crash day
-# The program takes profit where the mean-reversion rule would (50 % of the credit), so condor for condor the
+# The program takes profit at the book's condor_take_profit_pct (50 %) in both runs, so condor for condor the
 # two runs trade alike and the only difference left is the hedge.
-SAME_EXITS = BacktestConfig(program=CondorProgram(profit_target_pct=50.0))
+SAME_EXITS = BacktestConfig(program=CondorProgram())
 
 
 def calm_path(seed: int = 2):

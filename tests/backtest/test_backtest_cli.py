@@ -30,11 +30,14 @@ def test_json_has_both_runs_the_reduction_and_the_spikes_and_nothing_else_on_std
     assert out.count("\n") == 1
     for run_name in ("unhedged", "hedged"):
         figures = payload[run_name]
-        assert isinstance(figures["max_drawdown"], float) and figures["max_drawdown"] >= 0
+        assert isinstance(figures["max_drawdown_usd"], float) and figures["max_drawdown_usd"] >= 0
         assert 0 <= figures["max_drawdown_pct"] < 100
-        for key in ("return_pct", "hedge_cost_pct_of_credit", "worst_month", "credit_collected", "exits"):
+        for key in ("return_usd", "mar", "worst_drawdowns", "cvar95_21d_usd", "hedge_cost_per_year_usd",
+                    "round_trips", "trades", "return_pct", "hedge_cost_pct_of_credit", "worst_month", "exits"):
             assert key in figures
-    unhedged, hedged = payload["unhedged"]["max_drawdown"], payload["hedged"]["max_drawdown"]
+    assert len(payload["equity"]["dates"]) == len(payload["equity"]["hedged"]) == payload["data"]["sessions"]
+    assert set(payload["risk_matched"]) >= {"scale", "max_drawdown_usd"}
+    unhedged, hedged = payload["unhedged"]["max_drawdown_usd"], payload["hedged"]["max_drawdown_usd"]
     assert payload["drawdown_reduction_pct"] == pytest.approx(100 * (1 - hedged / unhedged))
     assert isinstance(payload["spikes"], list)
     assert payload["data"]["name"] == "generated path, seed 3, 0.4 years"

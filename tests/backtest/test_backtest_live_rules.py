@@ -61,6 +61,8 @@ def test_the_backtest_trades_what_the_rules_propose(reviews):
                 assert any(p.opened_at == market.asof and p.tier == trade.tier and p.expiry == trade.expiry
                            and p.quantity == trade.quantity for p in after.values())
             elif s.action in (Action.CLOSE, Action.TAKE_PROFIT):
+                if s.tier is None:  # a condor: the program closes condors, in both runs alike
+                    continue
                 assert trade.position_id not in after
             elif s.action is Action.TRIM:
                 held = next(p for p in result.report.positions if p.id == trade.position_id)
