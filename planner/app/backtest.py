@@ -90,6 +90,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "a check that both runs trade alike (its curve is then the unhedged one); default on")
     for flag, _, _, help_text in KNOBS:
         parser.add_argument(flag, metavar="X", help=help_text)
+    parser.add_argument("--sweep", metavar="KEY=V1,V2,...", action="append",
+                        help="run a grid: a settings key (planner settings) or a program flag above without its "
+                        "dashes, with its values; repeat for more keys. Prints a CSV table (with --json: "
+                        "{sweep: [{config, figures}]}), on a process pool over all cores")
+    parser.add_argument("--paths", metavar="N", help="with --generate SEED: run over the N generated paths of "
+                        "seeds SEED..SEED+N-1 and report the median, P10 and P90 of the drawdown reduction and MAR")
 
 
 def options_from_args(args: argparse.Namespace) -> BacktestOptions:
@@ -257,7 +263,7 @@ def write_demo_files(folder: str | Path, seed: int, years: float) -> list[Path]:
 
 
 # -- text ------------------------------------------------------------------------------------------------------
-def progress_printer(stream: TextIO, width: int = 30) -> Callable[[float, str], None]:
+def progress_printer(stream: TextIO, width: int = 30, label: str = "backtest") -> Callable[[float, str], None]:
     """A progress bar on ``stream``: redrawn in place on a terminal, one line per 10 % otherwise."""
     live = hasattr(stream, "isatty") and stream.isatty()
     shown = {"tenth": -1}
@@ -266,7 +272,7 @@ def progress_printer(stream: TextIO, width: int = 30) -> Callable[[float, str], 
         fraction = min(max(fraction, 0.0), 1.0)
         if live:
             filled = round(width * fraction)
-            stream.write(f"\rbacktest [{'#' * filled}{'.' * (width - filled)}] {100 * fraction:5.1f} % {words:<22}")
+            stream.write(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {100 * fraction:5.1f} % {words:<22}")
             if fraction >= 1.0:
                 stream.write("\n")
             stream.flush()
@@ -274,7 +280,7 @@ def progress_printer(stream: TextIO, width: int = 30) -> Callable[[float, str], 
         tenth = int(fraction * 10 + 1e-9)
         if tenth > shown["tenth"]:
             shown["tenth"] = tenth
-            stream.write(f"backtest {10 * tenth:3d} % {words}\n")
+            stream.write(f"{label} {10 * tenth:3d} % {words}\n")
             stream.flush()
 
     return show
@@ -367,5 +373,12 @@ def command(args: argparse.Namespace, settings: Settings, stderr: TextIO | None 
         raise InputError("--plot", "is drawn by the window layer: run it as `planner backtest ... --plot FILE.png`",
                          args.plot)
     options = options_from_args(args)
+    if getattr(args, "sweep", None) or getattr(args, "paths", None) is not None:
+        from planner.app import sweep
+
+        paths = None if args.paths is None else _number("--paths", args.paths, int)
+        grid = sweep.plan(options, settings, args.sweep or (), paths)
+        done = sweep.run_plan(grid, progress=progress_printer(stderr or sys.stderr, label="sweep"))
+        return done.to_json(), lambda: sweep.result_text(done)
     outcome = run_backtest(options, settings, progress=progress_printer(stderr or sys.stderr))
     return outcome.to_json(), summary_text(outcome)

@@ -84,6 +84,9 @@ def main(argv: list[str], stdout=None, stderr=None) -> int:
         args = build_parser().parse_args(argv)
         if not args.plot or not args.plot.lower().endswith(".png"):
             raise UsageError(f"planner backtest: --plot must name a .png file, got {args.plot}")
+        if args.sweep or args.paths is not None:
+            raise UsageError("planner backtest: --plot draws one run: leave out --sweep and --paths "
+                             "(the window's Backtest tab draws a sweep)")
         from planner.app.backtest import options_from_args, progress_printer, run_backtest, summary_text
 
         options = options_from_args(args)
