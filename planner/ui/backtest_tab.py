@@ -1,4 +1,5 @@
-"""The Backtest tab: choose data and a condor program, run it unhedged and hedged, see the curves.
+"""The Backtest tab: choose data and a condor program, run it unhedged and hedged, see the curves;
+or sweep it over a grid of settings and flags, or over many generated paths (the Sweep page).
 
 The run goes through ``planner.app.backtest`` (the command line's use case) on
 one worker thread; the window stays live, a progress bar follows the days, and
@@ -27,11 +28,13 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from planner.ui.backtest_charts import BacktestCharts
+from planner.ui.backtest_sweep import SweepPanel
 from planner.ui.qt_env import collect_garbage_on_gui_thread
 
 GENERATED, FILES = "Generated path", "My files (Cboe or date,symbol,close)"
@@ -107,7 +110,9 @@ class BacktestTab(QWidget):
         self.dte = _spin(2, 400, 45, " days")
         self.delta = _double(0.01, 0.49, 0.16, 2, "")
         self.wing = _double(0.05, 20.0, 1.0, 2, " % of SPX")
-        self.profit = _double(1.0, 100.0, 75.0, 0, " % of credit")
+        # Below 0: no target of the run's own, the book's condor_take_profit_pct applies (in both runs).
+        self.profit = _double(-1.0, 100.0, -1.0, 0, " % of credit")
+        self.profit.setSpecialValueText("book setting")
         self.loss = _double(0.1, 50.0, 2.0, 1, " x credit")
         self.exit_days = _spin(0, 60, 7, " days")
 
@@ -158,14 +163,19 @@ class BacktestTab(QWidget):
         self.summary.setObjectName("backtestSummary")
         self.summary.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))  # the table's columns
         self.summary.setPlaceholderText("The figures of the last run appear here.")
-        right = QSplitter(Qt.Orientation.Vertical)
-        right.addWidget(self.charts)
-        right.addWidget(self.summary)
-        right.setStretchFactor(0, 3)
-        right.setStretchFactor(1, 1)
+        one_run = QSplitter(Qt.Orientation.Vertical)
+        one_run.addWidget(self.charts)
+        one_run.addWidget(self.summary)
+        one_run.setStretchFactor(0, 3)
+        one_run.setStretchFactor(1, 1)
+        self.sweep = SweepPanel(self.options, self._settings)
+        self.pages = QTabWidget()
+        self.pages.setObjectName("backtestPages")
+        self.pages.addTab(one_run, "One run")
+        self.pages.addTab(self.sweep, "Sweep")
         split = QSplitter()
         split.addWidget(controls)
-        split.addWidget(right)
+        split.addWidget(self.pages)
         split.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -207,9 +217,10 @@ class BacktestTab(QWidget):
         knobs = {
             "entry_every_days": self.entry_every.value(), "target_dte_days": self.dte.value(),
             "short_delta": self.delta.value(), "wing_width_pct": self.wing.value(),
-            "profit_target_pct": self.profit.value(), "loss_multiple": self.loss.value(),
-            "exit_days_before_expiry": self.exit_days.value(),
+            "loss_multiple": self.loss.value(), "exit_days_before_expiry": self.exit_days.value(),
         }
+        if self.profit.value() >= 0:
+            knobs["profit_target_pct"] = self.profit.value()
         if self.source.currentText() == GENERATED:
             return BacktestOptions(seed=self.seed.value(), years=self.years.value(), start=day(self.start, "From"),
                                    end=day(self.end, "To"), knobs=knobs)
@@ -250,6 +261,7 @@ class BacktestTab(QWidget):
                             "reviewing every close…")
         self.run_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
+        self.pages.setCurrentIndex(0)
         self._thread.start()
 
     def cancel_run(self) -> None:
@@ -299,7 +311,8 @@ class BacktestTab(QWidget):
         self.finished.emit(how)
 
     def shutdown(self) -> None:
-        """Stop a run and wait for its thread (the window calls this when it closes)."""
+        """Stop a run or a sweep and wait for its thread (the window calls this when it closes)."""
+        self.sweep.shutdown()
         if self._thread is not None:
             self._stop.set()
             self._thread.quit()
