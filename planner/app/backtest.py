@@ -347,7 +347,7 @@ def summary_text(outcome: BacktestOutcome) -> str:
     for spike in rep.spikes:
         lines.append(f"    {spike.peak_day} VIX {spike.peak_vix:.1f} ({spike.rise_pct:.0f} % over "
                      f"{spike.low_vix:.1f}): loss {usd(spike.unhedged_loss_usd)} unhedged / "
-                     f"{usd(spike.hedged_loss_usd)} hedged ({_change(spike.loss_reduction_pct)} hedged); "
+                     f"{usd(spike.hedged_loss_usd)} hedged ({_change(spike.loss_reduction_pct)}); "
                      f"recovery {_sessions(spike.unhedged.sessions_to_recover)} / "
                      f"{_sessions(spike.hedged.sessions_to_recover)}")
     lines.append(f"  {CLOSE_TO_CLOSE_NOTE}")
@@ -358,7 +358,7 @@ def summary_text(outcome: BacktestOutcome) -> str:
 def _change(reduction_pct: float | None) -> str:
     if reduction_pct is None:
         return "no unhedged loss"
-    return f"{reduction_pct:.0f} % smaller" if reduction_pct >= 0 else f"{-reduction_pct:.0f} % larger"
+    return f"{reduction_pct:.0f} % smaller hedged" if reduction_pct >= 0 else f"{-reduction_pct:.0f} % larger hedged"
 
 
 def _sessions(value: int | None) -> str:

@@ -1,0 +1,62 @@
+"""A 48-configuration sweep over 5 years on every core (target 180 s), and its parallel efficiency.
+
+``planner backtest --generate 7 --years 5 --sweep profit-target=30,50,75
+--sweep near_vix_threshold=16,18,20,22 --sweep coverage_target_pct=40,50,60,70 --json``,
+end to end as a user runs it. The JSON says the wall seconds of the pool, the
+workers, and the CPU seconds the 48 backtests took inside the workers (the
+serial CPU time: what one core would spend on them). Parallel efficiency =
+serial CPU time / (wall time x cores); 1.0 would be every core busy on
+backtests the whole time, never waiting on start-up, on the last stragglers or
+on the other work of a shared machine.
+
+Run: python benchmarks/bench_backtest_sweep.py
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+TARGET_S = 180.0
+SWEEP = ("--sweep", "profit-target=30,50,75", "--sweep", "near_vix_threshold=16,18,20,22",
+         "--sweep", "coverage_target_pct=40,50,60,70")
+ARGS = ("backtest", "--generate", "7", "--years", "5", *SWEEP, "--json")
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main() -> None:
+    sys.path.insert(0, str(Path(__file__).parent))
+    from machine import describe
+
+    executable = ROOT / ".venv" / "bin" / "planner"
+    before = describe()
+    with tempfile.TemporaryDirectory() as folder:
+        started = time.perf_counter()
+        done = subprocess.run([str(executable), *ARGS, "--db", os.path.join(folder, "book.db")],
+                              capture_output=True, text=True, check=False)
+        wall = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"the sweep failed ({done.returncode}): {done.stderr.strip()[-300:]}")
+    payload = json.loads(done.stdout)
+    configurations = len(payload["sweep"])
+    workers, pool_s, serial_cpu = payload["workers"], payload["seconds"], payload["cpu_seconds"]
+    from planner.app.sweep import cores
+
+    count = cores()
+    print(f"planner {' '.join(ARGS)}; target {TARGET_S:g} s\nbefore: {before}\nafter:  {describe()}\n")
+    print("| configurations | workers / cores | end to end s | pool s | serial CPU s | per backtest CPU s "
+          "| parallel efficiency |")
+    print("|---:|---:|---:|---:|---:|---:|---:|")
+    print(f"| {configurations} | {workers} / {count} | {wall:.1f} | {pool_s:.1f} | {serial_cpu:.1f} | "
+          f"{serial_cpu / configurations:.2f} | {serial_cpu / (pool_s * count):.2f} |")
+    verdict = "meets" if wall <= TARGET_S else "misses"
+    print(f"\nEnd to end {wall:.1f} s {verdict} the {TARGET_S:g} s target on this machine at this load.")
+
+
+if __name__ == "__main__":
+    main()
