@@ -12,10 +12,9 @@ never waits on it; Cancel stops every process within a few sessions.
 from __future__ import annotations
 
 import math
-import threading
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -33,38 +32,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from planner.ui.background_run import BackgroundRun
 from planner.ui.backtest_heatmap import SweepHeatmap
 
 NO_KEY = "(none)"
 PROGRESS_STEPS = 1000
 DEFAULT_FIGURES = ("drawdown_reduction_pct", "drawdown_reduction_pct_median")
-
-
-class _SweepWorker(QObject):
-    progressed = Signal(float, str)
-    done = Signal(object)
-    failed = Signal(str)
-    cancelled = Signal(str)
-
-    def __init__(self, grid, stop: threading.Event) -> None:
-        super().__init__()
-        self.grid, self.stop = grid, stop
-
-    @Slot()
-    def run(self) -> None:
-        from planner.app import sweep
-        from planner.domain.errors import PlannerError
-
-        try:
-            outcome = sweep.run_plan(self.grid, progress=self.progressed.emit, cancel=self.stop.is_set)
-        except sweep.SweepCancelled as why:
-            self.cancelled.emit(str(why))
-        except PlannerError as error:
-            self.failed.emit(" ".join(str(error).split()))
-        except Exception as error:  # a worker must always answer, or the page waits forever
-            self.failed.emit(f"unexpected {type(error).__name__}: {error}")
-        else:
-            self.done.emit(outcome)
 
 
 class SweepPanel(QWidget):
@@ -79,9 +52,11 @@ class SweepPanel(QWidget):
         self.setObjectName("sweepPanel")
         self._options, self._settings = options, settings
         self.outcome = None
-        self._thread: QThread | None = None
-        self._worker: _SweepWorker | None = None
-        self._stop = threading.Event()
+        self.job = BackgroundRun(self)
+        self.job.progressed.connect(self._progressed)
+        self.job.done.connect(self._done)
+        self.job.failed.connect(self._failed)
+        self.job.cancelled.connect(self._cancelled)
         keys = sweep_keys()
         self.x_key = _key_box(keys, "profit-target")
         self.x_values = QLineEdit("30,50,75")
@@ -151,7 +126,7 @@ class SweepPanel(QWidget):
     # -- running ---------------------------------------------------------------------------
     @property
     def running(self) -> bool:
-        return self._thread is not None
+        return self.job.running
 
     def specs(self) -> list[str]:
         specs = []
@@ -179,28 +154,16 @@ class SweepPanel(QWidget):
             self.status.setText(f"Cannot sweep: {' '.join(str(error).split())}")
             self.finished.emit("failed")
             return
-        from planner.ui.qt_env import collect_garbage_on_gui_thread
-
-        self._stop = threading.Event()
-        collect_garbage_on_gui_thread()  # the worker's Python code must never destroy Qt objects
-        self._thread = QThread(self)
-        self._worker = _SweepWorker(grid, self._stop)
-        self._worker.moveToThread(self._thread)
-        self._thread.started.connect(self._worker.run)
-        self._worker.progressed.connect(self._progressed)
-        self._worker.done.connect(self._done)
-        self._worker.failed.connect(self._failed)
-        self._worker.cancelled.connect(self._cancelled)
         self.progress.setValue(0)
         self.status.setText(f"Sweeping {len(grid.configs)} configurations ({len(grid.jobs)} backtests) on every "
                             "core…")
         self.run_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
-        self._thread.start()
+        self.job.start(lambda progress, cancel: sweep.run_plan(grid, progress=progress, cancel=cancel))
 
     def cancel_sweep(self) -> None:
         if self.running:
-            self._stop.set()
+            self.job.cancel()
             self.cancel_button.setEnabled(False)
             self.status.setText("Cancelling every run…")
 
@@ -229,23 +192,12 @@ class SweepPanel(QWidget):
         self._finish("cancelled")
 
     def _finish(self, how: str) -> None:
-        thread, worker = self._thread, self._worker
-        self._thread = self._worker = None
-        if thread is not None:
-            thread.quit()
-            thread.wait()
-            thread.deleteLater()
-        if worker is not None:
-            worker.deleteLater()
         self.run_button.setEnabled(True)
         self.cancel_button.setEnabled(False)
         self.finished.emit(how)
 
     def shutdown(self) -> None:
-        if self._thread is not None:
-            self._stop.set()
-            self._thread.quit()
-            self._thread.wait()
+        self.job.shutdown()
 
     # -- showing ---------------------------------------------------------------------------
     def show_outcome(self, outcome) -> None:

@@ -9,10 +9,9 @@ the GUI thread when Run is pressed (the database connection belongs to it).
 
 from __future__ import annotations
 
-import threading
 from datetime import date
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QComboBox,
@@ -33,43 +32,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from planner.ui.background_run import BackgroundRun
 from planner.ui.backtest_charts import BacktestCharts
 from planner.ui.backtest_sweep import SweepPanel
-from planner.ui.qt_env import collect_garbage_on_gui_thread
 
 GENERATED, FILES = "Generated path", "My files (Cboe or date,symbol,close)"
 PROGRESS_STEPS = 1000
-
-
-class _Worker(QObject):
-    """Runs one backtest off the GUI thread; every result comes back by signal."""
-
-    progressed = Signal(float, str)
-    done = Signal(object)
-    failed = Signal(str)
-    cancelled = Signal(str)
-
-    def __init__(self, options, settings, stop: threading.Event) -> None:
-        super().__init__()
-        self.options, self.settings, self.stop = options, settings, stop
-
-    @Slot()
-    def run(self) -> None:
-        from planner.app.backtest import run_backtest
-        from planner.backtest.engine import Cancelled
-        from planner.domain.errors import PlannerError
-
-        try:
-            outcome = run_backtest(self.options, self.settings, progress=self.progressed.emit,
-                                   cancel=self.stop.is_set)
-        except Cancelled as why:
-            self.cancelled.emit(str(why))
-        except PlannerError as error:
-            self.failed.emit(" ".join(str(error).split()))
-        except Exception as error:  # a worker must always answer, or the tab waits forever
-            self.failed.emit(f"unexpected {type(error).__name__}: {error}")
-        else:
-            self.done.emit(outcome)
 
 
 class BacktestTab(QWidget):
@@ -83,9 +51,11 @@ class BacktestTab(QWidget):
         self.setObjectName("backtestTab")
         self.workspace = workspace
         self.outcome = None
-        self._thread: QThread | None = None
-        self._worker: _Worker | None = None
-        self._stop = threading.Event()
+        self.job = BackgroundRun(self)
+        self.job.progressed.connect(self._progressed)
+        self.job.done.connect(self._done)
+        self.job.failed.connect(self._failed)
+        self.job.cancelled.connect(self._cancelled)
 
         self.source = QComboBox()
         self.source.addItems([GENERATED, FILES])
@@ -231,7 +201,7 @@ class BacktestTab(QWidget):
     # -- running ----------------------------------------------------------------------------
     @property
     def running(self) -> bool:
-        return self._thread is not None
+        return self.job.running
 
     def start_run(self) -> None:
         if self.running:
@@ -245,16 +215,6 @@ class BacktestTab(QWidget):
             self.status.setText(f"Cannot run: {' '.join(str(error).split())}")
             self.finished.emit("failed")
             return
-        self._stop = threading.Event()
-        collect_garbage_on_gui_thread()  # the run's Python code must never destroy Qt objects
-        self._thread = QThread(self)
-        self._worker = _Worker(options, settings, self._stop)
-        self._worker.moveToThread(self._thread)
-        self._thread.started.connect(self._worker.run)
-        self._worker.progressed.connect(self._progressed)
-        self._worker.done.connect(self._done)
-        self._worker.failed.connect(self._failed)
-        self._worker.cancelled.connect(self._cancelled)
         self.progress.setValue(0)
         book = "this book's settings" if self.workspace is not None else "default settings (no book open)"
         self.status.setText(f"Running with {book}: the unhedged run first, then the hedged run, the rules "
@@ -262,11 +222,17 @@ class BacktestTab(QWidget):
         self.run_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self.pages.setCurrentIndex(0)
-        self._thread.start()
+
+        def work(progress, cancel):
+            from planner.app.backtest import run_backtest
+
+            return run_backtest(options, settings, progress=progress, cancel=cancel)
+
+        self.job.start(work)
 
     def cancel_run(self) -> None:
         if self.running:
-            self._stop.set()
+            self.job.cancel()
             self.cancel_button.setEnabled(False)
             self.status.setText("Cancelling at the next session…")
 
@@ -298,14 +264,6 @@ class BacktestTab(QWidget):
         self._finish("cancelled")
 
     def _finish(self, how: str) -> None:
-        thread, worker = self._thread, self._worker
-        self._thread = self._worker = None
-        if thread is not None:
-            thread.quit()
-            thread.wait()
-            thread.deleteLater()
-        if worker is not None:
-            worker.deleteLater()
         self.run_button.setEnabled(True)
         self.cancel_button.setEnabled(False)
         self.finished.emit(how)
@@ -313,10 +271,7 @@ class BacktestTab(QWidget):
     def shutdown(self) -> None:
         """Stop a run or a sweep and wait for its thread (the window calls this when it closes)."""
         self.sweep.shutdown()
-        if self._thread is not None:
-            self._stop.set()
-            self._thread.quit()
-            self._thread.wait()
+        self.job.shutdown()
 
     def closeEvent(self, event) -> None:
         self.shutdown()
