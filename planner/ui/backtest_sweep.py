@@ -155,8 +155,8 @@ class SweepPanel(QWidget):
             self.finished.emit("failed")
             return
         self.progress.setValue(0)
-        self.status.setText(f"Sweeping {len(grid.configs)} configurations ({len(grid.jobs)} backtests) on every "
-                            "core…")
+        self.status.setText(f"Sweeping {_count(len(grid.configs), 'configuration')} "
+                            f"({_count(len(grid.jobs), 'backtest')}) on every core…")
         self.run_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self.job.start(lambda progress, cancel: sweep.run_plan(grid, progress=progress, cancel=cancel))
@@ -271,8 +271,9 @@ def heatmap_grid(outcome, figure_name: str):
 
 def outcome_text(outcome) -> str:
     grid = outcome.plan
-    text = (f"{len(grid.configs)} configurations, {len(grid.jobs)} backtests on {outcome.workers} processes in "
-            f"{outcome.seconds:.1f} s ({outcome.cpu_seconds:.1f} s of CPU).")
+    text = (f"{_count(len(grid.configs), 'configuration')}, {_count(len(grid.jobs), 'backtest')} on "
+            f"{_count(outcome.workers, 'process', 'processes')} in {outcome.seconds:.1f} s "
+            f"({outcome.cpu_seconds:.1f} s of CPU).")
     if grid.paths is not None:
         parts = []
         for label, key in (("drawdown reduction %", "drawdown_reduction_pct"), ("MAR hedged", "mar_hedged"),
@@ -283,6 +284,10 @@ def outcome_text(outcome) -> str:
         where = "" if not grid.axes else " (first configuration)"
         text += f" Over {grid.paths} paths{where}: " + "; ".join(parts) + "."
     return text
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one}" if n == 1 else f"{n} {many or one + 's'}"
 
 
 def _display(value):
