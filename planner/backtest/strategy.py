@@ -181,7 +181,10 @@ def exit_reason(program: CondorProgram, credit_pts: float, close_cost_pts: float
                 expired: bool) -> str | None:
     """Why the program closes a condor today (profit, loss, time, expiry), or None to hold it.
 
-    >>> exit_reason(CondorProgram(), 2.0, 0.4, 30, False), exit_reason(CondorProgram(), 2.0, 6.1, 30, False)
+    ``program`` must have its profit target (``CondorProgram.resolved``).
+
+    >>> program = CondorProgram(profit_target_pct=50.0)
+    >>> exit_reason(program, 2.0, 0.4, 30, False), exit_reason(program, 2.0, 6.1, 30, False)
     ('profit', 'loss')
     """
     if expired:
