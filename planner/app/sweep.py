@@ -133,6 +133,8 @@ def plan(options: BacktestOptions, settings: Settings, specs: Sequence[str] = ()
             raise InputError("--paths", "goes with --generate SEED (generated paths)", paths)
         if not 1 <= paths <= MAX_PATHS:
             raise InputError("--paths", f"must be between 1 and {MAX_PATHS}", paths)
+    if options.seed is None:
+        load_path(options)  # the files' errors now, one line naming the field, before any process starts
     count = math.prod(len(a.values) for a in axes)
     if count * (paths or 1) > MAX_CONFIGURATIONS:
         raise InputError("--sweep", f"must make at most {MAX_CONFIGURATIONS} runs", count * (paths or 1))
@@ -168,6 +170,11 @@ def configure(options: BacktestOptions, settings: Settings, config: dict[str, An
 # -- running -------------------------------------------------------------------------------------------------------
 class SweepCancelled(PlannerError):
     """The caller cancelled the sweep (or pressed Ctrl+C)."""
+
+
+class SweepRunFailed(PlannerError):
+    """A backtest of the grid raised a planner error (its message, with the configuration). A plain
+    one-argument exception: it crosses back from the worker process by pickling."""
 
 
 @dataclass
@@ -248,7 +255,10 @@ def _path(options: BacktestOptions):
     key = (options.spx, options.vix, options.vvix, options.start, options.end, options.seed, options.years)
     if key not in _PATHS:
         _PATHS.clear()
-        _PATHS[key] = load_path(options)[0]
+        try:
+            _PATHS[key] = load_path(options)[0]
+        except PlannerError as error:
+            raise SweepRunFailed(str(error)) from None
     return _PATHS[key]
 
 
@@ -265,6 +275,9 @@ def run_job(job: Job) -> dict[str, Any]:
                         cancel=None if stop is None else stop.is_set)
     except Cancelled as why:
         raise SweepCancelled(str(why)) from None
+    except PlannerError as error:
+        seed = "" if job.seed is None else f", seed {job.seed}"
+        raise SweepRunFailed(f"configuration {job.config_index + 1}{seed}: {error}") from None
     figures = report(runs).to_json(with_equity=False)
     return {"config_index": job.config_index, "seed": job.seed, "figures": figures,
             "cpu_seconds": time.process_time() - started}

@@ -135,3 +135,15 @@ def _children(pid: int) -> list[str]:
         return Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
     except OSError:
         return []
+
+
+def test_a_sweep_over_files_reads_them_and_a_missing_file_is_said_before_any_run(tmp_path):
+    demo = Path(__file__).parents[2] / "resources" / "demo"
+    files = ("--spx", str(demo / "SPX_History.csv"), "--vix", str(demo / "VIX_History.csv"))
+    code, out, err = cli(tmp_path, *files, "--from", "2016-01-01", "--to", "2016-06-30",
+                         "--sweep", "loss-multiple=1.5,3", "--json")
+    assert code == 0, err
+    payload = json.loads(out)
+    assert [e["config"] for e in payload["sweep"]] == [{"loss-multiple": 1.5}, {"loss-multiple": 3.0}]
+    code, out, err = cli(tmp_path, "--spx", str(tmp_path / "none.csv"), "--vix", files[3], "--sweep", "dte=30,40")
+    assert (code, out) == (2, "") and "--spx must name an existing file" in err
