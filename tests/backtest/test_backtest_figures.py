@@ -81,6 +81,18 @@ def ref_risk_matched(unhedged: list[float], hedged: list[float], start: float) -
     return scale, worst
 
 
+def ref_spike_loss(curve: list[float], start: float, first: int, peak: int) -> tuple[float, int | None]:
+    """From the highest close of the 20 sessions up to the first spike day (the start counts) to the lowest
+    close up to 30 sessions after the VIX peak; sessions from that trough back to the peak's equity."""
+    full = [start, *curve]
+    candidates = range(max(0, first + 1 - 20), first + 2)
+    top = max(candidates, key=lambda k: (full[k], -k))  # the first of equal highs
+    window = range(top, min(len(full) - 1, peak + 31) + 1)
+    trough = min(window, key=lambda k: (full[k], k))
+    back = next((k - trough for k in range(trough, len(full)) if full[k] >= full[top]), None)
+    return full[top] - full[trough], back
+
+
 def check_figures(payload: dict) -> None:
     start = payload["starting_equity_usd"]
     curves = payload["equity"]
@@ -103,6 +115,13 @@ def check_figures(payload: dict) -> None:
             assert top - at[w["trough"]] == pytest.approx(w["depth_usd"], abs=1e-6)
             if w["recovery"] != "not recovered":
                 assert at[w["recovery"]] >= top
+    index = {day: i for i, day in enumerate(curves["dates"])}
+    for spike in payload["spikes"]:
+        first, peak = index[spike["first_spike_day"]], index[spike["peak_day"]]
+        for name in ("unhedged", "hedged"):
+            loss, back = ref_spike_loss(curves[name], start, first, peak)
+            assert spike[f"{name}_loss_usd"] == pytest.approx(loss, abs=1e-6)
+            assert spike[f"{name}_sessions_to_recover"] == back
     matched = ref_risk_matched(curves["unhedged"], curves["hedged"], start)
     if matched is None:
         assert payload["risk_matched"]["scale"] is None
