@@ -5,4 +5,9 @@ import sys
 from planner.main import main
 
 if __name__ == "__main__":
+    import multiprocessing
+
+    # Backtest sweeps start their worker processes with "spawn": in the bundle a worker is this
+    # executable again, and freeze_support() turns it into the worker instead of a second window.
+    multiprocessing.freeze_support()
     sys.exit(main())
