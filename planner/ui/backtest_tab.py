@@ -138,6 +138,7 @@ class BacktestTab(QWidget):
         one_run.addWidget(self.summary)
         one_run.setStretchFactor(0, 3)
         one_run.setStretchFactor(1, 1)
+        one_run.setSizes([3000, 1000])  # the charts first: the figures' table scrolls
         self.sweep = SweepPanel(self.options, self._settings)
         self.pages = QTabWidget()
         self.pages.setObjectName("backtestPages")
