@@ -44,23 +44,32 @@ def _plot(left: pg.AxisItem, label: str) -> pg.PlotItem:
     return item
 
 
+def titled_canvas(owner: QWidget, text: str, title_name: str) -> tuple[QLabel, pg.GraphicsLayoutWidget]:
+    """A bold wrapping title over a white pyqtgraph canvas, laid out in ``owner``; the canvas stays hidden
+    until there is something to draw (empty axes would show meaningless ticks)."""
+    title = QLabel(text)
+    title.setWordWrap(True)
+    title.setTextFormat(Qt.TextFormat.PlainText)
+    title.setObjectName(title_name)
+    title.setStyleSheet("font-weight: 600; padding: 4px;")
+    canvas = pg.GraphicsLayoutWidget()
+    canvas.setBackground("w")
+    layout = QVBoxLayout(owner)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(title)
+    layout.addWidget(canvas, 1)
+    canvas.setVisible(False)
+    return title, canvas
+
+
 class BacktestCharts(QWidget):
     """Title, then equity ($), drawdown (% of peak) and VIX (points), sharing the date axis."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("backtestCharts")
-        self.title = QLabel("Run a backtest to see its equity and drawdown curves.")
-        self.title.setWordWrap(True)
-        self.title.setTextFormat(Qt.TextFormat.PlainText)
-        self.title.setObjectName("backtestTitle")
-        self.title.setStyleSheet("font-weight: 600; padding: 4px;")
-        self.canvas = pg.GraphicsLayoutWidget()
-        self.canvas.setBackground("w")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.title)
-        layout.addWidget(self.canvas, 1)
+        self.title, self.canvas = titled_canvas(self, "Run a backtest to see its equity and drawdown curves.",
+                                                "backtestTitle")
 
         self.equity = _plot(MoneyAxis(orientation="left"), "equity")
         self.drawdown = _plot(PercentAxis(orientation="left"), "drawdown")
@@ -83,7 +92,6 @@ class BacktestCharts(QWidget):
         self.equity.addItem(self.equity_spikes)
         self.legend.addItem(self.equity_spikes, "volatility spike peak")
         self.vix.addItem(self.vix_spikes)
-        self.canvas.setVisible(False)  # empty axes before a first run would show meaningless ticks
 
     def update_report(self, report) -> None:
         """Show a ``planner.backtest.results.BacktestReport``."""

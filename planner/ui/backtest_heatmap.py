@@ -16,9 +16,9 @@ from collections.abc import Sequence
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
-import planner.ui.chart_style  # noqa: F401  (pyqtgraph's shared configuration: white background, no OpenGL)
+from planner.ui.backtest_charts import titled_canvas
 
 UNDEFINED_GREY = (200, 200, 200, 255)
 DIVERGING = pg.ColorMap([0.0, 0.5, 1.0], [(198, 40, 40), (250, 250, 250), (21, 101, 192)])
@@ -30,15 +30,8 @@ class SweepHeatmap(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("sweepHeatmap")
-        self.title = QLabel("Run a sweep to see a figure over two swept keys.")
-        self.title.setWordWrap(True)
-        self.title.setStyleSheet("font-weight: 600; padding: 4px;")
-        self.canvas = pg.GraphicsLayoutWidget()
-        self.canvas.setBackground("w")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.title)
-        layout.addWidget(self.canvas, 1)
+        self.title, self.canvas = titled_canvas(self, "Run a sweep to see a figure over two swept keys.",
+                                                "sweepTitle")
         self.plot = self.canvas.addPlot()
         self.plot.hideButtons()
         self.plot.setMenuEnabled(False)
@@ -47,7 +40,6 @@ class SweepHeatmap(QWidget):
         self.plot.addItem(self.image)
         self.labels: list[pg.TextItem] = []
         self.cells = np.empty((0, 0))
-        self.canvas.setVisible(False)
 
     def update_grid(self, x_key: str, x_values: Sequence, y_key: str | None, y_values: Sequence,
                     cells: Sequence[Sequence[float | None]], figure_name: str) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -22,8 +22,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QProgressBar,
-    QPushButton,
     QSpinBox,
     QSplitter,
     QTableWidget,
@@ -32,11 +30,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.ui.background_run import BackgroundRun
 from planner.ui.backtest_heatmap import SweepHeatmap
+from planner.ui.job_controls import JobControls
 
 NO_KEY = "(none)"
-PROGRESS_STEPS = 1000
 DEFAULT_FIGURES = ("drawdown_reduction_pct", "drawdown_reduction_pct_median")
 
 
@@ -52,11 +49,11 @@ class SweepPanel(QWidget):
         self.setObjectName("sweepPanel")
         self._options, self._settings = options, settings
         self.outcome = None
-        self.job = BackgroundRun(self)
-        self.job.progressed.connect(self._progressed)
-        self.job.done.connect(self._done)
-        self.job.failed.connect(self._failed)
-        self.job.cancelled.connect(self._cancelled)
+        self.controls = JobControls(self, "Run s&weep", "Cancel sweep", "Sweep the program and the hedge "
+                                    "settings over a grid (all cores).", "Cancelling every run…", "Sweep failed")
+        self.controls.finished.connect(self.finished)
+        self.run_button, self.cancel_button = self.controls.run_button, self.controls.cancel_button
+        self.progress, self.status = self.controls.progress, self.controls.status
         keys = sweep_keys()
         self.x_key = _key_box(keys, "profit-target")
         self.x_values = QLineEdit("30,50,75")
@@ -72,14 +69,6 @@ class SweepPanel(QWidget):
                               "on) and show the median, P10 and P90; needs a generated path as the source")
         self.figure = QComboBox()
         self.figure.setToolTip("The figure the heatmap shows")
-        self.run_button = QPushButton("Run s&weep")
-        self.cancel_button = QPushButton("Cancel sweep")
-        self.cancel_button.setEnabled(False)
-        self.progress = QProgressBar()
-        self.progress.setRange(0, PROGRESS_STEPS)
-        self.progress.setFormat("%p %")
-        self.status = QLabel("Sweep the program and the hedge settings over a grid (all cores).")
-        self.status.setWordWrap(True)
 
         form = QGridLayout()
         form.addWidget(QLabel("Across"), 0, 0)
@@ -118,7 +107,6 @@ class SweepPanel(QWidget):
         layout.addWidget(results, 1)
 
         self.run_button.clicked.connect(self.start_sweep)
-        self.cancel_button.clicked.connect(self.cancel_sweep)
         self.figure.currentTextChanged.connect(self._draw)
         self.x_values.returnPressed.connect(self.start_sweep)
         self.y_values.returnPressed.connect(self.start_sweep)
@@ -126,7 +114,7 @@ class SweepPanel(QWidget):
     # -- running ---------------------------------------------------------------------------
     @property
     def running(self) -> bool:
-        return self.job.running
+        return self.controls.running
 
     def specs(self) -> list[str]:
         specs = []
@@ -140,64 +128,31 @@ class SweepPanel(QWidget):
         if self.running:
             return
         from planner.app import sweep
-        from planner.domain.errors import PlannerError
+        from planner.domain.errors import InputError, PlannerError
 
         try:
             paths = self.paths.value() or None
             specs = self.specs()
             if not specs and paths is None:
-                from planner.domain.errors import InputError
-
                 raise InputError("Across", "must name a key to sweep, or set Paths", "nothing")
             grid = sweep.plan(self._options(), self._settings(), specs, paths)
         except PlannerError as error:
-            self.status.setText(f"Cannot sweep: {' '.join(str(error).split())}")
-            self.finished.emit("failed")
+            self.controls.refuse(f"Cannot sweep: {' '.join(str(error).split())}")
             return
-        self.progress.setValue(0)
-        self.status.setText(f"Sweeping {_count(len(grid.configs), 'configuration')} "
+        self.controls.start(lambda progress, cancel: sweep.run_plan(grid, progress=progress, cancel=cancel),
+                            self._show, f"Sweeping {_count(len(grid.configs), 'configuration')} "
                             f"({_count(len(grid.jobs), 'backtest')}) on every core…")
-        self.run_button.setEnabled(False)
-        self.cancel_button.setEnabled(True)
-        self.job.start(lambda progress, cancel: sweep.run_plan(grid, progress=progress, cancel=cancel))
 
     def cancel_sweep(self) -> None:
-        if self.running:
-            self.job.cancel()
-            self.cancel_button.setEnabled(False)
-            self.status.setText("Cancelling every run…")
+        self.controls.cancel()
 
-    @Slot(float, str)
-    def _progressed(self, fraction: float, words: str) -> None:
-        self.progress.setValue(round(PROGRESS_STEPS * min(max(fraction, 0.0), 1.0)))
-        self.progress.setFormat(f"%p %  {words}")
-
-    @Slot(object)
-    def _done(self, outcome) -> None:
+    def _show(self, outcome) -> str:
         self.outcome = outcome
         self.show_outcome(outcome)
-        self.progress.setValue(PROGRESS_STEPS)
-        self.status.setText(outcome_text(outcome))
-        self._finish("done")
-
-    @Slot(str)
-    def _failed(self, message: str) -> None:
-        self.status.setText(f"Sweep failed: {message}")
-        self._finish("failed")
-
-    @Slot(str)
-    def _cancelled(self, message: str) -> None:
-        self.status.setText(f"Cancelled ({message}).")
-        self.progress.setValue(0)
-        self._finish("cancelled")
-
-    def _finish(self, how: str) -> None:
-        self.run_button.setEnabled(True)
-        self.cancel_button.setEnabled(False)
-        self.finished.emit(how)
+        return outcome_text(outcome)
 
     def shutdown(self) -> None:
-        self.job.shutdown()
+        self.controls.shutdown()
 
     # -- showing ---------------------------------------------------------------------------
     def show_outcome(self, outcome) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QComboBox,
@@ -20,10 +20,8 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QProgressBar,
     QPushButton,
     QSpinBox,
     QSplitter,
@@ -32,12 +30,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.ui.background_run import BackgroundRun
 from planner.ui.backtest_charts import BacktestCharts
 from planner.ui.backtest_sweep import SweepPanel
+from planner.ui.job_controls import JobControls
 
 GENERATED, FILES = "Generated path", "My files (Cboe or date,symbol,close)"
-PROGRESS_STEPS = 1000
 
 
 class BacktestTab(QWidget):
@@ -51,11 +48,10 @@ class BacktestTab(QWidget):
         self.setObjectName("backtestTab")
         self.workspace = workspace
         self.outcome = None
-        self.job = BackgroundRun(self)
-        self.job.progressed.connect(self._progressed)
-        self.job.done.connect(self._done)
-        self.job.failed.connect(self._failed)
-        self.job.cancelled.connect(self._cancelled)
+        self.controls = JobControls(self, "&Run backtest", "Cancel", "Ready.", "Cancelling at the next session…")
+        self.controls.finished.connect(self.finished)
+        self.run_button, self.cancel_button = self.controls.run_button, self.controls.cancel_button
+        self.progress, self.status = self.controls.progress, self.controls.status
 
         self.source = QComboBox()
         self.source.addItems([GENERATED, FILES])
@@ -103,17 +99,8 @@ class BacktestTab(QWidget):
                              ("Exit before expiry", self.exit_days)):
             program_form.addRow(label, field)
 
-        self.run_button = QPushButton("&Run backtest")
         self.run_button.setToolTip("Replay the program unhedged and hedged by the live rules, with this book's "
                                    "settings")
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setEnabled(False)
-        self.progress = QProgressBar()
-        self.progress.setRange(0, PROGRESS_STEPS)
-        self.progress.setValue(0)
-        self.progress.setFormat("%p %")
-        self.status = QLabel("Ready.")
-        self.status.setWordWrap(True)
         buttons = QHBoxLayout()
         buttons.addWidget(self.run_button)
         buttons.addWidget(self.cancel_button)
@@ -154,7 +141,6 @@ class BacktestTab(QWidget):
 
         self.source.currentTextChanged.connect(self._source_changed)
         self.run_button.clicked.connect(self.start_run)
-        self.cancel_button.clicked.connect(self.cancel_run)
         self._source_changed(self.source.currentText())
 
     def set_workspace(self, workspace) -> None:
@@ -202,7 +188,7 @@ class BacktestTab(QWidget):
     # -- running ----------------------------------------------------------------------------
     @property
     def running(self) -> bool:
-        return self.job.running
+        return self.controls.running
 
     def start_run(self) -> None:
         if self.running:
@@ -213,15 +199,9 @@ class BacktestTab(QWidget):
             options = self.options()
             settings = self._settings()
         except PlannerError as error:
-            self.status.setText(f"Cannot run: {' '.join(str(error).split())}")
-            self.finished.emit("failed")
+            self.controls.refuse(f"Cannot run: {' '.join(str(error).split())}")
             return
-        self.progress.setValue(0)
         book = "this book's settings" if self.workspace is not None else "default settings (no book open)"
-        self.status.setText(f"Running with {book}: the unhedged run first, then the hedged run, the rules "
-                            "reviewing every close…")
-        self.run_button.setEnabled(False)
-        self.cancel_button.setEnabled(True)
         self.pages.setCurrentIndex(0)
 
         def work(progress, cancel):
@@ -229,50 +209,24 @@ class BacktestTab(QWidget):
 
             return run_backtest(options, settings, progress=progress, cancel=cancel)
 
-        self.job.start(work)
+        self.controls.start(work, self._show, f"Running with {book}: the unhedged run first, then the hedged "
+                            "run, the rules reviewing every close…")
 
     def cancel_run(self) -> None:
-        if self.running:
-            self.job.cancel()
-            self.cancel_button.setEnabled(False)
-            self.status.setText("Cancelling at the next session…")
+        self.controls.cancel()
 
-    @Slot(float, str)
-    def _progressed(self, fraction: float, words: str) -> None:
-        self.progress.setValue(round(PROGRESS_STEPS * min(max(fraction, 0.0), 1.0)))
-        self.progress.setFormat(f"%p %  {words}")
-
-    @Slot(object)
-    def _done(self, outcome) -> None:
+    def _show(self, outcome) -> str:
         from planner.app.backtest import summary_text
 
         self.outcome = outcome
         self.charts.update_report(outcome.report)
         self.summary.setPlainText(summary_text(outcome))
-        self.progress.setValue(PROGRESS_STEPS)
-        self.status.setText(f"Done in {outcome.seconds:.1f} s.")
-        self._finish("done")
-
-    @Slot(str)
-    def _failed(self, message: str) -> None:
-        self.status.setText(f"Failed: {message}")
-        self._finish("failed")
-
-    @Slot(str)
-    def _cancelled(self, message: str) -> None:
-        self.status.setText(f"Cancelled ({message}).")
-        self.progress.setValue(0)
-        self._finish("cancelled")
-
-    def _finish(self, how: str) -> None:
-        self.run_button.setEnabled(True)
-        self.cancel_button.setEnabled(False)
-        self.finished.emit(how)
+        return f"Done in {outcome.seconds:.1f} s."
 
     def shutdown(self) -> None:
         """Stop a run or a sweep and wait for its thread (the window calls this when it closes)."""
         self.sweep.shutdown()
-        self.job.shutdown()
+        self.controls.shutdown()
 
     def closeEvent(self, event) -> None:
         self.shutdown()
