@@ -10,18 +10,18 @@ notices writes made by other processes (another window, a CLI command).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from planner.app import history_import, market, positions, settlement, transfer, views
+from planner.app import history_import, market, positions, settlement, settlement_values, transfer, views
 from planner.domain import Book, MarketSnapshot, Position, Settings
 from planner.domain.errors import StateError
 from planner.domain.records import Decision, Event, Signal
 from planner.domain.settings import SPECS, parse_setting
-from planner.storage import JournalEntry, Repository, backup_database, csv_text, write_csv
+from planner.storage import JournalEntry, Repository, backup_database, csv_text, daily_values, write_csv
 
 TOPICS = {
     "positions": "book",
@@ -31,6 +31,8 @@ TOPICS = {
     "snapshot_futures": "market",
     "settings": "settings",
     "history": "history",
+    "settlement_values": "history",
+    "vx_settlements": "history",
     "events": "events",
     "signals": "signals",
     "decisions": "decisions",
@@ -207,16 +209,21 @@ class Workspace:
     def roll_layer(self, position_id: object, **fields: Any) -> tuple[Position, Position]:
         return positions.roll_layer(self.repo, position_id, now=self.now(), **fields)
 
-    def settle_expired(self) -> list[Position]:
-        return settlement.settle_expired(self.repo, self.now())
+    def settle_expired(self, days: Sequence[str] = ()) -> list[Position]:
+        """Settle what expired; ``days``: ISO dates whose values changed (their settlements are derived again)."""
+        return settlement.settle_expired(self.repo, self.now(), days)
 
     def undo(self) -> tuple[JournalEntry, list[Position]]:
-        """Undo the newest change; returns it and the affected positions as they are now."""
+        """Undo the newest change; returns it and the affected positions as they are now.
+
+        Settlements derived from values the change touched are derived again (not a step of their own)."""
         entry = self.repo.undo()
+        self.settle_expired(entry.days)
         return entry, self.repo.load_positions(entry.position_ids)
 
     def redo(self) -> tuple[JournalEntry, list[Position]]:
         entry = self.repo.redo()
+        self.settle_expired(entry.days)
         return entry, self.repo.load_positions(entry.position_ids)
 
     # -- settings ----------------------------------------------------------------------
@@ -257,10 +264,33 @@ class Workspace:
         """For feeds: a snapshot already built and checked."""
         return market.store_snapshot(self.repo, snapshot)
 
-    def import_history(self, path: str | Path, symbol: str | None = None) -> history_import.HistoryImport:
-        result = history_import.import_history(self.repo, path, symbol)
-        self.settle_expired()
+    def import_history(self, path: str | Path, symbol: str | None = None,
+                       replace: bool = False) -> history_import.HistoryImport:
+        return self.import_history_files([path], symbol, replace)
+
+    def preview_history(self, paths: Sequence[str | Path], symbol: str | None = None
+                        ) -> history_import.ImportPreview:
+        """What importing these files would store (nothing is written)."""
+        return history_import.preview_import(self.repo, paths, symbol)
+
+    def import_history_files(self, paths: Sequence[str | Path], symbol: str | None = None,
+                             replace: bool | Collection[history_import.ConflictKey] = False
+                             ) -> history_import.HistoryImport:
+        """Every file in one undoable change; conflicting stored values kept unless ``replace`` says so."""
+        result = history_import.import_files(self.repo, paths, symbol, replace)
+        self.settle_expired(result.days)
         return result
+
+    def set_settlement_value(self, day: object, symbol: object, value: object) -> settlement_values.SettlementValue:
+        """A typed official value (SET or VRO); what it settles follows. Returns the stored value."""
+        typed = settlement_values.parse_settlement_value(day, symbol, value, self.now())
+        settlement_values.set_value(self.repo, typed)
+        self.settle_expired([typed.day.isoformat()])
+        return typed
+
+    def settlement_log(self, position_id: int) -> list[daily_values.SettlementRecord]:
+        """The position's settlement history: each settlement, re-settlement or reversal, oldest first."""
+        return daily_values.settlement_log(self.repo.conn, position_id)
 
     def add_event(self, event: Event) -> Event:
         with self.repo.change(f"add event {event.kind} {event.date.isoformat()}") as tx:
