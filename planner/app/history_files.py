@@ -95,14 +95,14 @@ def parse_symbol(value: str, field: str = "symbol") -> str:
 def symbol_from_file(path: Path) -> str | None:
     """Cboe's naming (VIX_History.csv -> VIX), a known index (vvix.csv), a provider's ticker (^GSPC.csv -> SPX).
 
-    >>> [symbol_from_file(Path(n)) for n in ("VIX_History.csv", "vvix.csv", "^GSPC.csv", "x.csv")]
-    ['VIX', 'VVIX', 'SPX', None]
+    >>> [symbol_from_file(Path(n)) for n in ("VIX_History.csv", "vvix.csv", "^GSPC.csv", "^spx_d.csv", "x.csv")]
+    ['VIX', 'VVIX', 'SPX', 'SPX', None]
     """
     stem = path.stem.strip().upper()
     if stem.endswith("_HISTORY"):
         stem = stem[: -len("_HISTORY")]
         return stem if SYMBOL_PATTERN.match(stem) else None
-    stem = stem.lstrip("^")
+    stem = stem.lstrip("^").removesuffix("_D")  # Stooq names its daily files ^spx_d.csv
     if stem in TICKER_ALIASES:
         return TICKER_ALIASES[stem]
     return stem if stem in KNOWN_SYMBOLS else None

@@ -44,7 +44,7 @@ class Conflict:
     origin: str
 
     def describe(self) -> str:
-        table, day, what = self.key
+        _, day, what = self.key
         return f"{what} {day}: stored {self.stored} ({self.origin}), {self.file} line {self.line} has {self.incoming}"
 
 

@@ -9,8 +9,8 @@ imports pandas. Imports only ``planner.domain`` (and may use ``planner.calendars
 """
 
 from planner.storage.backup import backup_database
-from planner.storage.daily_values import DailyBar, SettlementValue, VxSettle
 from planner.storage.csvfile import CsvTable, csv_text, escape_cell, read_csv, unescape_cell, write_csv
+from planner.storage.daily_values import DailyBar, SettlementValue, VxSettle
 from planner.storage.journal import Change, JournalEntry
 from planner.storage.migrations import latest_version, migrate, schema_version
 from planner.storage.repository import HISTORY_SYMBOLS, Repository

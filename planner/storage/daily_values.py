@@ -62,7 +62,7 @@ class VxSettle:
         return {"date": self.day.isoformat(), "expiry": self.expiry.isoformat(), "settle": self.settle}
 
 
-# -- reads --------------------------------------------------------------------------------------------------------------
+# -- reads
 def history_bar(conn: sqlite3.Connection, symbol: str, day: date) -> DailyBar | None:
     found = conn.execute("SELECT close, open, high, low FROM history WHERE symbol = ? AND date = ?",
                          (symbol, day.isoformat())).fetchone()
@@ -116,7 +116,7 @@ def latest_vx_settle(conn: sqlite3.Connection, expiry: date, on_or_before: date)
     return None if found is None else (date.fromisoformat(found[0]), float(found[1]))
 
 
-# -- writes (journaled) -----------------------------------------------------------------------------------------------
+# -- writes (journaled)
 def write_history_bars(tx: Change, bars: Iterable[DailyBar]) -> int:
     count = 0
     for bar in bars:
@@ -141,7 +141,7 @@ def write_vx_settles(tx: Change, settles: Iterable[VxSettle]) -> int:
     return count
 
 
-# -- the settlement log (not journaled) ------------------------------------------------------------------------------
+# -- the settlement log (not journaled)
 @dataclass(frozen=True, slots=True)
 class SettlementRecord:
     """One settlement (or its reversal) of a position: when, the result, and the values it used."""

@@ -133,7 +133,7 @@ def test_undoing_an_import_reverts_what_it_settled(tmp_path):
 def test_typed_value_settles_and_its_undo_reverts(tmp_path):
     clock = Clock(BEFORE)
     with open_book(clock) as ws:
-        future, calls = buy_vix_hedge(ws)
+        future, _ = buy_vix_hedge(ws)
         clock.now = AFTER_VIX
         ws.import_history(files(tmp_path)["vix"])
         assert ws.position(future.id).close_price == 22.40  # the VIX open, estimated
@@ -141,7 +141,7 @@ def test_typed_value_settles_and_its_undo_reverts(tmp_path):
         assert (ws.position(future.id).close_price, ws.position(future.id).settled_estimated) == (22.75, False)
         ws.undo()
         assert (ws.position(future.id).close_price, ws.position(future.id).settled_estimated) == (22.40, True)
-        with pytest.raises(InputError, match="symbol must be SET .* got VIX"):
+        with pytest.raises(InputError, match=r"symbol must be SET .* got VIX"):
             ws.set_settlement_value("2026-12-16", "VIX", "22.75")
         with pytest.raises(InputError, match="date must not be after today"):
             ws.set_settlement_value("2026-12-17", "VRO", "22.75")
