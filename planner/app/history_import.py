@@ -34,7 +34,7 @@ ConflictKey = tuple[str, str, str]  # (table, ISO date, symbol or ISO expiry)
 
 @dataclass(frozen=True, slots=True)
 class Conflict:
-    """A file value that differs from the stored one. origin: the stored value's ("file", "typed", "history")."""
+    """A file value that differs from the stored one. origin: the stored value's ("file", "typed", "imported")."""
 
     key: ConflictKey
     file: str
@@ -125,7 +125,8 @@ def _same(a: float | None, b: float | None) -> bool:
 
 
 def _text(values: tuple) -> str:
-    return "/".join("-" if v is None else f"{v:g}" for v in values)
+    text = "/".join("-" if v is None else f"{v:g}" for v in values)
+    return f"O/H/L/C {text}" if len(values) == 4 else text
 
 
 def classify(repo: Repository, item: Item) -> tuple[str, Item, str | None, str]:
@@ -140,9 +141,9 @@ def classify(repo: Repository, item: Item) -> tuple[str, Item, str | None, str]:
                                                    zip((stored.close, stored.open, stored.high, stored.low),
                                                        (item.close, item.open, item.high, item.low), strict=True)])
         if not all(_same(s, n) for s, n in zip(before, after, strict=True)):
-            return "conflict", merged, _text(before), "history"
+            return "conflict", merged, _text(before), "imported"
         fills = any(s is None and n is not None for s, n in zip(before, after, strict=True))
-        return ("filled" if fills else "duplicate"), merged, _text(before), "history"
+        return ("filled" if fills else "duplicate"), merged, _text(before), "imported"
     if isinstance(item, SettlementValue):
         value = store.settlement_value(conn, item.day, item.symbol)
         if value is None:
@@ -265,3 +266,22 @@ def import_files(repo: Repository, paths: Sequence[str | os.PathLike], symbol: s
 def import_history(repo: Repository, path: str | os.PathLike, symbol: str | None = None,
                    replace_keys: bool | Collection[ConflictKey] = False) -> HistoryImport:
     return import_files(repo, [path], symbol, replace_keys)
+
+
+def read_history(path: str | os.PathLike, symbol: str | None = None) -> list[tuple[date, str, float]]:
+    """(date, symbol, close) of every daily close in one file, without storing anything (the backtest's
+    reader). Settlement values and VX rows are not closes and are left out; a repeated date is refused."""
+    reader = FileReader(path, symbol)
+    rows: list[tuple[date, str, float]] = []
+    seen: dict[tuple[date, str], int] = {}
+    for line, item in reader.items():
+        if not isinstance(item, DailyBar):
+            continue
+        if (item.day, item.symbol) in seen:
+            raise InputError(f"{reader.name} line {line}", f"must not repeat a date already on line "
+                             f"{seen[(item.day, item.symbol)]} for {item.symbol}", item.day.isoformat())
+        seen[(item.day, item.symbol)] = line
+        rows.append((item.day, item.symbol, item.close))
+    if not rows:
+        raise InputError(reader.name, "must hold at least one row of closes", "a header only")
+    return rows

@@ -145,6 +145,9 @@ class Workspace:
         is given, futures with spot VIX); the stored snapshot is never changed.
         Day P&L is measured against the snapshot before the latest.
         """
+        from dataclasses import replace
+
+        from planner.app.stored_curve import fill_from_stored_curve
         from planner.risk import analyze
         from planner.risk.what_if import what_if_market
 
@@ -153,11 +156,19 @@ class Workspace:
             raise StateError("no market snapshot yet: store one with 'planner market set --spx X --vix Y'")
         moment = at or self.now()
         settings = self.settings()
-        market, previous = stored, self.previous_snapshot()
+        book = self.book()
+        # Futures the quotes lack come from stored VX settlements where there are recent ones (both
+        # quotes alike, or the day P&L would show the switch from the model's estimate as a move).
+        stored, notes = fill_from_stored_curve(self.repo, stored, book, settings)
+        previous = self.previous_snapshot()
+        if previous is not None:
+            previous, _ = fill_from_stored_curve(self.repo, previous, book, settings)
+        market = stored
         if spx is not None or vix is not None:  # a what-if's day P&L is measured against the stored quote
             market, previous = what_if_market(stored, settings, spx=spx, vix=vix, at=moment), stored
-        return analyze(self.book(), market, settings, at=moment, horizon_days=horizon_days, light=light,
-                       previous=previous, scenarios=scenarios)
+        report = analyze(book, market, settings, at=moment, horizon_days=horizon_days, light=light,
+                         previous=previous, scenarios=scenarios)
+        return replace(report, notes=(*report.notes, *notes)) if notes else report
 
     def history_frame(self, symbols: Sequence[str] = ("SPX", "VIX", "VVIX")):
         return self.repo.history_frame(symbols)

@@ -88,6 +88,8 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("skew_put_slope", 0.9, "vol per unit log-moneyness", "SPX IV rises by this times -ln(K/S) below spot", 0.0, 10.0),
     SettingSpec("skew_call_slope", 0.3, "vol per unit log-moneyness", "SPX IV falls by this times ln(K/S) above spot", 0.0, 10.0),
     SettingSpec("vix_option_default_vol", 0.9, "decimal", "Vol of VIX options when neither an IV nor VVIX is known", 0.01, 10.0),
+    # Stored VX settlement history
+    SettingSpec("vx_settle_max_age_days", 5, "calendar days", "Oldest stored VX settlement that stands in for a future today's quote lacks", 0, 60),
 )
 
 SPEC_BY_KEY = {spec.key: spec for spec in SPECS}
@@ -150,6 +152,7 @@ class Settings:
     skew_put_slope: float = 0.9
     skew_call_slope: float = 0.3
     vix_option_default_vol: float = 0.9
+    vx_settle_max_age_days: int = 5
 
     @property
     def risk_cap_in_force_pct(self) -> float:

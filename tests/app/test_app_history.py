@@ -46,8 +46,8 @@ def test_generic_file_keeps_a_conflicting_stored_close_unless_replaced(ws, tmp_p
     path.write_text("date,symbol,close\n2026-11-20,VIX,16.4\n2026-11-21,VIX,16.9\n", encoding="utf-8")
     kept = ws.import_history(path)
     assert (kept.inserted, kept.updated) == (1, 0)
-    assert [c.describe() for c in kept.kept] == ["VIX 2026-11-20: stored -/-/-/16.2 (history), mixed.csv line 2 "
-                                                 "has -/-/-/16.4"]
+    assert [c.describe() for c in kept.kept] == ["VIX 2026-11-20: stored O/H/L/C -/-/-/16.2 (imported), mixed.csv "
+                                                 "line 2 has O/H/L/C -/-/-/16.4"]
     assert ws.repo.history_close("VIX", date(2026, 11, 20)) == 16.2
     ws.undo()
     result = ws.import_history(path, replace=True)
