@@ -299,6 +299,10 @@ class Workspace:
         self.settle_expired([typed.day.isoformat()])
         return typed
 
+    def settlement_values(self) -> list[daily_values.SettlementValue]:
+        """Every stored official value (SET, VRO), by date."""
+        return settlement_values.stored_values(self.repo)
+
     def settlement_log(self, position_id: int) -> list[daily_values.SettlementRecord]:
         """The position's settlement history: each settlement, re-settlement or reversal, oldest first."""
         return daily_values.settlement_log(self.repo.conn, position_id)
