@@ -26,6 +26,8 @@ def add_settlement_arguments(parser: argparse.ArgumentParser, command) -> None:
     setter.add_argument("symbol", metavar="SYMBOL", help="SET (SPX AM opening print) or VRO (VIX)")
     setter.add_argument("value", metavar="VALUE", help="index points")
     command("list", "every stored settlement value", actions)
+    log = command("log", "how a position was settled: each settlement, re-settlement or reversal", actions)
+    log.add_argument("id", metavar="ID")
 
 
 def import_value(result: HistoryImport) -> dict[str, Any]:
@@ -57,6 +59,15 @@ def settlement_command(args: argparse.Namespace, ws) -> tuple[Any, str]:
         value = ws.set_settlement_value(args.date, args.symbol, args.value)
         return ({"date": value.day.isoformat(), "symbol": value.symbol, "value": value.value, "origin": value.origin},
                 f"{value.symbol} {value.day.isoformat()} = {value.value:g} ({SYMBOL_NAMES[value.symbol]})")
+    if args.action == "log":
+        from planner.app.inputs import parse_position_id
+
+        records = ws.settlement_log(parse_position_id(args.id))
+        rows = [{"logged_at": r.logged_at.isoformat(), "status": r.status, "close_price": r.close_price,
+                 "estimated": r.estimated, "basis": r.basis} for r in records]
+        text = "\n".join(f"{r['logged_at']}  {r['status']:<7} {'' if r['close_price'] is None else r['close_price']:>8}"
+                         f"  {'estimated' if r['estimated'] else 'official':<9}  {r['basis']}" for r in rows)
+        return rows, text or f"position {args.id} has not been settled"
     rows = [{"date": v.day.isoformat(), "symbol": v.symbol, "value": v.value, "origin": v.origin}
             for v in stored_values(ws.repo)]
     text = "\n".join(f"{r['date']}  {r['symbol']}  {r['value']:>10g}  {r['origin']}" for r in rows)

@@ -8,7 +8,8 @@ The settlement level of each leg, best source first (DOMAIN.md, "Settlement valu
   else its close, else a quote taken on the expiry day that lists that VX
   future (all estimates);
 - with none of these, an estimate from the newest snapshot at or before the
-  settlement moment (else the newest one).
+  settlement moment (else the first one after it: a fixed choice, so that
+  each new quote does not settle the position again).
 
 Settlement is derived from the stored values, never typed: ``settle`` is a
 function of the position and the values, so the result does not depend on the
@@ -126,7 +127,7 @@ def settle(repo: Repository, position: Position) -> tuple[Position, str]:
     recorded = [recorded_level(repo, leg) for leg in position.legs]
     moment = settlement_moment(position)
     if any(level is None for level in recorded):
-        snapshot = repo.snapshot_at_or_before(moment) or repo.latest_snapshot()
+        snapshot = repo.snapshot_at_or_before(moment) or repo.snapshot_after(moment)
         if snapshot is None:
             return unsettled(position), "no settlement value"
         recorded = [level or estimated_level(leg, snapshot) for leg, level in zip(position.legs, recorded, strict=True)]

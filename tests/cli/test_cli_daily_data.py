@@ -111,3 +111,16 @@ def test_malformed_file_exits_2_naming_line_and_column(db, tmp_path):
     assert (code, out) == (2, "")
     assert err == "error: VX_2027-01-20.csv line 3, column 7 (Settle) must be a number, zero or more, got x\n"
     assert hashlib.sha256(db.read_bytes()).hexdigest() == digest
+
+
+def test_settlement_log_shows_how_a_position_was_settled(db, tmp_path):
+    layer = cli_json("layer", "add", "--tier", "near", "--kind", "vix-call", "--expiry", "2026-11-18", "--strikes",
+                     "16", "--qty", "2", "--price", "1.1", "--opened", "2026-11-10T10:00", db=db)
+    vix = tmp_path / "VIX_History.csv"
+    vix.write_text("DATE,OPEN,HIGH,LOW,CLOSE\n11/18/2026,17.40,18.00,16.90,17.10\n", encoding="utf-8")
+    cli_json("history", "import", str(vix), db=db)
+    cli_json("settlement", "set", "2026-11-18", "VRO", "17.62", db=db)
+    log = cli_json("settlement", "log", str(layer["id"]), db=db)
+    assert [(r["close_price"], r["estimated"], r["basis"]) for r in log] == [
+        (pytest.approx(1.4), True, "VIX open 17.4 (estimate)"), (pytest.approx(1.62), False, "VRO 17.62 (typed)")]
+    assert cli("settlement", "log", "999", db=db)[1] == "position 999 has not been settled\n"
