@@ -86,6 +86,13 @@ def vx_settle(conn: sqlite3.Connection, day: date, expiry: date) -> float | None
     return None if found is None else float(found[0])
 
 
+def date_range_where(start: date | None, end: date | None) -> tuple[str, list[str]]:
+    """A WHERE clause (or "") on a ``date`` column between two days, both included, and its parameters."""
+    bounds = [(">=", start), ("<=", end)]
+    clauses = [(f"date {op} ?", day.isoformat()) for op, day in bounds if day is not None]
+    return ("WHERE " + " AND ".join(c for c, _ in clauses)) if clauses else "", [p for _, p in clauses]
+
+
 def vx_settlement_curves(conn: sqlite3.Connection, start: date | None = None,
                          end: date | None = None) -> dict[date, dict[date, float]]:
     """Stored VX curves: {trade date: {contract expiry: settlement price in VIX points}}, dates ascending.
@@ -93,14 +100,7 @@ def vx_settlement_curves(conn: sqlite3.Connection, start: date | None = None,
     The backtest and the replay feed read a day's curve from here; a day without
     stored settlements is absent.
     """
-    clauses, params = [], []
-    if start is not None:
-        clauses.append("date >= ?")
-        params.append(start.isoformat())
-    if end is not None:
-        clauses.append("date <= ?")
-        params.append(end.isoformat())
-    where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+    where, params = date_range_where(start, end)
     curves: dict[date, dict[date, float]] = {}
     for day, expiry, settle in conn.execute(
             f"SELECT date, expiry, settle FROM vx_settlements {where} ORDER BY date, expiry", params):
@@ -117,28 +117,24 @@ def latest_vx_settle(conn: sqlite3.Connection, expiry: date, on_or_before: date)
 
 
 # -- writes (journaled)
-def write_history_bars(tx: Change, bars: Iterable[DailyBar]) -> int:
+def _upsert_all(tx: Change, table: str, items: Iterable[DailyBar | SettlementValue | VxSettle]) -> int:
     count = 0
-    for bar in bars:
-        tx.upsert("history", bar.row())
+    for item in items:
+        tx.upsert(table, item.row())
         count += 1
     return count
+
+
+def write_history_bars(tx: Change, bars: Iterable[DailyBar]) -> int:
+    return _upsert_all(tx, "history", bars)
 
 
 def write_settlement_values(tx: Change, values: Iterable[SettlementValue]) -> int:
-    count = 0
-    for value in values:
-        tx.upsert("settlement_values", value.row())
-        count += 1
-    return count
+    return _upsert_all(tx, "settlement_values", values)
 
 
 def write_vx_settles(tx: Change, settles: Iterable[VxSettle]) -> int:
-    count = 0
-    for settle in settles:
-        tx.upsert("vx_settlements", settle.row())
-        count += 1
-    return count
+    return _upsert_all(tx, "vx_settlements", settles)
 
 
 # -- the settlement log (not journaled)

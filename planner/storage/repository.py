@@ -396,14 +396,7 @@ class Repository:
 
     # -- events, signals, decisions -----------------------------------------------
     def events(self, start: date | None = None, end: date | None = None) -> list[Event]:
-        clauses, params = [], []
-        if start is not None:
-            clauses.append("date >= ?")
-            params.append(start.isoformat())
-        if end is not None:
-            clauses.append("date <= ?")
-            params.append(end.isoformat())
-        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        where, params = daily_values.date_range_where(start, end)
         return [
             Event(date.fromisoformat(r["date"]), EventKind(r["kind"]), r["label"], r["id"])
             for r in self._rows(f"SELECT * FROM events {where} ORDER BY date, id", params)
