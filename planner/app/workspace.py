@@ -299,6 +299,10 @@ class Workspace:
         self.settle_expired([typed.day.isoformat()])
         return typed
 
+    def vx_settlement_curves(self, start=None, end=None) -> dict:
+        """Stored VX curves {trade date: {expiry: settle in VIX points}} between two days (the backtest's input)."""
+        return self.repo.vx_settlement_curves(start, end)
+
     def settlement_values(self) -> list[daily_values.SettlementValue]:
         """Every stored official value (SET, VRO), by date."""
         return settlement_values.stored_values(self.repo)
