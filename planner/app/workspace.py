@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -299,7 +299,8 @@ class Workspace:
         self.settle_expired([typed.day.isoformat()])
         return typed
 
-    def vx_settlement_curves(self, start=None, end=None) -> dict:
+    def vx_settlement_curves(self, start: date | None = None, end: date | None = None
+                             ) -> dict[date, dict[date, float]]:
         """Stored VX curves {trade date: {expiry: settle in VIX points}} between two days (the backtest's input)."""
         return self.repo.vx_settlement_curves(start, end)
 

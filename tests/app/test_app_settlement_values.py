@@ -169,10 +169,12 @@ EVENTS = ("spx", "set", "vix", "vro")
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(order=st.permutations(EVENTS), expired_after=st.integers(0, len(EVENTS)), look_between=st.booleans())
-def test_any_import_order_ends_on_the_official_values(tmp_path, order, expired_after, look_between):
-    """Whatever order the files come in, and whether each comes before or after the expiry, the book ends on
-    SET and VRO: -$2,010.40 on the condors, the hedge at 22.75, nothing estimated."""
+@given(order=st.permutations(EVENTS), expired_after=st.integers(0, len(EVENTS)), look_between=st.booleans(),
+       undo_redo=st.integers(0, len(EVENTS)))
+def test_any_import_order_ends_on_the_official_values(tmp_path, order, expired_after, look_between, undo_redo):
+    """Whatever order the files come in, whether each comes before or after the expiry, and however many of
+    them are undone and redone at the end, the book ends on SET and VRO: -$2,010.40 on the condors, the
+    hedge at 22.75, nothing estimated."""
     paths = files(tmp_path)
     clock = Clock(BEFORE)
     with open_book(clock) as ws:
@@ -185,6 +187,10 @@ def test_any_import_order_ends_on_the_official_values(tmp_path, order, expired_a
             if look_between:
                 ws.position_dicts(include_closed=True)  # listing settles what is due
         clock.now = AFTER_SPX
+        for _ in range(undo_redo):
+            ws.undo()
+        for _ in range(undo_redo):
+            ws.redo()
         ws.position_dicts(include_closed=True)
         assert [ws.position(p.id).settled_estimated for p in (condors, future, calls)] == [False] * 3
         assert pnl(ws, condors) == -2010.40
