@@ -162,7 +162,7 @@ class _Walk:
 
     def __init__(self, repo: Repository, paths: Sequence[str | os.PathLike], symbol: str | None,
                  replace_keys: bool | Collection[ConflictKey], tx: Change | None) -> None:
-        self.repo, self.paths, self.symbol, self.replace, self.tx = repo, paths, symbol, replace_keys, tx
+        self.repo, self.paths, self.symbol, self.replace_keys, self.tx = repo, paths, symbol, replace_keys, tx
         self.summaries: dict[tuple[str, str], SeriesSummary] = {}
         self.conflicts: list[Conflict] = []
         self.replaced: list[Conflict] = []
@@ -215,7 +215,7 @@ class _Walk:
             summary.conflicts += 1
             conflict = Conflict(key, file, line, stored or "", _text(values), origin)
             self.conflicts.append(conflict)
-            if self.replace is not True and (self.replace is False or key not in self.replace):
+            if self.replace_keys is not True and (self.replace_keys is False or key not in self.replace_keys):
                 return
             self.replaced.append(conflict)
         elif kind == "filled":
