@@ -127,7 +127,8 @@ def generated_statistics() -> None:
     print(f"| one-day VIX rises >= 30 %, a year | 0.47 (8 in 1990-2007, VIX and More) | {up30:.2f} |")
     print(f"| mean VIX change 3 sessions after a +20 % day | about -10 % (VIX and More 2007) | "
           f"{100 * np.mean(after3):+.1f} % |")
-    print(f"| half-life of log VIX (AR(1) on daily closes), sessions | no published figure used (calm OU 5 a year: 35) | "
+    print("| half-life of log VIX (AR(1) on daily closes), sessions | no published figure used "
+          f"(calm OU 5 a year: 35) | "
           f"{np.median(half_lives):.0f} |")
     print(f"| correlation of daily VIX and VVIX log changes | 0.81 (median 20-day, 2007-2020, Harbourfront) | "
           f"{np.mean(corr):.2f} |")
