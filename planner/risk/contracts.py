@@ -133,6 +133,7 @@ def build_contracts(
     iv = np.empty(count)
     future = np.full(count, np.nan)
     estimated = np.zeros(count, dtype=bool)
+    surface: list[int] = []  # VIX options priced on the vol surface
     for c, leg in enumerate(layout.first_legs):
         if leg.instrument is Instrument.SPX_OPTION:
             iv[c] = spx_iv_today(leg, market.vix, settings) if leg.iv is not None else skew_iv(
@@ -147,9 +148,12 @@ def build_contracts(
         if leg.iv is not None:
             iv[c] = leg.iv
         elif leg.instrument is Instrument.VIX_OPTION:
-            iv[c] = default_vix_option_iv(leg.strike, future[c], years[c], market, settings)
+            surface.append(c)
         else:
             iv[c] = math.nan
+    if surface:  # one vectorised pass over the vol surface: the hedged backtest builds a table every session
+        rows = np.array(surface)
+        iv[rows] = vix_option_iv(layout.strike[rows], future[rows], years[rows], market.vix, market.vvix, settings)
     return ContractTable(layout, years=years, iv=iv, future=future, damping=futures_damping(years, settings),
                          future_estimated=estimated)
 
