@@ -1,6 +1,7 @@
 """Rerunnable checks of the market models against published figures (output goes into docs/model.md).
 
-    .venv/bin/python tools/model_checks.py
+    .venv/bin/python tools/model_checks.py                          # print
+    .venv/bin/python tools/model_checks.py --write docs/model.md    # refresh the doc's marked blocks
 
 1. VX curve: the model's futures beside published Cboe figures (date, spot VIX, days to
    expiry, settlement), and its calm month-on-month contango.
@@ -12,7 +13,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import math
+import re
+import sys
 from datetime import date
 
 import numpy as np
@@ -137,13 +142,40 @@ def generated_statistics() -> None:
     print()
 
 
+SECTIONS = (("vix_option_vol", strip_over_vvix), ("vx_curve", vx_curve_table), ("generator", None))
+
+
+def section_text(name: str, settings: Settings) -> str:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        if name == "vix_option_vol":
+            strip_over_vvix(settings)
+        elif name == "vx_curve":
+            vx_curve_table(settings)
+        else:
+            jump_response_fit()
+            generated_statistics()
+    return out.getvalue().strip()
+
+
+def write(doc_path: str, settings: Settings) -> None:
+    """Replace each ``<!-- model_checks NAME ... -->`` .. ``<!-- /model_checks -->`` block of the doc."""
+    text = open(doc_path, encoding="utf-8").read()
+    for name, _ in SECTIONS:
+        pattern = re.compile(rf"(<!-- model_checks {name}:[^\n]*-->\n).*?(\n<!-- /model_checks -->)", re.S)
+        text, count = pattern.subn(lambda m, body=section_text(name, settings): m.group(1) + body + m.group(2),
+                                   text)
+        if count != 1:
+            raise SystemExit(f"{doc_path}: expected one marked block for {name}, found {count}")
+    with open(doc_path, "w", encoding="utf-8") as handle:
+        handle.write(text)
+
+
 if __name__ == "__main__":
     settings = Settings()
-    print("## VX curve\n")
-    vx_curve_table(settings)
-    print("## VIX option vol\n")
-    strip_over_vvix(settings)
-    print("## Generator jump response\n")
-    jump_response_fit()
-    print("## Generated paths\n")
-    generated_statistics()
+    if len(sys.argv) == 3 and sys.argv[1] == "--write":
+        write(sys.argv[2], settings)
+    else:
+        for name, _ in SECTIONS:
+            print(f"## {name}\n")
+            print(section_text(name, settings) + "\n")

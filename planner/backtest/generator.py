@@ -15,8 +15,11 @@ against published statistics of real VIX history):
   log VIX by b x the SPX fall, b = ``jump_beta_ref`` x (20 / VIX) **
   ``jump_beta_exponent`` x exp(``jump_beta_dispersion`` x z): a fit to the
   one-day crashes of DOMAIN.md's table (its own parameters, not the risk
-  engine's spot-vol model); entering the stressed regime always starts with one,
-  and the stressed regime's higher jump rate clusters spikes;
+  engine's spot-vol model); ``jump_persistent_fraction`` of that rise joins the
+  slow level, the rest fades with a half-life of ``jump_fast_half_life_sessions``
+  (real spikes give back about 10 % in three sessions); entering the stressed
+  regime always starts with one, and the stressed regime's higher jump rate
+  clusters spikes;
 * **VVIX** follows VIX: ``vvix_ref`` x (VIX / ``vvix_ref_vix``) **
   ``vvix_vix_elasticity`` with its own AR(1) noise, plus a co-jump of
   ``vvix_jump_kick`` points per unit rise of log VIX.
@@ -25,7 +28,7 @@ The regime switches with a daily probability of 1 / expected stay. Same seed
 and settings, same path, on any machine (numpy's PCG64 generator).
 ``shocks`` forces SPX's log return on chosen sessions (a scripted crash for
 tests and demos); VIX answers them through the same jump response (its
-central value, without dispersion).
+central value, without dispersion), all of it persistent.
 """
 
 from __future__ import annotations
@@ -62,12 +65,12 @@ class Regime:
     expected_stay_days: float
 
 
-CALM = Regime("calm", vix_mean=14.5, vix_reversion_per_year=5.0, vix_vol_per_year=0.7, spx_drift_per_year=0.12,
+CALM = Regime("calm", vix_mean=16.0, vix_reversion_per_year=5.0, vix_vol_per_year=0.7, spx_drift_per_year=0.12,
               realized_to_implied=0.80, jumps_per_year=0.7, jump_mean_log=-0.015, jump_sd_log=0.008,
               expected_stay_days=320.0)
 STRESSED = Regime("stressed", vix_mean=29.0, vix_reversion_per_year=7.0, vix_vol_per_year=1.0,
                   spx_drift_per_year=-0.10, realized_to_implied=0.95, jumps_per_year=4.0, jump_mean_log=-0.03,
-                  jump_sd_log=0.015, expected_stay_days=35.0)
+                  jump_sd_log=0.015, expected_stay_days=45.0)
 
 
 @dataclass(frozen=True)
@@ -77,7 +80,8 @@ class GeneratorSettings:
     jump_beta_*: log VIX rise per unit SPX log fall on a jump day, b = ref (20 / VIX) ** exponent,
     lognormal dispersion (fitted to DOMAIN.md's one-day crashes, tools/model_checks.py).
     vvix_*: VVIX level ref (VIX / ref VIX) ** elasticity, points; vvix_jump_kick: VVIX points per
-    unit rise of log VIX on the day.
+    unit rise of log VIX on the day. jump_persistent_fraction: share of a jump's log VIX rise that
+    joins the slow, mean-reverting level; the rest fades with jump_fast_half_life_sessions (sessions).
     """
 
     calm: Regime = CALM
@@ -89,6 +93,8 @@ class GeneratorSettings:
     jump_beta_ref: float = 11.3
     jump_beta_exponent: float = 1.37
     jump_beta_dispersion: float = 0.41
+    jump_persistent_fraction: float = 0.4
+    jump_fast_half_life_sessions: float = 3.0
     vvix_ref: float = 94.0
     vvix_ref_vix: float = 19.8
     vvix_vix_elasticity: float = 0.41
@@ -144,6 +150,10 @@ def generate(
     vvix[0] = _vvix(vix[0], 0.0, 0.0, settings)
     state = 0
     forced = dict(shocks or {})
+    # log VIX = slow + fast: the slow part reverts to the regime's mean, the fast part is the share of each
+    # jump that fades within days (real spikes give back ~10 % in three sessions).
+    slow, fast = math.log(vix[0]), 0.0
+    fade = math.exp(-math.log(2.0) / settings.jump_fast_half_life_sessions)
     for i in range(1, n):
         entering_stress = False
         if uniforms[i, 0] < 1.0 / regimes[state].expected_stay_days:
@@ -152,8 +162,7 @@ def generate(
         regime = regimes[state]
         stressed[i] = state == 1
         previous_vix = vix[i - 1]
-        log_vix = math.log(previous_vix)
-        drift_vix = regime.vix_reversion_per_year * (math.log(regime.vix_mean) - log_vix) * dt
+        drift_vix = regime.vix_reversion_per_year * (math.log(regime.vix_mean) - slow) * dt
         z_vix = noise[i, 0]
         z_spx = rho * z_vix + math.sqrt(1.0 - rho * rho) * noise[i, 1]
         sigma = regime.realized_to_implied * previous_vix / 100.0
@@ -163,12 +172,18 @@ def generate(
         if entering_stress or uniforms[i, 1] < regime.jumps_per_year * dt:
             jump = min(0.0, regime.jump_mean_log + regime.jump_sd_log * noise[i, 3])
         dispersion = settings.jump_beta_dispersion * noise[i, 4]
-        if i in forced:
-            spx_log, vix_log, jump, dispersion = 0.0, drift_vix, float(forced[i]), 0.0
+        persistent = settings.jump_persistent_fraction
+        if i in forced:  # a scripted sell-off: its VIX rise persists, as in 2011 and 2020 (DOMAIN.md)
+            spx_log, vix_log, jump, dispersion, persistent = 0.0, drift_vix, float(forced[i]), 0.0, 1.0
+        slow += vix_log
+        fast *= fade
         if jump < 0:
-            vix_log -= jump_beta(previous_vix, settings) * math.exp(dispersion) * jump
+            rise = -jump_beta(previous_vix, settings) * math.exp(dispersion) * jump
+            slow += persistent * rise
+            fast += (1.0 - persistent) * rise
         spx[i] = spx[i - 1] * math.exp(spx_log + jump)
-        vix[i] = min(max(previous_vix * math.exp(vix_log), VIX_BOUNDS[0]), VIX_BOUNDS[1])
+        vix[i] = min(max(math.exp(slow + fast), VIX_BOUNDS[0]), VIX_BOUNDS[1])
+        slow = math.log(vix[i]) - fast  # a bound reached holds the level where it is kept
         vvix_noise = 0.9 * vvix_noise + 0.03 * noise[i, 2]
         vvix[i] = _vvix(vix[i], vvix_noise, math.log(vix[i] / previous_vix), settings)
     label = name or f"generated path, seed {seed}, {years:g} years"

@@ -62,3 +62,17 @@ def test_demo_files_are_cboe_history_files_the_import_reads_back(tmp_path):
         closes = read_closes(str(file), role)
         assert [d for d, _ in closes] == list(path.dates)
         assert np.allclose([c for _, c in closes], values)
+
+
+def test_spikes_give_back_part_of_their_rise_within_days_and_vvix_moves_with_vix():
+    # Real VIX: after a one-day rise of 20 % or more, about 10 % lower three sessions later (docs/model.md).
+    after, correlations = [], []
+    for seed in range(1, 7):
+        path = generate(seed, 10.0)
+        vix = path.vix
+        jumps = np.flatnonzero(vix[1:-3] / vix[:-4] >= 1.2) + 1
+        after.extend(vix[jumps + 3] / vix[jumps] - 1)
+        correlations.append(np.corrcoef(np.diff(np.log(vix)), np.diff(np.log(path.vvix)))[0, 1])
+    assert len(after) > 30
+    assert -0.16 < np.mean(after) < -0.05
+    assert min(correlations) > 0.6  # real: a median 20-day correlation of 0.81 (2007-2020)
