@@ -142,7 +142,7 @@ def generated_statistics() -> None:
     print()
 
 
-SECTIONS = (("vix_option_vol", strip_over_vvix), ("vx_curve", vx_curve_table), ("generator", None))
+SECTIONS = ("vix_option_vol", "vx_curve", "generator")
 
 
 def section_text(name: str, settings: Settings) -> str:
@@ -160,11 +160,12 @@ def section_text(name: str, settings: Settings) -> str:
 
 def write(doc_path: str, settings: Settings) -> None:
     """Replace each ``<!-- model_checks NAME ... -->`` .. ``<!-- /model_checks -->`` block of the doc."""
-    text = open(doc_path, encoding="utf-8").read()
-    for name, _ in SECTIONS:
+    with open(doc_path, encoding="utf-8") as handle:
+        text = handle.read()
+    for name in SECTIONS:
         pattern = re.compile(rf"(<!-- model_checks {name}:[^\n]*-->\n).*?(\n<!-- /model_checks -->)", re.S)
-        text, count = pattern.subn(lambda m, body=section_text(name, settings): m.group(1) + body + m.group(2),
-                                   text)
+        body = section_text(name, settings)
+        text, count = pattern.subn(lambda m, body=body: m.group(1) + body + m.group(2), text)
         if count != 1:
             raise SystemExit(f"{doc_path}: expected one marked block for {name}, found {count}")
     with open(doc_path, "w", encoding="utf-8") as handle:
@@ -176,6 +177,6 @@ if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] == "--write":
         write(sys.argv[2], settings)
     else:
-        for name, _ in SECTIONS:
+        for name in SECTIONS:
             print(f"## {name}\n")
             print(section_text(name, settings) + "\n")
