@@ -194,7 +194,7 @@ def jump_beta(vix: float, settings: GeneratorSettings) -> float:
     """Central log VIX rise per unit SPX log fall on a jump day at this VIX.
 
     >>> round(jump_beta(20.0, GeneratorSettings()), 2), round(jump_beta(40.0, GeneratorSettings()), 2)
-    (11.3, 4.36)
+    (11.3, 4.37)
     """
     return settings.jump_beta_ref * (20.0 / vix) ** settings.jump_beta_exponent
 

@@ -35,7 +35,7 @@ def estimated_vvix(vix: float, settings: Settings) -> float:
     """VVIX from VIX when no VVIX close is known (points).
 
     >>> round(estimated_vvix(19.8, Settings()), 1), round(estimated_vvix(40.0, Settings()), 1)
-    (94.0, 125.1)
+    (94.0, 125.4)
     """
     return settings.vvix_ref * (vix / settings.vvix_ref_vix) ** settings.vvix_vix_elasticity
 
@@ -72,6 +72,6 @@ def vix_option_iv(strikes, futures, years, vix: float, vvix: float | None, setti
     >>> s = Settings()
     >>> [round(float(v), 3) for v in vix_option_iv([20.0, 20.0, 26.0], 20.0, [30 / 365, 150 / 365, 30 / 365],
     ...                                           16.0, 100.0, s)]
-    [0.85, 0.52, 1.134]
+    [0.85, 0.524, 1.087]
     """
     return atm_vol_30d(vix, vvix, settings) * term_factor(years, settings) * smile_factor(strikes, futures, settings)
