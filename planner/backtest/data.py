@@ -117,8 +117,8 @@ class DataReport:
 
     def lines(self) -> list[str]:
         """One sentence per finding, for the command line and the window."""
-        out = [f"{self.sessions} sessions from {self.first} to {self.last}"
-               + (f"; VVIX on {self.vvix_sessions}" if self.vvix_sessions else "; no VVIX (default VIX-option vol)")]
+        vvix = f"; VVIX on {self.vvix_sessions}" if self.vvix_sessions else "; no VVIX (estimated from VIX)"
+        out = [f"{self.sessions} sessions from {self.first} to {self.last}" + vvix]
         for symbol, days in self.not_sessions.items():
             if days:
                 out.append(f"{symbol}: {len(days)} close(s) on weekends or holidays dropped ({_sample(days)})")
