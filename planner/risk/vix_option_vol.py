@@ -60,7 +60,8 @@ def smile_factor(strikes, futures, settings: Settings) -> np.ndarray:
     """vol(K) / ATM at log-moneyness ln(K / F)."""
     k = np.log(np.asarray(strikes, dtype=float) / np.asarray(futures, dtype=float))
     shape = 1.0 + settings.vix_option_skew * k + settings.vix_option_smile_curvature * k * k
-    return np.clip(shape, *SMILE_BOUNDS)
+    # minimum(maximum()) rather than np.clip: the same on a few legs at a fraction of the call overhead
+    return np.minimum(np.maximum(shape, SMILE_BOUNDS[0]), SMILE_BOUNDS[1])
 
 
 def vix_option_iv(strikes, futures, years, vix: float, vvix: float | None, settings: Settings) -> np.ndarray:
