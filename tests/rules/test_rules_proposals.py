@@ -133,3 +133,17 @@ def test_the_longest_settings_still_find_an_expiry():
     far = Settings(long_min_days=1000, near_min_days=365, mid_target_days=365)
     assert (tier_vix_expiry("long", NOW, far) - NOW.date()).days >= 1000
     assert (backstop_spec(market(), far, NOW).expiry - NOW.date()).days >= 1000
+
+
+def test_a_call_spreads_short_leg_takes_its_own_point_on_the_smile():
+    snapshot = market(vix=20.0)
+    spec = vix_option_spec("mid", VIX_DEC, snapshot, SETTINGS, NOW, book(), spread_width=10.0)
+    long_strike, short_strike = spec.strikes
+    years = calendars.time_to_expiry(NOW, VIX_DEC, "AM")
+    long_iv = surface_iv(long_strike, spec.future_pts, years, 0.85 * 0.90)
+    short_iv = surface_iv(short_strike, spec.future_pts, years, 0.85 * 0.90)
+    assert (spec.iv, spec.short_iv) == (pytest.approx(long_iv), pytest.approx(short_iv)) and short_iv > long_iv
+    long_price, _ = black76_call(spec.future_pts, long_strike, years, long_iv, 0.045)
+    short_price, _ = black76_call(spec.future_pts, short_strike, years, short_iv, 0.045)
+    assert spec.price_pts == pytest.approx(long_price - short_price, rel=1e-9)
+    assert [leg.iv for leg in spec.legs(2)] == [spec.iv, spec.short_iv]  # accepted legs keep both vols
