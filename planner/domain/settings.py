@@ -87,7 +87,7 @@ SPECS: tuple[SettingSpec, ...] = (
     # Skew rule for SPX legs entered without an IV
     SettingSpec("skew_put_slope", 0.9, "vol per unit log-moneyness", "SPX IV rises by this times -ln(K/S) below spot", 0.0, 10.0),
     SettingSpec("skew_call_slope", 0.3, "vol per unit log-moneyness", "SPX IV falls by this times ln(K/S) above spot", 0.0, 10.0),
-    SettingSpec("vix_option_default_vol", 0.9, "decimal", "Vol of VIX options when neither an IV nor VVIX is known", 0.01, 10.0),
+    SettingSpec("vix_option_default_vol", 0.9, "decimal", "ATM 30-day VIX option vol without an IV or VVIX while vvix_from_vix is off", 0.01, 10.0),
     # Market model: VIX option vol surface, VX curve, fills (docs/model.md)
     SettingSpec("vix_option_atm_vvix_ratio", 0.85, "ratio", "30-day at-the-money VIX option vol = this x VVIX / 100 (VVIX, a strip index, sits above ATM)", 0.1, 2.0),
     SettingSpec("vix_option_term_exponent", 0.3, "-", "VIX option ATM vol scales with (tenor / 30 days) ** -exponent", 0.0, 2.0),
