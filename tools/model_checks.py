@@ -44,13 +44,22 @@ ONE_DAY = ((1970.89, 1893.21, 28.03, 40.74), (1972.18, 1913.85, 28.43, 31.40), (
 
 
 def vx_curve_table(settings: Settings) -> None:
-    print("| date | VIX | days | published F | model F | error |")
-    print("|---|---:|---:|---:|---:|---:|")
+    print("| date | VIX | days | published F | model F | error | source |")
+    print("|---|---:|---:|---:|---:|---:|---|")
     for day, vix, expiry, settle, source in VX_PUBLISHED:
         days = (expiry - day).days
         model = float(modelled_futures(days / 365, vix, settings))
         print(f"| {day} | {vix:.2f} | {days} | {settle:.2f} | {model:.2f} | {100 * (model / settle - 1):+.1f} % |"
-              f" <!-- {source} -->")
+              f" {source} |")
+    print()
+    print("kappa each published point 14+ days out (the hedges' tenors) implies, ln(ln(F/m) / ln(VIX/m)) / -T:")
+    for day, vix, expiry, settle, _ in VX_PUBLISHED:
+        days = (expiry - day).days
+        if days >= 14 and day.year != 2012:  # 2012's record-steep curve is shown, not fitted
+            mean = settings.vx_curve_mean_vix
+            kappa = -math.log(math.log(settle / mean) / math.log(vix / mean)) / (days / 365)
+            print(f"- {day}: VIX {vix:.2f}, {days} days: kappa {kappa:.2f} a year "
+                  f"({'calm' if vix <= mean else 'spike'} side)")
     print()
     print("Calm contango of the model, month on month (VX curve at 1..6 months):")
     print("| VIX | F(1m)..F(6m) | month-on-month |")

@@ -99,8 +99,8 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("vvix_ref_vix", 19.8, "VIX points", "Reference VIX of the VVIX estimate", 1.0, 150.0),
     SettingSpec("vvix_vix_elasticity", 0.41, "-", "Estimated VVIX = ref x (VIX / ref VIX) ** elasticity", 0.0, 3.0),
     SettingSpec("vx_curve_mean_vix", 20.0, "VIX points", "Level m the modelled VX curve tends to far out", 1.0, 150.0),
-    SettingSpec("vx_curve_reversion_calm", 2.2, "per year", "Pull of the modelled VX curve toward m while VIX is under it", 0.0, 100.0),
-    SettingSpec("vx_curve_reversion_spike", 7.0, "per year", "Pull of the modelled VX curve toward m while VIX is above it", 0.0, 100.0),
+    SettingSpec("vx_curve_reversion_calm", 2.1, "per year", "Pull of the modelled VX curve toward m while VIX is under it", 0.0, 100.0),
+    SettingSpec("vx_curve_reversion_spike", 5.4, "per year", "Pull of the modelled VX curve toward m while VIX is above it", 0.0, 100.0),
     SettingSpec("spread_vix_elasticity", 0.5, "-", "Backtest bid-ask spreads scale with (VIX / reference VIX) ** elasticity", 0.0, 3.0),
     SettingSpec("spread_ref_vix", 20.0, "VIX points", "VIX at which backtest spreads are their base estimate", 1.0, 150.0),
 )
@@ -175,8 +175,8 @@ class Settings:
     vvix_ref_vix: float = 19.8
     vvix_vix_elasticity: float = 0.41
     vx_curve_mean_vix: float = 20.0
-    vx_curve_reversion_calm: float = 2.2
-    vx_curve_reversion_spike: float = 7.0
+    vx_curve_reversion_calm: float = 2.1
+    vx_curve_reversion_spike: float = 5.4
     spread_vix_elasticity: float = 0.5
     spread_ref_vix: float = 20.0
 

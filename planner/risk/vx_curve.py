@@ -31,14 +31,14 @@ VxSettlements = Mapping[date, Mapping[date, float]]  # trade date -> {VX expiry:
 def modelled_futures(years, vix: float, settings: Settings) -> np.ndarray:
     """F(T) for each of ``years`` (calendar years to settlement) at spot ``vix`` (points).
 
-    VIX 10: a 6-month future of about 15.9 (the old fixed function gave 18.8);
-    VIX 40: a 1-month future under 30.
+    VIX 10: a 6-month future of about 15.7 (the old fixed function gave 18.8);
+    VIX 40: a 1-month future near 31.
 
     >>> s = Settings()
     >>> [round(float(f), 2) for f in modelled_futures([0.0, 0.5, 50.0], 10.0, s)]
-    [10.0, 15.88, 20.0]
+    [10.0, 15.69, 20.0]
     >>> round(float(modelled_futures(1 / 12, 40.0, s)), 2)
-    29.45
+    31.12
     """
     mean = settings.vx_curve_mean_vix
     kappa = settings.vx_curve_reversion_calm if vix <= mean else settings.vx_curve_reversion_spike

@@ -55,7 +55,7 @@ def test_the_snapshot_curve_is_the_term_structure():
     market = MarketModel(settings).snapshot(AT, SPX, 30.0, None)
     expiry, price = market.vix_futures[0]
     years = calendars.time_to_expiry(AT, expiry, "AM")
-    assert price == pytest.approx(20.0 * 1.5 ** np.exp(-7.0 * years))  # m (VIX / m) ** exp(-kappa T), VIX 30
+    assert price == pytest.approx(20.0 * 1.5 ** np.exp(-5.4 * years))  # m (VIX / m) ** exp(-kappa T), VIX 30
     assert [d for d, _ in market.vix_futures] == [e for e in calendars.vix_expirations(date(2024, 3, 5),
                                                                                         date(2024, 11, 29))]
 

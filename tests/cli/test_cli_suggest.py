@@ -48,10 +48,10 @@ def test_vix_16_to_24_proposes_a_sized_mid_call_and_accepting_it_records_the_lay
     listed = calendars.vix_expirations(TODAY, TODAY + timedelta(days=120))
     nearest_37 = min(listed, key=lambda e: abs((e - TODAY).days - 37))
     assert trade["instrument"] == "vix-call" and trade["expiry"] == nearest_37.isoformat()
-    # The snapshot lists no futures: the VX curve model F(T) = 20 (24 / 20) ** exp(-7 T) (VIX above its
+    # The snapshot lists no futures: the VX curve model F(T) = 20 (24 / 20) ** exp(-5.4 T) (VIX above its
     # mean of 20: the spike pull), the strike 20 % above it.
     years = calendars.time_to_expiry(NOW, nearest_37, "AM")
-    future = 20 * (24 / 20) ** math.exp(-7.0 * years)
+    future = 20 * (24 / 20) ** math.exp(-5.4 * years)
     assert trade["future_pts"] == pytest.approx(future)
     assert trade["strikes"] == [float(math.floor(future * 1.2 + 0.5))]
     # Sized: 50 % coverage x |condor vega| x the mid share 40 %, over one contract's protection, rounded down.

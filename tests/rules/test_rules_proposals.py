@@ -108,7 +108,7 @@ def test_an_unlisted_future_comes_from_the_term_structure():
     snapshot = market(vix=30.0, futures={VIX_JAN: 27.0})
     spec = tier_spec("near", snapshot, SETTINGS, NOW, book())
     years = years_to(VIX_DEC)
-    assert spec.future_pts == pytest.approx(20 * (30 / 20) ** math.exp(-7.0 * years))  # above m: the spike pull
+    assert spec.future_pts == pytest.approx(20 * (30 / 20) ** math.exp(-5.4 * years))  # above m: the spike pull
 
 
 def test_backstop_is_a_put_spread_10_and_20_percent_below_spot_on_the_first_spx_monthly_past_90_days():
