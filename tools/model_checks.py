@@ -111,6 +111,20 @@ def jump_response_fit() -> None:
     print(f"\nFit: b = {math.exp(coef[0]):.1f} x (20 / VIX0) ** {coef[1]:.2f}, log-dispersion {spread:.2f}\n")
 
 
+def implied_over_realized(paths) -> float:
+    """Mean model ATM 30-day IV over the realized vol of one 30-day future held a session, pooled over paths."""
+    settings = Settings()
+    years, session = 30 / 365, 1 / 252
+    implied, moves = [], []
+    for path in paths:
+        today = np.log([float(modelled_futures(years, v, settings)) for v in path.vix[:-1]])
+        tomorrow = np.log([float(modelled_futures(years - session, v, settings)) for v in path.vix[1:]])
+        moves.append(tomorrow - today)
+        implied.extend(float(vix_option_iv(1.0, 1.0, years, v, w, settings)) for v, w in zip(path.vix, path.vvix,
+                                                                                         strict=True))
+    return float(np.mean(implied) / (np.concatenate(moves).std() * math.sqrt(252)))
+
+
 def generated_statistics() -> None:
     paths = [generate(seed, 10.0) for seed in range(1, 21)]
     years = sum(len(p) for p in paths) / 252
@@ -148,6 +162,9 @@ def generated_statistics() -> None:
           f"{np.mean(corr):.2f} |")
     print(f"| VVIX range | 60-212 (2007-2022, vixfaq) | {min(p.vvix.min() for p in paths):.0f}-"
           f"{max(p.vvix.max() for p in paths):.0f} |")
+    print(f"| model 30-day ATM VIX option vol over the realized vol of a 30-day future | above 1: Cboe, \"selling a "
+          f"VVIX portfolio on a consistent basis can capture a volatility risk premium\" | "
+          f"{implied_over_realized(paths):.2f} |")
     print()
 
 
