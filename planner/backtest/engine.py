@@ -159,7 +159,7 @@ class PathSetup:
 
     def __init__(self, path: MarketPath, settings: Settings, config: BacktestConfig) -> None:
         self.path, self.settings, self.config = path, settings, config
-        self.model = MarketModel(settings, config.rate, config.div_yield)
+        self.model = MarketModel(settings, config.rate, config.div_yield, path.vx_settlements)
         self.expiries = FridayExpiries(path.dates[0], path.dates[-1])
         self.vix_expiries = calendars.vix_expirations(path.dates[0], path.dates[-1] + timedelta(days=400))
         self._condors: dict[tuple[datetime, float, float], CondorChoice | None] = {}
@@ -283,7 +283,7 @@ class _Run:
             mid, prices = marks[position.id]
             reason = exit_reason(self.program, position.open_price, mid, (position.expiry - today).days, False)
             if reason is not None:
-                fill = mid + slippage_pts(list(position.legs), prices, self.costs)
+                fill = mid + slippage_pts(list(position.legs), prices, self.costs, self._widening(i))
                 self._close(i, position, fill, commission_usd(position.legs, self.costs), reason)
 
     def _entry(self, i, at, spx, vix, vvix, years_cache) -> None:
@@ -296,7 +296,7 @@ class _Run:
         quantity = self.program.contracts
         legs = condor_legs(choice.expiry, choice.strikes, quantity, choice.settlement)
         prices = self._prices(legs, at, spx, vix, vvix, years_cache)
-        credit = choice.mid_credit_pts - slippage_pts(list(legs), prices, self.costs)
+        credit = choice.mid_credit_pts - slippage_pts(list(legs), prices, self.costs, self._widening(i))
         wing = max(choice.strikes[1] - choice.strikes[0], choice.strikes[3] - choice.strikes[2])
         if not 0 < credit < wing:
             return  # no credit worth selling after costs
@@ -358,7 +358,7 @@ class _Run:
         if held is not None and action in (Action.ROLL, Action.TRIM, Action.CLOSE, Action.TAKE_PROFIT):
             quantity = held.quantity if action is not Action.TRIM else min(trade.quantity, held.quantity)
             mid, prices = self.marks[held.id]
-            slip = slippage_pts(list(held.legs), prices, self.costs)
+            slip = slippage_pts(list(held.legs), prices, self.costs, self._widening(i))
             buying_back = held.kind is PositionKind.CONDOR
             fill = mid + slip if buying_back else max(mid - slip, 0.0)
             fees = commission_usd(held.legs, self.costs, quantity)
@@ -374,7 +374,7 @@ class _Run:
         legs = layer_legs(kind, trade.expiry, trade.strikes, trade.quantity, Settlement(trade.settlement))
         prices = self._prices(legs, at, spx, vix, vvix, years_cache)
         mid = abs(sum(leg.quantity * p for leg, p in zip(legs, prices.tolist(), strict=True))) / trade.quantity
-        fill = mid + slippage_pts(list(legs), prices, self.costs)
+        fill = mid + slippage_pts(list(legs), prices, self.costs, self._widening(i))
         fees = commission_usd(legs, self.costs)
         legs = tuple(leg.with_changes(fees=self.costs.commission_usd * abs(leg.quantity)) for leg in legs)
         position = Position(PositionKind.LAYER, legs, trade.quantity, fill, at, tier=Tier(trade.tier),
@@ -389,6 +389,10 @@ class _Run:
                                                       tuple(trade.strikes), trade.quantity, fill, suggestion.rule)
 
     # -- bookkeeping -------------------------------------------------------------------------------------------------
+    def _widening(self, i: int) -> float:
+        """Spreads on session ``i`` over their base estimates: they widen as VIX rises."""
+        return self.model.spread_widening(float(self.path.vix[i]))
+
     def _new_id(self) -> int:
         self.next_id += 1
         return self.next_id - 1

@@ -87,7 +87,22 @@ SPECS: tuple[SettingSpec, ...] = (
     # Skew rule for SPX legs entered without an IV
     SettingSpec("skew_put_slope", 0.9, "vol per unit log-moneyness", "SPX IV rises by this times -ln(K/S) below spot", 0.0, 10.0),
     SettingSpec("skew_call_slope", 0.3, "vol per unit log-moneyness", "SPX IV falls by this times ln(K/S) above spot", 0.0, 10.0),
-    SettingSpec("vix_option_default_vol", 0.9, "decimal", "Vol of VIX options when neither an IV nor VVIX is known", 0.01, 10.0),
+    SettingSpec("vix_option_default_vol", 0.9, "decimal", "ATM 30-day VIX option vol without an IV or VVIX while vvix_from_vix is off", 0.01, 10.0),
+    # Market model: VIX option vol surface, VX curve, fills (docs/model.md)
+    SettingSpec("vix_option_atm_vvix_ratio", 0.85, "ratio", "30-day at-the-money VIX option vol = this x VVIX / 100 (VVIX, a strip index, sits above ATM)", 0.1, 2.0),
+    SettingSpec("vix_option_term_exponent", 0.3, "-", "VIX option ATM vol scales with (tenor / 30 days) ** -exponent", 0.0, 2.0),
+    SettingSpec("vix_option_min_tenor_days", 7, "calendar days", "Tenors shorter than this take its VIX option vol", 1, 60),
+    SettingSpec("vix_option_skew", 0.8, "per unit log-moneyness", "VIX smile: vol x (1 + skew k + curvature k^2), k = ln(K/F)", -5.0, 5.0),
+    SettingSpec("vix_option_smile_curvature", 1.0, "per unit log-moneyness squared", "Curvature of the VIX smile (see skew)", 0.0, 10.0),
+    SettingSpec("vvix_from_vix", True, "on/off", "Without VVIX, estimate it from VIX (off: vix_option_default_vol is the ATM vol)"),
+    SettingSpec("vvix_ref", 94.0, "VVIX points", "Estimated VVIX at the reference VIX", 10.0, 400.0),
+    SettingSpec("vvix_ref_vix", 19.8, "VIX points", "Reference VIX of the VVIX estimate", 1.0, 150.0),
+    SettingSpec("vvix_vix_elasticity", 0.41, "-", "Estimated VVIX = ref x (VIX / ref VIX) ** elasticity", 0.0, 3.0),
+    SettingSpec("vx_curve_mean_vix", 20.0, "VIX points", "Level m the modelled VX curve tends to far out", 1.0, 150.0),
+    SettingSpec("vx_curve_reversion_calm", 2.1, "per year", "Pull of the modelled VX curve toward m while VIX is under it", 0.0, 100.0),
+    SettingSpec("vx_curve_reversion_spike", 5.4, "per year", "Pull of the modelled VX curve toward m while VIX is above it", 0.0, 100.0),
+    SettingSpec("spread_vix_elasticity", 0.5, "-", "Backtest bid-ask spreads scale with (VIX / reference VIX) ** elasticity", 0.0, 3.0),
+    SettingSpec("spread_ref_vix", 20.0, "VIX points", "VIX at which backtest spreads are their base estimate", 1.0, 150.0),
 )
 
 SPEC_BY_KEY = {spec.key: spec for spec in SPECS}
@@ -150,6 +165,20 @@ class Settings:
     skew_put_slope: float = 0.9
     skew_call_slope: float = 0.3
     vix_option_default_vol: float = 0.9
+    vix_option_atm_vvix_ratio: float = 0.85
+    vix_option_term_exponent: float = 0.3
+    vix_option_min_tenor_days: int = 7
+    vix_option_skew: float = 0.8
+    vix_option_smile_curvature: float = 1.0
+    vvix_from_vix: bool = True
+    vvix_ref: float = 94.0
+    vvix_ref_vix: float = 19.8
+    vvix_vix_elasticity: float = 0.41
+    vx_curve_mean_vix: float = 20.0
+    vx_curve_reversion_calm: float = 2.1
+    vx_curve_reversion_spike: float = 5.4
+    spread_vix_elasticity: float = 0.5
+    spread_ref_vix: float = 20.0
 
     @property
     def risk_cap_in_force_pct(self) -> float:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from planner.domain.settings import Settings
+from planner.risk.vx_curve import modelled_futures
 
 
 def spot_vol_beta(vix0: float, settings: Settings) -> tuple[float, float]:
@@ -53,9 +54,8 @@ def futures_damping(years_to_expiry, settings: Settings) -> np.ndarray:
 
 
 def term_structure_future(years_to_expiry, vix: float, settings: Settings) -> np.ndarray:
-    """F(T) = m + (VIX - m) exp(-k T): a future the snapshot's curve does not list."""
-    mean = settings.term_mean_vix
-    return mean + (vix - mean) * futures_damping(years_to_expiry, settings)
+    """A future the snapshot's curve does not list: the VX curve model (``planner.risk.vx_curve``)."""
+    return modelled_futures(years_to_expiry, vix, settings)
 
 
 def dvix_dspx(spx0: float, vix0: float, settings: Settings) -> float:

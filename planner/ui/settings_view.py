@@ -51,8 +51,14 @@ GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
                                            "spx_iv_per_vix_point")),
     ("Skew and default vols for legs without an IV", ("skew_put_slope", "skew_call_slope",
                                                        "vix_option_default_vol")),
+    ("VIX option vol surface, VX curve and spreads (docs/model.md)", (
+        "vix_option_atm_vvix_ratio", "vix_option_term_exponent", "vix_option_min_tenor_days", "vix_option_skew",
+        "vix_option_smile_curvature", "vvix_from_vix", "vvix_ref", "vvix_ref_vix", "vvix_vix_elasticity",
+        "vx_curve_mean_vix", "vx_curve_reversion_calm", "vx_curve_reversion_spike", "spread_vix_elasticity",
+        "spread_ref_vix")),
 )
-WORDS = {"vix": "VIX", "spx": "SPX", "otm": "OTM", "roe": "ROE", "iv": "IV", "sma": "SMA", "k": "k"}
+WORDS = {"vix": "VIX", "spx": "SPX", "otm": "OTM", "roe": "ROE", "iv": "IV", "sma": "SMA", "k": "k",
+         "vvix": "VVIX", "vx": "VX", "atm": "ATM"}
 SHOWN_IN_PERCENT = {"decimal"}  # units stored as decimals and shown as percent
 COLUMNS = ("Setting", "Value", "Unit", "Default", "What it does")
 
