@@ -376,6 +376,9 @@ class SuggestionsView(QWidget):
                             f" · id {s.id}<br>{s.reason}")
         rows = [(SECTION, "Proposed trade")]
         rows += trade_rows(s.proposal) if s.proposal is not None else [("Trade", "none: a warning to acknowledge")]
+        if len(s.reasons) > 1:  # the plan merged several rules' reasons into this one trade
+            rows += [(SECTION, f"Reasons that fed it ({len(s.reasons)})")]
+            rows += [(f"{i}.", why) for i, why in enumerate(s.reasons, 1)]
         rows += [(SECTION, f"Figures behind it ({s.rule} rule)")]
         rows += [(figure_label(key), figure(key, value)) for key, value in s.figures.items()]
         self.details.clearSpans()
