@@ -147,7 +147,8 @@ class RuleContext:
         if sale is None or hold <= 0:
             return None
         since = sessions_since(sale.day, self.today)
-        if since >= hold or self.crossed_up_since(tier, sale.day):
+        # "Within 5 sessions" includes the fifth: the first buy allowed is the sixth session after the sale.
+        if since > hold or self.crossed_up_since(tier, sale.day):
             return None
         what = "took profit on" if sale.take_profit else "sold"
         return (f"the plan {what} a {tier} layer {since} session{'s' if since != 1 else ''} ago "

@@ -85,10 +85,12 @@ def _top_up(ctx: RuleContext, now: float, exposure: float, shortfall: dict[str, 
     return found
 
 
-def _recently_bought(ctx: RuleContext, layer: Position) -> bool:
+def _bought_lately(ctx: RuleContext, tier: str) -> bool:
+    """A layer of ``tier`` bought (not rolled into) within ``rebuy_hold_sessions``: selling in the tier now would
+    be a round trip."""
     hold = ctx.settings.rebuy_hold_sessions
-    opened = layer.opened_at.astimezone(ET).date()
-    return hold > 0 and sessions_since(opened, ctx.today) < hold
+    return hold > 0 and any(p.rolled_from is None and sessions_since(p.opened_at.astimezone(ET).date(), ctx.today)
+                            <= hold for p in ctx.tier_layers(tier))
 
 
 def _trim(ctx: RuleContext, now: float, exposure: float, shortfall: dict[str, float], figures: dict
@@ -101,8 +103,15 @@ def _trim(ctx: RuleContext, now: float, exposure: float, shortfall: dict[str, fl
     for tier in over:
         layers = sorted((p for p in ctx.tier_layers(tier) if ctx.position_protection_usd(p) > 0),
                         key=ctx.position_protection_usd, reverse=True)
-        recent += [p for p in layers if _recently_bought(ctx, p)]
-        sales += [(tier, _sale(ctx, p, excess, exposure)) for p in layers if not _recently_bought(ctx, p)]
+        if _bought_lately(ctx, tier):
+            recent += layers
+            continue
+        # An active tier gives up only what it holds over its share, or the ladder buys it back; an inactive
+        # tier's share is nil.
+        room = min(excess, -shortfall[tier]) if tier in ctx.active_tiers else excess
+        for layer in layers:
+            sale = _sale(ctx, layer, room, exposure)
+            sales.append((tier, sale._replace(reaches=sale.reaches and room >= excess - 1e-9)))
     fitting = [(tier, sale) for tier, sale in sales if sale.left_pct >= settings.coverage_low_pct - 1e-9]
     if not fitting:
         if not sales:

@@ -165,7 +165,8 @@ def test_an_exit_does_not_produce_a_buy_back_within_the_hold():
     held = plan(book(CONDOR, sold_near(2)), snapshot, closes=near_vix)
     assert not [s for s in held if s.tier == "near" and s.action is Action.ADD]
     assert any("no buy in that tier for 5 sessions" in why for _, why in held.skipped)
-    later = plan(book(CONDOR, sold_near(5)), snapshot, closes=near_vix)  # the hold is over
+    assert not [s for s in plan(book(CONDOR, sold_near(5)), snapshot, closes=near_vix) if s.tier == "near"]
+    later = plan(book(CONDOR, sold_near(6)), snapshot, closes=near_vix)  # the hold is over
     assert [s.action for s in later if s.tier == "near"] == [Action.ADD]
     crossed = history([19.0] * 8 + [17.5, 17.6])  # sold at 19, fell under 18, back above: a new climb
     assert [s.action for s in plan(book(CONDOR, sold_near(2)), snapshot, closes=crossed) if s.tier == "near"] == [
