@@ -126,21 +126,29 @@ def _trim(ctx: RuleContext, now: float, exposure: float, shortfall: dict[str, fl
                           f"smallest step, would leave {percent(left_pct, 1)}, under the "
                           f"{percent(settings.coverage_low_pct, 0)} floor")
     # The first layer (most over-share tier, most protective layer first) that lands on the target alone;
-    # failing that, the sale that comes nearest.
-    tier, (layer, quantity, left_pct, _) = next(
-        (item for item in fitting if item[1].reaches),
-        min(fitting, key=lambda item: abs(item[1].left_pct - settings.coverage_target_pct)))
-    trade = close_trade(ctx, layer, quantity)
-    reason = (f"Coverage is {percent(now, 1)}, above the {percent(settings.coverage_high_pct, 0)} ceiling and the "
-              f"{tier} tier is {usd(-shortfall[tier])} per VIX point over its share: sell {quantity} of "
-              f"{describe_position(layer)} at about {trade.price_pts:.2f} pts ({usd(-trade.cost_usd)}), back to the "
-              f"{percent(settings.coverage_target_pct, 0)} target; coverage after "
-              f"{percent(trade.coverage_after_pct, 1)}.")
+    # failing that, the sale that comes nearest. Then a candidate in each further tier over its share: the
+    # plan sizes them in turn against the book after its buys and the sales before, so together they land
+    # on the target, and leaves out those it does not need.
+    first = next((item for item in fitting if item[1].reaches),
+                 min(fitting, key=lambda item: abs(item[1].left_pct - settings.coverage_target_pct)))
+    chosen = [first]
+    for item in fitting:
+        if item[0] not in {tier for tier, _ in chosen}:
+            chosen.append(item)
     step = settings.coverage_high_pct - settings.coverage_target_pct
-    return [Suggestion(COVERAGE, Action.TRIM, Severity.LOW, reason, (layer.id,), tier, trade,
-                       {**figures, "coverage_high_pct": settings.coverage_high_pct,
-                        "tier_excess_usd": -shortfall[tier], "coverage_after_pct": left_pct},
-                       f"above|{band(now, step)}")]
+    found = []
+    for tier, (layer, quantity, left_pct, _) in chosen:
+        trade = close_trade(ctx, layer, quantity)
+        why = (f"Coverage is {percent(now, 1)}, above the {percent(settings.coverage_high_pct, 0)} ceiling and the "
+               f"{tier} tier is {usd(-shortfall[tier])} per VIX point over its share")
+        reason = (f"{why}: sell {quantity} of {describe_position(layer)} at about {trade.price_pts:.2f} pts "
+                  f"({usd(-trade.cost_usd)}), back to the {percent(settings.coverage_target_pct, 0)} target; "
+                  f"coverage after {percent(trade.coverage_after_pct, 1)}.")
+        found.append(Suggestion(COVERAGE, Action.TRIM, Severity.LOW, reason, (layer.id,), tier, trade,
+                                {**figures, "coverage_high_pct": settings.coverage_high_pct,
+                                 "tier_excess_usd": -shortfall[tier], "coverage_after_pct": left_pct},
+                                f"above|{band(now, step)}", reasons=(why,)))
+    return found
 
 
 def coverage(ctx: RuleContext) -> list[Suggestion]:

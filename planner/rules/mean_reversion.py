@@ -65,8 +65,8 @@ def take_profit(ctx: RuleContext) -> list[Suggestion]:
     if spike is None:
         return found
     spike_day = series.dates[spike.index]
-    peak = float(series.closes[-window:].max())
     vix = ctx.market.vix
+    peak = max(float(series.closes[-window:].max()), vix)  # today's quote may be the high of a spike still rising
     retrace = 100.0 * (1.0 - vix / peak)
     if retrace < settings.take_profit_retrace_pct:
         raise RuleSkipped(f"VIX {vix:.2f} pts is {percent(retrace, 0)} below the spike's high of {peak:.2f}; "

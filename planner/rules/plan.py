@@ -99,7 +99,7 @@ class Planner:
             self.scale[s.proposal.position_id] = 0.0
             shown.append(s)
         for d in decided:
-            if d.kind == "sell":
+            if d.kind == "sell" and d.primary.action is not Action.TRIM:
                 shown += self._sell(d)
         hold = self.ctx.rebuy_hold("long")
         for s in backstops:
@@ -110,6 +110,13 @@ class Planner:
         for d in decided:
             if d.kind != "sell":
                 shown += self._buy(d)
+        trims = [d for d in decided if d.kind == "sell" and d.primary.action is Action.TRIM]
+        # Trims last, sized back to the target with the plan's buys counted, the tier most over its share first
+        # (an inactive tier's share is nil).
+        trims.sort(key=lambda d: (self.ctx.tier_target_usd(d.tier) if d.tier in self.ctx.active_tiers else 0.0)
+                   - self._tier_protection_usd(d.tier))
+        for d in trims:
+            shown += self._trim(d)
         return shown
 
     def _skip(self, s: Suggestion, why: str) -> None:
@@ -201,19 +208,54 @@ class Planner:
 
     # -- sales ------------------------------------------------------------------------------------------------------
     def _sell(self, d: _Decided) -> list[Suggestion]:
-        s, layer = d.primary, d.layer
-        trade = s.proposal
-        if layer is None:
-            return [s]
-        removed = -trade.protection_usd
+        """A take-profit or a close: all of the layer."""
+        if d.layer is not None:
+            self.scale[d.layer.id] = 0.0
+        return [d.primary]
+
+    def _book_protection_usd(self) -> float:
+        held = sum(self.ctx.position_protection_usd(p) * self.scale.get(p.id, 1.0) for p in self.ctx.layers)
+        return held + sum(self.added_usd.values())
+
+    def _trim(self, d: _Decided) -> list[Suggestion]:
+        """The coverage rule's TRIM, resized so the book *after the plan's buys* lands on the target: the
+        whole-contract quantity nearest it, never under the floor, an active tier keeping its share."""
+        ctx, s, layer = self.ctx, d.primary, d.layer
+        settings = ctx.settings
         exposure = self._exposure_usd()
-        minimum = self.ctx.settings.min_trade_coverage_pct / 100.0 * exposure
-        if s.action is Action.TRIM and removed < minimum:
-            self._skip(s, f"it moves {usd(removed)} per VIX point, under the "
-                          f"{percent(self.ctx.settings.min_trade_coverage_pct, 0)} of exposure worth trading")
+        if layer is None or exposure <= 0:
+            return [s]
+        protection = self._book_protection_usd()
+        excess = protection - settings.coverage_target_pct / 100.0 * exposure
+        if d.tier in ctx.active_tiers:
+            ratio = exposure / abs(ctx.exposure_usd)
+            excess = min(excess, self._tier_protection_usd(d.tier) - ctx.tier_target_usd(d.tier) * ratio)
+        per_contract = ctx.position_protection_usd(layer) / layer.quantity
+        nearest = int(excess / per_contract + 0.5) if per_contract > 0 and excess > 0 else 0
+        floor_room = protection - settings.coverage_low_pct / 100.0 * exposure
+        while nearest > 0 and per_contract * nearest > floor_room + 1e-9:
+            nearest -= 1
+        quantity = min(layer.quantity, nearest)
+        if quantity < 1:
+            self._skip(s, f"with the plan's other trades coverage is {percent(100 * protection / exposure, 1)}: "
+                          f"nothing of {describe_position(layer)} to sell without passing the target or the floor")
             return []
-        self.scale[layer.id] = max(0.0, 1.0 - trade.quantity / layer.quantity)
-        return [s]
+        if per_contract * quantity < settings.min_trade_coverage_pct / 100.0 * exposure:
+            self._skip(s, f"it moves {usd(per_contract * quantity)} per VIX point, under the "
+                          f"{percent(settings.min_trade_coverage_pct, 0)} of exposure worth trading")
+            return []
+        self.scale[layer.id] = 1.0 - quantity / layer.quantity
+        after = ctx.what_if.measure(tuple(self.additions) or None, dict(self.scale))
+        old = s.proposal
+        trade = replace(old, quantity=quantity, cost_usd=old.cost_usd * quantity / old.quantity,
+                        protection_usd=-per_contract * quantity, coverage_after_pct=after.coverage_pct,
+                        risk_used_after_pct=after.risk_used_pct)
+        others = " with the plan's other trades" if self.additions or len(self.scale) > 1 else ""
+        reason = (f"{s.reasons[0]}: sell {quantity} of {describe_position(layer)} at about {trade.price_pts:.2f} pts "
+                  f"({usd(-trade.cost_usd)}), back to the {percent(settings.coverage_target_pct, 0)} target{others}; "
+                  f"coverage after {percent(trade.coverage_after_pct, 1)}.")
+        return [replace(s, proposal=trade, reason=reason,
+                        figures={**s.figures, "coverage_after_pct": after.coverage_pct})]
 
     # -- buys and rolls ---------------------------------------------------------------------------------------------
     def _spec(self, d: _Decided, backstop: bool):
