@@ -3,8 +3,9 @@
 Flow: one risk analysis (or the caller's report) -> each rule, a pure function
 of the context, emits intents (suggestions with their reason, figures, tier
 and target) -> gates -> decisions applied to the intents (accepted and
-dismissed ones stay quiet while their condition holds, snoozed ones until
-their date) -> the plan (``planner.rules.plan``) merges what is left into one
+dismissed ones and acknowledged warnings stay quiet while their condition
+holds, snoozed ones until their date; an accepted trade is in the book, which
+the rules read instead) -> the plan (``planner.rules.plan``) merges what is left into one
 net trade per tier, sized against the book after its other trades -> sorted
 by severity. Because decisions apply before the plan, dismissing one of its
 suggestions re-plans the rest, and so does accepting one (the book changed).
@@ -167,9 +168,16 @@ def quieting(decisions: Iterable[Decision], at: datetime) -> list[Decision]:
             if d.decision is not DecisionKind.SNOOZE or (d.until is not None and at < d.until)]
 
 
+def made_a_trade(decision: Decision) -> bool:
+    """An accepted suggestion whose trade was saved: the book now holds it, so the rules read it from there
+    (a trade saved smaller than proposed leaves the rest to the next plan), rather than keep the intent quiet."""
+    figures = decision.figures if isinstance(decision.figures, dict) else {}
+    return decision.decision is DecisionKind.ACCEPT and isinstance(figures.get("proposal"), dict)
+
+
 def apply_decisions(suggestions: list[Suggestion], decisions: Iterable[Decision], at: datetime
                     ) -> tuple[list[Suggestion], list[tuple[Suggestion, Decision]]]:
-    active = [(d, decision_components(d)) for d in quieting(decisions, at)]
+    active = [(d, decision_components(d)) for d in quieting(decisions, at) if not made_a_trade(d)]
     shown, suppressed = [], []
     for s in suggestions:
         parts = set(s.components)

@@ -241,3 +241,19 @@ def test_the_hedge_budget_caps_what_the_plan_buys_and_says_so():
     assert 0 < spent <= 0.5 * cost + 1e-6
     assert any("hedge spend budget" in s.reason for s in capped) or any(
         "hedge spend budget" in why for _, why in capped.skipped)
+
+
+# -- accepting re-plans the rest ----------------------------------------------------------------------------------
+def test_saving_fewer_contracts_than_proposed_re_plans_the_rest():
+    snapshot = market(vix=24.0)
+    [mid] = [s for s in plan(book(CONDOR), snapshot) if s.tier == "mid"]
+    proposed = mid.proposal.quantity
+    saved = proposed // 2
+    ctx = context(book(CONDOR), snapshot, closes=CALM)
+    bought = ctx.tier_spec("mid").position(saved, NOW - timedelta(minutes=5)).with_changes(id=40)
+    accepted = Decision(mid.id, mid.rule, str(mid.action), DecisionKind.ACCEPT, NOW, "", None,
+                        {COMPONENTS_KEY: list(mid.components), "proposal": mid.proposal.to_json(),
+                         "quantity": saved})
+    again = plan(book(CONDOR, bought), snapshot, decisions=[accepted])
+    [rest] = [s for s in again if s.tier == "mid"]
+    assert rest.action is Action.ADD and rest.proposal.quantity == proposed - saved
