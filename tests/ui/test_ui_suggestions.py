@@ -210,3 +210,20 @@ def test_every_control_has_a_tooltip(panel):
             assert button.toolTip(), button.text()
     for widget in (panel.list, panel.details, panel.history, panel.reason):
         assert widget.toolTip()
+
+
+def test_a_merged_suggestion_lists_every_reason_that_fed_it(qtbot, panel):
+    merged = [s for s in panel.suggestions if len(s.reasons) > 1]
+    assert merged  # at VIX 24 the demo's mid ADD serves the ladder and the break-even rule
+    panel.list.setFocus()
+    qtbot.keyClick(panel.list, Qt.Key.Key_Home)
+    for _ in range(len(panel.suggestions)):
+        if panel.selected().id == merged[0].id:
+            break
+        qtbot.keyClick(panel.list, Qt.Key.Key_Down)
+    s = panel.selected()
+    assert s.id == merged[0].id and f"+ {len(s.reasons) - 1} reason" in panel.list.currentItem().text(1)
+    cells = [(panel.details.item(r, 0).text(), panel.details.item(r, 1).text())
+             for r in range(panel.details.rowCount())]
+    heading = cells.index((f"Reasons that fed it ({len(s.reasons)})", ""))
+    assert [value for _, value in cells[heading + 1:heading + 1 + len(s.reasons)]] == list(s.reasons)
