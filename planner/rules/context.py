@@ -140,6 +140,14 @@ class RuleContext:
                      if active_by_hysteresis(series, self.market.vix, self.settings.tier_vix_threshold(t), margin)
                      and self.took_profit_in(t) is None)
 
+    def bought_lately(self, tier: str) -> bool:
+        """A layer of ``tier`` bought (not rolled into) within ``rebuy_hold_sessions``: a discretionary sale in
+        the tier now would be a round trip."""
+        hold = self.settings.rebuy_hold_sessions
+        return hold > 0 and any(p.rolled_from is None and sessions_since(p.opened_at.astimezone(calendars.ET).date(),
+                                                                         self.today) <= hold
+                                for p in self.tier_layers(tier))
+
     def rebuy_hold(self, tier: str) -> str | None:
         """Why a buy in ``tier`` waits (a recent sale in it), or None."""
         sale = self.last_sale(tier)

@@ -20,14 +20,12 @@ from __future__ import annotations
 import math
 from typing import NamedTuple
 
-from planner.calendars import ET
 from planner.domain.positions import Position
 from planner.domain.suggestions import Action, Severity, Suggestion
 from planner.domain.units import percent, usd
 from planner.rules.common import add_or_warn, band, close_trade, describe_position
 from planner.rules.context import TIERS, RuleContext, RuleSkipped
 from planner.rules.sizing import contracts_short
-from planner.rules.tier_state import sessions_since
 
 COVERAGE = "coverage"
 
@@ -85,14 +83,6 @@ def _top_up(ctx: RuleContext, now: float, exposure: float, shortfall: dict[str, 
     return found
 
 
-def _bought_lately(ctx: RuleContext, tier: str) -> bool:
-    """A layer of ``tier`` bought (not rolled into) within ``rebuy_hold_sessions``: selling in the tier now would
-    be a round trip."""
-    hold = ctx.settings.rebuy_hold_sessions
-    return hold > 0 and any(p.rolled_from is None and sessions_since(p.opened_at.astimezone(ET).date(), ctx.today)
-                            <= hold for p in ctx.tier_layers(tier))
-
-
 def _trim(ctx: RuleContext, now: float, exposure: float, shortfall: dict[str, float], figures: dict
           ) -> list[Suggestion]:
     settings = ctx.settings
@@ -103,7 +93,7 @@ def _trim(ctx: RuleContext, now: float, exposure: float, shortfall: dict[str, fl
     for tier in over:
         layers = sorted((p for p in ctx.tier_layers(tier) if ctx.position_protection_usd(p) > 0),
                         key=ctx.position_protection_usd, reverse=True)
-        if _bought_lately(ctx, tier):
+        if ctx.bought_lately(tier):
             recent += layers
             continue
         # An active tier gives up only what it holds over its share, or the ladder buys it back; an inactive

@@ -30,6 +30,7 @@ list with the reason.
 from __future__ import annotations
 
 import hashlib
+import math
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
@@ -38,6 +39,7 @@ from planner.domain.suggestions import Action, ProposedTrade, Severity, Suggesti
 from planner.domain.units import percent, usd
 from planner.rules.common import buy_trade, close_value, describe_layer, describe_position, trade_words
 from planner.rules.context import TIERS, RuleContext
+from planner.rules.maintenance import CARRY
 from planner.rules.sizing import Base, contracts_short
 from planner.rules.what_if import Addition
 
@@ -127,35 +129,37 @@ class Planner:
         return self.ctx.book.get(trade.position_id) if trade is not None and trade.position_id is not None else None
 
     def _decide(self, tier: str, t: _Tier) -> _Decided | None:
+        """The tier's one trade. Buys wait out the hold after a sale (a ROLL still replaces its layer, without
+        absorbing them); discretionary sales (a TRIM, a carry CLOSE) wait out the hold after a buy."""
+        hold = self.ctx.rebuy_hold(tier)
+        if hold:
+            for s in t.buys:
+                self._skip(s, hold)
+            t = _Tier([], t.rolls, t.sells)
+        if self.ctx.bought_lately(tier):
+            for s in [s for s in t.sells if s.action is Action.TRIM or s.rule == CARRY]:
+                self._skip(s, f"a {tier} layer was bought within {self.ctx.settings.rebuy_hold_sessions} sessions: "
+                              f"selling in the tier now would be a round trip")
+            t = _Tier(t.buys, t.rolls, [s for s in t.sells if s.action is not Action.TRIM and s.rule != CARRY])
         profits = [s for s in t.sells if s.action is Action.TAKE_PROFIT]
         closes = [s for s in t.sells if s.action is Action.CLOSE]
         if profits:
             chosen = _Decided(tier, "sell", [profits[0]], self._layer(profits[0]))
             why = f"the {tier} tier takes its profit in this plan and rests until VIX crosses its threshold upward"
-        elif t.rolls or (closes and t.buys and not self.ctx.rebuy_hold(tier)):
+        elif t.rolls or (closes and t.buys):
             primary = t.rolls[0] if t.rolls else closes[0]
             chosen = _Decided(tier, "roll", [primary, *t.buys], self._layer(primary))
             why = f"one trade per tier: the {tier} tier rolls {describe_position(chosen.layer)} in this plan"
         elif t.buys:
-            hold = self.ctx.rebuy_hold(tier)
-            if hold:
-                for s in t.buys:
-                    self._skip(s, hold)
-                if not t.sells:
-                    return None
-                chosen = _Decided(tier, "sell", [t.sells[0]], self._layer(t.sells[0]))
-                why = f"one trade per tier: the {tier} tier sells in this plan"
-            else:
-                chosen = _Decided(tier, "buy", list(t.buys))
-                why = f"the plan buys in the {tier} tier: selling in it too would be a round trip"
+            chosen = _Decided(tier, "buy", list(t.buys))
+            why = f"the plan buys in the {tier} tier: selling in it too would be a round trip"
         elif t.sells:
             chosen = _Decided(tier, "sell", [t.sells[0]], self._layer(t.sells[0]))
             why = f"one trade per tier: the {tier} tier sells in this plan; the next review sees the rest"
         else:
             return None
-        held_back = t.buys if chosen.kind == "sell" and not profits and self.ctx.rebuy_hold(tier) else []
         for s in [*t.rolls, *t.sells, *t.buys]:
-            if not any(s is part for part in chosen.parts) and not any(s is held for held in held_back):
+            if not any(s is part for part in chosen.parts):
                 self._skip(s, why)
         return chosen
 
@@ -227,11 +231,13 @@ class Planner:
             return [s]
         protection = self._book_protection_usd()
         excess = protection - settings.coverage_target_pct / 100.0 * exposure
-        if d.tier in ctx.active_tiers:
-            ratio = exposure / abs(ctx.exposure_usd)
-            excess = min(excess, self._tier_protection_usd(d.tier) - ctx.tier_target_usd(d.tier) * ratio)
         per_contract = ctx.position_protection_usd(layer) / layer.quantity
         nearest = int(excess / per_contract + 0.5) if per_contract > 0 and excess > 0 else 0
+        if d.tier in ctx.active_tiers and per_contract > 0:
+            # An active tier never goes under its share, or the ladder and coverage buy it back.
+            ratio = exposure / abs(ctx.exposure_usd)
+            over = self._tier_protection_usd(d.tier) - ctx.tier_target_usd(d.tier) * ratio
+            nearest = min(nearest, max(0, math.floor(over / per_contract + 1e-9)))
         floor_room = protection - settings.coverage_low_pct / 100.0 * exposure
         while nearest > 0 and per_contract * nearest > floor_room + 1e-9:
             nearest -= 1
