@@ -8,11 +8,14 @@ With condors open (coverage counts every layer's protection, active tier or not)
   are over theirs, so the book lands on the target; no active tier, no ADD;
 * coverage above ``coverage_high_pct`` -> TRIM back to the target: the
   whole-contract quantity nearest it without going under ``coverage_low_pct``,
-  from the tier most over its share (an inactive tier's share is nil), its
-  layer that can reach the target alone (else the one that protects most, all
-  of it). A layer bought within ``rebuy_hold_sessions`` is not sold (that would
-  be a round trip); when nothing fits, nothing is sold and the skipped reasons
-  say why (RuleSkipped).
+  first from the tier most over its share (an inactive tier's share is nil;
+  an active tier gives up only what it holds over its share), its layer that
+  can reach the target alone (else the one that protects most), then one
+  candidate in each further tier over its share. The plan
+  (``planner.rules.plan``) sizes them in turn against the book after its
+  buys and leaves out those it does not need. A tier bought into within
+  ``rebuy_hold_sessions`` sells nothing (that would be a round trip); when
+  nothing fits, nothing is sold and the skipped reasons say why (RuleSkipped).
 """
 
 from __future__ import annotations
