@@ -119,7 +119,20 @@ class Planner:
                    - self._tier_protection_usd(d.tier))
         for d in trims:
             shown += self._trim(d)
-        return shown
+        return self._with_the_whole_plan(shown)
+
+    def _with_the_whole_plan(self, shown: list[Suggestion]) -> list[Suggestion]:
+        """Each trade says the book after it (the plan's earlier trades counted); with several, also the book
+        after the whole plan, which is what the trader ends with."""
+        traded = [s for s in shown if s.proposal is not None and s.action is not Action.WARN]
+        if len(traded) < 2 or not (self.additions or self.scale):
+            return shown
+        after = self.ctx.what_if.measure(tuple(self.additions) or None, dict(self.scale))
+        words = (f" With the whole plan ({len(traded)} trades): coverage {percent(after.coverage_pct, 1)}, "
+                 f"risk used {percent(after.risk_used_pct)} of equity.")
+        return [replace(s, reason=s.reason + words, figures={**s.figures, "plan_coverage_after_pct": after.coverage_pct,
+                                                              "plan_risk_used_after_pct": after.risk_used_pct})
+                if any(s is t for t in traded) else s for s in shown]
 
     def _skip(self, s: Suggestion, why: str) -> None:
         self.skipped.append((s.rule, f"{s.action} {s.tier or ''} left out of the plan: {why}".replace("  ", " ")))
@@ -258,7 +271,7 @@ class Planner:
                         risk_used_after_pct=after.risk_used_pct)
         others = " with the plan's other trades" if self.additions or len(self.scale) > 1 else ""
         reason = (f"{s.reasons[0]}: sell {quantity} of {describe_position(layer)} at about {trade.price_pts:.2f} pts "
-                  f"({usd(-trade.cost_usd)}), back to the {percent(settings.coverage_target_pct, 0)} target{others}; "
+                  f"({usd(-trade.cost_usd)}), toward the {percent(settings.coverage_target_pct, 0)} target{others}; "
                   f"coverage after {percent(trade.coverage_after_pct, 1)}.")
         return [replace(s, proposal=trade, reason=reason,
                         figures={**s.figures, "coverage_after_pct": after.coverage_pct})]
