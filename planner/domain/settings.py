@@ -74,6 +74,16 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("gate_realized_vol_adds", False, "on/off", "Add/roll only while 20-day realized SPX vol >= VIX"),
     SettingSpec("gate_realized_vol_exits", False, "on/off", "Exits only while 20-day realized SPX vol < VIX"),
     SettingSpec("gate_realized_vol_days", 20, "trading days", "Realized-vol gate window (annualised with 252)", 2, 250),
+    # One plan per review (DOMAIN.md "The hedge method as rules"): ladder hysteresis, no round trips, profit, budget
+    SettingSpec("tier_hysteresis_pts", 2.0, "VIX points", "A tier stays active until VIX falls this far under its threshold", 0.0, 50.0),
+    SettingSpec("rebuy_hold_sessions", 5, "trading days", "After a sale in a tier, no buy in it for this many sessions (unless VIX crosses its threshold upward)", 0, 250),
+    SettingSpec("min_trade_coverage_pct", 2.0, "% coverage", "Smallest top-up or trim worth trading, as coverage it moves", 0.0, 100.0),
+    SettingSpec("take_profit_retrace_pct", 20.0, "% below spike high", "Take profit: VIX at least this far below the spike's high", 0.0, 100.0),
+    SettingSpec("take_profit_multiple", 1.5, "x cost", "Take profit: the layer worth at least this many times its cost after exit costs", 1.0, 100.0),
+    SettingSpec("hedge_exit_spread_pct", 5.0, "% of mark", "Exit cost of selling a layer: the half-spread given up, share of its mark", 0.0, 100.0),
+    SettingSpec("hedge_exit_fee_usd", 1.30, "$ per contract per leg", "Exit cost of selling a layer: commission", 0.0, 100.0),
+    SettingSpec("hedge_budget_pct", 0.0, "% of condor credit per month", "Hedge spend budget: new layers' cost per 30 days as a share of the open condors' credit (0 = off)", 0.0, 1000.0),
+    SettingSpec("gate_term_structure_adds", False, "on/off", "Add only while VIX / VIX3M is above 1 (inverted term structure; needs VIX3M history)"),
     # Spot-vol model (DOMAIN.md "How SPX and VIX move together")
     SettingSpec("beta_scale", 16.0, "-", "Spot-vol beta at the reference VIX on down moves", 0.0, 100.0),
     SettingSpec("beta_ref_vix", 20.0, "VIX points", "Reference VIX of the beta", 1.0, 150.0),
@@ -153,6 +163,15 @@ class Settings:
     gate_realized_vol_adds: bool = False
     gate_realized_vol_exits: bool = False
     gate_realized_vol_days: int = 20
+    tier_hysteresis_pts: float = 2.0
+    rebuy_hold_sessions: int = 5
+    min_trade_coverage_pct: float = 2.0
+    take_profit_retrace_pct: float = 20.0
+    take_profit_multiple: float = 1.5
+    hedge_exit_spread_pct: float = 5.0
+    hedge_exit_fee_usd: float = 1.30
+    hedge_budget_pct: float = 0.0
+    gate_term_structure_adds: bool = False
     beta_scale: float = 16.0
     beta_ref_vix: float = 20.0
     beta_exponent: float = 1.5

@@ -4,33 +4,21 @@ The risk engine measures each condor with its share of the hedges over the
 SPX x VIX scenario matrix; above ``risk_cap_pct`` of ``equity`` (or
 ``high_roe_cap_pct`` with ``high_roe`` on) -> WARN, with the largest number of
 condors of that position that would fit under the cap with today's hedges
-(measured by ``what_if`` with the condor resized).
+(measured by ``what_if`` with the condor resized). Once per condor: the
+suggestion's id names the condor and its size only, so after the trader
+acknowledges it (a decision) it stays quiet until the condor is resized.
 """
 
 from __future__ import annotations
 
-import math
-
 from planner.domain.positions import Position
 from planner.domain.suggestions import Action, Severity, Suggestion
 from planner.domain.units import percent, usd
-from planner.rules.common import band, describe_position
+from planner.rules.common import describe_position
 from planner.rules.context import RuleContext
 from planner.rules.sizing import RISK_TOLERANCE_PCT
 
 RISK_CAP = "risk_cap"
-CAP_BAND = 0.25  # up to twice the cap, a quarter of the cap more is a material change; beyond, each doubling
-
-
-def cap_band(ratio: float) -> str:
-    """Band of risk used / cap for the id: quarters up to 2x, then powers of two.
-
-    >>> cap_band(1.1), cap_band(1.3), cap_band(2.5), cap_band(3.9), cap_band(26.0)
-    ('1', '1.25', '2', '2', '16')
-    """
-    if ratio < 2.0:
-        return band(ratio, CAP_BAND)
-    return f"{2 ** math.floor(math.log2(ratio)):g}"
 
 
 def largest_fitting(ctx: RuleContext, condor: Position, cap: float) -> int:
@@ -65,6 +53,8 @@ def risk_cap(ctx: RuleContext) -> list[Suggestion]:
                   f"{percent(row.risk_used_pct)} of equity, over the {percent(cap)} cap{regime}: {fit_words}.")
         figures = {"risk_used_pct": row.risk_used_pct, "risk_cap_pct": cap, "worst_loss_usd": worst_loss,
                    "equity_usd": ctx.settings.equity, "quantity": condor.quantity, "largest_quantity": fitting}
+        # Once per condor and size: the id holds while risk used moves (a decision keeps it quiet then) and
+        # changes when the condor is resized, which is when the largest fitting quantity means something new.
         found.append(Suggestion(RISK_CAP, Action.WARN, Severity.CRITICAL, reason, (condor.id,), None, None, figures,
-                                f"over|{cap_band(row.risk_used_pct / cap)}"))
+                                f"over|qty={condor.quantity}"))
     return found

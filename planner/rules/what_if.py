@@ -141,9 +141,10 @@ class WhatIf:
         member[0, named] = True
         return _shares(member, np.array([bool(named)]), size, alive)[0]
 
-    def measure(self, add: Addition | None = None, scale: dict[int, float] | None = None,
+    def measure(self, add: Addition | tuple[Addition, ...] | None = None, scale: dict[int, float] | None = None,
                 key: tuple | None = None) -> Measured:
-        """The book with ``add`` bought and each position id in ``scale`` kept at that fraction (0 closes it)."""
+        """The book with ``add`` (one addition or several) bought and each position id in ``scale`` kept at that
+        fraction (0 closes it)."""
         cache_key = None if key is None else (key, tuple(sorted((scale or {}).items())))
         if cache_key is not None and cache_key in self._cache:
             return self._cache[cache_key]
@@ -155,14 +156,14 @@ class WhatIf:
             self._cache[cache_key] = measured
         return measured
 
-    def _measure(self, factor: np.ndarray, add: Addition | None) -> Measured:
+    def _measure(self, factor: np.ndarray, add: Addition | tuple[Addition, ...] | None) -> Measured:
+        adds = () if add is None else (add,) if isinstance(add, Addition) else tuple(add)
         condor_factor = factor[self.condors]
         layer_factor = factor[self.layers]
         alive = condor_factor > 0
         exposure = float(self.vega[self.condors] @ condor_factor)
         protection = float(self.protection[self.layers] @ layer_factor)
-        if add is not None:
-            protection += add.protection_usd * add.quantity
+        protection += sum(a.protection_usd * a.quantity for a in adds)
         coverage = 100.0 * protection / abs(exposure) if exposure < 0 else None
         if not np.count_nonzero(alive):
             return Measured(coverage, None, {})
@@ -177,9 +178,9 @@ class WhatIf:
         else:
             shares = _shares(self.member, self.linked, size, alive) * layer_factor[:, None]
             groups = self.cells[self.condors] * condor_factor[:, None] + shares.T @ self.cells[self.layers]
-        if add is not None:
-            share = self._addition_shares(add, alive, size)
-            groups = groups + np.outer(share, add.cells * add.quantity)
+        for one in adds:
+            share = self._addition_shares(one, alive, size)
+            groups = groups + np.outer(share, one.cells * one.quantity)
         used = np.maximum(0.0, -groups[alive].min(axis=1)) / self.equity * 100.0
         ids = [self.positions[c].id for c in self.condors[alive]]
         return Measured(coverage, float(used.max()), dict(zip(ids, used.tolist(), strict=True)))

@@ -43,7 +43,9 @@ def test_layer_quantity_tops_the_tier_up_to_its_share_at_least_one():
     the_book = book(condor(qty=20), vix_call(tier="mid", qty=3, expiry=VIX_DEC, strike=20.0))
     ctx = context(the_book, market(vix=22.0))
     spec = ctx.tier_spec("mid")
-    target = 0.5 * abs(ctx.report.condor_exposure_usd) * 0.4
+    # At VIX 22 near and mid are active: mid's 40 % rescaled among them is half the target.
+    assert ctx.active_tiers == ("near", "mid")
+    target = 0.5 * abs(ctx.report.condor_exposure_usd) * 0.5
     have = ctx.report.totals["mid"].greeks.protection_usd
     assert layer_quantity(ctx, spec) == math.floor((target - have) / spec.protection_usd)
     assert layer_quantity(ctx, spec, have_usd=10 * target) == 1

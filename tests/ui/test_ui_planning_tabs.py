@@ -71,7 +71,8 @@ def test_a_stored_quote_updates_timeline_and_map_in_place(qtbot, window):
             *timeline.tier_bars.values()) == items
 
 
-def test_suggestions_badge_counts_until_the_tab_is_seen(qtbot, window):
+def test_suggestions_badge_counts_until_the_tab_is_seen(qtbot, spiked_window):
+    window = spiked_window
     index = window.tabs.indexOf(window.tab_names["suggestions"])
     board = window.planning.board
     qtbot.waitUntil(lambda: board.computed >= 1 and not window.session.runner.busy, timeout=DRAW_TIMEOUT_MS)
