@@ -6,6 +6,7 @@ contract with --json); `planner export` adds each leg's mark, P&L and Greeks.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from planner.domain.units import percent, points, usd
@@ -35,7 +36,8 @@ def leg_risk_rows(rows: list[Any], columns: tuple[str, ...], report) -> list[tup
             out.append((*cells, *(None,) * len(RISK_COLUMNS)))
             continue
         g = leg.greeks
-        out.append((*cells, leg.mark, leg.iv, leg.value_usd, leg.pnl_usd, g.delta_spx_usd, g.delta_vix_usd,
+        iv = leg.iv if leg.iv is not None and math.isfinite(leg.iv) else None  # a future has none: empty, not nan
+        out.append((*cells, leg.mark, iv, leg.value_usd, leg.pnl_usd, g.delta_spx_usd, g.delta_vix_usd,
                             g.gamma_usd, g.vega_usd, g.theta_usd))
     return out
 

@@ -10,7 +10,8 @@ Two regimes, each a set of daily dynamics:
   the variance premium condor sellers are paid for; their noise is correlated
   ``spx_vix_correlation`` with the VIX noise (SPX down, VIX up);
 * **jumps** (Poisson, ``jumps_per_year``) drop SPX by a normal log size and lift
-  VIX through the spot-vol model of DOMAIN.md (``planner.risk.spot_vol``);
+  VIX by the first spot-vol model of DOMAIN.md, kept here as the generator's
+  own constants (``jump_beta``);
   entering the stressed regime always starts with one;
 * **VVIX** follows VIX: 82 x (VIX / 14) ** 0.5 with its own AR(1) noise, plus a
   kick on days VIX jumps.
@@ -34,10 +35,18 @@ from planner import calendars
 from planner.backtest.data import MarketPath
 from planner.domain.errors import InputError
 from planner.domain.settings import Settings
-from planner.risk.spot_vol import spot_vol_beta
 
 TRADING_DAYS_PER_YEAR = 252
 VIX_BOUNDS = (9.0, 90.0)  # points: where generated VIX is kept
+# A jump day's VIX: ln(VIX1/VIX0) = -beta ln(SPX1/SPX0), beta = 16 (20 / VIX0) ** 1.5 on falls and a
+# third of it on rises (the first spot-vol model of DOMAIN.md; the demo files were generated with it).
+JUMP_BETA_SCALE, JUMP_BETA_REF_VIX, JUMP_BETA_EXPONENT, JUMP_BETA_UP_FRACTION = 16.0, 20.0, 1.5, 1 / 3
+
+
+def jump_beta(vix: float) -> tuple[float, float]:
+    """(fall beta, rise beta) of a jump day at VIX level ``vix``."""
+    down = JUMP_BETA_SCALE * (JUMP_BETA_REF_VIX / vix) ** JUMP_BETA_EXPONENT
+    return down, down * JUMP_BETA_UP_FRACTION
 VVIX_BOUNDS = (55.0, 210.0)  # points
 
 
@@ -148,7 +157,7 @@ def generate(
         if i in forced:
             spx_log, vix_log, jump = 0.0, drift_vix, float(forced[i])
         if jump:
-            down_beta, up_beta = spot_vol_beta(previous_vix, settings.spot_vol)
+            down_beta, up_beta = jump_beta(previous_vix)
             vix_log += -(down_beta if jump < 0 else up_beta) * jump
         spx[i] = spx[i - 1] * math.exp(spx_log + jump)
         vix[i] = min(max(previous_vix * math.exp(vix_log), VIX_BOUNDS[0]), VIX_BOUNDS[1])

@@ -91,9 +91,10 @@ def carry_scenarios(report, full):
     (a few tens of milliseconds), so the table and status bar do not flicker to blanks."""
     if full is None or report.matrix is not None:
         return report
-    used = {p.id: p.risk_used_pct for p in full.positions}
-    rows = tuple(p.with_risk_used(used.get(p.id)) for p in report.positions)
-    return replace(report, positions=rows, matrix=full.matrix, stress=full.stress, risk_used_pct=full.risk_used_pct)
+    used = {p.id: (p.risk_used_pct, p.risk_used_scenario) for p in full.positions}
+    rows = tuple(p.with_risk_used(*used.get(p.id, (None, None))) for p in report.positions)
+    return replace(report, positions=rows, matrix=full.matrix, stress=full.stress, risk_used_pct=full.risk_used_pct,
+                   risk_used_scenario=full.risk_used_scenario, plausible=full.plausible)
 
 
 class Session(QObject):

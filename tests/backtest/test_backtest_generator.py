@@ -6,8 +6,6 @@ import numpy as np
 
 from planner.app.backtest import read_closes, write_demo_files
 from planner.backtest.generator import GeneratorSettings, crash_shocks, generate
-from planner.domain import Settings
-from planner.risk.spot_vol import vix_after_spx_move
 
 
 def test_same_seed_same_path_and_another_seed_another():
@@ -39,7 +37,8 @@ def test_a_calm_only_market_has_no_jumps_and_a_scripted_crash_moves_vix_by_the_s
     assert np.array_equal(calm.spx[:100], crashed.spx[:100])
     assert round(crashed.spx[100] / crashed.spx[99], 4) == 0.96
     # The crash day's VIX: the day's mean reversion, then the DOMAIN beta on the SPX move.
-    beta_only = float(vix_after_spx_move(crashed.spx[100], crashed.spx[99], crashed.vix[99], Settings()))
+    beta = 16.0 * (20.0 / crashed.vix[99]) ** 1.5
+    beta_only = crashed.vix[99] * (crashed.spx[100] / crashed.spx[99]) ** -beta
     assert abs(crashed.vix[100] / beta_only - 1.0) < 0.03
 
 
