@@ -298,8 +298,13 @@ def _leg_rows(table, today, leg_greeks) -> list[tuple[LegRisk, ...]]:
     ivs = table.iv[c].tolist()
     years = table.years[c].tolist()
     # A VX future leg is worth its gain since entry (its price is a level, not a premium).
-    entry = np.array([leg.open_price or 0.0 for leg in table.legs]) if table.legs else np.zeros(0)
-    value = ((today.value[c] - np.where(table.kind[c] == VIX_FUTURE, entry, 0.0)) * weight).tolist()
+    value = today.value[c] * weight
+    futures = (table.kind[c] == VIX_FUTURE).nonzero()[0]
+    for i in futures.tolist():
+        leg = table.legs[i]
+        entry = leg.open_price if leg.open_price is not None else table.positions[table.leg_position[i]].open_price
+        value[i] -= entry * weight[i]
+    value = value.tolist()
     weights = weight.tolist()
     greek_rows = list(zip(*(leg_greeks[name].tolist() for name in Greeks.__slots__), strict=True))
     owners = table.leg_position.tolist()
