@@ -348,6 +348,8 @@ class MainWindow(QMainWindow):
         session.charts_connected = True
         self.risk_graph.horizon_changed.connect(session.set_horizon_days)
         self.risk_graph.vix_shift_changed.connect(session.set_vix_shift)
+        graph = self.risk_graph
+        graph.vix_mode_changed.connect(lambda mode: session.set_vix_response(mode, graph.fixed_vix, graph.pin_spx))
         market = session.shown_market
         self.risk_graph.update_base_vix(market.vix if market else None)
         if session.reports_applied:
@@ -563,6 +565,7 @@ class MainWindow(QMainWindow):
         if self.risk_graph is not None:
             self.risk_graph.vix_shift.setValue(0)
             self.risk_graph.horizon.setValue(min(7, self.risk_graph.horizon.maximum()))
+            self.risk_graph.set_vix_mode("central")
         if hasattr(self, "replay_source") and self.replay_source.replay is not None:
             self.stop_sources()
 
