@@ -159,13 +159,13 @@ class Workspace:
         moment = at or self.now()
         settings = self.settings()
         market, previous, band = stored, self.previous_snapshot(), None
+        sessions = 1 if over is None else over  # 0: the move happens now, valued now (VIX as in one session)
         if spx is not None:
-            sessions = 1 if over is None else over  # 0: the move happens now, valued now
             moment = sessions_ahead(moment, sessions)
             path = vix_response(spx, stored.spx, stored.vix, sessions, settings)
             band = (float(path.low), float(path.high))
         if spx is not None or vix is not None:  # a what-if's day P&L is measured against the stored quote
-            market = what_if_market(stored, settings, spx=spx, vix=vix, at=moment, sessions=max(1, sessions) if spx is not None else 1)
+            market = what_if_market(stored, settings, spx=spx, vix=vix, at=moment, sessions=max(1, sessions))
             previous = stored
         report = analyze(self.book(), market, settings, at=moment, horizon_days=horizon_days, light=light,
                          previous=previous, scenarios=scenarios)

@@ -263,7 +263,7 @@ class RiskGraph(QWidget):
             self.curves[key].setData(c.spx[kept], values[kept])
         for key, values in zip(BAND_KEYS, band, strict=True):
             self.band_curves[key].setData(c.spx, values)
-        self._mark_off_scale(c, stacked[:3], high if clipped_high else None)
+        self._mark_off_scale(c, np.vstack([stacked[:3], band[1:]]), high if clipped_high else None)
         self.break_evens_today.setData(list(report.break_evens_today), [0.0] * len(report.break_evens_today))
         self.break_evens_expiry.setData(list(report.break_evens_expiry), [0.0] * len(report.break_evens_expiry))
         bands = c.bands_expiry or c.bands_horizon
@@ -303,9 +303,13 @@ class RiskGraph(QWidget):
         flat = np.where(np.isfinite(book), book, -np.inf)
         curve, index = np.unravel_index(int(np.argmax(flat)), flat.shape)
         spx, peak = float(c.spx[index]), float(flat[curve, index])
-        name = ("today", "T+n", "expiry")[curve]
-        self.off_scale.setText(f"▲ off scale: book {name} up to {signed_money(peak)} at SPX {spx:,.0f} "
-                               "(hedge payoff; the axis follows the condors)")
+        name = ("today", "T+n", "expiry", "today, VIX band high")[curve]
+        self.off_scale.setText(f"off scale: up to {signed_money(peak)} at SPX {spx:,.0f} ({name})")
+        self.off_scale.setToolTip("The hedges' payoff runs above the axis, which follows the condors' "
+                                  "profile so it stays readable; zoom out with the mouse wheel to see it all")
+        # The note opens toward the middle of the plot, so it never runs off its side.
+        left_half = spx < 0.5 * (float(c.spx[0]) + float(c.spx[-1]))
+        self.off_scale.setAnchor((0.0, 0.0) if left_half else (1.0, 0.0))
         self.off_scale.setPos(spx, top)
         self.off_scale_arrow.setPos(spx, top)
 
