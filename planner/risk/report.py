@@ -175,7 +175,8 @@ class Curves:
     standard-deviation moves to the horizon and expiry. vix_mode: "central",
     "stressed" (every curve at the VIX band's high) or "fixed" (VIX held at
     ``vix[0]``). vix_low / vix_high: the one-session VIX band (points) and
-    today_low / today_high the book today at them.
+    today_low / today_high the book today at them (priced on every 4th point,
+    straight between: a shaded region read by eye).
     """
 
     spx: np.ndarray

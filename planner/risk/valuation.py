@@ -174,7 +174,15 @@ def values_at_moments(
     out = np.empty((len(moments), table.size, spx.size))
     moment, rows = np.nonzero((table.kind == SPX) & (years > 0.0))
     if rows.size:
-        vols = model.spx_vol(table.iv[rows, None], vix[moment] if per_moment else vix[None, :])
+        if per_moment:
+            # Each moment's vol shift is a row of [moments x points]; one gather-add and one in-place
+            # floor over the [pairs x points] block instead of spx_vol's several passes over it.
+            shift = model.iv_per_vix_point * (vix - model.vix0) / 100.0
+            vols = shift[moment]
+            vols += table.iv[rows, None]
+            np.maximum(vols, MIN_VOL, out=vols)
+        else:
+            vols = model.spx_vol(table.iv[rows, None], vix[None, :])
         out[moment, rows] = bsm_grid(table.is_call[rows], table.strike[rows], years[moment, rows], vols, spx,
                                      model.rate, model.div_yield, out=np.empty((rows.size, spx.size)))
     on_vix = (table.kind != SPX).nonzero()[0]
