@@ -671,7 +671,11 @@ def _plausible_risk(table, model, market, settings, positions, today, fixed, sha
                                                                                   strict=True)}
     worst = {i: scenarios.describe(k) for i, k in zip(condor_indices, worst_index.tolist(), strict=True)}
     position_pnl = table.weights @ values - fixed[:, None] if light else None
-    return risk_used, worst, PlausibleRisk(scenarios, position_pnl)
+    # The whole book (every condor and every hedge together) over the same scenarios.
+    book_pnl = table.weights.sum(axis=0) @ values - fixed.sum()
+    book_worst = int(book_pnl.argmin())
+    book = (float(max(0.0, -book_pnl[book_worst]) / settings.equity * 100.0), scenarios.describe(book_worst))
+    return risk_used, worst, PlausibleRisk(scenarios, position_pnl, *book)
 
 
 def _grid_pnl(weights, fixed, spx_rows, spx_values, vix_rows, vix_values, shape):

@@ -232,6 +232,8 @@ class PlausibleRisk:
 
     scenarios: object
     position_pnl: np.ndarray | None = None
+    book_risk_used_pct: float | None = None  # the whole book's worst plausible loss, % of equity
+    book_scenario: dict | None = None  # and its scenario
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,6 +294,8 @@ class RiskReport:
             "coverage_pct": self.coverage_pct,
             "risk_used_pct": self.risk_used_pct,
             "risk_used_scenario": self.risk_used_scenario,
+            "book_risk_used_pct": None if self.plausible is None else self.plausible.book_risk_used_pct,
+            "book_risk_used_scenario": None if self.plausible is None else self.plausible.book_scenario,
             "risk_cap_pct": self.risk_cap_pct,
             "vix_band": None if self.vix_band is None else list(self.vix_band),
             "stress": [json_ready(asdict(row)) for row in self.stress],

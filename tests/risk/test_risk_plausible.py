@@ -76,6 +76,7 @@ def test_a_vix_call_lowers_risk_used_when_the_worst_scenario_is_a_fall():
     assert alone.risk_used_scenario["spx_move_pct"] < 0
     hedged = analyze(book(the_condor, vix_call(strike=25.0, qty=10, price=0.862)), market(), SETTINGS, at=NOW)
     assert hedged.risk_used_pct < alone.risk_used_pct
+    assert hedged.plausible.book_risk_used_pct < alone.plausible.book_risk_used_pct  # the book's figure too
     # And it never raises it by more than the call's own loss in the new worst scenario (a linear bound).
     assert hedged.risk_used_pct <= alone.risk_used_pct + 10 * 0.862 * 100 / SETTINGS.equity * 100 + 1e-9
 
