@@ -75,8 +75,8 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("gate_realized_vol_exits", False, "on/off", "Exits only while 20-day realized SPX vol < VIX"),
     SettingSpec("gate_realized_vol_days", 20, "trading days", "Realized-vol gate window (annualised with 252)", 2, 250),
     # Spot-vol model (DOMAIN.md "How SPX and VIX move together")
-    SettingSpec("vix_floor", 9.0, "VIX points", "Lowest VIX the spot-vol model produces", 0.1, 150.0),
-    SettingSpec("vix_cap", 150.0, "VIX points", "Highest VIX the spot-vol model produces", 1.0, 500.0),
+    SettingSpec("vix_floor", 9.0, "VIX points", "Lowest VIX the VIX response produces", 0.1, 150.0),
+    SettingSpec("vix_cap", 150.0, "VIX points", "Highest VIX the VIX response produces", 1.0, 500.0),
     SettingSpec("futures_damping_k", 4.3, "per year", "VIX futures move exp(-k T) times the spot VIX move", 0.0, 50.0),
     SettingSpec("term_mean_vix", 20.0, "VIX points", "Long-run VIX level m of the term structure F(T) = m + (VIX - m) exp(-k T)", 1.0, 150.0),
     SettingSpec("spx_iv_per_vix_point", 1.0, "vol points per VIX point", "SPX leg IVs shift by this times the spot-VIX change", 0.0, 5.0),

@@ -1,8 +1,9 @@
 """`analyze`: the whole book, SPX and VIX together, in one pass.
 
 Flow: positions -> distinct contracts (priced once) -> today's values and
-Greeks -> curves against SPX with VIX moved by the spot-vol model -> the
-SPX x VIX matrix -> coverage, risk used and stress. Every figure is a weighted
+Greeks -> curves against SPX with VIX moved by the VIX response over each
+curve's sessions -> the SPX x VIX matrix -> coverage, risk used over the
+plausible scenarios and stress. Every figure is a weighted
 sum over the same contract table, which keeps legs, positions and totals
 consistent with each other by construction.
 """

@@ -2,7 +2,7 @@
 
 Money is in dollars; Greeks are dollars per unit move as named in each field:
 delta_spx_usd per SPX point, delta_vix_usd per point of the leg's own VIX
-future, delta_spx_equiv_usd per SPX point through the spot-vol model,
+future, delta_spx_equiv_usd per SPX point through the VIX response's one-session slope,
 gamma_usd dollars of delta per point, vega_usd per 1 vol point (0.01; for VIX
 options, per point of their own implied vol), theta_usd per calendar day,
 protection_usd per 1-point rise of spot VIX.

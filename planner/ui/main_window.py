@@ -109,8 +109,8 @@ class MainWindow(QMainWindow):
         self.coverage_label = SteadyLabel("Coverage —", "Coverage 1,000 % (aim 100–100 %)")
         self.book_label = QLabel(f"Book: {db_label}" if db_label else "Book: —")
         self.equity_label.setToolTip("Account equity the risk caps are measured against (Settings)")
-        self.risk_label.setToolTip("Largest worst-scenario loss of a condor with its hedges, % of equity, "
-                                   "against the cap in force")
+        self.risk_label.setToolTip("Largest loss of a condor with its hedges over the scenarios a market "
+                                   "can produce (VIX response band, stress days), % of equity, against the cap")
         self.coverage_label.setToolTip("Hedge protection per VIX point over the condors' vega (DOMAIN.md)")
         for label, template in ((self.equity_label, "Equity $10,000,000"),
                                 (self.risk_label, "Risk used 100.00 % of equity / cap 10.00 %"),

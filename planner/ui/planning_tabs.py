@@ -7,8 +7,8 @@ suggestion board lives from the moment a book opens, whether or not its tab
 was ever shown, so the tab's badge counts new suggestions and the
 notifications (system tray, else the status bar) go out.
 
-A click on a scenario cell moves the risk graph's what-if there: the VIX
-shift control to the cell's VIX level and the crosshair to its SPX level.
+A click on a scenario cell sends it to the risk graph: VIX fixed at the
+cell's level, the curves holding its SPX level exactly, the crosshair there.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 One row per setting (``planner.domain.settings.SPECS``), grouped as a
 trader thinks of them: account and risk cap, the tier ladder, the rules'
-thresholds, the spot-vol model and futures damping, the skew. Each field is
+thresholds, the VIX response to SPX and futures damping, the skew. Each field is
 checked as it is typed, like a ticket: a bad value is outlined with the
 reason, Save stays disabled and nothing is written. Values that must agree
 with each other (tier shares, thresholds in order...) are checked together.
