@@ -643,15 +643,12 @@ def _matrix(table, positions, fixed, axes, vix, values, light=False):
         return ScenarioMatrix(moves, levels, zeros, zeros.copy(), spot_index, vix_index)
     spx_rows, spx_values, vix_rows, vix_values = values
     condor_rows = table.is_condor_row()
-    if light:  # each position's grid is kept for the rules' what-ifs: the totals are its sums
-        position_pnl = _grid_pnl(table.weights, fixed, spx_rows, spx_values, vix_rows, vix_values, shape)
-        hedged, unhedged = position_pnl.sum(axis=0), position_pnl[condor_rows].sum(axis=0)
-    else:
-        position_pnl = None
-        totals = np.vstack([table.weights.sum(axis=0), table.weights[condor_rows].sum(axis=0)])
-        totals_fixed = np.array([fixed.sum(), fixed[condor_rows].sum()])
-        hedged, unhedged = _grid_pnl(totals, totals_fixed, spx_rows, spx_values, vix_rows, vix_values, shape)
-    return ScenarioMatrix(moves, levels, hedged, unhedged, spot_index, vix_index, position_pnl)
+    # The rules' what-ifs start from each position's P&L in the plausible scenarios (``PlausibleRisk``),
+    # not from the grid: only the two totals are needed here, in either mode.
+    totals = np.vstack([table.weights.sum(axis=0), table.weights[condor_rows].sum(axis=0)])
+    totals_fixed = np.array([fixed.sum(), fixed[condor_rows].sum()])
+    hedged, unhedged = _grid_pnl(totals, totals_fixed, spx_rows, spx_values, vix_rows, vix_values, shape)
+    return ScenarioMatrix(moves, levels, hedged, unhedged, spot_index, vix_index)
 
 
 def _plausible_risk(table, model, market, settings, positions, today, fixed, shares, at, light):

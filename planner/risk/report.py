@@ -206,10 +206,8 @@ class Curves:
 class ScenarioMatrix:
     """Book P&L (dollars) over SPX move (fraction, includes 0) x VIX level (points,
     includes today's), valued today: rows are VIX levels, columns SPX moves.
-
-    position_pnl: in light mode, each position's P&L in every cell [positions x
-    VIX levels x SPX moves], in the report's position order (the rules' what-ifs
-    start from it); None in a full report, where it would be megabytes.
+    The full grid, corners no market visits included; risk used is measured over
+    the plausible scenarios (``PlausibleRisk``), not over these cells.
     """
 
     spx_moves: np.ndarray
@@ -218,7 +216,6 @@ class ScenarioMatrix:
     unhedged: np.ndarray
     spot_index: int
     vix_index: int
-    position_pnl: np.ndarray | None = None
 
     @property
     def hedge_benefit(self) -> np.ndarray:
