@@ -84,6 +84,9 @@ def test_text_summary_carries_units(demo):
     assert code == 0
     assert "$/SPX pt" in out and "per vol pt" in out and "coverage" in out and "of equity" in out
     assert "Black Monday 1987" in out
+    assert "risk used" in out and ", worst " in out  # the scenario that sets it
+    code, out, _ = cli("risk", "--spx", "5400", "--over", "5", db=demo)
+    assert code == 0 and "the move's VIX band" in out.splitlines()[0]
 
 
 def test_export_gains_mark_pnl_and_greeks_and_still_round_trips(demo, tmp_path):
