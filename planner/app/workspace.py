@@ -138,17 +138,22 @@ class Workspace:
         spx: float | None = None,
         vix: float | None = None,
         scenarios: bool = True,
+        over: int | None = None,
     ):
         """Risk of the stored book under the latest snapshot (planner.risk.RiskReport).
 
-        spx / vix: what-if levels (VIX moved by the spot-vol model when only SPX
+        spx / vix: what-if levels (VIX at the VIX response's central path when only SPX
         is given, futures with spot VIX); the stored snapshot is never changed.
+        over: with ``spx``, the trading sessions the move takes (default 1); the book is
+        then valued that many sessions ahead, and the report carries the move's VIX band.
         Day P&L is measured against the snapshot before the latest.
         """
         from dataclasses import replace
 
         from planner.app.stored_curve import fill_from_stored_curve
         from planner.risk import analyze
+        from planner.risk.plausible import sessions_ahead
+        from planner.risk.vix_response import vix_response
         from planner.risk.what_if import what_if_market
 
         stored = self.latest_snapshot()
@@ -163,12 +168,20 @@ class Workspace:
         previous = self.previous_snapshot()
         if previous is not None:
             previous, _ = fill_from_stored_curve(self.repo, previous, book, settings)
-        market = stored
+        market, band = stored, None
+        sessions = 1 if over is None else over  # 0: the move happens now, valued now (VIX as in one session)
+        if spx is not None:
+            moment = sessions_ahead(moment, sessions)
+            path = vix_response(spx, stored.spx, stored.vix, sessions, settings)
+            band = (float(path.low), float(path.high))
         if spx is not None or vix is not None:  # a what-if's day P&L is measured against the stored quote
-            market, previous = what_if_market(stored, settings, spx=spx, vix=vix, at=moment), stored
+            market = what_if_market(stored, settings, spx=spx, vix=vix, at=moment, sessions=max(1, sessions))
+            previous = stored
         report = analyze(book, market, settings, at=moment, horizon_days=horizon_days, light=light,
                          previous=previous, scenarios=scenarios)
-        return replace(report, notes=(*report.notes, *notes)) if notes else report
+        if notes:
+            report = replace(report, notes=(*report.notes, *notes))
+        return report if band is None else replace(report, vix_band=band)
 
     def history_frame(self, symbols: Sequence[str] = ("SPX", "VIX", "VVIX")):
         return self.repo.history_frame(symbols)
