@@ -404,7 +404,7 @@ def execute(args: argparse.Namespace, ws, db_path: str) -> tuple[Any, str | Call
     if name == "backtest":
         from planner.app import backtest
 
-        return backtest.command(args, ws.settings(), sys.stderr)
+        return backtest.command(args, ws.settings(), sys.stderr, vx_settlements=ws.vx_settlement_curves())
     raise UsageError(f"planner: unknown command {name}")
 
 
