@@ -21,11 +21,13 @@ sessions, and no worker prints a traceback.
 from __future__ import annotations
 
 import concurrent.futures as futures
+import contextlib
 import itertools
 import math
 import multiprocessing
 import os
 import signal
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -119,10 +121,13 @@ class Plan:
     configs: tuple[dict[str, Any], ...]
     jobs: tuple[Job, ...]
     paths: int | None = None
+    vx_settlements: Any = None  # the book's stored VX settlements, for paths read from files
 
 
-def plan(options: BacktestOptions, settings: Settings, specs: Sequence[str] = (), paths: int | None = None) -> Plan:
-    """Every configuration of the grid (checked) and its jobs; raises InputError naming the field."""
+def plan(options: BacktestOptions, settings: Settings, specs: Sequence[str] = (), paths: int | None = None,
+         vx_settlements: Any = None) -> Plan:
+    """Every configuration of the grid (checked) and its jobs; raises InputError naming the field.
+    vx_settlements: the book's stored VX settlements, as ``run_backtest`` takes them (files only)."""
     axes = tuple(parse_axis(spec) for spec in specs)
     keys = [a.key for a in axes]
     repeated = sorted({k for k in keys if keys.count(k) > 1})
@@ -134,7 +139,7 @@ def plan(options: BacktestOptions, settings: Settings, specs: Sequence[str] = ()
         if not 1 <= paths <= MAX_PATHS:
             raise InputError("--paths", f"must be between 1 and {MAX_PATHS}", paths)
     if options.seed is None:
-        load_path(options)  # the files' errors now, one line naming the field, before any process starts
+        load_path(options, vx_settlements)  # the files' errors now, before any process starts
     count = math.prod(len(a.values) for a in axes)
     if count * (paths or 1) > MAX_CONFIGURATIONS:
         raise InputError("--sweep", f"must make at most {MAX_CONFIGURATIONS} runs", count * (paths or 1))
@@ -147,7 +152,7 @@ def plan(options: BacktestOptions, settings: Settings, specs: Sequence[str] = ()
         for seed in seeds:
             job_options = run_options if seed is None else replace(run_options, seed=seed)
             jobs.append(Job(index, seed, job_options, run_settings))
-    return Plan(axes, tuple(configs), tuple(jobs), paths)
+    return Plan(axes, tuple(configs), tuple(jobs), paths, vx_settlements if options.seed is None else None)
 
 
 def configure(options: BacktestOptions, settings: Settings, config: dict[str, Any]) -> tuple[Settings, BacktestOptions]:
@@ -212,9 +217,10 @@ def run_plan(grid: Plan, *, progress: Callable[[float, str], None] | None = None
     results: list[dict | None] = [None] * count
     done = 0
     pool = futures.ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker,
-                                       initargs=(stop,))
+                                       initargs=(stop, grid.vx_settlements))
     try:
-        pending = {pool.submit(run_job, job): i for i, job in enumerate(grid.jobs)}
+        with _workers_ignore_ctrl_c():
+            pending = {pool.submit(run_job, job): i for i, job in enumerate(grid.jobs)}
         if progress is not None:
             progress(0.0, f"0/{count} runs on {workers} processes")
         while pending:
@@ -238,12 +244,29 @@ def run_plan(grid: Plan, *, progress: Callable[[float, str], None] | None = None
                    workers, per_job)
 
 
+@contextlib.contextmanager
+def _workers_ignore_ctrl_c():
+    """While the pool starts its workers (on the first submits), the parent ignores Ctrl+C, so the workers
+    inherit "ignore" from their very first instruction: a Ctrl+C while a worker still imports would otherwise
+    print its traceback. Only the main thread may change signal handlers (the window's sweep runs on
+    another thread and has no Ctrl+C to fear)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 _STOP = None
+_VX_SETTLEMENTS = None
 
 
-def _start_worker(stop) -> None:
-    global _STOP
-    _STOP = stop
+def _start_worker(stop, vx_settlements) -> None:
+    global _STOP, _VX_SETTLEMENTS
+    _STOP, _VX_SETTLEMENTS = stop, vx_settlements  # sent once per worker, not with every job
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle: it sets ``stop``
 
 
@@ -256,7 +279,7 @@ def _path(options: BacktestOptions):
     if key not in _PATHS:
         _PATHS.clear()
         try:
-            _PATHS[key] = load_path(options)[0]
+            _PATHS[key] = load_path(options, _VX_SETTLEMENTS)[0]
         except PlannerError as error:
             raise SweepRunFailed(str(error)) from None
     return _PATHS[key]

@@ -38,16 +38,18 @@ DEFAULT_FIGURES = ("drawdown_reduction_pct", "drawdown_reduction_pct_median")
 
 
 class SweepPanel(QWidget):
-    """``options()`` and ``settings()`` are the tab's: the data, the program and the book's settings."""
+    """``options()``, ``settings()`` and ``vx_settlements()`` are the tab's: the data, the program, the book's
+    settings and its stored VX settlements (read on the GUI thread)."""
 
     finished = Signal(str)  # "done", "cancelled" or "failed"
 
-    def __init__(self, options: Callable, settings: Callable, parent: QWidget | None = None) -> None:
+    def __init__(self, options: Callable, settings: Callable, vx_settlements: Callable = lambda: None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         from planner.app.sweep import sweep_keys
 
         self.setObjectName("sweepPanel")
-        self._options, self._settings = options, settings
+        self._options, self._settings, self._vx_settlements = options, settings, vx_settlements
         self.outcome = None
         self.controls = JobControls(self, "Run s&weep", "Cancel sweep", "Sweep the program and the hedge "
                                     "settings over a grid (all cores).", "Cancelling every run…", "Sweep failed")
@@ -135,7 +137,7 @@ class SweepPanel(QWidget):
             specs = self.specs()
             if not specs and paths is None:
                 raise InputError("Across", "must name a key to sweep, or set Paths", "nothing")
-            grid = sweep.plan(self._options(), self._settings(), specs, paths)
+            grid = sweep.plan(self._options(), self._settings(), specs, paths, self._vx_settlements())
         except PlannerError as error:
             self.controls.refuse(f"Cannot sweep: {' '.join(str(error).split())}")
             return

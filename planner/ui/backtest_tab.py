@@ -126,7 +126,7 @@ class BacktestTab(QWidget):
         one_run.setStretchFactor(0, 3)
         one_run.setStretchFactor(1, 1)
         one_run.setSizes([3000, 1000])  # the charts first: the figures' table scrolls
-        self.sweep = SweepPanel(self.options, self._settings)
+        self.sweep = SweepPanel(self.options, self._settings, self._vx_curves)
         self.pages = QTabWidget()
         self.pages.setObjectName("backtestPages")
         self.pages.addTab(one_run, "One run")
@@ -153,6 +153,11 @@ class BacktestTab(QWidget):
 
             return Settings()
         return self.workspace.settings()
+
+    def _vx_curves(self):
+        """The book's stored VX settlements, read here on the GUI thread: the run's worker never touches the
+        store."""
+        return self.workspace.vx_settlement_curves() if self.workspace is not None else None
 
     # -- inputs ---------------------------------------------------------------------------
     def _source_changed(self, text: str) -> None:
@@ -198,6 +203,7 @@ class BacktestTab(QWidget):
         try:
             options = self.options()
             settings = self._settings()
+            curves = self._vx_curves()
         except PlannerError as error:
             self.controls.refuse(f"Cannot run: {' '.join(str(error).split())}")
             return
@@ -207,7 +213,7 @@ class BacktestTab(QWidget):
         def work(progress, cancel):
             from planner.app.backtest import run_backtest
 
-            return run_backtest(options, settings, progress=progress, cancel=cancel)
+            return run_backtest(options, settings, progress=progress, cancel=cancel, vx_settlements=curves)
 
         self.controls.start(work, self._show, f"Running with {book}: the unhedged run first, then the hedged "
                             "run, the rules reviewing every close…")
