@@ -136,8 +136,13 @@ class Workspace:
         spx: float | None = None,
         vix: float | None = None,
         scenarios: bool = True,
+        marks=None,
+        market: MarketSnapshot | None = None,
     ):
         """Risk of the stored book under the latest snapshot (planner.risk.RiskReport).
+
+        marks: leg id -> market mark (``planner.app.leg_marks``), used instead of the model;
+        market: a live snapshot held in memory, used instead of the stored one.
 
         spx / vix: what-if levels (VIX moved by the spot-vol model when only SPX
         is given, futures with spot VIX); the stored snapshot is never changed.
@@ -146,15 +151,20 @@ class Workspace:
         from planner.risk import analyze
         from planner.risk.what_if import what_if_market
 
-        stored = self.latest_snapshot()
+        stored = market or self.latest_snapshot()
         if stored is None:
             raise StateError("no market snapshot yet: store one with 'planner market set --spx X --vix Y'")
         moment = at or self.now()
         settings = self.settings()
-        market, previous = stored, self.previous_snapshot()
+        market, previous = stored, (self.latest_snapshot() if market is not None else self.previous_snapshot())
         if spx is not None or vix is not None:  # a what-if's day P&L is measured against the stored quote
             market, previous = what_if_market(stored, settings, spx=spx, vix=vix, at=moment), stored
-        return analyze(self.book(), market, settings, at=moment, horizon_days=horizon_days, light=light,
+        book = self.book()
+        if marks:
+            from planner.app.leg_marks import with_market_marks
+
+            book = with_market_marks(book, marks)
+        return analyze(book, market, settings, at=moment, horizon_days=horizon_days, light=light,
                        previous=previous, scenarios=scenarios)
 
     def history_frame(self, symbols: Sequence[str] = ("SPX", "VIX", "VVIX")):
@@ -280,14 +290,26 @@ class Workspace:
         P&L or Greek columns, build from ``transfer.export_rows(book)`` and pass ``extra_columns``."""
         return [dict(zip(transfer.COLUMNS, row, strict=True)) for row in self._report_rows(include_closed)]
 
-    def report_rows_with_risk(self, include_closed: bool = False) -> tuple[tuple[str, ...], list[tuple]]:
-        """The positions report with each open leg's mark, P&L and Greeks (when a snapshot exists)."""
+    def report_rows_with_risk(self, include_closed: bool = False, marks=None,
+                              market: MarketSnapshot | None = None) -> tuple[tuple[str, ...], list[tuple]]:
+        """The positions report with each open leg's mark, P&L and Greeks (when a snapshot exists).
+        With live ``marks`` (leg id -> ``LegMark``) a ``mark_source`` column says market or model."""
         from planner.app.risk_report import RISK_COLUMNS, leg_risk_rows
 
         rows = self._report_rows(include_closed)
         # Marks and Greeks only (no scenarios); the book is read once, inside analyze.
-        report = self.analyze(scenarios=False) if self.latest_snapshot() is not None else None
-        return RISK_COLUMNS, leg_risk_rows(rows, transfer.COLUMNS, report)
+        has_market = market is not None or self.latest_snapshot() is not None
+        report = self.analyze(scenarios=False, marks=marks, market=market) if has_market else None
+        out = leg_risk_rows(rows, transfer.COLUMNS, report)
+        if marks is None:
+            return RISK_COLUMNS, out
+        from planner.app.leg_marks import mark_sources
+
+        book = self.book()
+        by_leg = mark_sources(book, marks)
+        sources = {(p.id, seq): by_leg.get(leg.id, "") for p in book.positions for seq, leg in enumerate(p.legs)}
+        pid, seq = transfer.COLUMNS.index("position_id"), transfer.COLUMNS.index("leg_seq")
+        return (*RISK_COLUMNS, "mark_source"), [(*row, sources.get((row[pid], row[seq]), "")) for row in out]
 
     def _report_rows(self, include_closed: bool) -> list[tuple]:
         self.settle_expired()
