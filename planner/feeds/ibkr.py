@@ -164,11 +164,10 @@ def load_ib_async():
 
 
 def ib_available() -> bool:
-    try:
-        load_ib_async()
-    except ImportError:
-        return False
-    return True
+    """Whether ib_async is installed, without importing it (the window asks at start-up)."""
+    from importlib.util import find_spec
+
+    return find_spec("ib_async") is not None
 
 
 def to_ib_contract(ib_async, spec: ContractSpec):

@@ -204,6 +204,13 @@ class MainWindow(QMainWindow):
         self.replay_action = self._action("&Replay history", self.start_replay, "Ctrl+Shift+P",
                                           "Play the stored daily closes as what-if quotes (not stored)")
         self.pause_action = self._action("&Pause or resume replay", self.toggle_replay, "Ctrl+Shift+Space")
+        self.ibkr_action = self._action("Connect to &Interactive Brokers", self.connect_ibkr, "Ctrl+Shift+I",
+                                        "Live SPX, VIX, VVIX, VX and leg quotes from TWS or IB Gateway (read-only)")
+        from planner.feeds.ibkr import INSTALL_HINT, ib_available
+
+        if not ib_available():
+            self.ibkr_action.setText(f"Connect to &Interactive Brokers (needs: {INSTALL_HINT})")
+            self.ibkr_action.setToolTip(f"Install the ibkr extra first: {INSTALL_HINT}")
         self.manual_action = self._action("&Manual quotes only", self.stop_sources, "Ctrl+Shift+M",
                                           "Stop the watched file or replay")
         self.reset_what_if_action = self._action("Reset &what-if", self._reset_what_if, "Ctrl+0",
@@ -257,6 +264,7 @@ class MainWindow(QMainWindow):
         menu.addAction(self.market_action)
         menu.addAction(self.manual_action)
         menu.addAction(self.watch_action)
+        menu.addAction(self.ibkr_action)
         menu.addSeparator()
         menu.addAction(self.replay_action)
         menu.addAction(self.pause_action)
@@ -363,6 +371,8 @@ class MainWindow(QMainWindow):
 
     def _apply_report(self, report) -> None:
         self._update_status(report)
+        if getattr(self, "ibkr_source", None) is not None and self.ibkr_source.active:
+            self._check_alerts(report)
         self._draw_shown_tab(report)
         if not self._settled_objects and self.session is not None and self.session.reports_applied == 1:
             from planner.ui.qt_env import settle_long_lived_objects
@@ -390,7 +400,8 @@ class MainWindow(QMainWindow):
         calculator = self.calculator_tab.content
         if market is not None and calculator is not None:
             calculator.update_market(MarketInputs.of(market))
-        if self.file_source.path is None and self.replay_source.replay is None:
+        live = getattr(self, "ibkr_source", None)
+        if self.file_source.path is None and self.replay_source.replay is None and not (live and live.active):
             from planner.ui.quote_sources import manual_detail
 
             self.market_bar.update_source("manual", SourceState.IDLE, manual_detail(market))
@@ -551,9 +562,103 @@ class MainWindow(QMainWindow):
         if hasattr(self, "replay_source"):
             self.replay_source.set_speed(speed)
 
+    # -- Interactive Brokers --------------------------------------------------------------------
+    def connect_ibkr(self, host: str | None = None, port: int | None = None, client_id: int | None = None) -> bool:
+        """Start the IBKR feed on the open book (settings give port, client id, line limit)."""
+        from planner.feeds.ibkr import INSTALL_HINT, IbkrConfig, ib_available
+
+        if not ib_available():
+            self.ibkr_action.setToolTip(f"Needs the ibkr extra: {INSTALL_HINT}")
+            self.statusBar().showMessage(f"Interactive Brokers quotes need the ibkr extra: {INSTALL_HINT}", 30000)
+            return False
+        if not self._require_session():
+            return False
+        from planner.feeds.ibkr_plan import plan_subscriptions
+        from planner.ui.live_quotes import IbkrQuoteSource
+
+        self.stop_sources()
+        settings, session = self.session.settings, self.session
+        if not hasattr(self, "ibkr_source"):
+            self.ibkr_source = IbkrQuoteSource(self)
+            self.ibkr_source.update.connect(self._live_update)
+            self.ibkr_source.state_changed.connect(self.market_bar.update_source)
+        now = self.workspace.now()
+        spx = session.snapshot.spx if session.snapshot is not None else None
+        plan = plan_subscriptions(session.book, now.date(), settings.ibkr_line_limit, settings.ibkr_vx_months,
+                                  spx=spx)
+        saved_host = self.state.value("ibkr/host", "127.0.0.1") if self.state is not None else "127.0.0.1"
+        config = IbkrConfig(host or str(saved_host), port or settings.ibkr_port,
+                            settings.ibkr_client_id if client_id is None else client_id,
+                            settings.live_snapshots_per_s, settings.ibkr_reconnect_max_s)
+        from planner.app.alerts import AlertMonitor
+
+        self.alert_monitor = AlertMonitor()
+        self.ibkr_source.start(config, plan, settings.live_store_interval_s, settings.live_store_session_close)
+        self._show_alert_log()
+        return True
+
+    def _live_update(self, update) -> None:
+        from planner.app.leg_marks import market_marks
+        from planner.app.market import build_snapshot
+        from planner.domain.errors import PlannerError
+
+        quote = update.quote()
+        if quote is None or self.session is None:
+            return
+        try:
+            snapshot = build_snapshot(self.workspace.repo, now=self.workspace.now(), **quote.market_fields())
+        except PlannerError as error:  # a bad quote is never used nor stored
+            self.market_bar.update_source("IBKR", SourceState.ERROR, f"quote refused: {error}")
+            return
+        source = self.ibkr_source
+        marks = market_marks(update, source.plan.subscribed, self.session.book, snapshot, snapshot.asof)
+        self.live_marks = marks
+        for item, is_close in source.sampler.offer(snapshot, snapshot.asof):
+            from dataclasses import replace
+
+            try:
+                self.workspace.store_snapshot(replace(item, source=f"{item.source} close") if is_close else item)
+            except PlannerError as error:
+                self.statusBar().showMessage(f"Live quote not stored: {error}", 10000)
+        self.session.set_live(snapshot, marks)
+        self.market_bar.update_source(f"IBKR {'connected'}", source.state(),
+                                      source.detail(self.workspace.now(), f"{len(marks)} legs marked by the market"))
+
+    def _check_alerts(self, report) -> None:
+        from planner.app.alerts import report_causes
+        from planner.ui.live_quotes import notify
+
+        settings = self.session.settings
+        for alert in self.alert_monitor.check(report_causes(report, settings, self.workspace.now())):
+            self.alert_log.add_alert(alert)
+            notify(self, alert, settings.alert_beep, getattr(self, "tray", None))
+
+    def _show_alert_log(self) -> None:
+        if getattr(self, "alert_dock", None) is not None:
+            self.alert_dock.show()
+            return
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QDockWidget, QSystemTrayIcon
+
+        from planner.ui.live_quotes import AlertLog
+
+        self.alert_log = AlertLog()
+        self.alert_dock = QDockWidget("Alerts", self)
+        self.alert_dock.setObjectName("alertDock")
+        self.alert_dock.setWidget(self.alert_log)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.alert_dock)
+        self.tray = None
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            self.tray = QSystemTrayIcon(self.windowIcon(), self)
+            self.tray.show()
+
     def stop_sources(self) -> None:
         if not hasattr(self, "file_source"):
             return
+        if getattr(self, "ibkr_source", None) is not None and self.ibkr_source.active:
+            self.ibkr_source.stop()
+            if self.session is not None:
+                self.session.set_live(None)
         self.file_source.stop()
         self.replay_source.stop()
         if self.session is not None:
@@ -714,6 +819,8 @@ class MainWindow(QMainWindow):
         if hasattr(self, "file_source"):
             self.file_source.stop()
             self.replay_source.stop()
+        if getattr(self, "ibkr_source", None) is not None:
+            self.ibkr_source.stop()
         self.planning.shutdown()
         if self.backtest is not None:
             self.backtest.shutdown()

@@ -120,6 +120,8 @@ class Session(QObject):
         self.horizon_days: float | None = None
         self.vix_shift = 0.0
         self.replay_quote: Quote | None = None
+        self.live_snapshot: MarketSnapshot | None = None  # a broker feed's latest, held in memory
+        self.live_marks: dict = {}  # leg id -> planner.app.leg_marks.LegMark
         self.reports_applied = 0
         self._risk_generation = 0  # each quote's two steps share one generation
         self._applied_generation = 0
@@ -183,6 +185,14 @@ class Session(QObject):
             self.market_loaded.emit(self.snapshot)
         self.request_risk()
 
+    def set_live(self, snapshot: MarketSnapshot | None, marks: dict | None = None) -> None:
+        """A live feed's snapshot and leg marks (None: back to the stored market and the model)."""
+        self.live_snapshot = snapshot
+        self.live_marks = marks or {}
+        self.shown_market = snapshot or self.snapshot
+        self.market_loaded.emit(self.shown_market)
+        self.request_risk()
+
     def realized_usd(self) -> float:
         """Dollars realized by the positions no longer open, net of fees (changes with the book only)."""
         if self._realized[0] is not self.book:
@@ -218,7 +228,7 @@ class Session(QObject):
         if "market" in topics:
             self.snapshot = self.ws.latest_snapshot()
             self.previous = self.ws.previous_snapshot()
-            if self.replay_quote is None:
+            if self.replay_quote is None and self.live_snapshot is None:
                 self.shown_market = self.snapshot
                 self.market_loaded.emit(self.snapshot)
 
@@ -228,7 +238,12 @@ class Session(QObject):
             self.report = None
             self.report_ready.emit(None)
             return
-        request = RiskRequest(self.book, self.snapshot, self.previous, self.settings, self.ws.now(),
+        book, snapshot, previous = self.book, self.snapshot, self.previous
+        if self.live_snapshot is not None:  # live quotes price in memory; the stored one is "previous"
+            from planner.app.leg_marks import with_market_marks
+
+            book, snapshot, previous = with_market_marks(book, self.live_marks), self.live_snapshot, self.snapshot
+        request = RiskRequest(book, snapshot, previous, self.settings, self.ws.now(),
                               self.horizon_days, self.replay_quote, self.vix_shift)
         self._risk_generation += 1
         generation = self._risk_generation

@@ -42,6 +42,8 @@ class FakeTws:
     'SPXW 20261218 5800 P' (trading class or symbol, expiry, strike, right)."""
 
     known: dict[str, int] = field(default_factory=dict)
+    accept_all: bool = False  # know every contract asked for, except those in ``unknown``
+    unknown: set[str] = field(default_factory=set)
     delayed_keys: set[str] = field(default_factory=set)  # answered as delayed (type 3)
     port: int = 0
     received: list[list[str]] = field(default_factory=list)
@@ -78,6 +80,14 @@ class FakeTws:
         sub = self.subscriptions[key]
         kind = DELAYED[tick_type] if sub.data_type == 3 else tick_type
         self.send(frame(1, 6, sub.req_id, kind, price, size, 0))
+
+    def send_tick(self, sub: Subscription, tick_type: int, price: float, size: float = 1.0) -> None:
+        """From ``on_subscribe`` (the server's own thread): write straight away."""
+        kind = DELAYED[tick_type] if sub.data_type == 3 else tick_type
+        data = frame(1, 6, sub.req_id, kind, price, size, 0)
+        for writer in self._writers:
+            if not writer.is_closing():
+                writer.write(data)
 
     def error(self, req_id: int, code: int, text: str) -> None:
         self.send(frame(4, 2, req_id, code, text, ""))
@@ -159,6 +169,8 @@ class FakeTws:
             req_id = int(fields[2])
             key = self._key(fields[4], fields[5], fields[6], fields[7], fields[8], fields[14])
             con_id = self.known.get(key)
+            if con_id is None and self.accept_all and key not in self.unknown:
+                con_id = self.known[key] = 1000 + len(self.known)
             if con_id is None:
                 writer.write(frame(4, 2, req_id, 200, "No security definition has been found for the request", ""))
                 return
