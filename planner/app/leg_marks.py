@@ -125,5 +125,15 @@ def mark_sources(book: Book, marks: Mapping[int, LegMark]) -> dict[int, str]:
     return sources
 
 
+def position_mark_sources(book: Book, marks: Mapping[int, LegMark]) -> dict[int, str]:
+    """Per open position id: 'market' (every leg marked by a quote or typed), 'partly market', or 'model'."""
+    by_leg = mark_sources(book, marks)
+    out = {}
+    for position in book.open_positions:
+        quoted = [by_leg.get(leg.id, MODEL) != MODEL for leg in position.legs]
+        out[position.id] = "market" if all(quoted) else ("partly market" if any(quoted) else MODEL)
+    return out
+
+
 def _price(mark: LegMark | float) -> float:
     return mark.mark if isinstance(mark, LegMark) else float(mark)

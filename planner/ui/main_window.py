@@ -593,6 +593,10 @@ class MainWindow(QMainWindow):
         from planner.app.alerts import AlertMonitor
 
         self.alert_monitor = AlertMonitor()
+        board = self.planning.board
+        if board is not None and not getattr(self, "_alerts_follow_board", False):
+            self._alerts_follow_board = True
+            board.result_ready.connect(self._suggestions_for_alerts)
         self.ibkr_source.start(config, plan, settings.live_store_interval_s, settings.live_store_session_close)
         self._show_alert_log()
         return True
@@ -612,7 +616,9 @@ class MainWindow(QMainWindow):
             return
         source = self.ibkr_source
         marks = market_marks(update, source.plan.subscribed, self.session.book, snapshot, snapshot.asof)
-        self.live_marks = marks
+        from planner.app.leg_marks import position_mark_sources
+
+        self.positions.model.mark_sources = position_mark_sources(self.session.book, marks)
         for item, is_close in source.sampler.offer(snapshot, snapshot.asof):
             from dataclasses import replace
 
@@ -624,12 +630,18 @@ class MainWindow(QMainWindow):
         self.market_bar.update_source(f"IBKR {'connected'}", source.state(),
                                       source.detail(self.workspace.now(), f"{len(marks)} legs marked by the market"))
 
+    def _suggestions_for_alerts(self, result) -> None:
+        self._live_suggestions = tuple(result) if result is not None else ()
+        if self.session is not None and self.ibkr_source.active:
+            self._check_alerts(self.session.report)
+
     def _check_alerts(self, report) -> None:
         from planner.app.alerts import report_causes
         from planner.ui.live_quotes import notify
 
         settings = self.session.settings
-        for alert in self.alert_monitor.check(report_causes(report, settings, self.workspace.now())):
+        suggestions = getattr(self, "_live_suggestions", ())
+        for alert in self.alert_monitor.check(report_causes(report, settings, self.workspace.now(), suggestions)):
             self.alert_log.add_alert(alert)
             notify(self, alert, settings.alert_beep, getattr(self, "tray", None))
 
@@ -657,6 +669,7 @@ class MainWindow(QMainWindow):
             return
         if getattr(self, "ibkr_source", None) is not None and self.ibkr_source.active:
             self.ibkr_source.stop()
+            self.positions.model.mark_sources = {}
             if self.session is not None:
                 self.session.set_live(None)
         self.file_source.stop()
@@ -709,9 +722,19 @@ class MainWindow(QMainWindow):
             return
         path, _ = QFileDialog.getSaveFileName(self, "Export positions", "positions.csv", "CSV (*.csv)")
         if path:
-            done = self._run("Export failed", lambda: self.workspace.export_csv(path, include_closed=True))
+            done = self._run("Export failed", lambda: self._export(path))
             if done:
                 self.statusBar().showMessage(f"Exported {done[0]:,} rows to {path}", 10000)
+
+    def _export(self, path):
+        """The plain report, or with live quotes streaming each leg's market mark, P&L and Greeks
+        and whether the mark came from the market or the model."""
+        session = self.session
+        if session is None or session.live_snapshot is None:
+            return self.workspace.export_csv(path, include_closed=True)
+        extra, rows = self.workspace.report_rows_with_risk(True, marks=session.live_marks,
+                                                           market=session.live_snapshot)
+        return self.workspace.export_csv(path, True, extra, rows)
 
     def new_book(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "New book", "planner.db", "Planner books (*.db)")

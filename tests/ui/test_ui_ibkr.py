@@ -37,7 +37,7 @@ def tws():
     server.stop()
 
 
-def test_connect_streams_marks_and_alerts(qtbot, window, tws):
+def test_connect_streams_marks_and_alerts(qtbot, window, tws, tmp_path):
     window.workspace.set_setting("ibkr_port", tws.port)
     qtbot.waitUntil(lambda: window.session.settings.ibkr_port == tws.port, timeout=DRAW_TIMEOUT_MS)
     stored_before = len(window.workspace.repo.snapshots())
@@ -59,10 +59,23 @@ def test_connect_streams_marks_and_alerts(qtbot, window, tws):
     qtbot.waitUntil(lambda: window.session.report is not None and window.session.report.vix == 31.0,
                     timeout=DRAW_TIMEOUT_MS)
     assert window.alert_log.count() == count
+    model = window.positions.model
+    from planner.ui.positions_model import MARK_COLUMN as mark_column
+    tags = {model.data(model.index(r, mark_column)).split()[-1] for r in range(model.rowCount())}
+    assert tags == {"mkt"}  # every leg of the demo book has a quote from the fake exchange
     # one live snapshot stored (the first; the next only a minute later)
     assert len(window.workspace.repo.snapshots()) == stored_before + 1
+    out = tmp_path / "live.csv"
+    count, _ = window._export(out)
+    import csv
+
+    rows = list(csv.DictReader(out.open()))
+    open_rows = [r for r in rows if r["status"] == "open"]
+    assert open_rows and {r["mark_source"] for r in open_rows} == {"market mid"}
+    assert {float(r["value_pts"]) for r in open_rows} == {2.2}
     window.stop_sources()
     assert window.session.live_snapshot is None
+    assert model.data(model.index(0, mark_column)).split()[-1] != "mkt"
 
 
 def test_without_the_extra_the_menu_item_says_how_to_install(qtbot, window, monkeypatch):
@@ -72,3 +85,14 @@ def test_without_the_extra_the_menu_item_says_how_to_install(qtbot, window, monk
     assert window.connect_ibkr() is False
     assert "pip install 'hedge-planner[ibkr]'" in window.statusBar().currentMessage()
     assert "pip install 'hedge-planner[ibkr]'" in window.ibkr_action.toolTip()
+
+
+def test_without_a_tray_the_alert_is_a_notice_in_the_window(qtbot, window):
+    from datetime import UTC, datetime
+
+    from planner.app.alerts import Alert
+    from planner.ui.live_quotes import notify
+
+    alert = Alert("risk-cap", "Risk cap broken", "risk used 1.80 % of equity, cap 1.50 %", datetime.now(UTC))
+    assert notify(window, alert, beep=True, tray=None) == "window"
+    assert window.statusBar().currentMessage() == "Alert: Risk cap broken: risk used 1.80 % of equity, cap 1.50 %"
