@@ -40,6 +40,23 @@ def percentile(samples: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+def fair_prices(ws) -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
+    """The model's value of each option the book holds, by the fake exchange's contract key, and
+    the stored SPX, VIX, VVIX and VX curve: the fake exchange quotes around them."""
+    from planner.feeds.ibkr_plan import plan_subscriptions
+
+    report = ws.analyze(scenarios=False)
+    model = {leg.leg_id: leg.model_value for p in report.positions for leg in p.legs}
+    settings = ws.settings()
+    plan = plan_subscriptions(ws.book(), ws.now().date(), settings.ibkr_line_limit, settings.ibkr_vx_months)
+    fair = {f"{s.trading_class} {s.expiry:%Y%m%d} {s.strike:g} {s.right}": model[s.leg_ids[0]]
+            for s in plan.subscribed if s.sec_type == "OPT" and s.leg_ids}
+    snap = ws.latest_snapshot()
+    first = {"SPX": snap.spx, "VIX": snap.vix, "VVIX": snap.vvix or 95.0}
+    curve = {f"VX {day:%Y%m%d}": price for day, price in snap.vix_futures}
+    return fair, first, curve
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rate", type=float, default=20.0, help="ticks a second")
@@ -57,16 +74,18 @@ def main() -> None:
     path = folder / "demo.db"
     with Workspace.open(path) as ws:
         ws.init(demo_book=True)
-    first = {"SPX": 5900.0, "VIX": 17.0, "VVIX": 95.0}
+    with Workspace.open(path) as ws:
+        fair, first, curve = fair_prices(ws)
 
     def on_subscribe(tws, sub):
         if sub.key in first:
             tws.send_tick(sub, LAST, first[sub.key])
         elif sub.key.startswith("VX "):
-            tws.send_tick(sub, LAST, 18.0)
-        else:
-            tws.send_tick(sub, BID, 3.10)
-            tws.send_tick(sub, ASK, 3.30)
+            tws.send_tick(sub, LAST, curve.get(sub.key, first["VIX"] + 1.0))
+        elif sub.key in fair:  # the exchange quotes 3 % over the model, 0.10 pts wide
+            price = fair[sub.key] * 1.03
+            tws.send_tick(sub, BID, max(round(price - 0.05, 2), 0.0), 0.0 if price < 0.05 else 1.0)
+            tws.send_tick(sub, ASK, round(price + 0.05, 2))
 
     tws = FakeTws(accept_all=True, on_subscribe=on_subscribe).start()
     window = MainWindow()
@@ -126,11 +145,11 @@ def main() -> None:
             painted.clear()
 
     session.report_ready.connect(on_report)
-    option = next((k for k in tws.subscriptions if k not in first and not k.startswith("VX ")), None)
+    option = next((k for k in tws.subscriptions if k in fair), None)
     keys = ["SPX", "VIX"] + ([option] if option else [])
     ticks = int(args.rate * args.seconds)
     start = time.perf_counter()
-    spx = 5900.0
+    spx = first["SPX"]
     for i in range(ticks):
         due = start + i / args.rate
         while time.perf_counter() < due:
@@ -144,10 +163,11 @@ def main() -> None:
             spx += 0.25 if (i // 3) % 40 < 20 else -0.25
             tws.tick("SPX", LAST, spx)
         elif key == "VIX":
-            tws.tick("VIX", LAST, 17.0 + 0.01 * (i % 50))
+            tws.tick("VIX", LAST, first["VIX"] + 0.01 * (i % 50))
         else:
-            tws.tick(key, BID, 3.10 + 0.05 * (i % 4))
-            tws.tick(key, ASK, 3.30 + 0.05 * (i % 4))
+            price = fair[key] * (1.03 + 0.01 * (i % 4))
+            tws.tick(key, BID, max(round(price - 0.05, 2), 0.0))
+            tws.tick(key, ASK, round(price + 0.05, 2))
         if args.shots and i == int(args.rate * 5):
             args.shots.mkdir(parents=True, exist_ok=True)
             window.grab().save(str(args.shots / "ibkr-connected.png"))
@@ -156,7 +176,11 @@ def main() -> None:
     app.processEvents()
     if args.shots:
         tws.tick("VIX", LAST, 29.0)  # past every tier: an alert
-        wait(lambda: window.alert_log.count() > 0, 30)
+
+        def vix_alert():
+            return any("VIX crossed" in window.alert_log.item(i).text() for i in range(window.alert_log.count()))
+
+        wait(vix_alert, 30)
         wait(lambda: not session.runner.busy, 30)
         for _ in range(20):
             app.processEvents()

@@ -5,7 +5,7 @@ Four causes, each a setting that turns it off:
 - a high or critical suggestion the trader has not been alerted to (by suggestion id);
 - the risk cap broken: risk used (% of equity, worst scenario cell) above the cap in force;
 - VIX at or above a hedge tier's threshold (near, mid, long): crossing it upward alerts;
-- SPX within ``alert_breakeven_moves`` expected moves of an open condor's break-even,
+- SPX within ``alert_breakeven_moves`` expected moves of an open condor's break-even at expiry,
   the expected move to the condor's expiry being SPX x VIX / 100 x sqrt(days / 365)
   (VIX is the market's 30-day implied vol in percent a year; the square-root-of-time
   scaling is the usual one, as Cboe's own "expected move" rule of thumb).
@@ -109,13 +109,16 @@ class AlertMonitor:
 
 
 def condor_distances(report, at: datetime) -> list[CondorDistance]:
-    """The open condors of a RiskReport with their break-evens today and days left."""
+    """The open condors of a RiskReport with their break-evens at expiry (the levels where the
+    condor starts to lose if held; today's, where it shows no P&L now, sit near spot while it is
+    near its entry value) and days left."""
     rows = []
     for p in getattr(report, "positions", ()):
         if p.kind != "condor" or p.id is None:
             continue
         days = (datetime.combine(p.expiry, datetime.min.time(), tzinfo=at.tzinfo) - at).total_seconds() / 86400.0
-        rows.append(CondorDistance(p.id, tuple(p.break_evens_today), max(days, 0.0) + 1.0))  # to the close
+        levels = tuple(p.break_evens_expiry) or tuple(p.break_evens_today)
+        rows.append(CondorDistance(p.id, levels, max(days, 0.0) + 1.0))  # +1: to the expiry's close
     return rows
 
 

@@ -163,6 +163,14 @@ def test_alert_causes_from_a_risk_report(ws):
     condor_id = next(p.id for p in report.positions if p.kind == "condor")
     assert f"breakeven:{condor_id}" in found
     assert "risk-cap" in found  # equity of $100 against a 1.5 % cap
+    condor = next(p for p in report.positions if p.kind == "condor")
+    nearest = min(abs(level - report.spx) for level in condor.break_evens_expiry)
+    days = (datetime(2026, 12, 22, tzinfo=UTC) - NOW).total_seconds() / 86400 + 1
+    moves = nearest / expected_move(report.spx, report.vix, days)
+    # measured to the break-evens at expiry (short strikes -/+ the 12.95 credit, fees aside), not today's
+    assert nearest == pytest.approx(6175 + 12.95 - 5900, abs=1.0)
+    assert f"breakeven:{condor_id}" not in report_causes(report, Settings(alert_breakeven_moves=moves - 0.1), NOW)
+    assert f"breakeven:{condor_id}" in report_causes(report, Settings(alert_breakeven_moves=moves + 0.1), NOW)
 
 
 def test_sampler_stores_one_a_minute_and_the_session_close():
