@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import math
 import threading
 from collections.abc import Callable, Sequence
@@ -243,6 +244,8 @@ class IbkrFeed:
 
     # -- the feed's thread ----------------------------------------------------------------
     def _run(self) -> None:
+        # The library logs every TWS message it dislikes; the feed reports them itself, in plain words.
+        logging.getLogger("ib_async").setLevel(logging.CRITICAL)
         loop = asyncio.new_event_loop()
         asyncio.set_event_loop(loop)
         self._loop = loop

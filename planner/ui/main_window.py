@@ -627,7 +627,7 @@ class MainWindow(QMainWindow):
             except PlannerError as error:
                 self.statusBar().showMessage(f"Live quote not stored: {error}", 10000)
         self.session.set_live(snapshot, marks)
-        self.market_bar.update_source(f"IBKR {'connected'}", source.state(),
+        self.market_bar.update_source("IBKR connected", source.state(),
                                       source.detail(self.workspace.now(), f"{len(marks)} legs marked by the market"))
 
     def _suggestions_for_alerts(self, result) -> None:
