@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QListWidget, QSystemTrayIcon, QWidget
 
 from planner.feeds import SourceState
@@ -21,6 +21,8 @@ from planner.feeds.ibkr import FeedState, IbkrConfig, IbkrFeed, LinkState, LiveU
 from planner.feeds.ibkr_plan import SubscriptionPlan
 from planner.feeds.snapshot_sampling import SnapshotSampler
 from planner.ui.formatting import et_time
+
+AGE_REFRESH_MS = 1000
 
 
 class IbkrQuoteSource(QObject):
@@ -36,7 +38,11 @@ class IbkrQuoteSource(QObject):
         self.link = LinkState.STOPPED
         self.last_update: LiveUpdate | None = None
         self.last_error = ""
+        self.extra = ""  # the window's word on the marks ("12 legs marked by the market")
         self._from_feed.connect(self._on_feed)
+        # The quote's age keeps counting between ticks (a quiet market, a stalled line).
+        self._age_timer = QTimer(self, interval=AGE_REFRESH_MS)
+        self._age_timer.timeout.connect(self._refresh_age)
 
     @property
     def name(self) -> str:
@@ -52,8 +58,10 @@ class IbkrQuoteSource(QObject):
         self.sampler = SnapshotSampler(timedelta(seconds=store_every_s), keep_close)
         self.feed = IbkrFeed(config, plan.subscribed, self._from_feed.emit, self._from_feed.emit)
         self.feed.start()
+        self._age_timer.start()
 
     def stop(self) -> None:
+        self._age_timer.stop()
         if self.feed is not None:
             feed, self.feed = self.feed, None
             feed.stop()
@@ -74,6 +82,10 @@ class IbkrQuoteSource(QObject):
             self.last_error = state.detail
         self._emit_state(state.detail)
 
+    def _refresh_age(self) -> None:
+        if self.feed is not None and self.link is LinkState.CONNECTED and self.last_update is not None:
+            self._emit_state()
+
     def state(self) -> SourceState:
         if self.link is LinkState.CONNECTED:
             update = self.last_update
@@ -92,6 +104,8 @@ class IbkrQuoteSource(QObject):
             parts.append(f"{update.data_type} data, quote {age:.1f} s old ({et_time(update.received_at)})")
         if self.plan is not None:
             parts.append(self.plan.describe())
+        if self.extra:
+            parts.append(self.extra)
         if extra:
             parts.append(extra)
         return "; ".join(parts)

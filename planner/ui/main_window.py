@@ -302,6 +302,7 @@ class MainWindow(QMainWindow):
         self.session = session
         session.report_ready.connect(self._apply_report)
         session.book_loaded.connect(self.tree.update_book)
+        session.book_loaded.connect(self._replan_ibkr)
         session.market_loaded.connect(self._apply_market)
         session.settings_loaded.connect(self._apply_settings)
         session.history_ready.connect(self._apply_history)
@@ -573,19 +574,15 @@ class MainWindow(QMainWindow):
             return False
         if not self._require_session():
             return False
-        from planner.feeds.ibkr_plan import plan_subscriptions
         from planner.ui.live_quotes import IbkrQuoteSource
 
         self.stop_sources()
-        settings, session = self.session.settings, self.session
+        settings = self.session.settings
         if not hasattr(self, "ibkr_source"):
             self.ibkr_source = IbkrQuoteSource(self)
             self.ibkr_source.update.connect(self._live_update)
             self.ibkr_source.state_changed.connect(self.market_bar.update_source)
-        now = self.workspace.now()
-        spx = session.snapshot.spx if session.snapshot is not None else None
-        plan = plan_subscriptions(session.book, now.date(), settings.ibkr_line_limit, settings.ibkr_vx_months,
-                                  spx=spx)
+        plan = self._ibkr_plan()
         saved_host = self.state.value("ibkr/host", "127.0.0.1") if self.state is not None else "127.0.0.1"
         config = IbkrConfig(host or str(saved_host), port or settings.ibkr_port,
                             settings.ibkr_client_id if client_id is None else client_id,
@@ -597,9 +594,29 @@ class MainWindow(QMainWindow):
         if board is not None and not getattr(self, "_alerts_follow_board", False):
             self._alerts_follow_board = True
             board.result_ready.connect(self._suggestions_for_alerts)
+        self._ibkr_config = config
         self.ibkr_source.start(config, plan, settings.live_store_interval_s, settings.live_store_session_close)
         self._show_alert_log()
         return True
+
+    def _ibkr_plan(self):
+        from planner.feeds.ibkr_plan import plan_subscriptions
+
+        session, settings = self.session, self.session.settings
+        spx = session.snapshot.spx if session.snapshot is not None else None
+        return plan_subscriptions(session.book, self.workspace.now().date(), settings.ibkr_line_limit,
+                                  settings.ibkr_vx_months, spx=spx)
+
+    def _replan_ibkr(self, _book) -> None:
+        """A position opened, closed or rolled while quotes stream: subscribe what the book now holds."""
+        source = getattr(self, "ibkr_source", None)
+        if source is None or not source.active or source.plan is None:
+            return
+        plan = self._ibkr_plan()
+        if [(s.key, s.leg_ids) for s in plan.subscribed] == [(s.key, s.leg_ids) for s in source.plan.subscribed]:
+            return
+        settings = self.session.settings
+        source.start(self._ibkr_config, plan, settings.live_store_interval_s, settings.live_store_session_close)
 
     def _live_update(self, update) -> None:
         from planner.app.leg_marks import market_marks
@@ -627,8 +644,8 @@ class MainWindow(QMainWindow):
             except PlannerError as error:
                 self.statusBar().showMessage(f"Live quote not stored: {error}", 10000)
         self.session.set_live(snapshot, marks)
-        self.market_bar.update_source("IBKR connected", source.state(),
-                                      source.detail(self.workspace.now(), f"{len(marks)} legs marked by the market"))
+        source.extra = f"{len(marks)} legs marked by the market"
+        self.market_bar.update_source("IBKR connected", source.state(), source.detail(self.workspace.now()))
 
     def _suggestions_for_alerts(self, result) -> None:
         self._live_suggestions = tuple(result) if result is not None else ()

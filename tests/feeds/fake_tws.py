@@ -45,6 +45,7 @@ class FakeTws:
     accept_all: bool = False  # know every contract asked for, except those in ``unknown``
     unknown: set[str] = field(default_factory=set)
     delayed_keys: set[str] = field(default_factory=set)  # answered as delayed (type 3)
+    frozen_keys: set[str] = field(default_factory=set)  # answered as frozen (type 2: the last before the close)
     port: int = 0
     received: list[list[str]] = field(default_factory=list)
     subscriptions: dict[str, Subscription] = field(default_factory=dict)
@@ -178,7 +179,7 @@ class FakeTws:
         elif kind == 1:  # reqMktData: 1, 11, reqId, conId, symbol, secType, expiry, strike, right, ...
             req_id = int(fields[2])
             key = self._key(fields[4], fields[5], fields[6], fields[7], fields[8], fields[14])
-            data_type = 3 if key in self.delayed_keys else 1
+            data_type = 3 if key in self.delayed_keys else (2 if key in self.frozen_keys else 1)
             sub = Subscription(req_id, key, data_type)
             self.subscriptions[key] = sub
             writer.write(frame(58, 1, req_id, data_type))

@@ -111,6 +111,22 @@ def test_delayed_lines_are_labelled(tws):
         feed.stop()
 
 
+def test_frozen_lines_and_a_missing_permission_are_said_plainly(tws):
+    tws.frozen_keys = {"SPX"}
+    feed, rec = start_feed(tws)
+    try:
+        tws.wait_for(lambda: len(tws.subscriptions) == 5)
+        tws.tick("SPX", LAST, 5900.0)
+        tws.tick("VIX", LAST, 17.0)
+        tws.wait_for(lambda: (u := last_quote(rec)) is not None and u.quote() is not None)
+        assert last_quote(rec).data_type == "frozen"
+        tws.error(tws.subscriptions[OPTION_KEY].req_id, 354, "Requested market data is not subscribed.")
+        tws.wait_for(lambda: any("no market data subscription for SPXW 2026-12-18 5800 P" in d
+                                 for d in rec.details()))
+    finally:
+        feed.stop()
+
+
 def test_unknown_contract_stays_model_marked_in_plain_words(tws):
     unknown = ContractSpec("SPXW 2026-12-18 9999 C", "OPT", "SPX", "CBOE", "SPXW", date(2026, 12, 18), 9999.0, "C",
                            "100", (21,))

@@ -96,3 +96,16 @@ def test_without_a_tray_the_alert_is_a_notice_in_the_window(qtbot, window):
     alert = Alert("risk-cap", "Risk cap broken", "risk used 1.80 % of equity, cap 1.50 %", datetime.now(UTC))
     assert notify(window, alert, beep=True, tray=None) == "window"
     assert window.statusBar().currentMessage() == "Alert: Risk cap broken: risk used 1.80 % of equity, cap 1.50 %"
+
+
+def test_a_position_opened_while_streaming_is_subscribed(qtbot, window, tws):
+    window.workspace.set_setting("ibkr_port", tws.port)
+    qtbot.waitUntil(lambda: window.session.settings.ibkr_port == tws.port, timeout=DRAW_TIMEOUT_MS)
+    assert window.connect_ibkr()
+    qtbot.waitUntil(lambda: window.session.live_snapshot is not None, timeout=DRAW_TIMEOUT_MS)
+    expiry = window.session.book.condors[0].expiry.isoformat()
+    added = window.workspace.add_condor(expiry=expiry, strikes="5300,5350,6450,6500", qty=1, credit="3.10")
+    leg_ids = {leg.id for leg in added.legs}
+    qtbot.waitUntil(lambda: leg_ids <= set(window.session.live_marks), timeout=DRAW_TIMEOUT_MS)
+    assert any(key.endswith(" 5300 P") for key in tws.subscriptions)
+    assert window.positions.model.mark_sources[added.id] == "market"
