@@ -98,7 +98,7 @@ class IbkrQuoteSource(QObject):
 
     def detail(self, now: datetime, extra: str = "") -> str:
         update = self.last_update
-        parts = []
+        parts = [extra] if extra else []  # news first: the bar elides from the right
         if update is not None and self.link is LinkState.CONNECTED:
             age = max((now - update.received_at).total_seconds(), 0.0)
             parts.append(f"{update.data_type} data, quote {age:.1f} s old ({et_time(update.received_at)})")
@@ -106,8 +106,6 @@ class IbkrQuoteSource(QObject):
             parts.append(self.plan.describe())
         if self.extra:
             parts.append(self.extra)
-        if extra:
-            parts.append(extra)
         return "; ".join(parts)
 
     def _emit_state(self, extra: str = "") -> None:

@@ -37,6 +37,7 @@ from planner.ui.steady_label import SteadyLabel
 
 DEFAULT_MARKET = MarketInputs(spx=5900.0, vix=16.0, rate=0.045, div_yield=0.013)
 REPLAY_SPEEDS = (1.0, 2.0, 5.0, 10.0, 20.0)
+ALERT_LOG_HEIGHT_PX = 110  # about five alert lines; the charts keep the room
 
 
 class MainWindow(QMainWindow):
@@ -372,7 +373,7 @@ class MainWindow(QMainWindow):
 
     def _apply_report(self, report) -> None:
         self._update_status(report)
-        if getattr(self, "ibkr_source", None) is not None and self.ibkr_source.active:
+        if self._streaming():
             self._check_alerts(report)
         self._draw_shown_tab(report)
         if not self._settled_objects and self.session is not None and self.session.reports_applied == 1:
@@ -582,6 +583,7 @@ class MainWindow(QMainWindow):
             self.ibkr_source = IbkrQuoteSource(self)
             self.ibkr_source.update.connect(self._live_update)
             self.ibkr_source.state_changed.connect(self.market_bar.update_source)
+            self.ibkr_source.state_changed.connect(self._ibkr_trouble)
         plan = self._ibkr_plan()
         saved_host = self.state.value("ibkr/host", "127.0.0.1") if self.state is not None else "127.0.0.1"
         config = IbkrConfig(host or str(saved_host), port or settings.ibkr_port,
@@ -598,6 +600,11 @@ class MainWindow(QMainWindow):
         self.ibkr_source.start(config, plan, settings.live_store_interval_s, settings.live_store_session_close)
         self._show_alert_log()
         return True
+
+    def _ibkr_trouble(self, _name: str, state, detail: str) -> None:
+        """The bar has little room: a connection problem is said in full in the status bar too."""
+        if state is SourceState.ERROR and detail:
+            self.statusBar().showMessage(f"Interactive Brokers: {detail.split('; ')[0]}", 15000)
 
     def _ibkr_plan(self):
         from planner.feeds.ibkr_plan import plan_subscriptions
@@ -649,8 +656,14 @@ class MainWindow(QMainWindow):
 
     def _suggestions_for_alerts(self, result) -> None:
         self._live_suggestions = tuple(result) if result is not None else ()
-        if self.session is not None and self.ibkr_source.active:
+        if self._streaming():
             self._check_alerts(self.session.report)
+
+    def _streaming(self) -> bool:
+        """Live quotes in use: alerts are about the market as it moves, not a stored quote."""
+        source = getattr(self, "ibkr_source", None)
+        return source is not None and source.active and self.session is not None \
+            and self.session.live_snapshot is not None
 
     def _check_alerts(self, report) -> None:
         from planner.app.alerts import report_causes
@@ -676,6 +689,7 @@ class MainWindow(QMainWindow):
         self.alert_dock.setObjectName("alertDock")
         self.alert_dock.setWidget(self.alert_log)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.alert_dock)
+        self.resizeDocks([self.alert_dock], [ALERT_LOG_HEIGHT_PX], Qt.Orientation.Vertical)
         self.tray = None
         if QSystemTrayIcon.isSystemTrayAvailable():
             self.tray = QSystemTrayIcon(self.windowIcon(), self)

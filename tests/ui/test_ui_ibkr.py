@@ -109,3 +109,15 @@ def test_a_position_opened_while_streaming_is_subscribed(qtbot, window, tws):
     qtbot.waitUntil(lambda: leg_ids <= set(window.session.live_marks), timeout=DRAW_TIMEOUT_MS)
     assert any(key.endswith(" 5300 P") for key in tws.subscriptions)
     assert window.positions.model.mark_sources[added.id] == "market"
+
+
+def test_without_ib_async_the_quotes_menu_item_carries_the_install_command(qtbot, monkeypatch, window_state):
+    monkeypatch.setitem(sys.modules, "ib_async", None)  # as if the extra were not installed
+    from planner.ui.main_window import MainWindow
+
+    win = MainWindow(state=window_state)
+    qtbot.addWidget(win)
+    assert win.ibkr_action.text() == "Connect to &Interactive Brokers (needs: pip install 'hedge-planner[ibkr]')"
+    assert win.connect_ibkr() is False  # no book, no crash: the status bar says how to install
+    assert "pip install 'hedge-planner[ibkr]'" in win.statusBar().currentMessage()
+    win.shutdown()
