@@ -125,6 +125,21 @@ def mark_sources(book: Book, marks: Mapping[int, LegMark]) -> dict[int, str]:
     return sources
 
 
+def leg_risk_weights(report) -> dict[int, float]:
+    """Dollars each open leg moves for a 1 % SPX move plus a 1 vol point move:
+    |dollar delta per SPX point| x SPX / 100 + |dollar vega per vol point|, from a report
+    made with its legs (``analyze(..., legs=True)``). Orders the legs for the line limit."""
+    if report is None:
+        return {}
+    weights = {}
+    for position in report.positions:
+        for leg in position.legs:
+            if leg.leg_id is not None:
+                g = leg.greeks
+                weights[leg.leg_id] = abs(g.delta_spx_equiv_usd) * report.spx / 100.0 + abs(g.vega_usd)
+    return weights
+
+
 def position_mark_sources(book: Book, marks: Mapping[int, LegMark]) -> dict[int, str]:
     """Per open position id: 'market' (every leg marked by a quote or typed), 'partly market', or 'model'."""
     by_leg = mark_sources(book, marks)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from planner.app import market
+from planner.app.leg_marks import leg_risk_weights
 from planner.domain.errors import PlannerError, StateError
 from planner.feeds.ibkr import INSTALL_HINT, FeedState, IbkrConfig, IbkrFeed, LiveUpdate, ib_available
 from planner.feeds.ibkr_plan import plan_subscriptions
@@ -63,8 +64,9 @@ def run_ibkr_feed(ws, config: IbkrConfig, say: Callable[[str], None], seconds: f
     if pruned:
         say(f"removed {pruned} intraday live snapshots older than {settings.intraday_retention_days} days")
     latest = ws.latest_snapshot()
+    report = ws.analyze(scenarios=False) if latest is not None else None
     plan = plan_subscriptions(ws.book(), now.date(), settings.ibkr_line_limit, settings.ibkr_vx_months,
-                              spx=latest.spx if latest else None)
+                              risk=leg_risk_weights(report), spx=latest.spx if latest else None)
     say(f"subscribing {plan.describe()}")
     sampler = SnapshotSampler(timedelta(seconds=settings.live_store_interval_s), settings.live_store_session_close)
     inbox: queue.Queue = queue.Queue()

@@ -607,12 +607,15 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Interactive Brokers: {detail.split('; ')[0]}", 15000)
 
     def _ibkr_plan(self):
+        from planner.app.leg_marks import leg_risk_weights
         from planner.feeds.ibkr_plan import plan_subscriptions
 
         session, settings = self.session, self.session.settings
         spx = session.snapshot.spx if session.snapshot is not None else None
+        # One valuation with per-leg Greeks, so the line limit keeps the legs that carry most risk.
+        report = self.workspace.analyze(scenarios=False) if session.snapshot is not None else None
         return plan_subscriptions(session.book, self.workspace.now().date(), settings.ibkr_line_limit,
-                                  settings.ibkr_vx_months, spx=spx)
+                                  settings.ibkr_vx_months, risk=leg_risk_weights(report), spx=spx)
 
     def _replan_ibkr(self, _book) -> None:
         """A position opened, closed or rolled while quotes stream: subscribe what the book now holds."""

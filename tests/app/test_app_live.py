@@ -186,3 +186,21 @@ def test_sampler_stores_one_a_minute_and_the_session_close():
     assert all(b - a >= timedelta(seconds=60) for a, b in itertools.pairwise(regular))
     assert closes == [datetime(2026, 11, 23, 21, 0, tzinfo=UTC) - timedelta(seconds=0.25)]
     assert sampler.offered == 4 * 60 * 8 and sampler.stored == 9
+
+
+def test_the_line_limit_keeps_the_legs_with_most_dollar_risk(ws):
+    from planner.app.leg_marks import leg_risk_weights
+
+    book_with_call_and_condor(ws)
+    report = ws.analyze(scenarios=False)
+    weights = leg_risk_weights(report)
+    assert len(weights) == 5 and all(w >= 0 for w in weights.values())
+    plan = plan_subscriptions(ws.book(), date(2026, 11, 23), line_limit=7, vx_months=2, risk=weights)
+    legs_in = [spec for spec in plan.subscribed if spec.leg_ids]
+    legs_out = [spec for spec in plan.model_marked if spec.leg_ids]
+    assert len(legs_in) == 2 and len(legs_out) == 3
+    risk = {spec.key: sum(weights[i] for i in spec.leg_ids) for spec in legs_in + legs_out}
+    assert min(risk[s.key] for s in legs_in) >= max(risk[s.key] for s in legs_out)
+    for leg_row in (leg for p in report.positions for leg in p.legs):  # dollars for 1 % SPX + 1 vol point
+        g = leg_row.greeks
+        assert weights[leg_row.leg_id] == pytest.approx(abs(g.delta_spx_equiv_usd) * 59.0 + abs(g.vega_usd))
