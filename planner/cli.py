@@ -148,7 +148,10 @@ def build_parser() -> Parser:
     risk = command("risk", "risk of the book: marks, P&L, Greeks, curves, break-evens, matrix, coverage, stress")
     risk.add_argument("--at", metavar="T", help="valuation moment, ISO time (ET unless a zone is given); default now")
     risk.add_argument("--days", metavar="N", help="horizon of the T+n curve, calendar days (default 7)")
-    risk.add_argument("--spx", metavar="X", help="what-if SPX level; VIX follows the spot-vol model unless --vix")
+    risk.add_argument("--spx", metavar="X", help="what-if SPX level; VIX follows the VIX response's central path "
+                                                 "unless --vix")
+    risk.add_argument("--over", metavar="N", help="with --spx: trading sessions the move takes (default 1); "
+                                                  "valued N sessions ahead")
     risk.add_argument("--vix", metavar="Y", help="what-if spot VIX level")
 
     suggestions = command("suggest", "what to add, roll, trim, close or mind, with the reasons and numbers")
@@ -182,6 +185,23 @@ def build_parser() -> Parser:
 
     backtest_arguments(backtest)
     return parser
+
+
+def _sessions(field: str, raw: str, spx: str | None) -> int:
+    """A whole number of trading sessions, 0 (valued now) to 2520 (ten years), for a what-if --spx move."""
+    import math
+
+    from planner.domain.errors import InputError
+
+    try:
+        value = float(raw)
+    except ValueError:
+        raise InputError(field, "must be a whole number of trading sessions", raw) from None
+    if not math.isfinite(value) or value < 0 or value > 2520 or value != int(value):
+        raise InputError(field, "must be a whole number of trading sessions from 0 to 2520", raw)
+    if spx is None:
+        raise InputError(field, "needs --spx (the move it takes)", raw)
+    return int(value)
 
 
 # -- output ---------------------------------------------------------------------------------------------------------
@@ -344,6 +364,7 @@ def execute(args: argparse.Namespace, ws, db_path: str) -> tuple[Any, str | Call
             horizon_days=None if args.days is None else require_non_negative("days", args.days),
             spx=None if args.spx is None else require_positive("spx", args.spx),
             vix=None if args.vix is None else require_positive("vix", args.vix),
+            over=None if args.over is None else _sessions("over", args.over, args.spx),
         )
         return report.to_json(), lambda: summary_text(report)
     if name == "suggest":

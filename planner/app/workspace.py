@@ -136,6 +136,7 @@ class Workspace:
         spx: float | None = None,
         vix: float | None = None,
         scenarios: bool = True,
+        over: int | None = None,
         marks=None,
         market: MarketSnapshot | None = None,
     ):
@@ -144,28 +145,43 @@ class Workspace:
         marks: leg id -> market mark (``planner.app.leg_marks``), used instead of the model;
         market: a live snapshot held in memory, used instead of the stored one.
 
-        spx / vix: what-if levels (VIX moved by the spot-vol model when only SPX
+        spx / vix: what-if levels (VIX at the VIX response's central path when only SPX
         is given, futures with spot VIX); the stored snapshot is never changed.
+        over: with ``spx``, the trading sessions the move takes (default 1); the book is
+        then valued that many sessions ahead, and the report carries the move's VIX band.
         Day P&L is measured against the snapshot before the latest.
         """
+        from dataclasses import replace
+
         from planner.risk import analyze
+        from planner.risk.plausible import sessions_ahead
+        from planner.risk.vix_response import vix_response
         from planner.risk.what_if import what_if_market
 
-        stored = market or self.latest_snapshot()
+        live = market
+        stored = live or self.latest_snapshot()
         if stored is None:
             raise StateError("no market snapshot yet: store one with 'planner market set --spx X --vix Y'")
         moment = at or self.now()
         settings = self.settings()
-        market, previous = stored, (self.latest_snapshot() if market is not None else self.previous_snapshot())
+        previous = self.latest_snapshot() if live is not None else self.previous_snapshot()
+        market, band = stored, None
+        sessions = 1 if over is None else over  # 0: the move happens now, valued now (VIX as in one session)
+        if spx is not None:
+            moment = sessions_ahead(moment, sessions)
+            path = vix_response(spx, stored.spx, stored.vix, sessions, settings)
+            band = (float(path.low), float(path.high))
         if spx is not None or vix is not None:  # a what-if's day P&L is measured against the stored quote
-            market, previous = what_if_market(stored, settings, spx=spx, vix=vix, at=moment), stored
+            market = what_if_market(stored, settings, spx=spx, vix=vix, at=moment, sessions=max(1, sessions))
+            previous = stored
         book = self.book()
         if marks:
             from planner.app.leg_marks import with_market_marks
 
             book = with_market_marks(book, marks)
-        return analyze(book, market, settings, at=moment, horizon_days=horizon_days, light=light,
-                       previous=previous, scenarios=scenarios)
+        report = analyze(book, market, settings, at=moment, horizon_days=horizon_days, light=light,
+                         previous=previous, scenarios=scenarios)
+        return report if band is None else replace(report, vix_band=band)
 
     def history_frame(self, symbols: Sequence[str] = ("SPX", "VIX", "VVIX")):
         return self.repo.history_frame(symbols)

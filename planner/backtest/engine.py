@@ -39,10 +39,12 @@ from planner.domain.positions import (
     LayerKind,
     Position,
     PositionKind,
+    Status,
     Tier,
     condor_legs,
     layer_legs,
 )
+from planner.domain.records import Decision, DecisionKind
 from planner.domain.settings import Settings
 from planner.domain.suggestions import Action, Suggestion
 from planner.rules.history import DailyHistory, DailySeries
@@ -198,6 +200,10 @@ class _Run:
         self.actions: Counter[str] = Counter()
         self.by_rule: Counter[str] = Counter()
         self.warnings = 0
+        # What the rules remember between reviews, as a trader's book would: warnings read (acknowledged, so
+        # each shows once) and the latest sale per tier (the hold after a sale, the rest after a take-profit).
+        self.acknowledged: list[Decision] = []
+        self.sold: dict[tuple[str, bool], Position] = {}
         n = len(path)
         self.equity = np.empty(n)
         self.condor_pnl = np.empty(n)
@@ -332,9 +338,10 @@ class _Run:
         from planner.rules import suggest
 
         market = self.model.snapshot(at, spx, vix, vvix, self.vix_expiries)
-        book = Book(tuple(self.open.values()))
+        book = Book((*self.open.values(), *self.sold.values()))
         history = self.history_before(i)
-        result = suggest(book, market, self.settings, history=history, at=at, options=self.options)
+        result = suggest(book, market, self.settings, history=history, at=at, options=self.options,
+                         decisions=self.acknowledged)
         if observer is not None:
             observer(i, book, market, history, result)
         acted: set[int] = set()
@@ -345,6 +352,10 @@ class _Run:
         trade = suggestion.proposal
         if suggestion.action is Action.WARN or trade is None:
             self.warnings += 1
+            if trade is None:
+                self.acknowledged.append(Decision(suggestion.id, suggestion.rule, str(suggestion.action),
+                                                  DecisionKind.ACCEPT, at, figures={"component_ids": list(
+                                                      suggestion.components)}))
             return
         held = None
         if trade.position_id is not None:
@@ -363,6 +374,9 @@ class _Run:
             fill = mid + slip if buying_back else max(mid - slip, 0.0)
             fees = commission_usd(held.legs, self.costs, quantity)
             reason = RULES if buying_back else str(action).lower()
+            if not buying_back and action is not Action.ROLL and held.tier is not None:
+                sold = held.with_changes(status=Status.CLOSED, closed_at=at, quantity=quantity, note=reason, id=None)
+                self.sold[(str(held.tier), action is Action.TAKE_PROFIT)] = sold
             self._close(i, held, fill, fees, reason, quantity)
         if trade.side == "buy" and action in (Action.ADD, Action.ROLL):
             self._buy_layer(i, at, suggestion, spx, vix, vvix, years_cache,

@@ -3,8 +3,9 @@
 Tier table (DOMAIN.md, defaults in Settings):
 * near: the front VIX expiry with at least ``near_min_days`` left, strike
   ``near_strike_otm_pct`` above its future;
-* mid: the VIX expiry nearest ``mid_target_days`` out, ``mid_strike_otm_pct`` above;
-* long: the first VIX expiry at least ``long_min_days`` out, ``long_strike_otm_pct``
+* mid: of the VIX expiries later than near's, the one nearest ``mid_target_days``
+  out, ``mid_strike_otm_pct`` above;
+* long: the first VIX expiry later than mid's at least ``long_min_days`` out, ``long_strike_otm_pct``
   above; or, as the event backstop, an SPX put spread ``backstop_upper_otm_pct`` /
   ``backstop_lower_otm_pct`` below spot on the first SPX monthly expiry at least
   ``long_min_days`` out (PM settlement, as layers are entered).
@@ -68,14 +69,21 @@ def _days(expiry: date, today: date) -> int:
 def tier_vix_expiry(tier: str, at: datetime, settings: Settings) -> date:
     """The listed VIX expiry the tier table gives for ``tier`` seen from ``at``."""
     today = at.astimezone(calendars.ET).date()
-    reach = max(settings.near_min_days, settings.mid_target_days, settings.long_min_days) + MONTHLY_GAP_DAYS
+    # Two gaps past the furthest reach: mid must lie beyond near, and long beyond mid.
+    reach = max(settings.near_min_days, settings.mid_target_days, settings.long_min_days) + 2 * MONTHLY_GAP_DAYS
     listed = _open_vix_expiries(at, reach)
+    near = next(e for e in listed if _days(e, today) >= settings.near_min_days)
     if tier == Tier.NEAR:
-        return next(e for e in listed if _days(e, today) >= settings.near_min_days)
+        return near
+    # The tiers resolve to three distinct expiries in order, or the layering collapses: mid is the expiry
+    # nearest ``mid_target_days`` among those later than near's (monthly expiries sit 4-5 weeks apart, so a
+    # window such as 30-45 days is often empty), long the first at least ``long_min_days`` out and later than mid.
+    later = [e for e in listed if e > near]
+    # Ties go to the later expiry: the longer-dated layer decays more slowly.
+    mid = min(later, key=lambda e: (abs(_days(e, today) - settings.mid_target_days), -_days(e, today)))
     if tier == Tier.MID:
-        # Ties go to the later expiry: the longer-dated layer decays more slowly.
-        return min(listed, key=lambda e: (abs(_days(e, today) - settings.mid_target_days), -_days(e, today)))
-    return next(e for e in listed if _days(e, today) >= settings.long_min_days)
+        return mid
+    return next(e for e in listed if e > mid and _days(e, today) >= settings.long_min_days)
 
 
 @lru_cache(maxsize=16)

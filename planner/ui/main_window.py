@@ -110,8 +110,8 @@ class MainWindow(QMainWindow):
         self.coverage_label = SteadyLabel("Coverage —", "Coverage 1,000 % (aim 100–100 %)")
         self.book_label = QLabel(f"Book: {db_label}" if db_label else "Book: —")
         self.equity_label.setToolTip("Account equity the risk caps are measured against (Settings)")
-        self.risk_label.setToolTip("Largest worst-scenario loss of a condor with its hedges, % of equity, "
-                                   "against the cap in force")
+        self.risk_label.setToolTip("Largest loss of a condor with its hedges over the scenarios a market "
+                                   "can produce (VIX response band, stress days), % of equity, against the cap")
         self.coverage_label.setToolTip("Hedge protection per VIX point over the condors' vega (DOMAIN.md)")
         for label, template in ((self.equity_label, "Equity $10,000,000"),
                                 (self.risk_label, "Risk used 100.00 % of equity / cap 10.00 %"),
@@ -358,6 +358,8 @@ class MainWindow(QMainWindow):
         session.charts_connected = True
         self.risk_graph.horizon_changed.connect(session.set_horizon_days)
         self.risk_graph.vix_shift_changed.connect(session.set_vix_shift)
+        graph = self.risk_graph
+        graph.vix_mode_changed.connect(lambda mode: session.set_vix_response(mode, graph.fixed_vix, graph.pin_spx))
         market = session.shown_market
         self.risk_graph.update_base_vix(market.vix if market else None)
         if session.reports_applied:
@@ -715,6 +717,7 @@ class MainWindow(QMainWindow):
         if self.risk_graph is not None:
             self.risk_graph.vix_shift.setValue(0)
             self.risk_graph.horizon.setValue(min(7, self.risk_graph.horizon.maximum()))
+            self.risk_graph.set_vix_mode("central")
         if hasattr(self, "replay_source") and self.replay_source.replay is not None:
             self.stop_sources()
 

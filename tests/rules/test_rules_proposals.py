@@ -23,7 +23,7 @@ from planner.rules.proposals import (
 )
 
 sys.path.insert(0, str(Path(__file__).parent))
-from rules_books import ET, NOW, VIX_DEC, VIX_JAN, VIX_MAR, book, market, vix_call, vix_call_spread
+from rules_books import ET, NOW, VIX_DEC, VIX_FEB, VIX_JAN, VIX_MAR, book, market, vix_call, vix_call_spread
 
 SETTINGS = Settings()
 
@@ -55,12 +55,15 @@ def test_spx_strikes_sit_on_the_five_point_ladder():
 
 def test_tier_expiries_follow_the_table_on_listed_vix_expiries():
     assert tier_vix_expiry("near", NOW, SETTINGS) == VIX_DEC  # 23 days, the front one with >= 14 left
-    assert tier_vix_expiry("mid", NOW, SETTINGS) == VIX_DEC  # 23 days is 14 from 37; 20 Jan (58) is 21 away
+    # 16 Dec (23 days) is nearer 37 days than 20 Jan (58), but it is near's: mid takes the next one.
+    assert tier_vix_expiry("mid", NOW, SETTINGS) == VIX_JAN
     assert tier_vix_expiry("long", NOW, SETTINGS) == VIX_MAR  # 86 days (17 Feb) is short of 90
     later = datetime(2026, 12, 2, 14, 0, tzinfo=ET)  # Dec 16 now 14 days out: still the near one
     assert tier_vix_expiry("near", later, SETTINGS) == VIX_DEC
     assert tier_vix_expiry("near", later.replace(day=3), SETTINGS) == VIX_JAN  # 13 days: too close
-    assert tier_vix_expiry("mid", later.replace(day=14), SETTINGS) == VIX_JAN  # 37 days exactly
+    # 14 Dec: 20 Jan (37 days) is the front one with >= 14 days, so near's; mid the one after, never the same.
+    assert tier_vix_expiry("near", later.replace(day=14), SETTINGS) == VIX_JAN
+    assert tier_vix_expiry("mid", later.replace(day=14), SETTINGS) == VIX_FEB
     assert tier_vix_expiry("mid", NOW, Settings(mid_target_days=45)) == VIX_JAN
 
 
@@ -74,15 +77,15 @@ def surface_iv(strike, future, years, atm_30d):
 def test_mid_tier_call_is_priced_with_black76_on_its_future_at_the_vvix_surface():
     snapshot = market(vix=24.0)
     spec = tier_spec("mid", snapshot, SETTINGS, NOW, book())
-    future = snapshot.future_price(VIX_DEC)
-    assert spec.layer_kind is LayerKind.VIX_CALL and spec.expiry == VIX_DEC
+    future = snapshot.future_price(VIX_JAN)
+    assert spec.layer_kind is LayerKind.VIX_CALL and spec.expiry == VIX_JAN
     assert spec.strikes == (round(future * 1.2),)
-    iv = surface_iv(spec.strikes[0], future, years_to(VIX_DEC), 0.85 * 0.90)  # c x VVIX 90 / 100
+    iv = surface_iv(spec.strikes[0], future, years_to(VIX_JAN), 0.85 * 0.90)  # c x VVIX 90 / 100
     assert spec.iv == pytest.approx(iv, rel=1e-12)
-    price, delta = black76_call(future, spec.strikes[0], years_to(VIX_DEC), iv, 0.045)
+    price, delta = black76_call(future, spec.strikes[0], years_to(VIX_JAN), iv, 0.045)
     assert spec.price_pts == pytest.approx(price, rel=1e-9)
     # Protection of one contract: dV/dF x d(T) x 100, d(T) = exp(-4.3 T).
-    assert spec.protection_usd == pytest.approx(delta * math.exp(-4.3 * years_to(VIX_DEC)) * 100, rel=1e-9)
+    assert spec.protection_usd == pytest.approx(delta * math.exp(-4.3 * years_to(VIX_JAN)) * 100, rel=1e-9)
 
 
 def test_vix_iv_comes_from_a_layer_of_the_same_expiry_then_vvix_then_the_setting():
@@ -123,7 +126,7 @@ def test_rolls_keep_the_kind_and_a_spread_keeps_its_width():
     snapshot = market(vix=20.0)
     spread = vix_call_spread(strikes=(20.0, 30.0), expiry=VIX_DEC, tier="mid")
     spec = roll_spec(spread, snapshot, SETTINGS, NOW, book(spread))
-    assert spec.layer_kind is LayerKind.VIX_CALL_SPREAD and spec.expiry == VIX_DEC
+    assert spec.layer_kind is LayerKind.VIX_CALL_SPREAD and spec.expiry == VIX_JAN
     assert spec.strikes[1] - spec.strikes[0] == 10.0
     call = vix_call(tier="long", expiry=VIX_JAN)
     assert roll_spec(call, snapshot, SETTINGS, NOW, book(call)).expiry == VIX_MAR
