@@ -140,10 +140,11 @@ def build_parser() -> Parser:
     ibkr.add_argument("--client-id", metavar="N", help="API client id (default: the ibkr_client_id setting)")
     ibkr.add_argument("--seconds", metavar="S", help="stop after S seconds (default: run until interrupted)")
 
+    from planner.app import daily_data_commands as daily  # history files and settlement values
+
     history = commands.add_parser("history", help="daily closes").add_subparsers(dest="action", required=True)
-    load = command("import", "import daily closes (Cboe DATE,OPEN,HIGH,LOW,CLOSE or date,symbol,close)", history)
-    load.add_argument("file", metavar="FILE")
-    load.add_argument("--symbol", metavar="S")
+    daily.add_history_import_arguments(command("import", "import daily files in one undoable step", history))
+    daily.add_settlement_arguments(command("settlement", "official settlement values (SET, VRO)"), command)
 
     risk = command("risk", "risk of the book: marks, P&L, Greeks, curves, break-evens, matrix, coverage, stress")
     risk.add_argument("--at", metavar="T", help="valuation moment, ISO time (ET unless a zone is given); default now")
@@ -348,12 +349,10 @@ def execute(args: argparse.Namespace, ws, db_path: str) -> tuple[Any, str | Call
         return value, text
     if name == "feed":
         return _feed_ibkr(args, ws)
-    if name == "history":
-        result = ws.import_history(args.file, args.symbol)
-        value = {"symbols": list(result.symbols), "rows": result.rows, "inserted": result.inserted,
-                 "updated": result.updated, "first": result.first.isoformat(), "last": result.last.isoformat()}
-        return value, (f"imported {result.rows} closes of {', '.join(result.symbols)} "
-                       f"({result.first} to {result.last}): {result.inserted} new, {result.updated} updated")
+    if name in ("history", "settlement"):
+        from planner.app import daily_data_commands as daily
+
+        return daily.history_import_command(args, ws) if name == "history" else daily.settlement_command(args, ws)
     if name == "risk":
         from planner.app.inputs import parse_moment
         from planner.app.risk_report import summary_text
@@ -415,7 +414,7 @@ def execute(args: argparse.Namespace, ws, db_path: str) -> tuple[Any, str | Call
     if name == "backtest":
         from planner.app import backtest
 
-        return backtest.command(args, ws.settings(), sys.stderr)
+        return backtest.command(args, ws.settings(), sys.stderr, vx_settlements=ws.vx_settlement_curves())
     raise UsageError(f"planner: unknown command {name}")
 
 

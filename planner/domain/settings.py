@@ -121,6 +121,8 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("vx_curve_reversion_spike", 5.4, "per year", "Pull of the modelled VX curve toward m while VIX is above it", 0.0, 100.0),
     SettingSpec("spread_vix_elasticity", 0.5, "-", "Backtest bid-ask spreads scale with (VIX / reference VIX) ** elasticity", 0.0, 3.0),
     SettingSpec("spread_ref_vix", 20.0, "VIX points", "VIX at which backtest spreads are their base estimate", 1.0, 150.0),
+    # Stored VX settlement history
+    SettingSpec("vx_settle_max_age_days", 5, "calendar days", "Oldest stored VX settlement that stands in for a future today's quote lacks", 0, 60),
     # Live quotes from Interactive Brokers, their storage, and alerts while they stream
     SettingSpec("ibkr_port", 7497, "TCP port", "TWS or IB Gateway API port (TWS 7497 paper / 7496 live, Gateway 4002 / 4001)", 1, 65535),
     SettingSpec("ibkr_client_id", 17, "id", "API client id of the planner's connection (unique per connected program)", 0, 2_147_483_647),
@@ -228,6 +230,7 @@ class Settings:
     vx_curve_reversion_spike: float = 5.4
     spread_vix_elasticity: float = 0.5
     spread_ref_vix: float = 20.0
+    vx_settle_max_age_days: int = 5
     # Live quotes from Interactive Brokers, their storage, and alerts
     ibkr_port: int = 7497
     ibkr_client_id: int = 17

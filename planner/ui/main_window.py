@@ -190,6 +190,10 @@ class MainWindow(QMainWindow):
         self.export_action = self._action("&Export CSV…", self.export_csv, "Ctrl+E",
                                           "Positions report, one row per leg, with marks and Greeks")
         self.quit_action = self._action("&Quit", self.close, key.Quit)
+        self.import_history_action = self._action("Import &history…", self.import_history, "Ctrl+Shift+H",
+                                                  "Cboe index and VX files, other providers' SPX, settlement values")
+        self.settlement_action = self._action("Settlement &value…", self.enter_settlement_value, None,
+                                              "Type an official SET or VRO value")
         self.undo_action = self._action("&Undo", self.undo, "Ctrl+Z", "Undo the last change to the book")
         self.redo_action = self._action("&Redo", self.redo, "Ctrl+Shift+Z", "Redo the last undone change")
         self.condor_action = self._action("New &condor…", self.new_condor, "Ctrl+Shift+C", "Sell iron condors")
@@ -231,8 +235,8 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        for action in (self.new_action, self.open_action, None, self.backup_action, self.export_action, None,
-                       self.quit_action):
+        for action in (self.new_action, self.open_action, None, self.import_history_action, self.settlement_action,
+                       None, self.backup_action, self.export_action, None, self.quit_action):
             file_menu.addSeparator() if action is None else file_menu.addAction(action)
         edit = bar.addMenu("&Edit")
         edit.addAction(self.undo_action)
@@ -505,6 +509,27 @@ class MainWindow(QMainWindow):
 
             self._show_ticket(MarketTicket(self._context(), self))
 
+    def import_history(self) -> None:
+        """File > Import history…: the dialog previews, the import is one undo step."""
+        if self._require_session():
+            from planner.ui.history_import_dialog import HistoryImportDialog
+
+            dialog = HistoryImportDialog(self.workspace, self)
+            dialog.imported.connect(lambda result: self.statusBar().showMessage(
+                f"Imported {result.rows:,} rows of {', '.join(result.symbols)}", 10000))
+            dialog.finished.connect(lambda _=0: (dialog.deleteLater(), self.activateWindow()))
+            dialog.open()
+            dialog.choose_files()
+
+    def enter_settlement_value(self) -> None:
+        if self._require_session():
+            from planner.ui.tickets.settlement import SettlementTicket
+
+            ticket = SettlementTicket(self._context(), self)
+            self._show_ticket(ticket)
+            ticket.saved.connect(lambda value: self.statusBar().showMessage(
+                f"{value.symbol} {value.day.isoformat()} = {value.value:g} stored", 10000))
+
     def open_position_ticket(self, position_id: int) -> None:
         """Enter on a position: roll a layer, close a condor."""
         position = self.session.book.get(position_id) if self.session else None
@@ -545,7 +570,8 @@ class MainWindow(QMainWindow):
             return
         from planner.feeds import replay_days
 
-        days = replay_days(self.workspace.repo.history_rows(("SPX", "VIX", "VVIX")))
+        repo = self.workspace.repo
+        days = replay_days(repo.history_rows(("SPX", "VIX", "VVIX")), curves=repo.vx_settlement_curves())
         if not days:
             self.statusBar().showMessage("No stored daily closes to replay: import history first "
                                          "(planner history import FILE)", 10000)

@@ -71,8 +71,11 @@ def run_risk(request: RiskRequest, matrix: bool = True) -> RiskResult:
     shown = market
     quote = request.replay
     if quote is not None:
-        shown = replace(what_if_market(market, settings, spx=quote.spx, vix=quote.vix, at=at),
-                        vvix=quote.vvix or market.vvix, asof=quote.asof or market.asof, source=quote.source)
+        moved = what_if_market(market, settings, spx=quote.spx, vix=quote.vix, at=at)
+        # A replayed day's stored VX settlements replace the futures the what-if moved with spot VIX.
+        futures = dict(moved.vix_futures) | dict(quote.futures)
+        shown = replace(moved, vvix=quote.vvix or market.vvix, asof=quote.asof or market.asof, source=quote.source,
+                        vix_futures=tuple(sorted(futures.items())))
     priced = shown
     if request.vix_shift:
         vix = min(max(shown.vix + request.vix_shift, settings.vix_floor), settings.vix_cap)
