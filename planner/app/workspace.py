@@ -150,24 +150,18 @@ class Workspace:
         """
         from dataclasses import replace
 
-        from planner.app.stored_curve import fill_from_stored_curve
         from planner.risk import analyze
         from planner.risk.plausible import sessions_ahead
         from planner.risk.vix_response import vix_response
         from planner.risk.what_if import what_if_market
 
-        stored = self.latest_snapshot()
-        if stored is None:
+        latest = self.latest_snapshot()
+        if latest is None:
             raise StateError("no market snapshot yet: store one with 'planner market set --spx X --vix Y'")
         moment = at or self.now()
         settings = self.settings()
         book = self.book()
-        # Futures the quotes lack come from stored VX settlements where there are recent ones (both
-        # quotes alike, or the day P&L would show the switch from the model's estimate as a move).
-        stored, notes = fill_from_stored_curve(self.repo, stored, book, settings)
-        previous = self.previous_snapshot()
-        if previous is not None:
-            previous, _ = fill_from_stored_curve(self.repo, previous, book, settings)
+        stored, previous, notes = self.quotes_for_risk(latest, self.previous_snapshot(), book, settings)
         market, band = stored, None
         sessions = 1 if over is None else over  # 0: the move happens now, valued now (VIX as in one session)
         if spx is not None:
@@ -182,6 +176,21 @@ class Workspace:
         if notes:
             report = replace(report, notes=(*report.notes, *notes))
         return report if band is None else replace(report, vix_band=band)
+
+    def quotes_for_risk(self, latest: MarketSnapshot, previous: MarketSnapshot | None, book: Book,
+                        settings: Settings) -> tuple[MarketSnapshot, MarketSnapshot | None, tuple[str, ...]]:
+        """The quotes a risk run prices on (``planner risk`` and the window alike) and their notes.
+
+        Futures the quotes lack come from stored VX settlements where there are recent ones
+        (``stored_curve``), in both quotes alike, or the day P&L would show the switch from the
+        model's estimate as a move; the notes say which, contract by contract.
+        """
+        from planner.app.stored_curve import fill_from_stored_curve
+
+        latest, notes = fill_from_stored_curve(self.repo, latest, book, settings)
+        if previous is not None:
+            previous, _ = fill_from_stored_curve(self.repo, previous, book, settings)
+        return latest, previous, notes
 
     def history_frame(self, symbols: Sequence[str] = ("SPX", "VIX", "VVIX")):
         return self.repo.history_frame(symbols)

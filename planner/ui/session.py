@@ -51,6 +51,7 @@ class RiskRequest:
     vix_mode: str = "central"  # the curves' VIX: "central", "stressed" (band high) or "fixed"
     fixed_vix: float | None = None  # with "fixed": the level (None: the priced market's VIX)
     pin_spx: float | None = None  # an SPX level the curves hold exactly (a scenario-map cell)
+    notes: tuple[str, ...] = ()  # said of the quotes before the run (futures taken from stored VX history)
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,8 @@ def run_risk(request: RiskRequest, matrix: bool = True) -> RiskResult:
     report = analyze(request.book, priced, settings, at=at, horizon_days=request.horizon_days, previous=previous,
                      matrix=matrix, legs=False, vix_mode=request.vix_mode, fixed_vix=request.fixed_vix,
                      pin_spx=request.pin_spx)
+    if request.notes:
+        report = replace(report, notes=(*report.notes, *request.notes))
     return RiskResult(report, shown, priced)
 
 
@@ -122,6 +125,8 @@ class Session(QObject):
         self.snapshot: MarketSnapshot | None = None
         self.shown_market: MarketSnapshot | None = None  # stored, or the replayed day
         self.previous: MarketSnapshot | None = None
+        # The quotes risk runs price on: futures they lack taken from stored VX history, and notes saying so
+        self.priced: tuple[MarketSnapshot | None, MarketSnapshot | None, tuple[str, ...]] = (None, None, ())
         self.settings = Settings()
         self.report = None
         self.history = None  # the last P&L-over-time points
@@ -213,7 +218,7 @@ class Session(QObject):
         topics = set(changed.topics)
         if changed.external:
             topics |= {"book", "market", "settings"}
-        relevant = topics & {"book", "market", "settings"}
+        relevant = topics & {"book", "market", "settings", "history"}  # history: stored VX settlements
         if not relevant:
             return
         self._reload(relevant)
@@ -239,6 +244,10 @@ class Session(QObject):
             if self.replay_quote is None:
                 self.shown_market = self.snapshot
                 self.market_loaded.emit(self.snapshot)
+        if self.snapshot is not None:  # the same quotes as ``planner risk`` (Workspace.quotes_for_risk)
+            self.priced = self.ws.quotes_for_risk(self.snapshot, self.previous, self.book, self.settings)
+        else:
+            self.priced = (None, None, ())
 
     # -- risk --------------------------------------------------------------------------
     def request_risk(self) -> None:
@@ -246,9 +255,10 @@ class Session(QObject):
             self.report = None
             self.report_ready.emit(None)
             return
-        request = RiskRequest(self.book, self.snapshot, self.previous, self.settings, self.ws.now(),
+        snapshot, previous, notes = self.priced
+        request = RiskRequest(self.book, snapshot or self.snapshot, previous, self.settings, self.ws.now(),
                               self.horizon_days, self.replay_quote, self.vix_shift, self.vix_mode, self.fixed_vix,
-                              self.pin_spx)
+                              self.pin_spx, notes)
         self._risk_generation += 1
         generation = self._risk_generation
         if self.matrix_in_view:  # the scenario map is on screen: one step, matrix included
