@@ -203,3 +203,19 @@ def settle_expired(repo: Repository, now: datetime, days: Iterable[str] = ()) ->
             raise
         return [after for _, after, _ in derived_settlements(repo, now, days)]
     return settled
+
+
+def describe_log(records: Iterable[store.SettlementRecord]) -> list[str]:
+    """One line per settlement, re-settlement or reversal, oldest first: when, the result, official or
+    estimated, and the values used (``planner settlement log ID`` in words, for the window's history)."""
+    lines = []
+    for index, record in enumerate(records):
+        when = f"{record.logged_at.astimezone(ET):%Y-%m-%d %H:%M} ET"
+        if record.status == str(Status.OPEN):
+            lines.append(f"Unsettled {when}: open again, {record.basis}")
+            continue
+        verb = "Settled" if index == 0 else "Re-settled"
+        price = "" if record.close_price is None else f" at {record.close_price:,.2f}"
+        quality = "estimated" if record.estimated else "official"
+        lines.append(f"{verb} {when}: {record.status}{price}, {quality}: {record.basis}")
+    return lines

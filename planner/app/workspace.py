@@ -334,6 +334,10 @@ class Workspace:
         """The position's settlement history: each settlement, re-settlement or reversal, oldest first."""
         return daily_values.settlement_log(self.repo.conn, position_id)
 
+    def settlement_logs(self) -> dict[int, list[daily_values.SettlementRecord]]:
+        """Every settled position's settlement history by position id (the window's history shows them)."""
+        return daily_values.settlement_logs(self.repo.conn)
+
     def add_event(self, event: Event) -> Event:
         with self.repo.change(f"add event {event.kind} {event.date.isoformat()}") as tx:
             return self.repo.add_event(tx, event)

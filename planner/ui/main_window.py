@@ -300,7 +300,7 @@ class MainWindow(QMainWindow):
         session = Session(workspace, self)
         self.session = session
         session.report_ready.connect(self._apply_report)
-        session.book_loaded.connect(self.tree.update_book)
+        session.book_loaded.connect(lambda book: self.tree.update_book(book, session.settlement_logs))
         session.market_loaded.connect(self._apply_market)
         session.settings_loaded.connect(self._apply_settings)
         session.history_ready.connect(self._apply_history)

@@ -122,6 +122,7 @@ class Session(QObject):
         self.ws = workspace
         self.runner = CoalescingRunner(priorities=("risk", "scenarios", "history"), parent=self)
         self.book = Book()
+        self.settlement_logs: dict = {}  # position id -> its settlement records, oldest first
         self.snapshot: MarketSnapshot | None = None
         self.shown_market: MarketSnapshot | None = None  # stored, or the replayed day
         self.previous: MarketSnapshot | None = None
@@ -237,6 +238,7 @@ class Session(QObject):
             self.settings_loaded.emit(self.settings)
         if "book" in topics:
             self.book = self.ws.book()
+            self.settlement_logs = self.ws.settlement_logs()  # settling writes positions: a "book" change
             self.book_loaded.emit(self.book)
         if "market" in topics:
             self.snapshot = self.ws.latest_snapshot()
