@@ -12,9 +12,9 @@ from planner.app import Workspace
 
 FILES = Path(__file__).parents[1] / "app" / "history_files"
 NOW = datetime(2026, 12, 18, 22, 0, tzinfo=UTC)  # the AM expiry day, 17:00 ET
-ESTIMATED = "Settled 2026-12-18 17:00 ET: expired at 0.00, estimated: SPX close 6520 (estimate)"
-OFFICIAL = "Re-settled 2026-12-18 17:00 ET: expired at 20.00, official: SET 6430 (typed)"
-REVERTED = "Re-settled 2026-12-18 17:00 ET: expired at 0.00, estimated: SPX close 6520 (estimate)"
+ESTIMATED = "Settled at 0.00 pts (estimated): SPX close 6520 (estimate), 2026-12-18 17:00 ET"
+OFFICIAL = "Re-settled at 20.00 pts (official): SET 6430 (typed), 2026-12-18 17:00 ET"
+REVERTED = "Re-settled at 0.00 pts (estimated): SPX close 6520 (estimate), 2026-12-18 17:00 ET"
 
 
 def settlement_lines(tree, position_id: int) -> list[str]:
