@@ -15,24 +15,13 @@ STORED = ("VX 2027-01-20 is not in the quote: estimated from stored history, its
 
 
 @pytest.fixture
-def window(qtbot, tmp_path, window_state):
-    from planner.ui.main_window import MainWindow
-
+def window(tmp_path, window_on):
     path = tmp_path / "book.db"
     with Workspace.open(path, clock=lambda: NOW) as ws:
         ws.set_market(spx=6600, vix=17, futures=["2026-12-16=18.1"], asof="2026-11-23T10:00")
         ws.add_layer(tier="mid", kind="vix-future", expiry="2027-01-20", qty=1, price="19.5",
                      opened="2026-11-23T10:00")
-    win = MainWindow(state=window_state)
-    qtbot.addWidget(win)
-    workspace = Workspace.open(path, clock=lambda: NOW)
-    win.resize(1400, 900)
-    win.open_workspace(workspace)
-    win.show()
-    qtbot.waitUntil(lambda: win.session.reports_applied >= 1, timeout=30_000)
-    yield win
-    win.shutdown()
-    workspace.close()
+    return window_on(path, lambda: NOW)
 
 
 def test_importing_vx_history_prices_the_missing_future_on_it_and_the_notes_say_so(qtbot, window, tmp_path,

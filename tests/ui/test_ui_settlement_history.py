@@ -27,26 +27,16 @@ def settlement_lines(tree, position_id: int) -> list[str]:
 
 
 @pytest.fixture
-def window(qtbot, tmp_path, window_state):
-    from planner.ui.main_window import MainWindow
-
+def window(tmp_path, window_on):
     path = tmp_path / "book.db"
     with Workspace.open(path, clock=lambda: NOW) as ws:
         ws.set_market(spx=6600, vix=18, asof="2026-12-17T16:00")
         condors = ws.add_condor(expiry="2026-12-18", strikes="6400,6450,6900,6950", qty=2, credit="10",
                                 fees="10.40", settlement="AM", opened="2026-11-20T15:00")
         ws.import_history(FILES / "SPX_History.csv")  # the close only: an estimate for an AM condor
-    win = MainWindow(state=window_state)
-    qtbot.addWidget(win)
-    workspace = Workspace.open(path, clock=lambda: NOW)
-    win.resize(1400, 900)
-    win.open_workspace(workspace)
-    win.show()
-    qtbot.waitUntil(lambda: win.session.reports_applied >= 1, timeout=30_000)
+    win = window_on(path, lambda: NOW)
     win.condor_id = condors.id
-    yield win
-    win.shutdown()
-    workspace.close()
+    return win
 
 
 def test_typed_official_value_resettles_and_the_history_shows_each_settlement(qtbot, window):
