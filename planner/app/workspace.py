@@ -155,25 +155,21 @@ class Workspace:
         """
         from dataclasses import replace
 
-        from planner.app.stored_curve import fill_from_stored_curve
         from planner.risk import analyze
         from planner.risk.plausible import sessions_ahead
         from planner.risk.vix_response import vix_response
         from planner.risk.what_if import what_if_market
 
         live = market
-        stored = live or self.latest_snapshot()
-        if stored is None:
+        latest = live or self.latest_snapshot()
+        if latest is None:
             raise StateError("no market snapshot yet: store one with 'planner market set --spx X --vix Y'")
         moment = at or self.now()
         settings = self.settings()
         book = self.book()
-        # Futures the quotes lack come from stored VX settlements where there are recent ones (both
-        # quotes alike, or the day P&L would show the switch from the model's estimate as a move).
-        stored, notes = fill_from_stored_curve(self.repo, stored, book, settings)
+        # The live quote is priced against the stored one; a stored quote against the one before it.
         previous = self.latest_snapshot() if live is not None else self.previous_snapshot()
-        if previous is not None:
-            previous, _ = fill_from_stored_curve(self.repo, previous, book, settings)
+        stored, previous, notes = self.quotes_for_risk(latest, previous, book, settings)
         market, band = stored, None
         sessions = 1 if over is None else over  # 0: the move happens now, valued now (VIX as in one session)
         if spx is not None:
@@ -192,6 +188,21 @@ class Workspace:
         if notes:
             report = replace(report, notes=(*report.notes, *notes))
         return report if band is None else replace(report, vix_band=band)
+
+    def quotes_for_risk(self, latest: MarketSnapshot, previous: MarketSnapshot | None, book: Book,
+                        settings: Settings) -> tuple[MarketSnapshot, MarketSnapshot | None, tuple[str, ...]]:
+        """The quotes a risk run prices on (``planner risk`` and the window alike) and their notes.
+
+        Futures the quotes lack come from stored VX settlements where there are recent ones
+        (``stored_curve``), in both quotes alike, or the day P&L would show the switch from the
+        model's estimate as a move; the notes say which, contract by contract.
+        """
+        from planner.app.stored_curve import fill_from_stored_curve
+
+        latest, notes = fill_from_stored_curve(self.repo, latest, book, settings)
+        if previous is not None:
+            previous, _ = fill_from_stored_curve(self.repo, previous, book, settings)
+        return latest, previous, notes
 
     def history_frame(self, symbols: Sequence[str] = ("SPX", "VIX", "VVIX")):
         return self.repo.history_frame(symbols)
@@ -334,6 +345,10 @@ class Workspace:
     def settlement_log(self, position_id: int) -> list[daily_values.SettlementRecord]:
         """The position's settlement history: each settlement, re-settlement or reversal, oldest first."""
         return daily_values.settlement_log(self.repo.conn, position_id)
+
+    def settlement_logs(self) -> dict[int, list[daily_values.SettlementRecord]]:
+        """Every settled position's settlement history by position id (the window's history shows them)."""
+        return daily_values.settlement_logs(self.repo.conn)
 
     def add_event(self, event: Event) -> Event:
         with self.repo.change(f"add event {event.kind} {event.date.isoformat()}") as tx:

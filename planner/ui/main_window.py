@@ -33,6 +33,7 @@ from planner.ui.market_bar import MarketBar, MarketInputs
 from planner.ui.planning_tabs import PlanningTabs
 from planner.ui.portfolio_tree import PortfolioTree
 from planner.ui.positions_view import PositionsView
+from planner.ui.risk_notes import RiskNotes
 from planner.ui.steady_label import SteadyLabel
 
 DEFAULT_MARKET = MarketInputs(spx=5900.0, vix=16.0, rate=0.045, div_yield=0.013)
@@ -120,6 +121,8 @@ class MainWindow(QMainWindow):
             # Wide enough for any figure: a new number must not re-lay out the window.
             label.setMinimumWidth(label.fontMetrics().horizontalAdvance(template) + 16)
             self.statusBar().addPermanentWidget(label)
+        self.risk_notes = RiskNotes()  # left of the figures; a passing message covers it for a while
+        self.statusBar().addWidget(self.risk_notes, 1)
 
         self._build_actions()
         self._build_menus()
@@ -306,7 +309,7 @@ class MainWindow(QMainWindow):
         session = Session(workspace, self)
         self.session = session
         session.report_ready.connect(self._apply_report)
-        session.book_loaded.connect(self.tree.update_book)
+        session.book_loaded.connect(lambda book: self.tree.update_book(book, session.settlement_logs))
         session.book_loaded.connect(self._replan_ibkr)
         session.market_loaded.connect(self._apply_market)
         session.settings_loaded.connect(self._apply_settings)
@@ -422,6 +425,7 @@ class MainWindow(QMainWindow):
     def _update_status(self, report) -> None:
         from planner.ui.formatting import percent, set_style_sheet
 
+        self.risk_notes.update_report(report)
         if report is None:
             self.risk_label.setText("Risk used — (no market)")
             self.coverage_label.setText("Coverage —")

@@ -51,6 +51,7 @@ class RiskRequest:
     vix_mode: str = "central"  # the curves' VIX: "central", "stressed" (band high) or "fixed"
     fixed_vix: float | None = None  # with "fixed": the level (None: the priced market's VIX)
     pin_spx: float | None = None  # an SPX level the curves hold exactly (a scenario-map cell)
+    notes: tuple[str, ...] = ()  # said of the quotes before the run (futures taken from stored VX history)
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,8 @@ def run_risk(request: RiskRequest, matrix: bool = True) -> RiskResult:
     report = analyze(request.book, priced, settings, at=at, horizon_days=request.horizon_days, previous=previous,
                      matrix=matrix, legs=False, vix_mode=request.vix_mode, fixed_vix=request.fixed_vix,
                      pin_spx=request.pin_spx)
+    if request.notes:
+        report = replace(report, notes=(*report.notes, *request.notes))
     return RiskResult(report, shown, priced)
 
 
@@ -119,9 +122,12 @@ class Session(QObject):
         self.ws = workspace
         self.runner = CoalescingRunner(priorities=("risk", "scenarios", "history"), parent=self)
         self.book = Book()
+        self.settlement_logs: dict = {}  # position id -> its settlement records, oldest first
         self.snapshot: MarketSnapshot | None = None
         self.shown_market: MarketSnapshot | None = None  # stored, or the replayed day
         self.previous: MarketSnapshot | None = None
+        # The quotes risk runs price on: futures they lack taken from stored VX history, and notes saying so
+        self.priced: tuple[MarketSnapshot | None, MarketSnapshot | None, tuple[str, ...]] = (None, None, ())
         self.settings = Settings()
         self.report = None
         self.history = None  # the last P&L-over-time points
@@ -223,7 +229,7 @@ class Session(QObject):
         topics = set(changed.topics)
         if changed.external:
             topics |= {"book", "market", "settings"}
-        relevant = topics & {"book", "market", "settings"}
+        relevant = topics & {"book", "market", "settings", "history"}  # history: stored VX settlements
         if not relevant:
             return
         self._reload(relevant)
@@ -242,6 +248,7 @@ class Session(QObject):
             self.settings_loaded.emit(self.settings)
         if "book" in topics:
             self.book = self.ws.book()
+            self.settlement_logs = self.ws.settlement_logs()  # settling writes positions: a "book" change
             self.book_loaded.emit(self.book)
         if "market" in topics:
             self.snapshot = self.ws.latest_snapshot()
@@ -249,6 +256,10 @@ class Session(QObject):
             if self.replay_quote is None and self.live_snapshot is None:
                 self.shown_market = self.snapshot
                 self.market_loaded.emit(self.snapshot)
+        if self.snapshot is not None:  # the same quotes as ``planner risk`` (Workspace.quotes_for_risk)
+            self.priced = self.ws.quotes_for_risk(self.snapshot, self.previous, self.book, self.settings)
+        else:
+            self.priced = (None, None, ())
 
     # -- risk --------------------------------------------------------------------------
     def request_risk(self) -> None:
@@ -256,14 +267,16 @@ class Session(QObject):
             self.report = None
             self.report_ready.emit(None)
             return
-        book, snapshot, previous = self.book, self.snapshot, self.previous
+        snapshot, previous, notes = self.priced
+        book, snapshot, previous = self.book, snapshot or self.snapshot, previous
         if self.live_snapshot is not None:  # live quotes price in memory; the stored one is "previous"
             from planner.app.leg_marks import with_market_marks
 
-            book, snapshot, previous = with_market_marks(book, self.live_marks), self.live_snapshot, self.snapshot
+            snapshot, previous, notes = self.ws.quotes_for_risk(self.live_snapshot, self.snapshot, book, self.settings)
+            book = with_market_marks(book, self.live_marks)
         request = RiskRequest(book, snapshot, previous, self.settings, self.ws.now(),
                               self.horizon_days, self.replay_quote, self.vix_shift, self.vix_mode, self.fixed_vix,
-                              self.pin_spx)
+                              self.pin_spx, notes)
         self._risk_generation += 1
         generation = self._risk_generation
         if self.matrix_in_view:  # the scenario map is on screen: one step, matrix included
