@@ -359,6 +359,8 @@ def execute(args: argparse.Namespace, ws, db_path: str) -> tuple[Any, str | Call
     if name == "export":
         from planner.app.transfer import COLUMNS
 
+        if args.out is not None:
+            ws.check_output(args.out)  # refused before anything is settled or computed
         extra, rows = ws.report_rows_with_risk(args.all)
         if args.out is None:
             if args.json:
@@ -443,7 +445,15 @@ def run(argv: Sequence[str] | None, stdout: TextIO, stderr: TextIO,
             ws.close()
 
 
+def _terminated(signum: int, frame: object) -> None:
+    # Unwinds like Ctrl+C, so a temporary output file is removed and the book left whole.
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
+    import signal
+
+    signal.signal(signal.SIGTERM, _terminated)
     return run(argv, sys.stdout, sys.stderr)
 
 

@@ -22,6 +22,7 @@ from planner.domain.errors import StateError
 from planner.domain.records import Decision, Event, Signal
 from planner.domain.settings import SPECS, parse_setting
 from planner.storage import JournalEntry, Repository, backup_database, csv_text, write_csv
+from planner.storage.output_file import check_output
 
 TOPICS = {
     "positions": "book",
@@ -298,11 +299,17 @@ class Workspace:
                    ) -> tuple[int, str | None]:
         """Write the report to ``out`` (atomic) and return (rows, None), or with no ``out``
         return (rows, the CSV text). ``rows`` (with ``extra_columns``) replaces the plain report."""
+        if out is not None:
+            self.check_output(out)  # before settling or reading anything
         rows = self._report_rows(include_closed) if rows is None else rows
         columns = (*transfer.COLUMNS, *extra_columns)
         if out is None:
             return len(rows), csv_text(columns, rows)
-        return write_csv(out, columns, rows), None
+        return write_csv(out, columns, rows, self.repo.path), None
+
+    def check_output(self, out: str | Path) -> Path:
+        """InputError unless ``out`` may be written (never the book, a read-only file or a device)."""
+        return check_output(out, self.repo.path)
 
     def import_csv(self, path: str | Path) -> transfer.ImportResult:
         return transfer.import_positions(self.repo, path)

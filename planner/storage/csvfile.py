@@ -4,8 +4,8 @@ Writing: UTF-8, a header row, numbers as numbers; a text cell that starts
 with = + - @ tab or CR (a spreadsheet would run it as a formula) gets a
 leading apostrophe. So that reading is the exact inverse, a text cell that
 already starts with an apostrophe gets one too, and ``unescape_cell`` drops
-exactly one. Files are written to a temporary file in the same folder,
-fsynced, then renamed over the target, so a crash never leaves half a file.
+exactly one. Files are written through ``output_file.atomic_output`` (never over the book,
+mode kept, a crash never leaves half a file).
 """
 
 from __future__ import annotations
@@ -14,13 +14,13 @@ import csv
 import io
 import os
 import re
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from planner.domain.errors import InputError
+from planner.storage.output_file import atomic_output
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ESCAPE = "'"
@@ -106,42 +106,15 @@ def _write(handle: Any, columns: Sequence[str], rows: Iterable[Row]) -> int:
     return len(table)
 
 
-def write_csv(path: str | os.PathLike, columns: Sequence[str], rows: Iterable[Row]) -> int:
+def write_csv(path: str | os.PathLike, columns: Sequence[str], rows: Iterable[Row], book: Path | None = None) -> int:
     """Write rows atomically; returns the number of data rows.
 
     A row is a mapping keyed by column (missing keys: empty cells) or a
-    sequence of values in column order.
+    sequence of values in column order. ``book``: the open database, which
+    (with its sidecar files) the target must not be (``output_file``).
     """
-    target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise InputError("out", "must be in an existing folder", str(target))
-    fd, temp_name = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with open(fd, "w", encoding="utf-8", newline="") as handle:
-            count = _write(handle, columns, rows)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp_name, target)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
-    fsync_folder(folder)
-    return count
-
-
-def fsync_folder(folder: Path) -> None:
-    """Make the rename itself durable (POSIX; a no-op where folders cannot be opened)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+    with atomic_output(path, book) as temp, open(temp, "w", encoding="utf-8", newline="") as handle:
+        return _write(handle, columns, rows)
 
 
 @dataclass(frozen=True, slots=True)
