@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from planner.app import entry_iv
+from planner.app.position_checks import check_position
 from planner.domain import Book, Instrument, LayerKind, Leg, Position, PositionKind, Right, Settlement, Status, Tier
 from planner.domain.errors import InputError
 from planner.storage import CsvTable, Repository, read_csv, unescape_cell
@@ -293,12 +294,49 @@ def read_positions(path: str | Path) -> list[Position]:
             column = next(c for c in POSITION_COLUMNS if record[c] != first.record[c])
             raise cells.fail(column, f"must match the position's first row (line {first.line})")
         grouped[position_id].append(cells)
+    if len(table.rows) > MAX_IMPORT_LEGS:
+        raise InputError(table.name, f"must hold at most {MAX_IMPORT_LEGS:,} legs", f"{len(table.rows):,} rows")
     positions = []
     for position_id in order:
         rows = sorted(grouped[position_id], key=lambda c: c.integer("leg_seq"))
+        for seq, cells in enumerate(rows):
+            if cells.integer("leg_seq") != seq:
+                raise cells.fail("leg_seq", f"must number the position's legs 0 to {len(rows) - 1}, once each")
         legs = tuple(_leg(cells) for cells in rows)
-        positions.append(_position(rows[0], legs))
+        position = _position(rows[0], legs)
+        try:
+            check_position(position)
+        except InputError as error:
+            raise _located(rows, error) from None
+        positions.append(position)
     return positions
+
+
+# A CHECK a typed position passes, named by the domain's field -> the file's column.
+FIELD_COLUMNS = {
+    "strikes": "strike_pts", "strike": "strike_pts", "qty": "position_qty", "legs": "leg_seq",
+    "credit": "position_open_price_pts", "open_price": "position_open_price_pts",
+    "close_price": "position_close_price_pts", "expiry": "expiry", "closed_at": "closed_at", "status": "status",
+    "layer_kind": "layer_kind", "note": "note",
+}
+LEG_FIELD_COLUMNS = {
+    "strike": "strike_pts", "open_price": "leg_open_price_pts", "close_price": "leg_close_price_pts",
+    "mark": "mark_pts", "fees": "fees_usd", "iv": "iv_decimal", "iv_vix": "iv_set_at_vix_pts",
+}
+MAX_IMPORT_LEGS = 200_000  # 50,000 condors: four times the largest book measured (benchmarks/)
+
+
+def _located(rows: list[_Cells], error: InputError) -> InputError:
+    """The domain's error at the line and column of the file where the position's value is."""
+    first = rows[0]
+    field = error.field
+    if field.startswith("leg "):
+        seq_text, _, name = field[4:].partition(" ")
+        cells = rows[int(seq_text)] if seq_text.isdigit() and int(seq_text) < len(rows) else first
+        column = LEG_FIELD_COLUMNS.get(name, "instrument")
+        return cells.table.error(cells.line, column, f"{field} {error.rule}", error.value)
+    column = FIELD_COLUMNS.get(field, "position_kind")
+    return first.table.error(first.line, column, f"{field} {error.rule}", error.value)
 
 
 def _insert_order(positions: list[Position]) -> list[Position]:

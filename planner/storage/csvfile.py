@@ -14,6 +14,7 @@ import csv
 import io
 import os
 import re
+import stat
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -117,6 +118,36 @@ def write_csv(path: str | os.PathLike, columns: Sequence[str], rows: Iterable[Ro
         return _write(handle, columns, rows)
 
 
+# A book of 12,500 positions exports to about 15 MB; a file many times that is the wrong file.
+MAX_CSV_BYTES = 64 * 1024 * 1024
+
+
+def read_input_bytes(source: Path, limit: int, field: str = "file") -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes, or InputError at once.
+
+    Only regular files: a pipe or a device (/dev/zero) would never end, a folder is no file.
+    The type is checked with stat() (which never blocks), before the file is opened.
+    """
+    try:
+        info = source.stat()
+    except OSError as exc:
+        raise InputError(field, f"must be a readable file ({exc.strerror})", str(source)) from None
+    if not stat.S_ISREG(info.st_mode):
+        kind = "a folder" if stat.S_ISDIR(info.st_mode) else "a pipe, device or socket"
+        raise InputError(field, f"must be a regular file, not {kind}", str(source))
+    if info.st_size > limit:
+        shown = f"{info.st_size / 1e6:,.1f} MB in {source}"
+        raise InputError(field, f"must be at most {limit // (1024 * 1024)} MB", shown)
+    try:
+        with source.open("rb") as handle:
+            raw = handle.read(limit + 1)
+    except OSError as exc:
+        raise InputError(field, f"must be a readable file ({exc.strerror})", str(source)) from None
+    if len(raw) > limit:  # grew while being read
+        raise InputError(field, f"must be at most {limit // (1024 * 1024)} MB", f"more in {source}")
+    return raw
+
+
 @dataclass(frozen=True, slots=True)
 class CsvTable:
     """Header and raw rows (text as written, still escaped) with their first line numbers."""
@@ -136,10 +167,7 @@ def read_csv(path: str | os.PathLike) -> CsvTable:
     """Read a UTF-8 CSV with a header; InputError naming the line for anything malformed."""
     source = Path(path)
     name = source.name
-    try:
-        raw = source.read_bytes()
-    except OSError as exc:
-        raise InputError("file", f"must be a readable file ({exc.strerror})", str(source)) from None
+    raw = read_input_bytes(source, MAX_CSV_BYTES)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -118,7 +118,7 @@ def test_history_import_export_import_backup(db, tmp_path):
     assert conn.execute("SELECT count(*) FROM positions").fetchone()[0] == 1
     conn.close()
     code, _, err = cli("backup", "--out", str(db), db=db)
-    assert code == 2 and "out must differ from the database being backed up" in err
+    assert code == 2 and "out must not be the book or one of its files" in err
 
 
 def test_database_from_the_environment_and_options_in_either_place(db, tmp_path, monkeypatch):
