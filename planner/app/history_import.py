@@ -12,6 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from planner.domain.errors import InputError
+from planner.domain.limits import MAX_POINTS
 from planner.storage import CsvTable, Repository, read_csv
 
 SYMBOL_PATTERN = re.compile(r"^[A-Z0-9^._-]{1,32}$")
@@ -71,6 +72,8 @@ def parse_close(table: CsvTable, line: int, column: str, text: str) -> float:
         raise table.error(line, column, "must be a number", text) from None
     if not math.isfinite(value) or value <= 0:
         raise table.error(line, column, "must be a positive finite number", text)
+    if value >= MAX_POINTS:
+        raise table.error(line, column, f"must be less than {MAX_POINTS:g}", text)
     return value
 
 

@@ -5,7 +5,8 @@ from typed fields through the domain's builders (``condor_legs``,
 ``layer_legs``, ``validate_condor_credit``) and the listing checks. A position
 read from a file arrives whole; ``check_position`` rebuilds the legs a typed
 position of the same kind, strikes, expiry and quantity would have, with the
-same functions, and refuses any difference. So an imported book holds only
+same functions, and refuses any difference. (The store's outer bounds are
+checked by the domain objects themselves, domain/limits.py.) So an imported book holds only
 positions the app itself could have written, and every later command (export,
 risk, suggest, the window) can read it.
 
@@ -15,23 +16,10 @@ Errors name the position's field as the domain does ("strikes", "qty",
 
 from __future__ import annotations
 
-import math
-
 from planner.app.inputs import check_listed, check_not_before_open, check_spx_expiry, parse_note
 from planner.domain import Instrument, LayerKind, Position, PositionKind, Settlement, Status
 from planner.domain.errors import InputError
 from planner.domain.positions import condor_legs, layer_legs, validate_condor_credit
-
-# The store's CHECK bounds (schema.py), checked first so that the database never refuses a row.
-MAX_POINTS = 1e9
-MAX_LEG_FEES_USD = 1e12
-MAX_IV = 100.0
-MAX_IV_VIX = 1e4
-
-
-def _below(field: str, value: float | None, bound: float) -> None:
-    if value is not None and not (math.isfinite(value) and value < bound):
-        raise InputError(field, f"must be less than {bound:g}", value)
 
 
 def _contract(leg) -> tuple:
@@ -84,16 +72,8 @@ def check_position(position: Position) -> None:
     else:
         check_listed("expiry", "vix", first.expiry)
     check_not_before_open(first.expiry, position.opened_at)
-    _below("open_price", position.open_price, MAX_POINTS)
-    _below("close_price", position.close_price, MAX_POINTS)
     if position.closed_at is not None and position.closed_at < position.opened_at:
         raise InputError("closed_at", "must not be before the open time", position.closed_at.isoformat())
     if (position.status is Status.OPEN) != (position.close_price is None):
         raise InputError("status", "must be open exactly when there is no close price", position.status)
     parse_note(position.note)
-    for seq, leg in enumerate(position.legs):
-        for name in ("strike", "open_price", "close_price", "mark"):
-            _below(f"leg {seq} {name}", getattr(leg, name), MAX_POINTS)
-        _below(f"leg {seq} fees", leg.fees, MAX_LEG_FEES_USD)
-        _below(f"leg {seq} iv", leg.iv, MAX_IV)
-        _below(f"leg {seq} iv_vix", leg.iv_vix, MAX_IV_VIX)

@@ -18,6 +18,7 @@ from planner.app import entry_iv
 from planner.app.position_checks import check_position
 from planner.domain import Book, Instrument, LayerKind, Leg, Position, PositionKind, Right, Settlement, Status, Tier
 from planner.domain.errors import InputError
+from planner.domain.limits import FIRST_DAY, LAST_DAY, MAX_ID
 from planner.storage import CsvTable, Repository, read_csv, unescape_cell
 from planner.storage.repository import LEG_REPORT_FIELDS, REPORT_LEG_KEYS
 
@@ -157,9 +158,12 @@ class _Cells:
         if raw == "" and optional:
             return None
         try:
-            return int(raw)
+            number = int(raw)
         except ValueError:
             raise self.fail(column, "must be a whole number") from None
+        if abs(number) > MAX_ID:
+            raise self.fail(column, f"must be a whole number of at most {MAX_ID}")
+        return number
 
     def enum(self, column: str, enum: type, optional: bool = False):
         raw = self.text(column).strip()
@@ -172,9 +176,12 @@ class _Cells:
 
     def day(self, column: str) -> date:
         try:
-            return date.fromisoformat(self.text(column).strip())
+            day = date.fromisoformat(self.text(column).strip())
         except ValueError:
             raise self.fail(column, "must be a date YYYY-MM-DD") from None
+        if not FIRST_DAY <= day <= LAST_DAY:
+            raise self.fail(column, f"must be between {FIRST_DAY} and {LAST_DAY}")
+        return day
 
     def moment(self, column: str, optional: bool = False) -> datetime | None:
         raw = self.text(column).strip()
@@ -186,6 +193,8 @@ class _Cells:
             raise self.fail(column, "must be an ISO date-time with a zone") from None
         if moment.tzinfo is None:
             raise self.fail(column, "must carry a time zone")
+        if not FIRST_DAY <= moment.date() <= LAST_DAY:
+            raise self.fail(column, f"must be between {FIRST_DAY} and {LAST_DAY}")
         return moment
 
     def ids(self, column: str) -> tuple[int, ...]:
@@ -193,9 +202,12 @@ class _Cells:
         if not raw:
             return ()
         try:
-            return tuple(int(part) for part in raw.split(";"))
+            ids = tuple(int(part) for part in raw.split(";"))
         except ValueError:
             raise self.fail(column, "must be position ids separated by ;") from None
+        if any(not 1 <= i <= MAX_ID for i in ids):
+            raise self.fail(column, "must be position ids (1 or more) separated by ;")
+        return ids
 
     def flag(self, column: str) -> bool:
         raw = self.text(column).strip().lower()
@@ -206,8 +218,11 @@ class _Cells:
         raise self.fail(column, "must be 0 or 1")
 
 
-def _domain_error(cells: _Cells, error: InputError) -> InputError:
-    return InputError(f"{cells.table.name} line {cells.line}: {error.field}", error.rule, error.value)
+def _domain_error(cells: _Cells, error: InputError, columns: dict[str, str]) -> InputError:
+    column = columns.get(error.field)
+    if column is None:
+        return InputError(f"{cells.table.name} line {cells.line}: {error.field}", error.rule, error.value)
+    return cells.table.error(cells.line, column, f"{error.field} {error.rule}", error.value)
 
 
 def _leg(cells: _Cells) -> Leg:
@@ -230,31 +245,34 @@ def _leg(cells: _Cells) -> Leg:
     except InputError as error:
         if error.field.startswith(cells.table.name):
             raise
-        raise _domain_error(cells, error) from None
+        raise _domain_error(cells, error, LEG_FIELD_COLUMNS) from None
 
 
 def _position(cells: _Cells, legs: tuple[Leg, ...]) -> Position:
     kind = cells.enum("position_kind", PositionKind)
     status = cells.enum("status", Status)
-    position = Position(
-        kind=kind,
-        legs=legs,
-        quantity=cells.integer("position_qty"),
-        open_price=cells.number("position_open_price_pts"),
-        opened_at=cells.moment("opened_at"),
-        tier=cells.enum("tier", Tier, optional=True),
-        layer_kind=cells.enum("layer_kind", LayerKind, optional=True),
-        status=status,
-        closed_at=cells.moment("closed_at", optional=True),
-        close_price=cells.optional_float("position_close_price_pts"),
-        rolled_from=cells.integer("rolled_from_id", optional=True),
-        protects=cells.ids("protects_ids"),
-        note=cells.text("note"),
-        settled_estimated=cells.flag("settled_estimated"),
-        id=cells.integer("position_id"),
-    )
-    if position.quantity < 1:
-        raise cells.fail("position_qty", "must be at least 1")
+    try:
+        position = Position(
+            kind=kind,
+            legs=legs,
+            quantity=cells.integer("position_qty"),
+            open_price=cells.number("position_open_price_pts"),
+            opened_at=cells.moment("opened_at"),
+            tier=cells.enum("tier", Tier, optional=True),
+            layer_kind=cells.enum("layer_kind", LayerKind, optional=True),
+            status=status,
+            closed_at=cells.moment("closed_at", optional=True),
+            close_price=cells.optional_float("position_close_price_pts"),
+            rolled_from=cells.integer("rolled_from_id", optional=True),
+            protects=cells.ids("protects_ids"),
+            note=cells.text("note"),
+            settled_estimated=cells.flag("settled_estimated"),
+            id=cells.integer("position_id"),
+        )
+    except InputError as error:
+        if error.field.startswith(cells.table.name):
+            raise
+        raise _domain_error(cells, error, FIELD_COLUMNS) from None
     if position.open_price < 0 or (position.close_price is not None and position.close_price < 0):
         raise cells.fail("position_open_price_pts", "must be 0 or more")
     if (kind is PositionKind.LAYER) != (position.tier is not None and position.layer_kind is not None):
@@ -320,7 +338,8 @@ FIELD_COLUMNS = {
     "layer_kind": "layer_kind", "note": "note",
 }
 LEG_FIELD_COLUMNS = {
-    "strike": "strike_pts", "open_price": "leg_open_price_pts", "close_price": "leg_close_price_pts",
+    "quantity": "leg_qty", "strike": "strike_pts", "open_price": "leg_open_price_pts",
+    "close_price": "leg_close_price_pts",
     "mark": "mark_pts", "fees": "fees_usd", "iv": "iv_decimal", "iv_vix": "iv_set_at_vix_pts",
 }
 MAX_IMPORT_LEGS = 200_000  # 50,000 condors: four times the largest book measured (benchmarks/)

@@ -18,7 +18,7 @@ from typing import Any
 
 from planner.app import history_import, market, positions, settlement, transfer, views
 from planner.domain import Book, MarketSnapshot, Position, Settings
-from planner.domain.errors import StateError
+from planner.domain.errors import InputError, StateError
 from planner.domain.records import Decision, Event, Signal
 from planner.domain.settings import SPECS, parse_setting
 from planner.storage import JournalEntry, Repository, backup_database, csv_text, write_csv
@@ -49,6 +49,26 @@ class Changed:
 
 
 Listener = Callable[[Changed], None]
+
+
+# A what-if level within this factor of the stored one: beyond, the spot-vol model's exponentials
+# overflow (SPX 1e-300 or VIX 1e-6), and no scenario a trader weighs is that far away.
+WHAT_IF_FACTOR = 10.0
+
+
+def check_what_if_level(name: str, level: float | None, stored: float) -> None:
+    """InputError unless a what-if ``level`` lies within a tenth and ten times the stored level.
+
+    >>> check_what_if_level("vix", 0.5, 16.0)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    planner.domain.errors.InputError: vix must be a what-if level between 1.6 and 160 (...), got 0.5
+    """
+    if level is None:
+        return
+    low, high = stored / WHAT_IF_FACTOR, stored * WHAT_IF_FACTOR
+    if not low <= level <= high:
+        raise InputError(name, f"must be a what-if level between {low:.4g} and {high:.4g} "
+                         f"(a tenth to ten times the stored {stored:g})", level)
 
 
 def utc_now() -> datetime:
@@ -153,6 +173,8 @@ class Workspace:
         moment = at or self.now()
         settings = self.settings()
         market, previous = stored, self.previous_snapshot()
+        for name, level, stored_level in (("spx", spx, stored.spx), ("vix", vix, stored.vix)):
+            check_what_if_level(name, level, stored_level)
         if spx is not None or vix is not None:  # a what-if's day P&L is measured against the stored quote
             market, previous = what_if_market(stored, settings, spx=spx, vix=vix, at=moment), stored
         return analyze(self.book(), market, settings, at=moment, horizon_days=horizon_days, light=light,
