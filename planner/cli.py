@@ -110,8 +110,8 @@ def build_parser() -> Parser:
     listing = command("list", "open positions (--all adds closed, rolled and expired)")
     listing.add_argument("--all", action="store_true")
 
-    command("undo", "undo the last change")
-    command("redo", "redo the last undone change")
+    command("undo", "undo the last change made from the command line (never a window's)")
+    command("redo", "redo the last change undone from the command line")
 
     settings = command("settings", "list every setting with its default and unit")
     settings_actions = settings.add_subparsers(dest="action", required=False)
@@ -293,8 +293,11 @@ def execute(args: argparse.Namespace, ws, db_path: str) -> tuple[Any, str | Call
             "positions": _dicts_for(ws, sorted(present)),
             "removed_ids": [i for i in entry.position_ids if i not in present],
         }
+        from planner.storage.journal import shown_time
+
+        value["change"]["made"] = shown_time(entry)
         verb = "undid" if name == "undo" else "redid"
-        return value, f"{verb}: {entry.label}"
+        return value, f"{verb}: {entry.label} (made {shown_time(entry)} from the command line)"
     if name == "settings":
         if args.action == "set":
             row = ws.set_setting(args.key, args.value)

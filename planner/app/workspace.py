@@ -10,6 +10,7 @@ notices writes made by other processes (another window, a CLI command).
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,6 +23,7 @@ from planner.domain.errors import InputError, StateError
 from planner.domain.records import Decision, Event, Signal
 from planner.domain.settings import SPECS, parse_setting
 from planner.storage import JournalEntry, Repository, backup_database, csv_text, write_csv
+from planner.storage.journal import CLI_ORIGIN
 from planner.storage.output_file import check_output
 
 TOPICS = {
@@ -71,6 +73,11 @@ def check_what_if_level(name: str, level: float | None, stored: float) -> None:
                          f"(a tenth to ten times the stored {stored:g})", level)
 
 
+def window_origin() -> str:
+    """A name for one open window's changes: its undo stack holds only these."""
+    return f"window:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -87,11 +94,15 @@ class Workspace:
 
     @classmethod
     def open(
-        cls, path: str | os.PathLike = ":memory:", clock: Callable[[], datetime] = utc_now, settle: bool = False
+        cls, path: str | os.PathLike = ":memory:", clock: Callable[[], datetime] = utc_now, settle: bool = False,
+        origin: str = CLI_ORIGIN,
     ) -> Workspace:
         """Open (creating or migrating) the database; ``settle`` settles what expired
-        since the last run right away (the window's start-up; the CLI settles when listing)."""
-        workspace = cls(Repository.open(path), clock)
+        since the last run right away (the window's start-up; the CLI settles when listing).
+        ``origin``: the program whose changes these are ("cli", or ``window_origin()``)."""
+        repo = Repository.open(path)
+        repo.origin = origin
+        workspace = cls(repo, clock)
         if settle:
             workspace.settle_expired()
         return workspace
@@ -119,7 +130,8 @@ class Workspace:
             listener(changed)
 
     def _committed(self, entry: JournalEntry) -> None:
-        self._data_version = self.repo.data_version()
+        # data_version moves only for other connections' commits, so it is not read here: reading
+        # it after our own commit would swallow an outside write made since the last poll.
         topics = frozenset(TOPICS[t] for t in entry.tables if t in TOPICS)
         self._emit(Changed(topics, entry.position_ids, entry.label))
 

@@ -54,8 +54,9 @@ REPORT_LEG_KEYS = ("id", "instrument", "right", "strike", "expiry", "settlement"
 class Repository:
     """A planner database. ``Repository.open(path)`` (or ":memory:") migrates it first."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, origin: str = journal.CLI_ORIGIN) -> None:
         self.conn = conn
+        self.origin = origin  # the program whose changes this connection records (and may undo)
         self._db: sqlite_utils.Database | None = None
         self._listeners: list[Callable[[JournalEntry], None]] = []
 
@@ -107,8 +108,10 @@ class Repository:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def change(self, label: str) -> Change:
-        return Change(self.conn, label, on_commit=lambda change: self._notify(change.entry))
+    def change(self, label: str, journaled: bool = True) -> Change:
+        """One transaction and (``journaled``) one undo step of this program; quotes pass False."""
+        return Change(self.conn, label, on_commit=lambda change: self._notify(change.entry), origin=self.origin,
+                      journaled=journaled)
 
     def data_version(self) -> int:
         """Changes when another connection commits (poll it to see other processes' writes)."""
@@ -463,17 +466,19 @@ class Repository:
 
     # -- journal -----------------------------------------------------------------
     def undo(self) -> JournalEntry:
-        entry = journal.undo(self.conn)
+        """Undo this program's newest change (see journal.py)."""
+        entry = journal.undo(self.conn, self.origin)
         self._notify(entry)
         return entry
 
     def redo(self) -> JournalEntry:
-        entry = journal.redo(self.conn)
+        entry = journal.redo(self.conn, self.origin)
         self._notify(entry)
         return entry
 
-    def journal(self, limit: int = 50) -> list[JournalEntry]:
-        return journal.journal_entries(self.conn, limit)
+    def journal(self, limit: int = 50, own: bool = False) -> list[JournalEntry]:
+        """Newest first; ``own``: only this program's entries (its undo and redo stacks)."""
+        return journal.journal_entries(self.conn, limit, self.origin if own else None)
 
 
 def _snapshot_filter(base: str, moment: datetime, future_expiry: date | None) -> tuple[str, list[Any]]:

@@ -272,9 +272,13 @@ class MainWindow(QMainWindow):
         ``after_first_paint``, so the first paint shows the book without waiting
         for the heavy imports.
         """
+        from planner.app.workspace import window_origin
+        from planner.storage.journal import CLI_ORIGIN
         from planner.ui.quote_sources import FileQuoteSource, ReplaySource
         from planner.ui.session import Session
 
+        if workspace.repo.origin == CLI_ORIGIN:  # this window's changes, and only these, are its undo steps
+            workspace.repo.origin = window_origin()
         if not charts_later:
             self._ensure_charts()
         if self.session is not None:

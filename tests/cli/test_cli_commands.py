@@ -34,7 +34,9 @@ def db(tmp_path):
 
 
 def test_a_trading_session(db, tmp_path):
-    assert cli_json("init", db=db)["schema_version"] == 1
+    from planner.storage import SCHEMA_VERSION
+
+    assert cli_json("init", db=db)["schema_version"] == SCHEMA_VERSION
     condor = cli_json("condor", "add", "--expiry", "2026-12-22", "--strikes", "5575,5625,6175,6225", "--qty", "10",
                       "--credit", "12.95", "--fees", "52", "--note", "=first condor", db=db)
     assert isinstance(condor["id"], int) and condor["kind"] == "condor" and condor["tier"] is None
@@ -74,7 +76,7 @@ def test_text_output_without_json(db):
     assert (code, err) == (0, "")
     assert out.startswith("added condor 1: 10 x 5575/5625/6175/6225 2026-12-22 credit 12.95")
     code, out, _ = cli("undo", db=db)
-    assert out == "undid: add condor 1\n"
+    assert out.startswith("undid: add condor 1 (made ") and out.endswith(" ET from the command line)\n")
 
 
 def test_settings_list_get_set(db):
