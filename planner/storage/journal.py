@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -45,6 +45,8 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
 # Undo depth kept; older entries are pruned when a new change is recorded.
 MAX_ENTRIES = 1000
 CLI_ORIGIN = "cli"
+# Quotes, whichever change stores them (a feed, a typed quote, the demo book): never undone.
+QUOTE_TABLES = frozenset({"snapshots", "snapshot_futures"})
 
 Row = dict[str, Any]
 
@@ -112,8 +114,12 @@ class Change:
             return
         try:
             if self.rows:
-                self.entry = (record_entry(self.conn, self.label, self.rows, self.origin) if self.journaled
-                              else unrecorded_entry(self.label, self.rows, self.origin))
+                undoable = [r for r in self.rows if r.table not in QUOTE_TABLES] if self.journaled else []
+                self.entry = (
+                    replace(record_entry(self.conn, self.label, undoable, self.origin),
+                            tables=tuple(sorted(self.touched_tables)))
+                    if undoable else unrecorded_entry(self.label, self.rows, self.origin)
+                )
             self.conn.execute("COMMIT")
         except BaseException:
             if self.conn.in_transaction:
