@@ -410,15 +410,19 @@ def run(argv: Sequence[str] | None, stdout: TextIO, stderr: TextIO,
     except SystemExit as exc:  # --help
         return int(exc.code or 0) if isinstance(exc.code, int) else EXIT_OK
     ws = None
+    created = False
     try:
         from planner.app import Workspace
 
+        if args.db is not None and not args.db.strip():
+            raise UsageError("error: db must be a file name, got an empty name")
         db_path = args.db or os.environ.get("PLANNER_DB") or ""
         if not db_path:
             default = default_db_path()
             default.parent.mkdir(parents=True, exist_ok=True)
             db_path = str(default)
         db_path = str(Path(db_path).expanduser())
+        created = not os.path.lexists(db_path)
         ws = Workspace.open(db_path) if clock is None else Workspace.open(db_path, clock)
         value, text = execute(args, ws, db_path)
         if isinstance(value, RawJSON):
@@ -430,7 +434,11 @@ def run(argv: Sequence[str] | None, stdout: TextIO, stderr: TextIO,
             text = text() if callable(text) else text
             if text:
                 stdout.write(text + "\n")
+        created = False  # done: the new book stays
         return EXIT_OK
+    except UsageError as exc:
+        print(_one_line(str(exc)), file=stderr)
+        return EXIT_BAD_INPUT
     except PlannerError as exc:
         print(f"error: {_one_line(str(exc))}", file=stderr)
         return EXIT_BAD_INPUT
@@ -438,7 +446,7 @@ def run(argv: Sequence[str] | None, stdout: TextIO, stderr: TextIO,
         print("error: interrupted", file=stderr)
         return 130
     except (sqlite3.Error, OSError) as exc:
-        print(f"error: {_one_line(f'{type(exc).__name__}: {exc}')}", file=stderr)
+        print(f"error: {_one_line(_system_error(exc))}", file=stderr)
         return EXIT_FAILURE
     except Exception as exc:  # never a traceback for the user; the message still names the failure
         print(f"error: unexpected {type(exc).__name__}: {_one_line(str(exc))}", file=stderr)
@@ -446,6 +454,39 @@ def run(argv: Sequence[str] | None, stdout: TextIO, stderr: TextIO,
     finally:
         if ws is not None:
             ws.close()
+        if created:
+            _remove_unused_book(db_path)
+
+
+def _system_error(exc: BaseException) -> str:
+    """A full disk said as such (SQLITE_FULL, ENOSPC), anything else as it is."""
+    import errno
+
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"the disk is full ({exc.strerror}: {exc.filename or ''}); free some space and run it again"
+    if isinstance(exc, sqlite3.OperationalError) and "full" in str(exc):
+        return f"the disk is full ({exc}); free some space and run it again, nothing was changed"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _remove_unused_book(db_path: str) -> None:
+    """A refused command leaves no trace: the book it created for the occasion goes (only if
+    nothing was recorded in it since, by this or any other program)."""
+    import sqlite3 as driver
+
+    try:
+        conn = driver.connect(f"{Path(db_path).resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            used = conn.execute("SELECT (SELECT count(*) FROM journal) + (SELECT count(*) FROM snapshots) + "
+                                "(SELECT count(*) FROM positions) + (SELECT count(*) FROM history)").fetchone()[0]
+        finally:
+            conn.close()
+    except (driver.Error, OSError):
+        return
+    if used == 0:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            with contextlib.suppress(OSError):
+                os.unlink(db_path + suffix)
 
 
 def _terminated(signum: int, frame: object) -> None:

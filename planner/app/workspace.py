@@ -242,7 +242,14 @@ class Workspace:
     def roll_layer(self, position_id: object, **fields: Any) -> tuple[Position, Position]:
         return positions.roll_layer(self.repo, position_id, now=self.now(), **fields)
 
+    @property
+    def read_only(self) -> bool:
+        """The book was opened for reading only (a read-only file or backup): every change is refused."""
+        return self.repo.read_only
+
     def settle_expired(self) -> list[Position]:
+        if self.repo.read_only:  # reading a backup never rewrites it; the expired show as they were stored
+            return []
         return settlement.settle_expired(self.repo, self.now())
 
     def undo(self) -> tuple[JournalEntry, list[Position]]:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from planner.domain import Book, MarketSnapshot, Position, Settings
+from planner.domain.errors import StateError
 from planner.domain.records import Decision, DecisionKind, Event, EventKind, Signal
 from planner.domain.settings import SPEC_BY_KEY, parse_setting
 from planner.storage import journal
@@ -32,7 +33,15 @@ from planner.storage.codec import (
     snapshot_from_row,
     snapshot_row,
 )
-from planner.storage.connection import MEMORY, apply_pragmas, connect, database_path
+from planner.storage.connection import (
+    MEMORY,
+    apply_pragmas,
+    check_database_file,
+    connect,
+    database_path,
+    is_read_only_file,
+    prepare_write,
+)
 from planner.storage.journal import Change, JournalEntry
 from planner.storage.migrations import check_openable, migrate
 
@@ -57,6 +66,8 @@ class Repository:
     def __init__(self, conn: sqlite3.Connection, origin: str = journal.CLI_ORIGIN) -> None:
         self.conn = conn
         self.origin = origin  # the program whose changes this connection records (and may undo)
+        self.read_only = False
+        self._write_ready = False
         self._db: sqlite_utils.Database | None = None
         self._listeners: list[Callable[[JournalEntry], None]] = []
 
@@ -71,16 +82,32 @@ class Repository:
                 listener(entry)
 
     @classmethod
-    def open(cls, path: str | os.PathLike = MEMORY) -> Repository:
-        conn = connect(path)
+    def open(cls, path: str | os.PathLike = MEMORY, read_only: bool | None = None) -> Repository:
+        """Open (creating or migrating) the book; ``read_only`` (default: when the file cannot be
+        written, say a backup on a read-only mount) opens it for reading only, never written."""
+        if read_only is None:
+            read_only = str(path) != MEMORY and check_database_file(path) and is_read_only_file(Path(path))
+        conn = connect(path, read_only=read_only)
         try:
             check_openable(conn)  # before any pragma writes to the file
             apply_pragmas(conn)
-            migrate(conn)
+            if not read_only:
+                migrate(conn, prepare=lambda: prepare_write(conn))
         except BaseException:
             conn.close()
             raise
-        return cls(conn)
+        repo = cls(conn)
+        repo.read_only = read_only
+        return repo
+
+    def _prepare_write(self) -> None:
+        """Once per connection, before its first write (see ``connection.prepare_write``)."""
+        if self.read_only:
+            raise StateError("the book is open read-only (a read-only file or backup): nothing can be changed; "
+                             "copy it to a writable place to edit it")
+        if not self._write_ready:
+            prepare_write(self.conn)
+            self._write_ready = True
 
     @property
     def db(self) -> sqlite_utils.Database:
@@ -110,6 +137,7 @@ class Repository:
 
     def change(self, label: str, journaled: bool = True) -> Change:
         """One transaction and (``journaled``) one undo step of this program; quotes pass False."""
+        self._prepare_write()
         return Change(self.conn, label, on_commit=lambda change: self._notify(change.entry), origin=self.origin,
                       journaled=journaled)
 
@@ -467,11 +495,13 @@ class Repository:
     # -- journal -----------------------------------------------------------------
     def undo(self) -> JournalEntry:
         """Undo this program's newest change (see journal.py)."""
+        self._prepare_write()
         entry = journal.undo(self.conn, self.origin)
         self._notify(entry)
         return entry
 
     def redo(self) -> JournalEntry:
+        self._prepare_write()
         entry = journal.redo(self.conn, self.origin)
         self._notify(entry)
         return entry
