@@ -305,7 +305,12 @@ class MainWindow(QMainWindow):
         path = workspace.repo.path
         self.book_label.setText(f"Book: {label or (path.name if path else 'in memory')}")
         self.book_label.setToolTip(str(path) if path else "in-memory book")
-        self.setWindowTitle(f"Hedge Planner — {path.name if path else 'in memory'}")
+        self.setWindowTitle(f"Hedge Planner — {path.name if path else 'in memory'}"
+                            + (" (read-only)" if workspace.read_only else ""))
+        self._set_editable(not workspace.read_only)
+        if workspace.read_only:
+            self.book_label.setText(self.book_label.text() + " (read-only)")
+            self.statusBar().showMessage("Read-only book: view and export only (copy it somewhere writable to edit)")
         self.planning.open(workspace, session)
         session.matrix_in_view = self.current_tab_name() == "scenarios"
         if self.backtest is not None:
@@ -313,6 +318,12 @@ class MainWindow(QMainWindow):
         session.start(risk=not charts_later)
         if not charts_later:
             self._connect_charts()
+
+    def _set_editable(self, editable: bool) -> None:
+        """A read-only book: every action that would write is off (viewing and exporting stay)."""
+        for action in (self.undo_action, self.redo_action, self.condor_action, self.layer_action,
+                       self.close_action, self.roll_action, self.market_action, self.watch_action):
+            action.setEnabled(editable)
 
     def after_first_paint(self) -> None:
         """The heavy half of start-up: charts, the first risk run, settlement, the first-run offer."""
@@ -653,7 +664,7 @@ class MainWindow(QMainWindow):
     def offer_first_run(self) -> None:
         """An empty book: offer the demo book (with a market and a year of history) or an empty one."""
         ws = self.workspace
-        if ws is None or ws.repo.position_ids() or ws.latest_snapshot() is not None:
+        if ws is None or ws.read_only or ws.repo.position_ids() or ws.latest_snapshot() is not None:
             return
         box = QMessageBox(QMessageBox.Icon.Question, "New book",
                           "This book is empty. Start with the demo book (two condors, VIX layers, a market "
