@@ -11,6 +11,7 @@ methods, wired to the session's signals here.
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer
@@ -523,6 +524,8 @@ class MainWindow(QMainWindow):
             self.workspace.set_market(**quote.market_fields())
         except PlannerError as error:
             self.file_source.report_rejected(error)
+        except sqlite3.Error as error:  # a locked or full disk: the quote is not stored, the window says why
+            self.file_source.report_rejected(PlannerError(f"quote not stored ({error})"))
 
     def watch_quote_file(self, path) -> None:
         self.replay_source.stop()
