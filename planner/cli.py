@@ -184,6 +184,8 @@ def _money(value: float | None) -> str:
 
 
 def _list_text(rows: list[dict[str, Any]]) -> str:
+    from planner.app.printable import printable
+
     if not rows:
         return "no positions (add one with 'planner condor add' or 'planner layer add', or try 'planner init --demo')"
     header = f"{'id':>4}  {'position':<22} {'status':<8} {'qty':>4}  {'expiry':<10}  {'strikes':<24} " \
@@ -200,7 +202,7 @@ def _list_text(rows: list[dict[str, Any]]) -> str:
         lines.append(
             f"{row['id']:>4}  {what:<22} {status:<8} {row['quantity']:>4}  {row['expiry']:<10}  {strikes:<24} "
             f"{row['open_price']:>9.2f} {close:>9} {_money(row['realized_pnl']) if close else '':>12} "
-            f"{chain:>12} {chain_cost:>12}  {row['note']}"
+            f"{chain:>12} {chain_cost:>12}  {printable(row['note'], one_line=True)}"
         )
     if any(r["settled_estimated"] for r in rows):
         lines.append("* settled from the last snapshot (estimated): import the settlement close to confirm")
@@ -394,7 +396,9 @@ def execute(args: argparse.Namespace, ws, db_path: str) -> tuple[Any, str | Call
 
 
 def _one_line(message: str) -> str:
-    return " ".join(str(message).split("\n")).replace("\r", " ").strip()
+    from planner.app.printable import printable  # here: `--help` does not import the app
+
+    return printable(" ".join(str(message).split("\n")).replace("\r", " ").strip(), one_line=True)
 
 
 def run(argv: Sequence[str] | None, stdout: TextIO, stderr: TextIO,
@@ -431,9 +435,13 @@ def run(argv: Sequence[str] | None, stdout: TextIO, stderr: TextIO,
             # Compact separators: a 10,000-position list is 10 % smaller and faster to write.
             stdout.write(json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":")) + "\n")
         else:
+            from planner.app.printable import printable
+
             text = text() if callable(text) else text
             if text:
-                stdout.write(text + "\n")
+                # Text from the book (notes, labels) never drives the terminal; the CSV of
+                # `export` to stdout is data for another program and is written as it is.
+                stdout.write((text if args.command == "export" else printable(text)) + "\n")
         created = False  # done: the new book stays
         return EXIT_OK
     except UsageError as exc:
