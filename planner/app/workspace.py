@@ -110,6 +110,10 @@ class Workspace:
     def close(self) -> None:
         self.repo.close()
 
+    def checkpoint(self) -> None:
+        """The book file alone holds every committed change (see ``Repository.checkpoint``)."""
+        self.repo.checkpoint()
+
     def __enter__(self) -> Workspace:
         return self
 

@@ -7,6 +7,7 @@ user action writes is one transaction and one undo step.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
@@ -126,7 +127,20 @@ class Repository:
     def path(self) -> Path | None:
         return database_path(self.conn)
 
+    def checkpoint(self) -> None:
+        """Move everything committed from the -wal file into the book itself, so that the book
+        file alone is complete (a user who copies planner.db loses nothing)."""
+        if self.read_only or self.path is None:
+            return
+        try:
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        except sqlite3.Error:
+            pass  # another program is reading or writing: it checkpoints when it closes
+
     def close(self) -> None:
+        """A clean close leaves one complete file (checkpoint first)."""
+        with contextlib.suppress(sqlite3.ProgrammingError):  # already closed
+            self.checkpoint()
         self.conn.close()
 
     def __enter__(self) -> Repository:

@@ -737,6 +737,8 @@ class MainWindow(QMainWindow):
             self.backtest.shutdown()
         if self.session is not None:
             self.session.shutdown()
+        if self.workspace is not None:  # a clean close leaves one complete file: the latest quotes too
+            self._run("Book not checkpointed", self.workspace.checkpoint)
         self._release_objects()  # the window's objects may become garbage now
 
     def _release_objects(self) -> None:

@@ -94,3 +94,19 @@ def test_the_window_sees_the_command_line_and_never_undoes_its_change(qtbot, win
     assert "Nothing undone" in window.statusBar().currentMessage()
     assert window.positions.model.rowCount() == rows + 1
     assert len(stored_ids(demo_db)) == rows + 1
+
+
+def test_closing_the_window_leaves_one_complete_file(qtbot, window, demo_db, tmp_path):
+    """Its latest quotes once stayed in the -wal file, lost to a user who copies planner.db alone."""
+    import shutil
+
+    quotes = tmp_path / "quotes.json"
+    write_atomically(quotes, {"spx": 5900.0, "vix": 16.4})
+    window.watch_quote_file(quotes)
+    stream_quotes(qtbot, window, quotes, [5911.0, 5912.0, 5913.5])
+    window.close()
+    copy = tmp_path / "copied" / "planner.db"
+    copy.parent.mkdir()
+    shutil.copyfile(demo_db, copy)  # the book file alone, as a user copies it
+    with Workspace.open(copy) as ws:
+        assert ws.latest_snapshot().spx == 5913.5
