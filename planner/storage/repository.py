@@ -35,6 +35,7 @@ from planner.storage.codec import (
     snapshot_row,
 )
 from planner.storage.connection import (
+    BUSY_TIMEOUT_MS,
     MEMORY,
     apply_pragmas,
     check_database_file,
@@ -51,6 +52,7 @@ if TYPE_CHECKING:
     import sqlite_utils
 
 HISTORY_SYMBOLS = ("SPX", "VIX", "VVIX")
+CHECKPOINT_WAIT_MS = 200
 LEG_REPORT_FIELDS = (
     "position id", "kind", "tier", "layer kind", "status", "quantity", "open price", "close price", "opened at",
     "closed at", "rolled from", "protected condor ids joined by ;", "settled estimated (0/1)", "note",
@@ -132,10 +134,15 @@ class Repository:
         file alone is complete (a user who copies planner.db loses nothing)."""
         if self.read_only or self.path is None:
             return
+        # A short wait only: with another program reading or writing, the checkpoint is left to
+        # whichever connection closes last (SQLite checkpoints then), instead of holding this one up.
+        self.conn.execute(f"PRAGMA busy_timeout = {CHECKPOINT_WAIT_MS}")
         try:
             self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
         except sqlite3.Error:
-            pass  # another program is reading or writing: it checkpoints when it closes
+            pass
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
     def close(self) -> None:
         """A clean close leaves one complete file (checkpoint first)."""
