@@ -15,6 +15,9 @@ from planner.domain.errors import InputError
 from planner.domain.limits import MAX_POINTS
 from planner.storage import CsvTable, Repository, read_csv
 
+# Cboe's SPX history since 1990 is about 9,000 rows: 200,000 is every index the planner reads, many
+# times over. A longer file is refused at once rather than parsed and journaled for minutes.
+MAX_HISTORY_ROWS = 200_000
 SYMBOL_PATTERN = re.compile(r"^[A-Z0-9^._-]{1,32}$")
 
 
@@ -80,7 +83,7 @@ def parse_close(table: CsvTable, line: int, column: str, text: str) -> float:
 def read_history(path: str | Path, symbol: str | None = None) -> list[tuple[date, str, float]]:
     """Rows (date, symbol, close) of a history file, or InputError naming line and column."""
     source = Path(path)
-    table = read_csv(source)
+    table = read_csv(source, max_rows=MAX_HISTORY_ROWS)
     lower = {c.lower(): c for c in table.columns}
     rows: list[tuple[date, str, float]] = []
     if {"date", "symbol", "close"} <= set(lower):
