@@ -147,3 +147,22 @@ def test_a_full_disk_is_reported_as_a_full_disk(backup, tmp_path, monkeypatch):
         if code:
             break
     assert code == 1 and "the disk is full" in err and err.count("\n") == 1, err
+
+
+def test_a_refused_suggestion_id_settles_nothing(tmp_path):
+    """Refusals leave the book byte-identical, even when a listing would first settle an expired layer."""
+    db = str(tmp_path / "book.db")
+    earlier = datetime(2026, 11, 10, 17, 0, tzinfo=UTC)
+    for argv in (MARKET, ["layer", "add", "--tier", "near", "--kind", "vix-call", "--expiry", "2026-11-18",
+                          "--strikes", "20", "--qty", "5", "--price", "0.5"]):
+        assert run([*argv, "--db", db], io.StringIO(), err := io.StringIO(), clock=lambda: earlier) == 0, \
+            err.getvalue()
+    Path(db + "-wal").unlink(missing_ok=True)
+    before = folder_state(tmp_path)
+    for argv in (["suggest", "dismiss", "nosuchid"], ["suggest", "snooze", "nosuchid", "--until", "2026-12-01"],
+                 ["suggest", "accept", "nosuchid", "--price", "1"], ["suggest", "accept", "x", "--price", "-1"]):
+        code, _, err = cli(*argv, "--db", db)
+        assert code == 2, err
+        assert folder_state(tmp_path) == before, argv
+    code, out, err = cli("list", "--all", "--db", db)  # the listing itself settles it, as before
+    assert code == 0 and "expired" in out, (out, err)
