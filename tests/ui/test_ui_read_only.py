@@ -33,3 +33,17 @@ def test_a_read_only_book_is_shown_and_never_written(qtbot, demo_db, window_stat
     win.workspace.close()
     assert book.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("readonly")) == ["readonly.db"]
+
+
+def test_file_export_over_the_book_is_refused(qtbot, window, demo_db, monkeypatch):
+    """The window's File > Export reaches the same check as `planner export --out`."""
+    from PySide6.QtWidgets import QFileDialog
+
+    before = demo_db.read_bytes()
+    for target in (demo_db, demo_db.with_name(demo_db.name + "-wal")):
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, target=target, **k: (str(target), ""))
+        window.export_action.trigger()
+        assert "must not be the book" in window.statusBar().currentMessage()
+    assert demo_db.read_bytes()[:16] == before[:16] == b"SQLite format 3\x00"
+    with Workspace.open(demo_db) as ws:
+        assert ws.book().positions
