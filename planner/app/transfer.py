@@ -386,6 +386,7 @@ def import_positions(repo: Repository, path: str | Path) -> ImportResult:
     in_file = {p.id for p in positions}
     dropped = 0
     settings = repo.load_settings()
+    entry_iv.load_pricing()  # outside the write lock
     with repo.change(f"import {Path(path).name}") as tx:
         existing = repo.position_ids()
         keep = not (in_file & existing)

@@ -129,10 +129,15 @@ class Repository:
     def path(self) -> Path | None:
         return database_path(self.conn)
 
-    def checkpoint(self) -> None:
+    def checkpoint(self, truncate: bool = True) -> None:
         """Move everything committed from the -wal file into the book itself, so that the book
-        file alone is complete (a user who copies planner.db loses nothing)."""
+        file alone is complete (a user who copies planner.db loses nothing). ``truncate=False``:
+        a passive checkpoint, which never holds up another program's writes."""
         if self.read_only or self.path is None:
+            return
+        if not truncate:
+            with contextlib.suppress(sqlite3.Error):
+                self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
             return
         # A short wait only: with another program reading or writing, the checkpoint is left to
         # whichever connection closes last (SQLite checkpoints then), instead of holding this one up.
@@ -145,9 +150,10 @@ class Repository:
             self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
     def close(self) -> None:
-        """A clean close leaves one complete file (checkpoint first)."""
+        """A clean close leaves one complete file: a passive checkpoint first (the last connection
+        to close also checkpoints and removes the -wal file itself)."""
         with contextlib.suppress(sqlite3.ProgrammingError):  # already closed
-            self.checkpoint()
+            self.checkpoint(truncate=False)
         self.conn.close()
 
     def __enter__(self) -> Repository:
