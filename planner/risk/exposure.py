@@ -31,17 +31,26 @@ def coverage_shares(targets: np.ndarray, position_vega: np.ndarray) -> np.ndarra
     targets: ``protection_targets`` of the same positions.
     """
     # Pro rata by |condor vega|; a layer whose condors have no vega splits evenly among them.
-    sizes = targets * np.abs(np.asarray(position_vega, dtype=float))[None, :]
+    # Computed on the block of layer rows and condor columns only: the rest is zero, and on a book
+    # of 3,000 positions the whole square was most of a risk run's time.
+    shares = np.zeros_like(targets, dtype=float)
+    rows, cols = targets.any(axis=1).nonzero()[0], targets.any(axis=0).nonzero()[0]
+    if not rows.size:
+        return shares
+    block = targets[np.ix_(rows, cols)]
+    sizes = block * np.abs(np.asarray(position_vega, dtype=float))[None, cols]
     totals = sizes.sum(axis=1, keepdims=True)
-    counts = targets.sum(axis=1, keepdims=True)
+    counts = block.sum(axis=1, keepdims=True)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(totals > 0, sizes / totals, np.where(counts > 0, targets / counts, 0.0))
+        shares[np.ix_(rows, cols)] = np.where(totals > 0, sizes / totals, np.where(counts > 0, block / counts, 0.0))
+    return shares
 
 
 def group_weights(weights, fixed, shares, condor_rows) -> tuple[np.ndarray, np.ndarray]:
     """Each condor with its share of its hedges: contract weights and fixed dollars."""
     condors = condor_rows.nonzero()[0]
-    share = shares[:, condors]  # [positions x condors]; zero on condor rows
-    group = weights[condors] + share.T @ weights
-    group_fixed = fixed[condors] + share.T @ fixed
+    layers = (~condor_rows).nonzero()[0]  # only layer rows carry shares
+    share = shares[np.ix_(layers, condors)]
+    group = weights[condors] + share.T @ weights[layers]
+    group_fixed = fixed[condors] + share.T @ fixed[layers]
     return group, group_fixed
