@@ -84,6 +84,7 @@ class WhatIf:
         self._target_count = self._targets.sum(axis=1).astype(float)
         self._target_size = self._targets @ self.size[self.condors]
         self._groups_of: dict[int, tuple] = {}
+        self._cells_of: dict[bytes, np.ndarray] = {}  # layers' cells by the set of layers (see _condor_group)
         self._cache: dict[tuple, Measured] = {}
 
     def position_cells(self, positions: tuple[Position, ...]) -> np.ndarray:
@@ -201,7 +202,13 @@ class WhatIf:
             k = int((self.condors == self.index[condor_id]).nonzero()[0][0])
             protecting = self._targets[:, k].nonzero()[0]
             others = self._target_size[protecting] - self.size[self.condors[k]]
-            found = (k, protecting, others, self.cells[self.layers[protecting]])
+            # Condors protected by the same layers (all of them, for whole-book layers) share one copy
+            # of those layers' cells: a copy per condor was most of `suggest` on a big book.
+            cells_key = protecting.tobytes()
+            cells = self._cells_of.get(cells_key)
+            if cells is None:
+                cells = self._cells_of[cells_key] = self.cells[self.layers[protecting]]
+            found = (k, protecting, others, cells)
             self._groups_of[condor_id] = found
         return found
 
