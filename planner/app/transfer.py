@@ -8,7 +8,9 @@ the same as a plain one).
 
 from __future__ import annotations
 
+import contextlib
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -225,8 +227,19 @@ def _domain_error(cells: _Cells, error: InputError, columns: dict[str, str]) -> 
     return cells.table.error(cells.line, column, f"{error.field} {error.rule}", error.value)
 
 
-def _leg(cells: _Cells) -> Leg:
+@contextlib.contextmanager
+def _located_in(cells: _Cells, columns: dict[str, str]) -> Iterator[None]:
+    """A domain error raised inside, placed at the row's line and the field's column."""
     try:
+        yield
+    except InputError as error:
+        if error.field.startswith(cells.table.name):
+            raise
+        raise _domain_error(cells, error, columns) from None
+
+
+def _leg(cells: _Cells) -> Leg:
+    with _located_in(cells, LEG_FIELD_COLUMNS):
         return Leg(
             instrument=cells.enum("instrument", Instrument),
             expiry=cells.day("expiry"),
@@ -242,16 +255,12 @@ def _leg(cells: _Cells) -> Leg:
             mark=cells.optional_float("mark_pts"),
             multiplier=cells.integer("multiplier"),
         )
-    except InputError as error:
-        if error.field.startswith(cells.table.name):
-            raise
-        raise _domain_error(cells, error, LEG_FIELD_COLUMNS) from None
 
 
 def _position(cells: _Cells, legs: tuple[Leg, ...]) -> Position:
     kind = cells.enum("position_kind", PositionKind)
     status = cells.enum("status", Status)
-    try:
+    with _located_in(cells, FIELD_COLUMNS):
         position = Position(
             kind=kind,
             legs=legs,
@@ -269,10 +278,6 @@ def _position(cells: _Cells, legs: tuple[Leg, ...]) -> Position:
             settled_estimated=cells.flag("settled_estimated"),
             id=cells.integer("position_id"),
         )
-    except InputError as error:
-        if error.field.startswith(cells.table.name):
-            raise
-        raise _domain_error(cells, error, FIELD_COLUMNS) from None
     if position.open_price < 0 or (position.close_price is not None and position.close_price < 0):
         raise cells.fail("position_open_price_pts", "must be 0 or more")
     if (kind is PositionKind.LAYER) != (position.tier is not None and position.layer_kind is not None):
