@@ -176,14 +176,34 @@ class WhatIf:
                 weights = self.shares[changed] * (layer_factor[changed] - 1.0)[:, None]
                 groups += weights.T @ self.cells[self.layers[changed]]
         else:
-            shares = _shares(self.member, self.linked, size, alive) * layer_factor[:, None]
-            groups = self.cells[self.condors] * condor_factor[:, None] + shares.T @ self.cells[self.layers]
+            groups = self._regrouped(condor_factor, layer_factor, size, alive)
         if add is not None:
             share = self._addition_shares(add, alive, size)
             groups = groups + np.outer(share, add.cells * add.quantity)
         used = np.maximum(0.0, -groups[alive].min(axis=1)) / self.equity * 100.0
         ids = [self.positions[c].id for c in self.condors[alive]]
         return Measured(coverage, float(used.max()), dict(zip(ids, used.tolist(), strict=True)))
+
+    def _regrouped(self, condor_factor: np.ndarray, layer_factor: np.ndarray, size: np.ndarray,
+                   alive: np.ndarray) -> np.ndarray:
+        """[condors x cells]: each condor scaled, with its layers' shares (as ``_shares``).
+
+        A layer that protects the whole book (it names no alive condor) gives every alive condor the
+        same share, |vega| over the alive total: all such layers add up to one outer product, so
+        their cost no longer grows with layers x condors (most of `suggest` on a big book).
+        """
+        groups = self.cells[self.condors] * condor_factor[:, None]
+        named = (self.member & alive[None, :]).any(axis=1)
+        whole = ~named
+        if np.count_nonzero(whole):
+            total = float(size[alive].sum())
+            weights = np.where(alive, size / total, 0.0) if total > 0 else alive / np.count_nonzero(alive)
+            groups += np.outer(weights, layer_factor[whole] @ self.cells[self.layers[whole]])
+        if np.count_nonzero(named):
+            rows = named.nonzero()[0]
+            shares = _shares(self.member[rows], self.linked[rows], size, alive) * layer_factor[rows, None]
+            groups += shares.T @ self.cells[self.layers[rows]]
+        return groups
 
     def condor_risk_pct(self, condor_id: int, fraction: float) -> float:
         """Risk used by one condor's group with that condor kept at ``fraction`` (> 0) of its size."""
