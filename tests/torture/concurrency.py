@@ -151,7 +151,8 @@ def run_with_window(qtbot, db: Path, seconds: float, tmp_path: Path) -> dict:
 
 
 def check(db: Path, result: dict) -> tuple[list[str], float]:
-    """Problems found, and the longest time the window took to show a command-line change (s)."""
+    """Problems found, and the longest time the window took to show a command-line change (s);
+    ``result["delays"]`` gets every such time."""
     from planner.app import Workspace
 
     outcome: Outcome = result["outcome"]
@@ -175,6 +176,7 @@ def check(db: Path, result: dict) -> tuple[list[str], float]:
         problems.append(f"lost {sorted(expected - set(stored))[:10]}, unexpected {sorted(set(stored) - expected)[:10]}")
     delays = [result["first_seen"][i] - at for i, at in outcome.cli_added.items()
               if i in result["first_seen"] and i not in outcome.cli_undone]
+    result["delays"] = sorted(delays)
     unseen = [i for i in cli_ids - set(outcome.cli_undone) if i not in result["first_seen"]]
     if unseen:
         problems.append(f"the window never showed {sorted(unseen)[:10]}")

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import os
+from statistics import median
 import signal
 import subprocess
 import sys
@@ -36,7 +37,7 @@ def test_soak_three_writers_and_the_window_for_30_seconds(qtbot, tmp_path):
     problems, slowest = check(db, result)
     print(f"{len(result['outcome'].cli_added)} command-line adds, {len(result['window_added'])} window adds, "
           f"{len(result['outcome'].cli_undone)} command-line undos, {len(result['window_undone'])} window undos; "
-          f"slowest to show in the window: {slowest:.2f} s")
+          f"shown in the window within {median(result['delays']):.2f} s (median), {slowest:.2f} s (slowest)")
     assert problems == []
     assert slowest <= 1.0, f"the window took {slowest:.2f} s to show a command-line change"
 
