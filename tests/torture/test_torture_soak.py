@@ -8,12 +8,12 @@
 from __future__ import annotations
 
 import os
-from statistics import median
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
+from statistics import median
 
 import pytest
 from concurrency import check, run_with_window
