@@ -71,6 +71,7 @@ class Repository:
         self.origin = origin  # the program whose changes this connection records (and may undo)
         self.read_only = False
         self._write_ready = False
+        self._data_version_offset = 0
         self._db: sqlite_utils.Database | None = None
         self._listeners: list[Callable[[JournalEntry], None]] = []
 
@@ -109,7 +110,10 @@ class Repository:
             raise StateError("the book is open read-only (a read-only file or backup): nothing can be changed; "
                              "copy it to a writable place to edit it")
         if not self._write_ready:
+            before = self._raw_data_version()
             prepare_write(self.conn)
+            # The switch to WAL moves data_version as another program's write would: not one.
+            self._data_version_offset += self._raw_data_version() - before
             self._write_ready = True
 
     @property
@@ -170,6 +174,9 @@ class Repository:
 
     def data_version(self) -> int:
         """Changes when another connection commits (poll it to see other processes' writes)."""
+        return self._raw_data_version() - self._data_version_offset
+
+    def _raw_data_version(self) -> int:
         return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
 
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:

@@ -137,3 +137,12 @@ def test_poll_sees_an_outside_write_made_while_this_program_was_writing_quotes(b
         assert window.poll()
         assert heard[-1].external and "book" in heard[-1].topics
         assert not window.poll()
+
+
+def test_switching_a_backup_to_wal_on_the_first_write_is_no_outside_change(book, tmp_path):
+    with open_cli(book) as ws:
+        ws.add_condor(**CONDOR)
+        copy = ws.backup(tmp_path / "copy.db")  # rollback-journal mode, as backups are
+    with open_window(copy) as window:
+        window.set_market(spx=5900, vix=16.5)  # the first write switches the file to WAL
+        assert not window.poll()

@@ -18,7 +18,6 @@ from planner.app import Workspace
 from planner.cli import run
 
 DRAW_TIMEOUT_MS = 30_000  # generous: behaviour tests, not timing tests (importlib mode: no conftest imports)
-SEEN_WITHIN_MS = 1_000  # the window shows another program's change within a second
 UNDO = (Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
 REDO = (Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
 
@@ -87,7 +86,8 @@ def test_the_window_sees_the_command_line_and_never_undoes_its_change(qtbot, win
                 "--credit", "4.5", "--note", "from the terminal", "--db", str(demo_db)], out, err)
     assert code == 0, err.getvalue()
     stream_quotes(qtbot, window, quotes, [5902.0])  # the window keeps writing its own quotes
-    qtbot.waitUntil(lambda: window.positions.model.rowCount() == rows + 1, timeout=SEEN_WITHIN_MS)
+    # It once never showed (5 of 5 trials, 30 s each); how fast it shows is measured by `make soak`.
+    qtbot.waitUntil(lambda: window.positions.model.rowCount() == rows + 1, timeout=DRAW_TIMEOUT_MS)
 
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
     qtbot.keyClick(window, *UNDO)  # nothing of this window's to undo: the terminal's condor stays
