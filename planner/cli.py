@@ -132,15 +132,27 @@ def build_parser() -> Parser:
     quote.add_argument("--div", metavar="Q", help="SPX dividend yield, decimal")
     quote.add_argument("--asof", metavar="T")
 
+    feed = commands.add_parser("feed", help="live quotes").add_subparsers(dest="action", required=True)
+    ibkr = command("ibkr", "stream quotes from TWS / IB Gateway (read-only) and store sampled snapshots "
+                   "until interrupted (Ctrl+C)", feed)
+    ibkr.add_argument("--host", default="127.0.0.1", metavar="H", help="TWS / IB Gateway host (default 127.0.0.1)")
+    ibkr.add_argument("--port", metavar="P", help="API port (default: the ibkr_port setting)")
+    ibkr.add_argument("--client-id", metavar="N", help="API client id (default: the ibkr_client_id setting)")
+    ibkr.add_argument("--seconds", metavar="S", help="stop after S seconds (default: run until interrupted)")
+
+    from planner.app import daily_data_commands as daily  # history files and settlement values
+
     history = commands.add_parser("history", help="daily closes").add_subparsers(dest="action", required=True)
-    load = command("import", "import daily closes (Cboe DATE,OPEN,HIGH,LOW,CLOSE or date,symbol,close)", history)
-    load.add_argument("file", metavar="FILE")
-    load.add_argument("--symbol", metavar="S")
+    daily.add_history_import_arguments(command("import", "import daily files in one undoable step", history))
+    daily.add_settlement_arguments(command("settlement", "official settlement values (SET, VRO)"), command)
 
     risk = command("risk", "risk of the book: marks, P&L, Greeks, curves, break-evens, matrix, coverage, stress")
     risk.add_argument("--at", metavar="T", help="valuation moment, ISO time (ET unless a zone is given); default now")
     risk.add_argument("--days", metavar="N", help="horizon of the T+n curve, calendar days (default 7)")
-    risk.add_argument("--spx", metavar="X", help="what-if SPX level; VIX follows the spot-vol model unless --vix")
+    risk.add_argument("--spx", metavar="X", help="what-if SPX level; VIX follows the VIX response's central path "
+                                                 "unless --vix")
+    risk.add_argument("--over", metavar="N", help="with --spx: trading sessions the move takes (default 1); "
+                                                  "valued N sessions ahead")
     risk.add_argument("--vix", metavar="Y", help="what-if spot VIX level")
 
     suggestions = command("suggest", "what to add, roll, trim, close or mind, with the reasons and numbers")
@@ -174,6 +186,23 @@ def build_parser() -> Parser:
 
     backtest_arguments(backtest)
     return parser
+
+
+def _sessions(field: str, raw: str, spx: str | None) -> int:
+    """A whole number of trading sessions, 0 (valued now) to 2520 (ten years), for a what-if --spx move."""
+    import math
+
+    from planner.domain.errors import InputError
+
+    try:
+        value = float(raw)
+    except ValueError:
+        raise InputError(field, "must be a whole number of trading sessions", raw) from None
+    if not math.isfinite(value) or value < 0 or value > 2520 or value != int(value):
+        raise InputError(field, "must be a whole number of trading sessions from 0 to 2520", raw)
+    if spx is None:
+        raise InputError(field, "needs --spx (the move it takes)", raw)
+    return int(value)
 
 
 # -- output ---------------------------------------------------------------------------------------------------------
@@ -323,12 +352,12 @@ def execute(args: argparse.Namespace, ws, db_path: str) -> tuple[Any, str | Call
         if result.filled:
             text += f"; entry IVs set for positions {', '.join(str(p.id) for p in result.filled)}"
         return value, text
-    if name == "history":
-        result = ws.import_history(args.file, args.symbol)
-        value = {"symbols": list(result.symbols), "rows": result.rows, "inserted": result.inserted,
-                 "updated": result.updated, "first": result.first.isoformat(), "last": result.last.isoformat()}
-        return value, (f"imported {result.rows} closes of {', '.join(result.symbols)} "
-                       f"({result.first} to {result.last}): {result.inserted} new, {result.updated} updated")
+    if name == "feed":
+        return _feed_ibkr(args, ws)
+    if name in ("history", "settlement"):
+        from planner.app import daily_data_commands as daily
+
+        return daily.history_import_command(args, ws) if name == "history" else daily.settlement_command(args, ws)
     if name == "risk":
         from planner.app.inputs import parse_moment
         from planner.app.risk_report import summary_text
@@ -339,6 +368,7 @@ def execute(args: argparse.Namespace, ws, db_path: str) -> tuple[Any, str | Call
             horizon_days=None if args.days is None else require_non_negative("days", args.days),
             spx=None if args.spx is None else require_positive("spx", args.spx),
             vix=None if args.vix is None else require_positive("vix", args.vix),
+            over=None if args.over is None else _sessions("over", args.over, args.spx),
         )
         # The JSON of every position's figures is built only when asked for (half the time at 3,000 positions).
         return (report.to_json() if args.json else None), lambda: summary_text(report)
@@ -392,7 +422,7 @@ def execute(args: argparse.Namespace, ws, db_path: str) -> tuple[Any, str | Call
     if name == "backtest":
         from planner.app import backtest
 
-        return backtest.command(args, ws.settings(), sys.stderr)
+        return backtest.command(args, ws.settings(), sys.stderr, vx_settlements=ws.vx_settlement_curves())
     raise UsageError(f"planner: unknown command {name}")
 
 
@@ -501,6 +531,29 @@ def _remove_unused_book(db_path: str) -> None:
 def _terminated(signum: int, frame: object) -> None:
     # Unwinds like Ctrl+C, so a temporary output file is removed and the book left whole.
     raise KeyboardInterrupt
+
+
+def _feed_ibkr(args, ws):
+    from planner.app.live_feed import run_ibkr_feed
+    from planner.domain.errors import InputError
+    from planner.domain.instruments import require_positive
+    from planner.domain.settings import parse_setting
+    from planner.feeds.ibkr import IbkrConfig
+
+    settings = ws.settings()
+    port = settings.ibkr_port if args.port is None else parse_setting("ibkr_port", args.port)
+    client_id = settings.ibkr_client_id if args.client_id is None else parse_setting("ibkr_client_id",
+                                                                                     args.client_id)
+    seconds = None if args.seconds is None else require_positive("seconds", args.seconds)
+    host = str(args.host).strip()
+    if not host:
+        raise InputError("host", "must name the computer running TWS or IB Gateway", args.host)
+    config = IbkrConfig(host, int(port), int(client_id), settings.live_snapshots_per_s, settings.ibkr_reconnect_max_s)
+    progress = sys.stderr if args.json else sys.stdout  # --json keeps stdout for the one JSON result
+    run = run_ibkr_feed(ws, config, lambda line: print(line, file=progress, flush=True), seconds)
+    value = {"updates": run.updates, "stored": run.stored, "refused": run.refused, "pruned": run.pruned}
+    return value, (f"feed stopped: {run.updates} snapshots received, {run.stored} stored, "
+                   f"{run.refused} refused")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -11,18 +11,18 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from planner.app import history_import, market, positions, settlement, transfer, views
+from planner.app import history_import, market, positions, settlement, settlement_values, transfer, views
 from planner.domain import Book, MarketSnapshot, Position, Settings
 from planner.domain.errors import InputError, StateError
 from planner.domain.records import Decision, Event, Signal
 from planner.domain.settings import SPECS, parse_setting
-from planner.storage import JournalEntry, Repository, backup_database, csv_text, write_csv
+from planner.storage import JournalEntry, Repository, backup_database, csv_text, daily_values, write_csv
 from planner.storage.journal import CLI_ORIGIN
 from planner.storage.output_file import check_output
 
@@ -34,6 +34,8 @@ TOPICS = {
     "snapshot_futures": "market",
     "settings": "settings",
     "history": "history",
+    "settlement_values": "history",
+    "vx_settlements": "history",
     "events": "events",
     "signals": "signals",
     "decisions": "decisions",
@@ -173,28 +175,62 @@ class Workspace:
         spx: float | None = None,
         vix: float | None = None,
         scenarios: bool = True,
+        over: int | None = None,
+        marks=None,
+        market: MarketSnapshot | None = None,
     ):
         """Risk of the stored book under the latest snapshot (planner.risk.RiskReport).
 
-        spx / vix: what-if levels (VIX moved by the spot-vol model when only SPX
+        marks: leg id -> market mark (``planner.app.leg_marks``), used instead of the model;
+        market: a live snapshot held in memory, used instead of the stored one.
+
+        spx / vix: what-if levels (VIX at the VIX response's central path when only SPX
         is given, futures with spot VIX); the stored snapshot is never changed.
+        over: with ``spx``, the trading sessions the move takes (default 1); the book is
+        then valued that many sessions ahead, and the report carries the move's VIX band.
         Day P&L is measured against the snapshot before the latest.
         """
+        from dataclasses import replace
+
+        from planner.app.stored_curve import fill_from_stored_curve
         from planner.risk import analyze
+        from planner.risk.plausible import sessions_ahead
+        from planner.risk.vix_response import vix_response
         from planner.risk.what_if import what_if_market
 
-        stored = self.latest_snapshot()
+        live = market
+        stored = live or self.latest_snapshot()
         if stored is None:
             raise StateError("no market snapshot yet: store one with 'planner market set --spx X --vix Y'")
         moment = at or self.now()
         settings = self.settings()
-        market, previous = stored, self.previous_snapshot()
         for name, level, stored_level in (("spx", spx, stored.spx), ("vix", vix, stored.vix)):
             check_what_if_level(name, level, stored_level)
+        book = self.book()
+        # Futures the quotes lack come from stored VX settlements where there are recent ones (both
+        # quotes alike, or the day P&L would show the switch from the model's estimate as a move).
+        stored, notes = fill_from_stored_curve(self.repo, stored, book, settings)
+        previous = self.latest_snapshot() if live is not None else self.previous_snapshot()
+        if previous is not None:
+            previous, _ = fill_from_stored_curve(self.repo, previous, book, settings)
+        market, band = stored, None
+        sessions = 1 if over is None else over  # 0: the move happens now, valued now (VIX as in one session)
+        if spx is not None:
+            moment = sessions_ahead(moment, sessions)
+            path = vix_response(spx, stored.spx, stored.vix, sessions, settings)
+            band = (float(path.low), float(path.high))
         if spx is not None or vix is not None:  # a what-if's day P&L is measured against the stored quote
-            market, previous = what_if_market(stored, settings, spx=spx, vix=vix, at=moment), stored
-        return analyze(self.book(), market, settings, at=moment, horizon_days=horizon_days, light=light,
-                       previous=previous, scenarios=scenarios)
+            market = what_if_market(stored, settings, spx=spx, vix=vix, at=moment, sessions=max(1, sessions))
+            previous = stored
+        if marks:
+            from planner.app.leg_marks import with_market_marks
+
+            book = with_market_marks(book, marks)
+        report = analyze(book, market, settings, at=moment, horizon_days=horizon_days, light=light,
+                         previous=previous, scenarios=scenarios)
+        if notes:
+            report = replace(report, notes=(*report.notes, *notes))
+        return report if band is None else replace(report, vix_band=band)
 
     def history_frame(self, symbols: Sequence[str] = ("SPX", "VIX", "VVIX")):
         return self.repo.history_frame(symbols)
@@ -251,18 +287,23 @@ class Workspace:
         """The book was opened for reading only (a read-only file or backup): every change is refused."""
         return self.repo.read_only
 
-    def settle_expired(self) -> list[Position]:
+    def settle_expired(self, days: Sequence[str] = ()) -> list[Position]:
+        """Settle what expired; ``days``: ISO dates whose values changed (their settlements are derived again)."""
         if self.repo.read_only:  # reading a backup never rewrites it; the expired show as they were stored
             return []
-        return settlement.settle_expired(self.repo, self.now())
+        return settlement.settle_expired(self.repo, self.now(), days)
 
     def undo(self) -> tuple[JournalEntry, list[Position]]:
-        """Undo the newest change; returns it and the affected positions as they are now."""
+        """Undo the newest change; returns it and the affected positions as they are now.
+
+        Settlements derived from values the change touched are derived again (not a step of their own)."""
         entry = self.repo.undo()
+        self.settle_expired(entry.days)
         return entry, self.repo.load_positions(entry.position_ids)
 
     def redo(self) -> tuple[JournalEntry, list[Position]]:
         entry = self.repo.redo()
+        self.settle_expired(entry.days)
         return entry, self.repo.load_positions(entry.position_ids)
 
     # -- settings ----------------------------------------------------------------------
@@ -303,10 +344,42 @@ class Workspace:
         """For feeds: a snapshot already built and checked."""
         return market.store_snapshot(self.repo, snapshot)
 
-    def import_history(self, path: str | Path, symbol: str | None = None) -> history_import.HistoryImport:
-        result = history_import.import_history(self.repo, path, symbol)
-        self.settle_expired()
+    def import_history(self, path: str | Path, symbol: str | None = None,
+                       replace: bool = False) -> history_import.HistoryImport:
+        return self.import_history_files([path], symbol, replace)
+
+    def preview_history(self, paths: Sequence[str | Path], symbol: str | None = None
+                        ) -> history_import.ImportPreview:
+        """What importing these files would store (nothing is written)."""
+        return history_import.preview_import(self.repo, paths, symbol)
+
+    def import_history_files(self, paths: Sequence[str | Path], symbol: str | None = None,
+                             replace: bool | Collection[history_import.ConflictKey] = False
+                             ) -> history_import.HistoryImport:
+        """Every file in one undoable change; conflicting stored values kept unless ``replace`` says so."""
+        result = history_import.import_files(self.repo, paths, symbol, replace)
+        self.settle_expired(result.days)
         return result
+
+    def set_settlement_value(self, day: object, symbol: object, value: object) -> settlement_values.SettlementValue:
+        """A typed official value (SET or VRO); what it settles follows. Returns the stored value."""
+        typed = settlement_values.parse_settlement_value(day, symbol, value, self.now())
+        settlement_values.set_value(self.repo, typed)
+        self.settle_expired([typed.day.isoformat()])
+        return typed
+
+    def vx_settlement_curves(self, start: date | None = None, end: date | None = None
+                             ) -> dict[date, dict[date, float]]:
+        """Stored VX curves {trade date: {expiry: settle in VIX points}} between two days (the backtest's input)."""
+        return self.repo.vx_settlement_curves(start, end)
+
+    def settlement_values(self) -> list[daily_values.SettlementValue]:
+        """Every stored official value (SET, VRO), by date."""
+        return settlement_values.stored_values(self.repo)
+
+    def settlement_log(self, position_id: int) -> list[daily_values.SettlementRecord]:
+        """The position's settlement history: each settlement, re-settlement or reversal, oldest first."""
+        return daily_values.settlement_log(self.repo.conn, position_id)
 
     def add_event(self, event: Event) -> Event:
         with self.repo.change(f"add event {event.kind} {event.date.isoformat()}") as tx:
@@ -326,14 +399,26 @@ class Workspace:
         P&L or Greek columns, build from ``transfer.export_rows(book)`` and pass ``extra_columns``."""
         return [dict(zip(transfer.COLUMNS, row, strict=True)) for row in self._report_rows(include_closed)]
 
-    def report_rows_with_risk(self, include_closed: bool = False) -> tuple[tuple[str, ...], list[tuple]]:
-        """The positions report with each open leg's mark, P&L and Greeks (when a snapshot exists)."""
+    def report_rows_with_risk(self, include_closed: bool = False, marks=None,
+                              market: MarketSnapshot | None = None) -> tuple[tuple[str, ...], list[tuple]]:
+        """The positions report with each open leg's mark, P&L and Greeks (when a snapshot exists).
+        With live ``marks`` (leg id -> ``LegMark``) a ``mark_source`` column says market or model."""
         from planner.app.risk_report import RISK_COLUMNS, leg_risk_rows
 
         rows = self._report_rows(include_closed)
         # Marks and Greeks only (no scenarios); the book is read once, inside analyze.
-        report = self.analyze(scenarios=False) if self.latest_snapshot() is not None else None
-        return RISK_COLUMNS, leg_risk_rows(rows, transfer.COLUMNS, report)
+        has_market = market is not None or self.latest_snapshot() is not None
+        report = self.analyze(scenarios=False, marks=marks, market=market) if has_market else None
+        out = leg_risk_rows(rows, transfer.COLUMNS, report)
+        if marks is None:
+            return RISK_COLUMNS, out
+        from planner.app.leg_marks import mark_sources
+
+        book = self.book()
+        by_leg = mark_sources(book, marks)
+        sources = {(p.id, seq): by_leg.get(leg.id, "") for p in book.positions for seq, leg in enumerate(p.legs)}
+        pid, seq = transfer.COLUMNS.index("position_id"), transfer.COLUMNS.index("leg_seq")
+        return (*RISK_COLUMNS, "mark_source"), [(*row, sources.get((row[pid], row[seq]), "")) for row in out]
 
     def _report_rows(self, include_closed: bool) -> list[tuple]:
         self.settle_expired()

@@ -38,10 +38,14 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "snapshots": ("id",),
     "snapshot_futures": ("snapshot_id", "expiry"),
     "history": ("date", "symbol"),
+    "settlement_values": ("date", "symbol"),
+    "vx_settlements": ("date", "expiry"),
     "events": ("id",),
     "signals": ("name",),
     "decisions": ("id",),
 }
+# Tables of daily values whose key starts with the date: a change to one may change a settlement.
+DAILY_VALUE_TABLES = frozenset({"history", "settlement_values"})
 # Undo depth kept; older entries are pruned when a new change is recorded.
 MAX_ENTRIES = 1000
 CLI_ORIGIN = "cli"
@@ -62,6 +66,7 @@ class JournalEntry:
     undone: bool
     row_count: int = 0
     tables: tuple[str, ...] = ()
+    days: tuple[str, ...] = ()  # ISO dates of the daily values (history, settlement values) it touched
     origin: str = CLI_ORIGIN
 
 
@@ -90,13 +95,15 @@ class Change:
 
     Writes go through insert/update/delete/upsert so that each row's before
     and after image is recorded; reads may use ``conn`` freely inside the block.
+    ``journaled=False``: one transaction that is not an undo step (a value
+    derived from others, such as a settlement); listeners still hear of it.
     """
 
     conn: sqlite3.Connection
     label: str
     on_commit: Callable[[Change], None] | None = None
+    journaled: bool = True
     origin: str = CLI_ORIGIN
-    journaled: bool = True  # False: stored, but not an undo step (quotes)
     rows: list[RowChange] = field(default_factory=list)
     entry: JournalEntry | None = None
     touched_tables: set[str] = field(default_factory=set)
@@ -117,8 +124,9 @@ class Change:
                 undoable = [r for r in self.rows if r.table not in QUOTE_TABLES] if self.journaled else []
                 self.entry = (
                     replace(record_entry(self.conn, self.label, undoable, self.origin),
-                            tables=tuple(sorted(self.touched_tables)))
-                    if undoable else unrecorded_entry(self.label, self.rows, self.origin)
+                            tables=tuple(sorted(self.touched_tables)),
+                            days=touched_days((r.table, r.key) for r in self.rows))
+                    if undoable else unjournaled_entry(self.label, self.rows, self.origin)
                 )
             self.conn.execute("COMMIT")
         except BaseException:
@@ -249,14 +257,21 @@ def record_entry(conn: sqlite3.Connection, label: str, rows: list[RowChange],
     )
     conn.execute("DELETE FROM journal WHERE id <= ?", (entry_id - MAX_ENTRIES,))
     tables = tuple(sorted({r.table for r in rows}))
-    return JournalEntry(entry_id, label, created, position_ids, False, len(rows), tables, origin)
+    return JournalEntry(entry_id, label, created, position_ids, False, len(rows), tables,
+                        touched_days((r.table, r.key) for r in rows), origin)
 
 
-def unrecorded_entry(label: str, rows: list[RowChange], origin: str) -> JournalEntry:
-    """What listeners hear of a change kept out of the journal (id 0: nothing to undo)."""
+def touched_days(table_keys: Iterable[tuple[str, Any]]) -> tuple[str, ...]:
+    """The dates of the daily values among (table, key) pairs: their keys start with the date."""
+    return tuple(sorted({key[0] for table, key in table_keys if table in DAILY_VALUE_TABLES}))
+
+
+def unjournaled_entry(label: str, rows: list[RowChange], origin: str = CLI_ORIGIN) -> JournalEntry:
+    """What listeners hear of a change that is not an undo step (id 0: not in the journal)."""
     created = datetime.now(UTC).isoformat(timespec="microseconds")
     tables = tuple(sorted({r.table for r in rows}))
-    return JournalEntry(0, label, created, touched_position_ids(rows), False, len(rows), tables, origin)
+    return JournalEntry(0, label, created, touched_position_ids(rows), False, len(rows), tables,
+                        touched_days((r.table, r.key) for r in rows), origin)
 
 
 def dump_image(image: Row | None) -> str | None:
@@ -314,7 +329,9 @@ def _walk(conn: sqlite3.Connection, undo: bool, origin: str) -> JournalEntry:
             conn.execute("ROLLBACK")
         raise
     tables = tuple(sorted({table for table, *_ in rows}))
-    return JournalEntry(entry_id, label, created, tuple(json.loads(position_ids)), undo, len(rows), tables, origin)
+    days = touched_days((table, json.loads(key)) for table, key, *_ in rows)
+    return JournalEntry(entry_id, label, created, tuple(json.loads(position_ids)), undo, len(rows), tables, days,
+                        origin)
 
 
 def later_conflict(conn: sqlite3.Connection, entry_id: int, origin: str, keys: set[tuple[str, str]],
@@ -360,4 +377,4 @@ def journal_entries(conn: sqlite3.Connection, limit: int = 50, origin: str | Non
         f"FROM journal j {where} ORDER BY j.id DESC LIMIT ?",
         params,
     ).fetchall()
-    return [JournalEntry(i, lab, c, tuple(json.loads(p)), bool(u), n, (), o) for i, lab, c, p, u, n, o in rows]
+    return [JournalEntry(i, lab, c, tuple(json.loads(p)), bool(u), n, (), (), o) for i, lab, c, p, u, n, o in rows]

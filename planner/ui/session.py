@@ -7,8 +7,10 @@ only what the topics name, then asks the single risk worker for a new report
 ``report_ready`` signal, which the window hands to each view's ``update_*``.
 Views never see the workspace.
 
-What-if state lives here too: the T+n horizon, the VIX shift and a replayed
-day's levels. None of it is stored; a stored quote always wins back the graph
+What-if state lives here too: the T+n horizon, the VIX shift, the VIX
+response the curves follow (central, stressed, fixed at a level, with an SPX
+level the curves must hold exactly: a scenario-map cell) and a replayed day's
+levels. None of it is stored; a stored quote always wins back the graph
 when the what-if is cleared.
 """
 
@@ -46,6 +48,9 @@ class RiskRequest:
     horizon_days: float | None
     replay: Quote | None = None  # a replayed day's levels (what-if)
     vix_shift: float = 0.0  # VIX points added by the graph's control (what-if)
+    vix_mode: str = "central"  # the curves' VIX: "central", "stressed" (band high) or "fixed"
+    fixed_vix: float | None = None  # with "fixed": the level (None: the priced market's VIX)
+    pin_spx: float | None = None  # an SPX level the curves hold exactly (a scenario-map cell)
 
 
 @dataclass(frozen=True)
@@ -66,8 +71,11 @@ def run_risk(request: RiskRequest, matrix: bool = True) -> RiskResult:
     shown = market
     quote = request.replay
     if quote is not None:
-        shown = replace(what_if_market(market, settings, spx=quote.spx, vix=quote.vix, at=at),
-                        vvix=quote.vvix or market.vvix, asof=quote.asof or market.asof, source=quote.source)
+        moved = what_if_market(market, settings, spx=quote.spx, vix=quote.vix, at=at)
+        # A replayed day's stored VX settlements replace the futures the what-if moved with spot VIX.
+        futures = dict(moved.vix_futures) | dict(quote.futures)
+        shown = replace(moved, vvix=quote.vvix or market.vvix, asof=quote.asof or market.asof, source=quote.source,
+                        vix_futures=tuple(sorted(futures.items())))
     priced = shown
     if request.vix_shift:
         vix = min(max(shown.vix + request.vix_shift, settings.vix_floor), settings.vix_cap)
@@ -75,7 +83,8 @@ def run_risk(request: RiskRequest, matrix: bool = True) -> RiskResult:
     previous = request.previous if priced is market else market
     # The window shows positions, never a leg's row: legs=False saves building ~300 of them per quote.
     report = analyze(request.book, priced, settings, at=at, horizon_days=request.horizon_days, previous=previous,
-                     matrix=matrix, legs=False)
+                     matrix=matrix, legs=False, vix_mode=request.vix_mode, fixed_vix=request.fixed_vix,
+                     pin_spx=request.pin_spx)
     return RiskResult(report, shown, priced)
 
 
@@ -91,9 +100,10 @@ def carry_scenarios(report, full):
     (a few tens of milliseconds), so the table and status bar do not flicker to blanks."""
     if full is None or report.matrix is not None:
         return report
-    used = {p.id: p.risk_used_pct for p in full.positions}
-    rows = tuple(p.with_risk_used(used.get(p.id)) for p in report.positions)
-    return replace(report, positions=rows, matrix=full.matrix, stress=full.stress, risk_used_pct=full.risk_used_pct)
+    used = {p.id: (p.risk_used_pct, p.risk_used_scenario) for p in full.positions}
+    rows = tuple(p.with_risk_used(*used.get(p.id, (None, None))) for p in report.positions)
+    return replace(report, positions=rows, matrix=full.matrix, stress=full.stress, risk_used_pct=full.risk_used_pct,
+                   risk_used_scenario=full.risk_used_scenario, plausible=full.plausible)
 
 
 class Session(QObject):
@@ -119,7 +129,10 @@ class Session(QObject):
         self.charts_connected = False
         self.horizon_days: float | None = None
         self.vix_shift = 0.0
+        self.vix_mode, self.fixed_vix, self.pin_spx = "central", None, None
         self.replay_quote: Quote | None = None
+        self.live_snapshot: MarketSnapshot | None = None  # a broker feed's latest, held in memory
+        self.live_marks: dict = {}  # leg id -> planner.app.leg_marks.LegMark
         self.reports_applied = 0
         self._risk_generation = 0  # each quote's two steps share one generation
         self._applied_generation = 0
@@ -167,6 +180,13 @@ class Session(QObject):
         self.vix_shift = points
         self.request_risk()
 
+    def set_vix_response(self, mode: str, fixed_vix: float | None = None, pin_spx: float | None = None) -> None:
+        """How the curves move VIX with SPX; ``fixed_vix`` and ``pin_spx`` come with a scenario-map cell."""
+        if (mode, fixed_vix, pin_spx) == (self.vix_mode, self.fixed_vix, self.pin_spx):
+            return
+        self.vix_mode, self.fixed_vix, self.pin_spx = mode, fixed_vix, pin_spx
+        self.request_risk()
+
     def set_matrix_in_view(self, visible: bool) -> None:
         """The scenario map is shown (or hidden): quotes then run the full analysis at once,
         so the map follows each quote instead of waiting for the quotes to pause."""
@@ -181,6 +201,14 @@ class Session(QObject):
         if quote is None:
             self.shown_market = self.snapshot
             self.market_loaded.emit(self.snapshot)
+        self.request_risk()
+
+    def set_live(self, snapshot: MarketSnapshot | None, marks: dict | None = None) -> None:
+        """A live feed's snapshot and leg marks (None: back to the stored market and the model)."""
+        self.live_snapshot = snapshot
+        self.live_marks = marks or {}
+        self.shown_market = snapshot or self.snapshot
+        self.market_loaded.emit(self.shown_market)
         self.request_risk()
 
     def realized_usd(self) -> float:
@@ -218,7 +246,7 @@ class Session(QObject):
         if "market" in topics:
             self.snapshot = self.ws.latest_snapshot()
             self.previous = self.ws.previous_snapshot()
-            if self.replay_quote is None:
+            if self.replay_quote is None and self.live_snapshot is None:
                 self.shown_market = self.snapshot
                 self.market_loaded.emit(self.snapshot)
 
@@ -228,8 +256,14 @@ class Session(QObject):
             self.report = None
             self.report_ready.emit(None)
             return
-        request = RiskRequest(self.book, self.snapshot, self.previous, self.settings, self.ws.now(),
-                              self.horizon_days, self.replay_quote, self.vix_shift)
+        book, snapshot, previous = self.book, self.snapshot, self.previous
+        if self.live_snapshot is not None:  # live quotes price in memory; the stored one is "previous"
+            from planner.app.leg_marks import with_market_marks
+
+            book, snapshot, previous = with_market_marks(book, self.live_marks), self.live_snapshot, self.snapshot
+        request = RiskRequest(book, snapshot, previous, self.settings, self.ws.now(),
+                              self.horizon_days, self.replay_quote, self.vix_shift, self.vix_mode, self.fixed_vix,
+                              self.pin_spx)
         self._risk_generation += 1
         generation = self._risk_generation
         if self.matrix_in_view:  # the scenario map is on screen: one step, matrix included
