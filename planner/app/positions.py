@@ -88,6 +88,7 @@ def add_condor(
         opened_at=opened_at.astimezone(UTC),
         note=parse_note(note),
     )
+    entry_iv.load_pricing()  # outside the write lock
     with repo.change(f"add condor {expiry_date.isoformat()}") as tx:
         stored = repo.insert_position(tx, position)
         stored = entry_iv.fill_position(repo, tx, stored, repo.load_settings())
@@ -169,6 +170,7 @@ def add_layer(
         tier=tier, kind=kind, expiry=expiry, strikes=strikes, qty=qty_value, price=price, opened_at=opened_at,
         fee_cents=parse_fee_cents(fees), protects=parse_id_list(protects), note=parse_note(note),
     )
+    entry_iv.load_pricing()  # outside the write lock
     with repo.change("add layer") as tx:
         _check_protects(repo, position.protects)
         stored = repo.insert_position(tx, position)
@@ -237,6 +239,7 @@ def roll_layer(
     close_value = parse_price("close-price", close_price)
     fee_cents = parse_fee_cents(fees)
     rolled_at = _moment("at", at, now)
+    entry_iv.load_pricing()  # outside the write lock
     with repo.change(f"roll {pid}") as tx:
         old = _load_open(repo, pid, "roll")
         if old.kind is not PositionKind.LAYER:

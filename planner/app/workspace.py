@@ -10,6 +10,7 @@ notices writes made by other processes (another window, a CLI command).
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -18,10 +19,12 @@ from typing import Any
 
 from planner.app import history_import, market, positions, settlement, settlement_values, transfer, views
 from planner.domain import Book, MarketSnapshot, Position, Settings
-from planner.domain.errors import StateError
+from planner.domain.errors import InputError, StateError
 from planner.domain.records import Decision, Event, Signal
 from planner.domain.settings import SPECS, parse_setting
 from planner.storage import JournalEntry, Repository, backup_database, csv_text, daily_values, write_csv
+from planner.storage.journal import CLI_ORIGIN
+from planner.storage.output_file import check_output
 
 TOPICS = {
     "positions": "book",
@@ -52,6 +55,31 @@ class Changed:
 Listener = Callable[[Changed], None]
 
 
+# A what-if level within this factor of the stored one: beyond, the spot-vol model's exponentials
+# overflow (SPX 1e-300 or VIX 1e-6), and no scenario a trader weighs is that far away.
+WHAT_IF_FACTOR = 10.0
+
+
+def check_what_if_level(name: str, level: float | None, stored: float) -> None:
+    """InputError unless a what-if ``level`` lies within a tenth and ten times the stored level.
+
+    >>> check_what_if_level("vix", 0.5, 16.0)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    planner.domain.errors.InputError: vix must be a what-if level between 1.6 and 160 (...), got 0.5
+    """
+    if level is None:
+        return
+    low, high = stored / WHAT_IF_FACTOR, stored * WHAT_IF_FACTOR
+    if not low <= level <= high:
+        raise InputError(name, f"must be a what-if level between {low:.4g} and {high:.4g} "
+                         f"(a tenth to ten times the stored {stored:g})", level)
+
+
+def window_origin() -> str:
+    """A name for one open window's changes: its undo stack holds only these."""
+    return f"window:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -68,17 +96,25 @@ class Workspace:
 
     @classmethod
     def open(
-        cls, path: str | os.PathLike = ":memory:", clock: Callable[[], datetime] = utc_now, settle: bool = False
+        cls, path: str | os.PathLike = ":memory:", clock: Callable[[], datetime] = utc_now, settle: bool = False,
+        origin: str = CLI_ORIGIN,
     ) -> Workspace:
         """Open (creating or migrating) the database; ``settle`` settles what expired
-        since the last run right away (the window's start-up; the CLI settles when listing)."""
-        workspace = cls(Repository.open(path), clock)
+        since the last run right away (the window's start-up; the CLI settles when listing).
+        ``origin``: the program whose changes these are ("cli", or ``window_origin()``)."""
+        repo = Repository.open(path)
+        repo.origin = origin
+        workspace = cls(repo, clock)
         if settle:
             workspace.settle_expired()
         return workspace
 
     def close(self) -> None:
         self.repo.close()
+
+    def checkpoint(self) -> None:
+        """The book file alone holds every committed change (see ``Repository.checkpoint``)."""
+        self.repo.checkpoint()
 
     def __enter__(self) -> Workspace:
         return self
@@ -100,7 +136,8 @@ class Workspace:
             listener(changed)
 
     def _committed(self, entry: JournalEntry) -> None:
-        self._data_version = self.repo.data_version()
+        # data_version moves only for other connections' commits, so it is not read here: reading
+        # it after our own commit would swallow an outside write made since the last poll.
         topics = frozenset(TOPICS[t] for t in entry.tables if t in TOPICS)
         self._emit(Changed(topics, entry.position_ids, entry.label))
 
@@ -139,8 +176,13 @@ class Workspace:
         vix: float | None = None,
         scenarios: bool = True,
         over: int | None = None,
+        marks=None,
+        market: MarketSnapshot | None = None,
     ):
         """Risk of the stored book under the latest snapshot (planner.risk.RiskReport).
+
+        marks: leg id -> market mark (``planner.app.leg_marks``), used instead of the model;
+        market: a live snapshot held in memory, used instead of the stored one.
 
         spx / vix: what-if levels (VIX at the VIX response's central path when only SPX
         is given, futures with spot VIX); the stored snapshot is never changed.
@@ -150,24 +192,23 @@ class Workspace:
         """
         from dataclasses import replace
 
-        from planner.app.stored_curve import fill_from_stored_curve
         from planner.risk import analyze
         from planner.risk.plausible import sessions_ahead
         from planner.risk.vix_response import vix_response
         from planner.risk.what_if import what_if_market
 
-        stored = self.latest_snapshot()
-        if stored is None:
+        live = market
+        latest = live or self.latest_snapshot()
+        if latest is None:
             raise StateError("no market snapshot yet: store one with 'planner market set --spx X --vix Y'")
         moment = at or self.now()
         settings = self.settings()
+        for name, level, stored_level in (("spx", spx, latest.spx), ("vix", vix, latest.vix)):
+            check_what_if_level(name, level, stored_level)
         book = self.book()
-        # Futures the quotes lack come from stored VX settlements where there are recent ones (both
-        # quotes alike, or the day P&L would show the switch from the model's estimate as a move).
-        stored, notes = fill_from_stored_curve(self.repo, stored, book, settings)
-        previous = self.previous_snapshot()
-        if previous is not None:
-            previous, _ = fill_from_stored_curve(self.repo, previous, book, settings)
+        # The live quote is priced against the stored one; a stored quote against the one before it.
+        previous = self.latest_snapshot() if live is not None else self.previous_snapshot()
+        stored, previous, notes = self.quotes_for_risk(latest, previous, book, settings)
         market, band = stored, None
         sessions = 1 if over is None else over  # 0: the move happens now, valued now (VIX as in one session)
         if spx is not None:
@@ -177,11 +218,30 @@ class Workspace:
         if spx is not None or vix is not None:  # a what-if's day P&L is measured against the stored quote
             market = what_if_market(stored, settings, spx=spx, vix=vix, at=moment, sessions=max(1, sessions))
             previous = stored
+        if marks:
+            from planner.app.leg_marks import with_market_marks
+
+            book = with_market_marks(book, marks)
         report = analyze(book, market, settings, at=moment, horizon_days=horizon_days, light=light,
                          previous=previous, scenarios=scenarios)
         if notes:
             report = replace(report, notes=(*report.notes, *notes))
         return report if band is None else replace(report, vix_band=band)
+
+    def quotes_for_risk(self, latest: MarketSnapshot, previous: MarketSnapshot | None, book: Book,
+                        settings: Settings) -> tuple[MarketSnapshot, MarketSnapshot | None, tuple[str, ...]]:
+        """The quotes a risk run prices on (``planner risk`` and the window alike) and their notes.
+
+        Futures the quotes lack come from stored VX settlements where there are recent ones
+        (``stored_curve``), in both quotes alike, or the day P&L would show the switch from the
+        model's estimate as a move; the notes say which, contract by contract.
+        """
+        from planner.app.stored_curve import fill_from_stored_curve
+
+        latest, notes = fill_from_stored_curve(self.repo, latest, book, settings)
+        if previous is not None:
+            previous, _ = fill_from_stored_curve(self.repo, previous, book, settings)
+        return latest, previous, notes
 
     def history_frame(self, symbols: Sequence[str] = ("SPX", "VIX", "VVIX")):
         return self.repo.history_frame(symbols)
@@ -233,8 +293,15 @@ class Workspace:
     def roll_layer(self, position_id: object, **fields: Any) -> tuple[Position, Position]:
         return positions.roll_layer(self.repo, position_id, now=self.now(), **fields)
 
+    @property
+    def read_only(self) -> bool:
+        """The book was opened for reading only (a read-only file or backup): every change is refused."""
+        return self.repo.read_only
+
     def settle_expired(self, days: Sequence[str] = ()) -> list[Position]:
         """Settle what expired; ``days``: ISO dates whose values changed (their settlements are derived again)."""
+        if self.repo.read_only:  # reading a backup never rewrites it; the expired show as they were stored
+            return []
         return settlement.settle_expired(self.repo, self.now(), days)
 
     def undo(self) -> tuple[JournalEntry, list[Position]]:
@@ -325,6 +392,10 @@ class Workspace:
         """The position's settlement history: each settlement, re-settlement or reversal, oldest first."""
         return daily_values.settlement_log(self.repo.conn, position_id)
 
+    def settlement_logs(self) -> dict[int, list[daily_values.SettlementRecord]]:
+        """Every settled position's settlement history by position id (the window's history shows them)."""
+        return daily_values.settlement_logs(self.repo.conn)
+
     def add_event(self, event: Event) -> Event:
         with self.repo.change(f"add event {event.kind} {event.date.isoformat()}") as tx:
             return self.repo.add_event(tx, event)
@@ -343,14 +414,26 @@ class Workspace:
         P&L or Greek columns, build from ``transfer.export_rows(book)`` and pass ``extra_columns``."""
         return [dict(zip(transfer.COLUMNS, row, strict=True)) for row in self._report_rows(include_closed)]
 
-    def report_rows_with_risk(self, include_closed: bool = False) -> tuple[tuple[str, ...], list[tuple]]:
-        """The positions report with each open leg's mark, P&L and Greeks (when a snapshot exists)."""
+    def report_rows_with_risk(self, include_closed: bool = False, marks=None,
+                              market: MarketSnapshot | None = None) -> tuple[tuple[str, ...], list[tuple]]:
+        """The positions report with each open leg's mark, P&L and Greeks (when a snapshot exists).
+        With live ``marks`` (leg id -> ``LegMark``) a ``mark_source`` column says market or model."""
         from planner.app.risk_report import RISK_COLUMNS, leg_risk_rows
 
         rows = self._report_rows(include_closed)
         # Marks and Greeks only (no scenarios); the book is read once, inside analyze.
-        report = self.analyze(scenarios=False) if self.latest_snapshot() is not None else None
-        return RISK_COLUMNS, leg_risk_rows(rows, transfer.COLUMNS, report)
+        has_market = market is not None or self.latest_snapshot() is not None
+        report = self.analyze(scenarios=False, marks=marks, market=market) if has_market else None
+        out = leg_risk_rows(rows, transfer.COLUMNS, report)
+        if marks is None:
+            return RISK_COLUMNS, out
+        from planner.app.leg_marks import mark_sources
+
+        book = self.book()
+        by_leg = mark_sources(book, marks)
+        sources = {(p.id, seq): by_leg.get(leg.id, "") for p in book.positions for seq, leg in enumerate(p.legs)}
+        pid, seq = transfer.COLUMNS.index("position_id"), transfer.COLUMNS.index("leg_seq")
+        return (*RISK_COLUMNS, "mark_source"), [(*row, sources.get((row[pid], row[seq]), "")) for row in out]
 
     def _report_rows(self, include_closed: bool) -> list[tuple]:
         self.settle_expired()
@@ -361,11 +444,17 @@ class Workspace:
                    ) -> tuple[int, str | None]:
         """Write the report to ``out`` (atomic) and return (rows, None), or with no ``out``
         return (rows, the CSV text). ``rows`` (with ``extra_columns``) replaces the plain report."""
+        if out is not None:
+            self.check_output(out)  # before settling or reading anything
         rows = self._report_rows(include_closed) if rows is None else rows
         columns = (*transfer.COLUMNS, *extra_columns)
         if out is None:
             return len(rows), csv_text(columns, rows)
-        return write_csv(out, columns, rows), None
+        return write_csv(out, columns, rows, self.repo.path), None
+
+    def check_output(self, out: str | Path) -> Path:
+        """InputError unless ``out`` may be written (never the book, a read-only file or a device)."""
+        return check_output(out, self.repo.path)
 
     def import_csv(self, path: str | Path) -> transfer.ImportResult:
         return transfer.import_positions(self.repo, path)
