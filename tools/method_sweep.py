@@ -4,15 +4,14 @@ Six named defaults, three values each, every other setting at its default,
 each value over the same ``--paths`` generated paths (the same seeds, so the
 comparison is fair: only the swept default differs); then the chosen
 defaults over ``--final-paths`` paths. A default is never fitted to one
-history. Single settings go through the backtest's own sweep
-(``planner backtest --generate SEED --years Y --paths N --sweep KEY=V1,V2,V3
---json``, whose JSON holds a ``sweep`` list of {config, figures...}); a
-default that moves two or three settings together (the band's width, the
-tier thresholds shifted together) runs once per value on a scratch book
-holding those settings.
+history. Each value runs as ``planner backtest --generate SEED --years Y
+--paths N --json`` would on a book holding it (the same use case,
+planner.app.sweep, called in this process), so a default that moves two or
+three settings together (the band's width, the tier thresholds shifted
+together) is one run per value like any other.
 
 Run:   python tools/method_sweep.py                    (prints the Markdown)
-       python tools/method_sweep.py --write docs/method.md
+       python tools/method_sweep.py --write docs/method.md --cache /tmp/sweep
 The second form replaces the text between the two SWEEP markers of the file.
 """
 
@@ -20,15 +19,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
-import tempfile
+from dataclasses import replace
 from pathlib import Path
-from statistics import median
+
+from planner.app import sweep
+from planner.app.backtest import BacktestOptions
+from planner.domain.settings import Settings
 
 BEGIN, END = "<!-- SWEEP:BEGIN (tools/method_sweep.py) -->", "<!-- SWEEP:END -->"
 
-# name, why it matters, then per value: the settings it sets (one key: swept by the backtest itself).
+# name, why it matters, then per value: the settings it sets (the default's value among them).
 SWEEPS: tuple[tuple[str, str, tuple[dict[str, float], ...]], ...] = (
     ("coverage target", "how much condor vega the layers aim to offset",
      tuple({"coverage_target_pct": t, "coverage_low_pct": t - 10, "coverage_high_pct": t + 10}
@@ -46,81 +47,116 @@ SWEEPS: tuple[tuple[str, str, tuple[dict[str, float], ...]], ...] = (
      tuple({"near_strike_otm_pct": k} for k in (5.0, 10.0, 15.0))),
 )
 
-WANTED = ("drawdown_reduction", "mar", "round_trip", "hedge_cost", "return")  # figure names worth a column
+DEFAULTS = Settings()
 
 
-def planner(*args: str) -> dict:
-    done = subprocess.run([sys.executable, "-m", "planner", *args], capture_output=True, text=True)
-    if done.returncode != 0:
-        raise SystemExit(f"planner {' '.join(args)} failed: {done.stderr.strip().splitlines()[-1:]}")
-    return json.loads(done.stdout)
+def outcome_of(settings: dict[str, float], seed: int, years: float, paths: int, cache: Path | None) -> dict:
+    """The backtest over ``paths`` generated paths (seeds seed .. seed+paths-1) with these settings changed from
+    their defaults: ``planner backtest --generate SEED --years Y --paths N --json`` on a book holding them, run
+    in this process through the same use case (planner.app.sweep). With ``cache``, a result already there is
+    read back instead of run again (the file is the command's own JSON)."""
+    name = "defaults" if not settings else "-".join(f"{k}={v:g}" for k, v in sorted(settings.items()))
+    target = None if cache is None else cache / f"{name}-s{seed}-y{years:g}-p{paths}.json"
+    if target is not None and target.exists():
+        return json.loads(target.read_text())
+    run_settings = replace(DEFAULTS, **{k: type(getattr(DEFAULTS, k))(v) for k, v in settings.items()})
+    grid = sweep.plan(BacktestOptions(seed=seed, years=years), run_settings, (), paths)
+    done = sweep.run_plan(grid, progress=lambda share, text: print(f"{name}, {paths} paths: {text}", file=sys.stderr,
+                                                                    flush=True))
+    result = done.to_json()
+    if target is not None:
+        target.write_text(json.dumps(result))
+    return result
 
 
-def backtest(db: Path, seed: int, years: float, paths: int, sweep: str | None = None) -> dict:
-    args = ["backtest", "--db", str(db), "--generate", str(seed), "--years", f"{years:g}", "--paths", str(paths),
-            "--json"]
-    return planner(*args, *(["--sweep", sweep] if sweep else []))
+def median_of(figures: dict, key: str) -> float | None:
+    return figures[key]["median"]
 
 
-def scratch_book(folder: Path, settings: dict[str, float]) -> Path:
-    db = folder / f"book-{abs(hash(tuple(sorted(settings.items()))))}.db"
-    if not db.exists():
-        planner("init", "--db", str(db), "--json")
-        for key, value in settings.items():
-            planner("settings", "set", "--db", str(db), "--json", key, f"{value:g}")
-    return db
+def fmt(value: float | None, digits: int = 1, sign: bool = False) -> str:
+    if value is None:
+        return "—"
+    return f"{value:+.{digits}f}" if sign else f"{value:,.{digits}f}"
 
 
-def figures_of(result: dict) -> dict[str, float]:
-    """The numeric figures worth a column, from a sweep entry or a whole ``--paths`` result."""
-    source = result.get("figures", result)
-    flat = {k: v for k, v in source.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
-    chosen = {k: v for k, v in flat.items() if any(word in k for word in WANTED)}
-    return chosen or flat
+def beats(figures: dict, base: dict, key: str) -> str:
+    """On how many of the shared paths this value's per-path figure is higher than the defaults' (paired: same
+    seeds, so only the swept setting differs)."""
+    mine = {p["seed"]: p[key] for p in figures["per_path"]}
+    pairs = [(mine[p["seed"]], p[key]) for p in base["per_path"] if mine.get(p["seed"]) is not None
+             and p[key] is not None]
+    return f"{sum(a > b for a, b in pairs)} of {len(pairs)}"
 
 
-def check_cli() -> None:
-    help_text = subprocess.run([sys.executable, "-m", "planner", "backtest", "--help"], capture_output=True,
-                               text=True).stdout
-    missing = [flag for flag in ("--paths", "--sweep") if flag not in help_text]
-    if missing:
-        raise SystemExit(f"this planner's backtest lacks {', '.join(missing)}: the sweep needs the backtest over "
-                         f"many generated paths")
+def row(label: str, figures: dict, base: dict | None) -> str:
+    d = figures["drawdown_reduction_pct"]
+    cells = [label, f"{fmt(d['median'])} ({fmt(d['p10'])}, {fmt(d['p90'])})",
+             fmt(median_of(figures, "mar_difference"), 3, sign=True),
+             fmt(median_of(figures, "mar_hedged"), 3), fmt(median_of(figures, "round_trip_share_pct")),
+             "$" + fmt(median_of(figures, "hedge_cost_per_year_usd"), 0)]
+    if base is not None:
+        cells += ["(default)" if figures is base else beats(figures, base, "drawdown_reduction_pct"),
+                  "(default)" if figures is base else beats(figures, base, "mar_difference")]
+    return "| " + " | ".join(cells) + " |"
 
 
-def run(seed: int, years: float, paths: int, final_paths: int) -> str:
-    check_cli()
-    lines = [f"Each row: the same {paths} generated paths (seed {seed}, {years:g} years each), every setting at its "
-             f"default but the one named. Rerun with `python tools/method_sweep.py --write docs/method.md`.", ""]
-    with tempfile.TemporaryDirectory() as folder:
-        base = scratch_book(Path(folder), {})
-        for name, why, values in SWEEPS:
-            rows: list[tuple[str, dict[str, float]]] = []
-            if all(len(v) == 1 for v in values):
-                key = next(iter(values[0]))
-                result = backtest(base, seed, years, paths, f"{key}=" + ",".join(f"{v[key]:g}" for v in values))
-                rows = [(json.dumps(entry.get("config", {}), sort_keys=True), figures_of(entry))
-                        for entry in result["sweep"]]
-            else:
-                for settings in values:
-                    db = scratch_book(Path(folder), settings)
-                    label = ", ".join(f"{k} {v:g}" for k, v in settings.items())
-                    rows.append((label, figures_of(backtest(db, seed, years, paths))))
-            columns = sorted({k for _, f in rows for k in f})
-            lines += [f"### {name}", "", why + ".", "", "| value | " + " | ".join(columns) + " |",
-                      "|---|" + "---|" * len(columns)]
-            lines += ["| " + label + " | " + " | ".join(f"{f.get(c, float('nan')):.2f}" for c in columns) + " |"
-                      for label, f in rows]
-            lines.append("")
-        final = backtest(base, seed, years, final_paths)
-        figures = figures_of(final)
-        lines += [f"### The chosen defaults over {final_paths} paths", "",
-                  "| figure | value |", "|---|---|", *[f"| {k} | {v:.2f} |" for k, v in sorted(figures.items())]]
-        per_path = final.get("paths")
-        if isinstance(per_path, list) and per_path and "drawdown_reduction_pct" in per_path[0]:
-            values = [p["drawdown_reduction_pct"] for p in per_path if p.get("drawdown_reduction_pct") is not None]
-            lines += ["", f"Median drawdown reduction over the {len(values)} paths: {median(values):.1f} %."]
+HEADER = ("| value | drawdown reduction %, median (P10, P90) | MAR difference, median | hedged MAR, median "
+          "| round trips, % of hedge trades, median | hedge cost per year, median |")
+
+
+def run(seed: int, years: float, paths: int, final_paths: int, cache: Path | None) -> str:
+    command = f"planner backtest --generate {seed} --years {years:g} --paths {final_paths} --json"
+    final = outcome_of({}, seed, years, final_paths, cache)["sweep"][0]["figures"]
+    d, mar, share = final["drawdown_reduction_pct"], final["mar_difference"], final["round_trip_share_pct"]
+    smaller = sum(p["drawdown_reduction_pct"] > 0 for p in final["per_path"] if p["drawdown_reduction_pct"] is not None)
+    better = sum(p["mar_difference"] > 0 for p in final["per_path"] if p["mar_difference"] is not None)
+    lines = [f"### The chosen defaults over {final_paths} generated paths", "",
+             f"`{command}` (seeds {seed} to {seed + final_paths - 1}, {years:g} years each, every setting at its "
+             "default). The drawdown reduction is the unhedged run's maximum drawdown less the hedged run's, as a "
+             "% of the unhedged one (positive: the hedge made it smaller); the MAR difference is the hedged "
+             "run's MAR less the unhedged run's, per path; a round trip is a buy in a tier within 5 sessions of "
+             "a sale in it at another review (or the reverse), over the hedged run's hedge trades; the hedge "
+             "cost is the hedge P&L's loss per year (negative: the hedges earned).", "",
+             "| figure | median | P10 | P90 |", "|---|---:|---:|---:|",
+             f"| drawdown reduction % | {fmt(d['median'])} | {fmt(d['p10'])} | {fmt(d['p90'])} |",
+             f"| MAR difference (hedged - unhedged) | {fmt(mar['median'], 3, True)} | {fmt(mar['p10'], 3, True)} "
+             f"| {fmt(mar['p90'], 3, True)} |",
+             *[f"| {label} | {fmt(final[key]['median'], 3)} | {fmt(final[key]['p10'], 3)} "
+               f"| {fmt(final[key]['p90'], 3)} |" for label, key in (("MAR unhedged", "mar_unhedged"),
+                                                                    ("MAR hedged", "mar_hedged"))],
+             f"| round trips, % of hedge trades | {fmt(share['median'])} | {fmt(share['p10'])} "
+             f"| {fmt(share['p90'])} |",
+             *[f"| {label} | ${fmt(final[key]['median'], 0)} | ${fmt(final[key]['p10'], 0)} "
+               f"| ${fmt(final[key]['p90'], 0)} |" for label, key in (
+                   ("hedge cost per year", "hedge_cost_per_year_usd"),
+                   ("return unhedged", "return_usd_unhedged"), ("return hedged", "return_usd_hedged"))],
+             "",
+             f"The hedge made the maximum drawdown smaller on {smaller} of {d['count']} paths and raised MAR on "
+             f"{better} of {mar['count']}. Over all {final_paths} paths, {final['round_trips']:,} round trips in "
+             f"{final['hedge_trades']:,} hedge trades "
+             f"({100.0 * final['round_trips'] / max(final['hedge_trades'], 1):.1f} %).", "",
+             "### One default at a time", "",
+             f"Each row: the same {paths} generated paths (seeds {seed} to {seed + paths - 1}, {years:g} years "
+             "each), every setting at its default but the one named, so a row differs from the default's row "
+             "only by that setting. The last two columns compare path by path with the default's row: on how "
+             "many paths this value's drawdown reduction, and its MAR difference, is higher.", ""]
+    for name, why, values in SWEEPS:
+        results = [(settings, outcome_of(settings if settings != default_of(settings) else {}, seed, years, paths,
+                                         cache)["sweep"][0]["figures"]) for settings in values]
+        base = next(f for settings, f in results if settings == default_of(settings))
+        lines += [f"#### {name}", "", why + ".", "", HEADER[:-1] + " | DD reduction higher than the default's "
+                  "| MAR difference higher |", "|---|" + "---:|" * 7]
+        lines += [row(", ".join(f"`{k}` {v:g}" for k, v in settings.items()), figures, base)
+                  for settings, figures in results]
+        lines.append("")
+    lines.append(f"Rerun: `python tools/method_sweep.py --seed {seed} --years {years:g} --paths {paths} "
+                 f"--final-paths {final_paths} --write docs/method.md`.")
     return "\n".join(lines) + "\n"
+
+
+def default_of(settings: dict[str, float]) -> dict[str, float]:
+    """The same keys at their default values."""
+    return {k: getattr(DEFAULTS, k) for k in settings}
 
 
 def write(target: Path, text: str) -> None:
@@ -135,12 +171,15 @@ def write(target: Path, text: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--years", type=float, default=10.0)
+    parser.add_argument("--years", type=float, default=4.0)
     parser.add_argument("--paths", type=int, default=20, help="generated paths per swept value")
     parser.add_argument("--final-paths", type=int, default=100, help="paths for the chosen defaults")
     parser.add_argument("--write", type=Path, help="replace the SWEEP section of this Markdown file")
+    parser.add_argument("--cache", type=Path, help="keep each backtest's JSON in this folder and reuse it")
     args = parser.parse_args()
-    text = run(args.seed, args.years, args.paths, args.final_paths)
+    if args.cache is not None:
+        args.cache.mkdir(parents=True, exist_ok=True)
+    text = run(args.seed, args.years, args.paths, args.final_paths, args.cache)
     if args.write:
         write(args.write, text)
     else:

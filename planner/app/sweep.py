@@ -319,18 +319,36 @@ def summarize_config(grid: Plan, index: int, per_job: list[dict]) -> dict[str, A
         return {"unhedged": figures["unhedged"], "hedged": figures["hedged"],
                 "drawdown_reduction_pct": figures["drawdown_reduction_pct"],
                 "risk_matched": figures["risk_matched"], "spikes": figures["spikes"]}
-    reductions = [r["figures"]["drawdown_reduction_pct"] for r in runs]
+    per_path = [path_figures(r) for r in runs]
     return {
         "paths": len(runs), "seeds": [r["seed"] for r in runs],
-        "drawdown_reduction_pct": distribution(reductions),
-        "mar_unhedged": distribution([r["figures"]["unhedged"]["mar"] for r in runs]),
-        "mar_hedged": distribution([r["figures"]["hedged"]["mar"] for r in runs]),
+        "drawdown_reduction_pct": distribution([p["drawdown_reduction_pct"] for p in per_path]),
+        "mar_unhedged": distribution([p["mar_unhedged"] for p in per_path]),
+        "mar_hedged": distribution([p["mar_hedged"] for p in per_path]),
+        "mar_difference": distribution([p["mar_difference"] for p in per_path]),
         "return_usd_unhedged": distribution([r["figures"]["unhedged"]["return_usd"] for r in runs]),
         "return_usd_hedged": distribution([r["figures"]["hedged"]["return_usd"] for r in runs]),
-        "per_path": [{"seed": r["seed"], "drawdown_reduction_pct": r["figures"]["drawdown_reduction_pct"],
-                      "mar_unhedged": r["figures"]["unhedged"]["mar"], "mar_hedged": r["figures"]["hedged"]["mar"]}
-                     for r in runs],
+        "hedge_cost_per_year_usd": distribution([p["hedge_cost_per_year_usd"] for p in per_path]),
+        "round_trip_share_pct": distribution([p["round_trip_share_pct"] for p in per_path]),
+        "round_trips": sum(p["round_trips"] for p in per_path),
+        "hedge_trades": sum(p["hedge_trades"] for p in per_path),
+        "per_path": per_path,
     }
+
+
+def path_figures(run: dict) -> dict[str, Any]:
+    """One path's row: the drawdown reduction, both MARs and their difference (hedged - unhedged), and the
+    hedged run's hedge cost, hedge trades and round trips (their share of the hedge trades, undefined
+    without a hedge trade)."""
+    unhedged, hedged = run["figures"]["unhedged"], run["figures"]["hedged"]
+    mar_u, mar_h = unhedged["mar"], hedged["mar"]
+    trades, trips = hedged["hedge_trades"], hedged["round_trips"]
+    return {"seed": run["seed"], "drawdown_reduction_pct": run["figures"]["drawdown_reduction_pct"],
+            "mar_unhedged": mar_u, "mar_hedged": mar_h,
+            "mar_difference": None if mar_u is None or mar_h is None else mar_h - mar_u,
+            "hedge_cost_per_year_usd": hedged["hedge_cost_per_year_usd"],
+            "hedge_trades": trades, "round_trips": trips,
+            "round_trip_share_pct": 100.0 * trips / trades if trades else None}
 
 
 def distribution(values: Sequence[float | None]) -> dict[str, float | int | None]:
@@ -421,9 +439,10 @@ def result_text(outcome: Outcome) -> str:
         figures = outcome.figures[0]
         lines.append(f"Over {grid.paths} generated paths (seeds {figures['seeds'][0]} to {figures['seeds'][-1]}):")
         for label, key in (("max drawdown reduction %", "drawdown_reduction_pct"), ("MAR unhedged", "mar_unhedged"),
-                           ("MAR hedged", "mar_hedged")):
+                           ("MAR hedged", "mar_hedged"), ("MAR hedged - unhedged", "mar_difference"),
+                           ("round trips % of hedge trades", "round_trip_share_pct")):
             d = figures[key]
-            lines.append(f"  {label:<26} median {_stat(d['median'])}, P10 {_stat(d['p10'])}, P90 {_stat(d['p90'])}"
+            lines.append(f"  {label:<30} median {_stat(d['median'])}, P10 {_stat(d['p10'])}, P90 {_stat(d['p90'])}"
                          f" ({d['count']} paths with a figure)")
         lines.append("seed,drawdown_reduction_pct,mar_unhedged,mar_hedged")
         for row in figures["per_path"]:

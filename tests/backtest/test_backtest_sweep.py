@@ -65,16 +65,28 @@ def test_paths_report_the_median_and_percentiles_of_the_per_path_figures(tmp_pat
     [entry] = json.loads(out)["sweep"]
     figures = entry["figures"]
     assert figures["seeds"] == [20, 21, 22]
-    reductions = []
+    reductions, mar_differences, trades, trips = [], [], [], []
     for seed in (20, 21, 22):  # each path run alone
         options = BacktestOptions(seed=seed, years=0.4)
         alone = report(run_both(load_path(options)[0], Settings(), config_for(options), side_process=False))
         reductions.append(alone.drawdown_reduction_pct)
+        mar_differences.append(alone.hedged.mar - alone.unhedged.mar)
+        trades.append(alone.hedged.hedge_trades)
+        trips.append(alone.hedged.round_trips)
     assert [p["drawdown_reduction_pct"] for p in figures["per_path"]] == pytest.approx(reductions)
     expected = np.percentile(reductions, [10, 50, 90])
     got = figures["drawdown_reduction_pct"]
     assert [got["p10"], got["median"], got["p90"]] == pytest.approx(expected.tolist())
     assert got["median"] == pytest.approx(sorted(reductions)[1])
+    # The MAR difference and the round-trip share are taken per path, then summarized.
+    assert [p["mar_difference"] for p in figures["per_path"]] == pytest.approx(mar_differences)
+    assert figures["mar_difference"]["median"] == pytest.approx(sorted(mar_differences)[1])
+    assert [(p["hedge_trades"], p["round_trips"]) for p in figures["per_path"]] == list(zip(trades, trips, strict=True))
+    assert all(t > 0 for t in trades)  # every path trades layers, so every share is defined
+    shares = [100.0 * r / t for r, t in zip(trips, trades, strict=True)]
+    assert [p["round_trip_share_pct"] for p in figures["per_path"]] == pytest.approx(shares)
+    assert figures["round_trip_share_pct"]["median"] == pytest.approx(sorted(shares)[1])
+    assert (figures["hedge_trades"], figures["round_trips"]) == (sum(trades), sum(trips))
 
 
 @pytest.mark.parametrize(("spec", "words"), [
