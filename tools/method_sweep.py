@@ -79,13 +79,17 @@ def fmt(value: float | None, digits: int = 1, sign: bool = False) -> str:
     return f"{value:+.{digits}f}" if sign else f"{value:,.{digits}f}"
 
 
+def usd(value: float | None) -> str:
+    return "—" if value is None else f"{'-' if value < 0 else ''}${abs(value):,.0f}"
+
+
 def beats(figures: dict, base: dict, key: str) -> str:
-    """On how many of the shared paths this value's per-path figure is higher than the defaults' (paired: same
-    seeds, so only the swept setting differs)."""
+    """On how many of the shared paths this value's per-path figure is higher, and lower, than the defaults'
+    (paired: same seeds, so only the swept setting differs; the rest are equal)."""
     mine = {p["seed"]: p[key] for p in figures["per_path"]}
     pairs = [(mine[p["seed"]], p[key]) for p in base["per_path"] if mine.get(p["seed"]) is not None
              and p[key] is not None]
-    return f"{sum(a > b for a, b in pairs)} of {len(pairs)}"
+    return f"{sum(a > b for a, b in pairs)} / {sum(a < b for a, b in pairs)}"
 
 
 def row(label: str, figures: dict, base: dict | None) -> str:
@@ -93,7 +97,7 @@ def row(label: str, figures: dict, base: dict | None) -> str:
     cells = [label, f"{fmt(d['median'])} ({fmt(d['p10'])}, {fmt(d['p90'])})",
              fmt(median_of(figures, "mar_difference"), 3, sign=True),
              fmt(median_of(figures, "mar_hedged"), 3), fmt(median_of(figures, "round_trip_share_pct")),
-             "$" + fmt(median_of(figures, "hedge_cost_per_year_usd"), 0)]
+             usd(median_of(figures, "hedge_cost_per_year_usd"))]
     if base is not None:
         cells += ["(default)" if figures is base else beats(figures, base, "drawdown_reduction_pct"),
                   "(default)" if figures is base else beats(figures, base, "mar_difference")]
@@ -126,8 +130,8 @@ def run(seed: int, years: float, paths: int, final_paths: int, cache: Path | Non
                                                                     ("MAR hedged", "mar_hedged"))],
              f"| round trips, % of hedge trades | {fmt(share['median'])} | {fmt(share['p10'])} "
              f"| {fmt(share['p90'])} |",
-             *[f"| {label} | ${fmt(final[key]['median'], 0)} | ${fmt(final[key]['p10'], 0)} "
-               f"| ${fmt(final[key]['p90'], 0)} |" for label, key in (
+             *[f"| {label} | {usd(final[key]['median'])} | {usd(final[key]['p10'])} "
+               f"| {usd(final[key]['p90'])} |" for label, key in (
                    ("hedge cost per year", "hedge_cost_per_year_usd"),
                    ("return unhedged", "return_usd_unhedged"), ("return hedged", "return_usd_hedged"))],
              "",
@@ -139,13 +143,15 @@ def run(seed: int, years: float, paths: int, final_paths: int, cache: Path | Non
              f"Each row: the same {paths} generated paths (seeds {seed} to {seed + paths - 1}, {years:g} years "
              "each), every setting at its default but the one named, so a row differs from the default's row "
              "only by that setting. The last two columns compare path by path with the default's row: on how "
-             "many paths this value's drawdown reduction, and its MAR difference, is higher.", ""]
+             f"many of the {paths} paths this value's drawdown reduction (then its MAR difference) is higher, and "
+             "on how many lower, than the default's (the rest: equal).", ""]
     for name, why, values in SWEEPS:
         results = [(settings, outcome_of(settings if settings != default_of(settings) else {}, seed, years, paths,
                                          cache)["sweep"][0]["figures"]) for settings in values]
         base = next(f for settings, f in results if settings == default_of(settings))
-        lines += [f"#### {name}", "", why + ".", "", HEADER[:-1] + " | DD reduction higher than the default's "
-                  "| MAR difference higher |", "|---|" + "---:|" * 7]
+        header = (HEADER[:-2] + " | paths: drawdown reduction higher / lower than the default's "
+                  "| the same, MAR difference |")
+        lines += [f"#### {name}", "", why[0].upper() + why[1:] + ".", "", header, "|---|" + "---:|" * 7]
         lines += [row(", ".join(f"`{k}` {v:g}" for k, v in settings.items()), figures, base)
                   for settings, figures in results]
         lines.append("")
