@@ -73,6 +73,7 @@ def accept(
     qty: object = None,
     close_price: object = None,
     fees: object = 0,
+    at: object = None,
 ) -> Accepted:
     """Do what the suggestion proposes at the trader's fill ``price`` (points per unit) and ``qty``.
 
@@ -96,14 +97,14 @@ def accept(
     if trade.side == "buy" and trade.position_id is None:
         opened = (positions.add_layer(repo, tier=trade.tier, kind=trade.instrument, expiry=trade.expiry.isoformat(),
                                       strikes=list(trade.strikes) or None, qty=quantity, price=fill, fees=fees,
-                                      now=now, note=note),)
+                                      now=now, note=note, opened=at),)
     elif suggestion.action is Action.ROLL or (trade.side == "buy" and held is not None):
         if close_price is None or close_price == "":
             raise InputError("close-price", "is required to accept a roll: the price the held layer was sold at",
                              "none")
         opened = positions.roll_layer(repo, trade.position_id, close_price=close_price, expiry=trade.expiry.isoformat(),
                                       strikes=list(trade.strikes) or None, price=fill, qty=quantity, fees=fees,
-                                      now=now, note=note)
+                                      now=now, note=note, at=at)
     elif suggestion.action is Action.TRIM and held is not None and quantity < held.quantity:
         strikes = [leg.strike for leg in held.legs if leg.strike is not None]
         opened = positions.roll_layer(repo, held.id, close_price=fill, expiry=held.expiry.isoformat(),
@@ -112,7 +113,7 @@ def accept(
     else:
         if held is not None and quantity != held.quantity:
             raise InputError("qty", f"must be the whole position ({held.quantity}) to close it", quantity)
-        opened = (positions.close_position(repo, trade.position_id, price=fill, fees=fees, now=now),)
+        opened = (positions.close_position(repo, trade.position_id, price=fill, fees=fees, now=now, at=at),)
     extra = {"fill_price_pts": fill, "quantity": quantity, "position_ids": [p.id for p in opened]}
     return _record(repo, suggestion, DecisionKind.ACCEPT, now, extra=extra, opened=tuple(opened))
 

@@ -71,7 +71,8 @@ class AcceptLayerTicket(LayerTicket):
         self.refresh()
 
     def save(self):
-        return self._accept(price=self.price.value(), qty=self.qty.value(), fees=round(self.fees.value(), 2))
+        return self._accept(price=self.price.value(), qty=self.qty.value(), fees=round(self.fees.value(), 2),
+                            at=self.trade_time_text())
 
 
 class AcceptRollTicket(RollTicket):
@@ -91,7 +92,7 @@ class AcceptRollTicket(RollTicket):
 
     def save(self):
         return self._accept(price=self.price.value(), qty=self.qty.value(), close_price=self.close_price.value(),
-                            fees=round(self.fees.value(), 2))
+                            fees=round(self.fees.value(), 2), at=self.trade_time_text())
 
 
 class AcceptCloseTicket(CloseTicket):
@@ -116,7 +117,8 @@ class AcceptCloseTicket(CloseTicket):
 
     def save(self):
         qty = self.trim_qty.value() if self.trim_qty is not None else None
-        return self._accept(price=self.price.value(), qty=qty, fees=round(self.fees.value(), 2))
+        return self._accept(price=self.price.value(), qty=qty, fees=round(self.fees.value(), 2),
+                            at=self.trade_time_text())
 
 
 def ticket_for(context, suggestion: Suggestion, accept: Accept, parent: QWidget | None = None) -> Ticket | None:

@@ -27,6 +27,8 @@ def position_combo(positions: list[Position], selected: int | None) -> QComboBox
 
 
 class CloseTicket(Ticket):
+    fair_fields = ("price",)
+
     def __init__(self, context: TicketContext, selected: int | None = None, parent=None) -> None:
         super().__init__("Close position", parent)
         self.context = context
@@ -38,6 +40,8 @@ class CloseTicket(Ticket):
         self.add_field("price", "&Price", self.price,
                        "Per package, points: what a condor costs to buy back, or what a layer sells for")
         self.add_field("fees", "&Fees", self.fees, "Total closing fees, dollars")
+        self.add_trade_time("at", context.now)
+        self.first_field = self.price
         self.position.currentIndexChanged.connect(self._prefill)
         self._prefill()
 
@@ -49,6 +53,7 @@ class CloseTicket(Ticket):
         position = self._selected()
         mark = self.context.mark_of(position.id) if position else None
         self.price.setValue(round(mark, 2) if mark is not None else 0.0)
+        self.set_fair("price", mark)
         self.refresh()
 
     def check(self) -> dict[str, str]:
@@ -66,10 +71,12 @@ class CloseTicket(Ticket):
 
     def save(self) -> Position:
         return self.context.workspace.close_position(self.position.currentData(), price=self.price.value(),
-                                                     fees=round(self.fees.value(), 2))
+                                                     fees=round(self.fees.value(), 2), at=self.trade_time_text())
 
 
 class RollTicket(Ticket):
+    fair_fields = ("close_price", "price")
+
     def __init__(self, context: TicketContext, selected: int | None = None, parent=None) -> None:
         super().__init__("Roll hedge layer", parent)
         self.context = context
@@ -89,6 +96,8 @@ class RollTicket(Ticket):
         self.add_field("qty", "&Quantity", self.qty, "Contracts in the new layer")
         self.add_field("price", "New &price", self.price, "Debit per unit of the new layer, points")
         self.add_field("fees", "&Fees", self.fees, "Total fees of both sides, dollars")
+        self.add_trade_time("at", context.now)
+        self.first_field = self.close_price
         self.position.currentIndexChanged.connect(self._prefill)
         self._prefill()
 
@@ -109,6 +118,7 @@ class RollTicket(Ticket):
             widget.blockSignals(True)
         mark = self.context.mark_of(layer.id)
         self.close_price.setValue(round(mark, 2) if mark is not None else 0.0)
+        self.set_fair("close_price", mark)
         self.strikes.setText(",".join(f"{leg.strike:g}" for leg in layer.legs if leg.strike is not None))
         self.strikes.setEnabled(layer.layer_kind is not LayerKind.VIX_FUTURE)
         self.qty.setValue(layer.quantity)
@@ -159,6 +169,7 @@ class RollTicket(Ticket):
 
     def slow_preview(self) -> str:
         estimate = self._estimate()
+        self.set_fair("price", estimate)
         return f"Model price of the new layer: {estimate:,.2f} pts" if estimate is not None else ""
 
     def save(self):
@@ -166,4 +177,4 @@ class RollTicket(Ticket):
         return self.context.workspace.roll_layer(
             self.position.currentData(), close_price=self.close_price.value(),
             expiry=self.expiry.currentData().isoformat(), strikes=text or None, price=self.price.value(),
-            qty=self.qty.value(), fees=round(self.fees.value(), 2))
+            qty=self.qty.value(), fees=round(self.fees.value(), 2), at=self.trade_time_text())

@@ -22,6 +22,8 @@ TARGET_DTE = 45
 
 
 class CondorTicket(Ticket):
+    fair_fields = ("credit",)
+
     def __init__(self, context: TicketContext, parent=None) -> None:
         super().__init__("New iron condor", parent)
         self.context = context
@@ -45,6 +47,8 @@ class CondorTicket(Ticket):
         self.add_field("qty", "&Quantity", self.qty, "Condors sold")
         self.add_field("fees", "&Fees", self.fees, "Total fees for the trade, dollars")
         self.add_field("note", "&Note", self.note, "Optional note kept with the position")
+        self.add_trade_time("at", context.now)
+        self.first_field = self.strikes  # settlement and expiry start on sensible choices
         self.settlement.currentIndexChanged.connect(self._settlement_changed)
         self.refresh()
 
@@ -102,6 +106,7 @@ class CondorTicket(Ticket):
         if report is None:
             return "<i>No market stored yet: enter one (Ctrl+M) to see risk used and coverage.</i>"
         row = report.position(CANDIDATE_ID)
+        self.set_fair("credit", row.mark if row else None)
         used = row.risk_used_pct if row else None
         cap = report.risk_cap_pct
         colour = "#c62828" if used is not None and used > cap else "#1b7f3b"
@@ -113,4 +118,4 @@ class CondorTicket(Ticket):
         return self.context.workspace.add_condor(
             expiry=self.expiry.currentData().isoformat(), strikes=self.strikes.text().strip(), qty=self.qty.value(),
             credit=self.credit.value(), fees=round(self.fees.value(), 2),
-            settlement=str(self._settlement()), note=self.note.text())
+            settlement=str(self._settlement()), note=self.note.text(), opened=self.trade_time_text())
