@@ -54,6 +54,12 @@ def _common(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     return parser
 
 
+def _force(parser: argparse.ArgumentParser, what: str = "keep a price the stored quote doubts "
+                                                          "(below intrinsic, above the underlying, far from fair value)"
+           ) -> None:
+    parser.add_argument("--force", action="store_true", help=what)
+
+
 def build_parser() -> Parser:
     parser = Parser(prog="planner", description="Portfolio hedge planner: SPX iron condors and layered VIX hedges.")
     parser.add_argument("--db", metavar="PATH", default=None, help=argparse.SUPPRESS)
@@ -76,6 +82,7 @@ def build_parser() -> Parser:
     add.add_argument("--opened", metavar="T", help="ISO time, ET unless a zone is given (default now)")
     add.add_argument("--settlement", default="PM", metavar="PM|AM")
     add.add_argument("--note", default="", metavar="S")
+    _force(add)
 
     layer = commands.add_parser("layer", help="hedge layers").add_subparsers(dest="action", required=True)
     add = command("add", "buy a hedge layer (prices in points per unit)", layer)
@@ -89,12 +96,15 @@ def build_parser() -> Parser:
     add.add_argument("--opened", metavar="T")
     add.add_argument("--protects", metavar="ID,...", help="condor ids (default: the whole book)")
     add.add_argument("--note", default="", metavar="S")
+    _force(add)
 
     close = command("close", "close a position at a price per unit")
     close.add_argument("id", metavar="ID")
     close.add_argument("--price", required=True, metavar="P")
     close.add_argument("--fees", default="0", metavar="F")
     close.add_argument("--at", metavar="T")
+    close.add_argument("--qty", metavar="N", help="contracts to close (default: all); the rest stay open")
+    _force(close)
 
     roll = command("roll", "close a layer and open its successor in one step")
     roll.add_argument("id", metavar="ID")
@@ -106,6 +116,7 @@ def build_parser() -> Parser:
     roll.add_argument("--fees", default="0", metavar="F", help="total dollars for both sides of the roll")
     roll.add_argument("--at", metavar="T")
     roll.add_argument("--note", metavar="S")
+    _force(roll)
 
     listing = command("list", "open positions (--all adds closed, rolled and expired)")
     listing.add_argument("--all", action="store_true")
@@ -131,6 +142,7 @@ def build_parser() -> Parser:
     quote.add_argument("--rate", metavar="R", help="decimal, 0.045 for 4.5 %%")
     quote.add_argument("--div", metavar="Q", help="SPX dividend yield, decimal")
     quote.add_argument("--asof", metavar="T")
+    _force(quote, "keep a quote far from the last one (SPX beyond the move setting, VIX out of range or jumped)")
 
     history = commands.add_parser("history", help="daily closes").add_subparsers(dest="action", required=True)
     load = command("import", "import daily closes (Cboe DATE,OPEN,HIGH,LOW,CLOSE or date,symbol,close)", history)
@@ -151,6 +163,7 @@ def build_parser() -> Parser:
     accept.add_argument("--qty", metavar="N", help="contracts (default: the proposed quantity)")
     accept.add_argument("--close-price", metavar="P", help="a roll's sale price of the held layer, points")
     accept.add_argument("--fees", default="0", metavar="F", help="total dollars for the trade")
+    _force(accept)
     dismiss = command("dismiss", "keep a suggestion quiet until its condition changes", suggest_actions)
     dismiss.add_argument("id", metavar="ID")
     dismiss.add_argument("--why", default="", metavar="S")
@@ -257,22 +270,27 @@ def execute(args: argparse.Namespace, ws, db_path: str) -> tuple[Any, str | Call
                 "positions": _dicts_for(ws, [p.id for p in made])}, text
     if name == "condor":
         position = ws.add_condor(expiry=args.expiry, strikes=args.strikes, qty=args.qty, credit=args.credit,
-                                 fees=args.fees, opened=args.opened, settlement=args.settlement, note=args.note)
+                                 fees=args.fees, opened=args.opened, settlement=args.settlement, note=args.note,
+                                 force=args.force)
         value, text = _one(ws, position)
         return value, "added " + text
     if name == "layer":
         position = ws.add_layer(tier=args.tier, kind=args.kind, expiry=args.expiry, strikes=args.strikes,
                                 qty=args.qty, price=args.price, fees=args.fees, opened=args.opened,
-                                protects=args.protects, note=args.note)
+                                protects=args.protects, note=args.note, force=args.force)
         value, text = _one(ws, position)
         return value, "added " + text
     if name == "close":
-        position = ws.close_position(args.id, price=args.price, fees=args.fees, at=args.at)
+        position = ws.close_position(args.id, price=args.price, fees=args.fees, at=args.at, qty=args.qty,
+                                     force=args.force)
         value, text = _one(ws, position)
-        return value, f"closed {text}; realized P&L {_money(position.realized_pnl())} (net of fees)"
+        part = f" ({position.quantity} of position {position.split_from}, now #{position.id})" \
+            if position.split_from is not None else ""
+        return value, f"closed {text}{part}; realized P&L {_money(position.realized_pnl())} (net of fees)"
     if name == "roll":
         old, new = ws.roll_layer(args.id, close_price=args.close_price, expiry=args.expiry, strikes=args.strikes,
-                                 price=args.price, qty=args.qty, fees=args.fees, at=args.at, note=args.note)
+                                 price=args.price, qty=args.qty, fees=args.fees, at=args.at, note=args.note,
+                                 force=args.force)
         old_dict, new_dict = _dicts_for(ws, [old.id, new.id])
         value = {**new_dict, "rolled_position": old_dict}
         text = (f"rolled {old.id} at {old.close_price:g} (P&L {_money(old.realized_pnl())}) into "
@@ -306,7 +324,7 @@ def execute(args: argparse.Namespace, ws, db_path: str) -> tuple[Any, str | Call
         return rows, _settings_text(rows)
     if name == "market":
         result = ws.set_market(spx=args.spx, vix=args.vix, vvix=args.vvix, futures=args.future, rate=args.rate,
-                               div=args.div, asof=args.asof)
+                               div=args.div, asof=args.asof, force=args.force)
         snap = result.snapshot
         value = {
             "id": snap.id, "asof": snap.asof.isoformat(), "spx": snap.spx, "vix": snap.vix, "vvix": snap.vvix,
@@ -341,7 +359,7 @@ def execute(args: argparse.Namespace, ws, db_path: str) -> tuple[Any, str | Call
 
         if args.action == "accept":
             done = suggestions.accept(ws.repo, args.id, now=ws.now(), price=args.price, qty=args.qty,
-                                      close_price=args.close_price, fees=args.fees)
+                                      close_price=args.close_price, fees=args.fees, force=args.force)
             value = {"decision": suggestions.decision_dict(done.decision),
                      "positions": _dicts_for(ws, [p.id for p in done.positions])}
             return value, suggestions.accepted_text(done)

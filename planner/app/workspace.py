@@ -254,7 +254,8 @@ class Workspace:
         return result
 
     def store_snapshot(self, snapshot: MarketSnapshot) -> market.MarketResult:
-        """For feeds: a snapshot already built and checked."""
+        """For feeds: a snapshot already built; refused (not stored) when it looks like a bad tick."""
+        market.check_quote(self.repo, snapshot)
         return market.store_snapshot(self.repo, snapshot)
 
     def import_history(self, path: str | Path, symbol: str | None = None) -> history_import.HistoryImport:

@@ -144,6 +144,14 @@ CREATE TABLE journal_rows (
 ) WITHOUT ROWID;
 """
 
+# A partial close (N of a position's M contracts) is its own closed position, linked to the one it
+# was closed out of, so the history shows one partial close rather than a close and a re-open.
+SPLIT_FROM_V3 = """
+ALTER TABLE positions ADD COLUMN split_from INTEGER REFERENCES positions(id);
+CREATE INDEX positions_split_from ON positions(split_from);
+"""
+
 MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (1, "positions, legs, market snapshots, history, events, signals, decisions, journal", SCHEMA_V1),
+    (3, "positions.split_from: the position a partial close was taken out of", SPLIT_FROM_V3),
 )

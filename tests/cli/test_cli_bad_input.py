@@ -67,7 +67,7 @@ CASES = [
     (replace(CONDOR, "--credit", "inf"), "credit must be a finite number, got inf"),
     (replace(CONDOR, "--credit", "-1"), "credit must be greater than 0, got -1"),
     (replace(CONDOR, "--credit", "0"), "credit must be greater than 0, got 0"),
-    (replace(LAYER, "--price", "-0.5"), "price must be 0 or more, got -0.5"),
+    (replace(LAYER, "--price", "-0.5"), "price must be greater than 0, got -0.5"),
     (replace(LAYER, "--price", "inf"), "price must be a finite number, got inf"),
     ([*CONDOR, "--fees", "-5"], "fees must be 0 or more, got -5"),
     ([*CONDOR, "--fees", "1.234"], "fees must be whole cents (total dollars for the trade), got 1.234"),
@@ -217,8 +217,10 @@ def test_a_database_from_a_newer_schema_is_refused(template, tmp_path):
     before = db.read_bytes()
     code, out, err = cli("list", "--db", str(db))
     assert code == 2 and out == ""
-    assert "db must have schema version 1 or older (written by a newer planner; update the planner), got version 99" \
-        in err
+    from planner.storage import SCHEMA_VERSION
+
+    assert (f"db must have schema version {SCHEMA_VERSION} or older (written by a newer planner; update the planner)"
+            ", got version 99") in err
     assert db.read_bytes() == before
 
 

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from planner.domain.bounds import ConfirmationNeeded
 from planner.domain.errors import InputError, PlannerError
 
 ET = ZoneInfo("America/New_York")  # a trade's time is typed and shown on the trader's clock
@@ -63,6 +64,8 @@ class Ticket(QDialog):
         self.fair_labels: dict[str, QLabel] = {}
         self.trade_time: QLineEdit | None = None
         self.now: datetime | None = None
+        self.confirmed = False  # the trader saw the quote's doubts and pressed Save again
+        self._confirmed_values: tuple = ()
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -86,7 +89,7 @@ class Ticket(QDialog):
         for signal_name in ("textEdited", "valueChanged", "currentIndexChanged", "itemChanged"):
             signal = getattr(widget, signal_name, None)
             if signal is not None:
-                signal.connect(self.refresh)
+                signal.connect(self._edited)
         return widget
 
     def _with_fair(self, name: str, widget: QWidget) -> QWidget:
@@ -165,10 +168,29 @@ class Ticket(QDialog):
         """Figures from the risk engine, shown once typing pauses."""
         return ""
 
-    def save(self) -> Any:
+    def save(self, force: bool = False) -> Any:
+        """Write through the use case; ``force`` keeps a price or quote the stored quote doubts."""
         raise NotImplementedError
 
     # -- behaviour ----------------------------------------------------------------------------
+    def _values(self) -> tuple:
+        """What the fields hold now (a spin box re-emits an unchanged value on Enter)."""
+        values = []
+        for widget in self.fields.values():
+            if hasattr(widget, "item"):  # the list of condors a layer protects: what is ticked
+                values.append(tuple(widget.item(i).checkState() for i in range(widget.count())))
+                continue
+            getter = next(g for g in ("value", "currentIndex", "text") if hasattr(widget, g))
+            values.append(getattr(widget, getter)())
+        return tuple(values)
+
+    def _edited(self, *_: object) -> None:
+        """A changed field withdraws a confirmation given for the old values."""
+        if self.confirmed and self._values() != self._confirmed_values:
+            self.confirmed = False
+            self.save_button.setText("&Save")
+        self.refresh()
+
     def refresh(self, *_: object) -> None:
         errors: dict[str, str] = {}
         try:
@@ -217,7 +239,16 @@ class Ticket(QDialog):
         if self.errors:
             return
         try:
-            result = self.save()
+            result = self.save(force=self.confirmed)
+        except ConfirmationNeeded as doubts:
+            # Doubts depend on the quote: a real fill in a fast market may break them, so the
+            # trader may keep it, but only by pressing Save (or Enter) a second time.
+            self.confirmed, self._confirmed_values = True, self._values()
+            self.message.setText(f"{doubts}".replace(" (add --force to keep it anyway)", "")
+                                 + "\nPress Save again (Enter) to keep it anyway, or change it.")
+            self.message.setToolTip(self.message.text())
+            self.save_button.setText("Save &anyway")
+            return
         except InputError as error:
             name = self._field_for(error.field)
             self.errors = {name: str(error)}

@@ -114,8 +114,8 @@ class CondorTicket(Ticket):
         return (f"Risk used, worst scenario with its hedges: <b style='color:{colour}'>{percent(used)}</b> of equity "
                 f"(cap {percent(cap)}) · book coverage after: {percent(coverage, 0)}")
 
-    def save(self) -> Position:
-        return self.context.workspace.add_condor(
+    def save(self, force: bool = False) -> Position:
+        return self.context.workspace.add_condor(force=force,
             expiry=self.expiry.currentData().isoformat(), strikes=self.strikes.text().strip(), qty=self.qty.value(),
             credit=self.credit.value(), fees=round(self.fees.value(), 2),
             settlement=str(self._settlement()), note=self.note.text(), opened=self.trade_time_text())

@@ -170,8 +170,8 @@ class LayerTicket(Ticket):
                 f"(model IV until the fill sets it) · coverage {percent(coverage_before, 0)} → "
                 f"<b>{percent(report.coverage_pct, 0)}</b>")
 
-    def save(self) -> Position:
-        return self.context.workspace.add_layer(
+    def save(self, force: bool = False) -> Position:
+        return self.context.workspace.add_layer(force=force,
             tier=str(self._tier()), kind=str(self._kind()), expiry=self.expiry.currentData().isoformat(),
             strikes=",".join(f"{k:g}" for k in self._strike_values()) or None, qty=self.qty.value(),
             price=self.price.value(), fees=round(self.fees.value(), 2), protects=list(self._protects()) or None,

@@ -65,8 +65,8 @@ class MarketTicket(Ticket):
         return (f"SPX {self.spx.value() - last.spx:+,.2f} pts ({spx_move * 100:+.2f} %), "
                 f"VIX {self.vix.value() - last.vix:+,.2f} pts since the stored quote")
 
-    def save(self):
+    def save(self, force: bool = False):
         futures = [(expiry, box.value()) for expiry, box in self.futures.items() if box.value() > 0]
         return self.context.workspace.set_market(
             spx=self.spx.value(), vix=self.vix.value(), vvix=self.vvix.value() or None, futures=futures,
-            rate=self.rate.value() / 100, div=self.div_yield.value() / 100)
+            rate=self.rate.value() / 100, div=self.div_yield.value() / 100, force=force)
