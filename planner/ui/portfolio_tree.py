@@ -44,6 +44,8 @@ def position_details(position: Position) -> str:
             f"opened {et_time(position.opened_at, with_date=True)}")
     if position.rolled_from:
         text += f"; rolled from #{position.rolled_from}"
+    if position.split_from:
+        text += f"; partial close: {position.quantity:,} contracts of #{position.split_from}, the rest stay open"
     if position.note:
         text += f"\nnote: {position.note}"
     return text
@@ -134,7 +136,7 @@ class PortfolioTree(QTreeWidget):
         if position.status is not Status.OPEN:
             realized = position.realized_pnl()
             closed = et_time(position.closed_at, with_date=True)[:10] if position.closed_at else "—"
-            text += f" {position.status}"
+            text += " partial close" if position.split_from else f" {position.status}"
             details += f"\n{position.status} {closed}, realized {signed_money(realized)} after fees"
         item = QTreeWidgetItem(parent, [text, f"×{position.quantity:,}", position.expiry.strftime("%Y-%m-%d")])
         item.setData(0, POSITION_ID_ROLE, position.id)

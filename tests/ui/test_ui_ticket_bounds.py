@@ -116,3 +116,16 @@ def test_a_feed_tick_far_from_the_last_quote_is_not_stored(qtbot, window, tmp_pa
     qtbot.waitUntil(lambda: window.file_source.state is SourceState.ERROR, timeout=TIMEOUT_MS)
     assert "more than 20 % from the last quote" in window.market_bar.detail.text()
     assert window.workspace.latest_snapshot() == stored
+
+
+def test_history_shows_a_trim_as_one_partial_close(qtbot, window, demo_db):
+    layer = next(p for p in window.session.book.open_positions if p.tier is not None and p.quantity >= 3)
+    window.workspace.close_position(layer.id, price=0.5, qty=1, force=True)
+    part = next(p for p in window.workspace.book().positions if p.split_from == layer.id)
+    tree, anywhere = window.tree, Qt.MatchFlag.MatchContains | Qt.MatchFlag.MatchRecursive
+    qtbot.waitUntil(lambda: any(tree.findItems(f"#{part.id}", anywhere)), timeout=TIMEOUT_MS)
+    (item,) = tree.findItems(f"#{part.id}", anywhere)
+    assert "partial close" in item.text(0) and "Rolls" not in item.parent().text(0)
+    assert f"of #{layer.id}" in item.toolTip(0)
+    rolls = tree.findItems("Rolls", anywhere)
+    assert all(f"#{part.id}" not in r.text(0) for r in rolls)
