@@ -69,6 +69,9 @@ def build_parser() -> Parser:
     def command(name: str, help_text: str, parent: Any = commands) -> Parser:
         return _common(parent.add_parser(name, help=help_text, description=help_text))
 
+    # Routed to the window by planner.main before this parser runs; listed here so --help shows it.
+    command("gui", "open the window (see 'planner gui --help' for its tabs, --screenshot and --size)")
+
     init = command("init", "create the database; --demo writes a sample book")
     init.add_argument("--demo", action="store_true")
 
@@ -259,6 +262,10 @@ def execute(args: argparse.Namespace, ws, db_path: str) -> tuple[Any, str | Call
     from planner.app import views
 
     name = args.command
+    if name == "gui":
+        from planner.domain.errors import StateError
+
+        raise StateError("gui must be the first word, as in 'planner gui --db PATH'")
     if name == "init":
         made = ws.init(demo_book=args.demo)
         from planner.storage import SCHEMA_VERSION
