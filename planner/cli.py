@@ -390,7 +390,7 @@ def execute(args: argparse.Namespace, ws, db_path: str) -> tuple[Any, str | Call
                 return [dict(zip((*COLUMNS, *extra), row, strict=True)) for row in rows], ""
             count, text = ws.export_csv(None, args.all, extra, rows)
             return None, text.rstrip("\r\n")
-        count, _ = ws.export_csv(args.out, args.all, extra, rows)
+        count, _ = ws.export_report(args.out, args.all)
         return {"path": str(args.out), "rows": count}, f"exported {count} legs to {args.out}"
     if name == "import":
         result = ws.import_csv(args.file)

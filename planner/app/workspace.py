@@ -305,6 +305,12 @@ class Workspace:
             return len(rows), csv_text(columns, rows)
         return write_csv(out, columns, rows), None
 
+    def export_report(self, out: str | Path | None, include_closed: bool = False) -> tuple[int, str | None]:
+        """The positions report with marks, P&L and Greeks: `planner export` and the window's
+        File > Export CSV both write it, so the two files are the same."""
+        extra, rows = self.report_rows_with_risk(include_closed)
+        return self.export_csv(out, include_closed, extra, rows)
+
     def import_csv(self, path: str | Path) -> transfer.ImportResult:
         return transfer.import_positions(self.repo, path)
 

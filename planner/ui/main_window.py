@@ -600,11 +600,19 @@ class MainWindow(QMainWindow):
                 self.statusBar().showMessage(f"Backup written: {written}", 10000)
 
     def export_csv(self) -> None:
+        """The same report as `planner export [--all]`: one use case writes both."""
         if not self._require_session():
+            return
+        from PySide6.QtWidgets import QInputDialog
+
+        scopes = ["Open positions only (planner export)", "All positions, closed too (planner export --all)"]
+        scope, chosen = QInputDialog.getItem(self, "Export positions", "Positions to export:", scopes, 0, False)
+        if not chosen:
             return
         path, _ = QFileDialog.getSaveFileName(self, "Export positions", "positions.csv", "CSV (*.csv)")
         if path:
-            done = self._run("Export failed", lambda: self.workspace.export_csv(path, include_closed=True))
+            include_closed = scopes.index(scope) == 1
+            done = self._run("Export failed", lambda: self.workspace.export_report(path, include_closed))
             if done:
                 self.statusBar().showMessage(f"Exported {done[0]:,} rows to {path}", 10000)
 
