@@ -64,6 +64,7 @@ class AcceptLayerTicket(LayerTicket):
         _select_expiry(self.expiry, trade.expiry, self.today)
         self.strikes.setText(_strikes_text(trade.strikes))
         self.qty.setValue(trade.quantity)
+        self.qty_typed = True  # the plan sized it (risk cap included): the ticket does not re-size it
         self.price.setValue(round(trade.price_pts, 2))
         self.note.setText(f"suggestion {suggestion.id} ({suggestion.rule})")
         _lock(self, "tier", "kind", "expiry", "strikes", "protects", "note")
