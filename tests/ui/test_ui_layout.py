@@ -12,6 +12,6 @@ def test_greeks_and_max_loss_are_visible_without_scrolling(window):
     widths = {key: (table.columnViewportPosition(COLUMN_INDEX[key]), table.columnWidth(COLUMN_INDEX[key]))
               for key in ("delta_spx", "delta_vix", "gamma", "vega", "theta", "protection", "max_loss")}
     for key, (left, width) in widths.items():
-        assert 0 <= left and left + width <= visible, f"{key} ends at {left + width} px, the table shows {visible}"
+        assert left >= 0 and left + width <= visible, f"{key} ends at {left + width} px, the table shows {visible}"
     what = table.model().index(0, COLUMN_INDEX["what"])
     assert what.data() in what.data(3)  # the full description in the cell's tooltip, if it is cut
