@@ -129,9 +129,10 @@ def build_parser() -> Parser:
 
     settings = command("settings", "list every setting with its default and unit")
     settings_actions = settings.add_subparsers(dest="action", required=False)
-    setter = command("set", "change a setting", settings_actions)
+    setter = command("set", "change settings, together (tier shares must add up to 100 %%)", settings_actions)
     setter.add_argument("key", metavar="KEY")
     setter.add_argument("value", metavar="VALUE")
+    setter.add_argument("more", nargs="*", metavar="KEY VALUE", help="more settings changed in the same step")
     getter = command("get", "show one setting", settings_actions)
     getter.add_argument("key", metavar="KEY")
 
@@ -322,8 +323,14 @@ def execute(args: argparse.Namespace, ws, db_path: str) -> tuple[Any, str | Call
         return value, f"{verb}: {entry.label}"
     if name == "settings":
         if args.action == "set":
-            row = ws.set_setting(args.key, args.value)
-            return row, _setting_line(row)
+            if len(args.more) % 2:
+                from planner.domain.errors import InputError
+
+                raise InputError("settings", "must be KEY VALUE pairs", " ".join(args.more))
+            pairs = [args.key, args.value, *args.more]
+            rows = ws.set_settings(dict(zip(pairs[::2], pairs[1::2], strict=True)))
+            text = "\n".join(_setting_line(row) for row in rows)
+            return (rows[0] if len(rows) == 1 else rows), text
         if args.action == "get":
             row = ws.get_setting(args.key)
             return row, _setting_line(row)

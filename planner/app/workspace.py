@@ -18,9 +18,10 @@ from typing import Any
 
 from planner.app import history_import, market, positions, settlement, transfer, views
 from planner.domain import Book, MarketSnapshot, Position, Settings
-from planner.domain.errors import StateError
+from planner.domain.errors import InputError, StateError
 from planner.domain.records import Decision, Event, Signal
 from planner.domain.settings import SPECS, parse_setting
+from planner.domain.settings_rules import conflicts
 from planner.storage import JournalEntry, Repository, backup_database, csv_text, write_csv
 
 TOPICS = {
@@ -234,11 +235,23 @@ class Workspace:
         return next(row for row in self.setting_rows() if row["key"] == key)
 
     def set_setting(self, key: str, value: object) -> dict[str, Any]:
-        parse_setting(key, value)  # validate before taking the write lock
-        with self.repo.change(f"settings set {key}") as tx:
-            stored = self.repo.set_setting(tx, key, value)
-            tx.label = f"settings set {key} = {stored}"
+        self.set_settings({key: value})
         return self.get_setting(key)
+
+    def set_settings(self, changes: dict[str, object]) -> list[dict[str, Any]]:
+        """Several settings in one change (one undo step), refused whole when one is out of range or
+        when the result breaks a rule between settings (tier shares adding up to 100 %, ...) that a
+        changed key takes part in."""
+        parsed = {key: parse_setting(key, value) for key, value in changes.items()}  # before the write lock
+        after = {**self.settings().as_dict(), **parsed}
+        for key, rule in conflicts(after).items():
+            if key in parsed:
+                raise InputError(key, f"breaks the rule: {rule}", changes[key])
+        label = ", ".join(f"{key} = {value}" for key, value in parsed.items())
+        with self.repo.change(f"settings set {label}") as tx:
+            for key, value in parsed.items():
+                self.repo.set_setting(tx, key, value)
+        return [self.get_setting(key) for key in parsed]
 
     # -- market and history ----------------------------------------------------------------
     def set_market(self, **fields: Any) -> market.MarketResult:

@@ -124,3 +124,29 @@ def test_partial_close_keeps_the_rest_open_with_fees_pro_rata(db):
     rows = {r["id"]: r for r in json.loads(out)}
     assert rows[2]["quantity"] == 13 and rows[2]["status"] == "open"
     assert part["realized_pnl"] == round((0.9 - 0.85) * 100 * 7 - 7.00, 2)
+
+
+SETTINGS_REFUSED = [
+    (["settings", "set", "near_share_pct", "70"],
+     "near_share_pct breaks the rule: tier shares must add up to 100 % (now 130 %), got 70"),
+    (["settings", "set", "coverage_low_pct", "70"],
+     "coverage_low_pct breaks the rule: coverage floor ≤ target ≤ ceiling (now 70, 50, 60), got 70"),
+    (["settings", "set", "mid_vix_threshold", "30"],
+     "mid_vix_threshold breaks the rule: tier thresholds must rise from near to mid to long (now 18, 30, 28), "
+     "got 30"),
+    (["settings", "set", "near_share_pct", "50", "mid_share_pct"], "settings must be KEY VALUE pairs, got mid_share_pct"),
+]
+
+
+@pytest.mark.parametrize("argv,message", SETTINGS_REFUSED, ids=[a[2] + "-" + a[-1] for a, _ in SETTINGS_REFUSED])
+def test_settings_that_disagree_are_refused(db, argv, message):
+    before = db.read_bytes()
+    code, out, err = cli(*argv, "--db", str(db))
+    assert (code, out, err) == (2, "", f"error: {message}\n")
+    assert db.read_bytes() == before
+
+
+def test_tier_shares_change_together(db):
+    code, out, err = cli("settings", "set", "near_share_pct", "50", "mid_share_pct", "30", "--db", str(db))
+    assert code == 0, err
+    assert "near_share_pct = 50" in out and "mid_share_pct = 30" in out
