@@ -134,7 +134,8 @@ SETTINGS_REFUSED = [
     (["settings", "set", "mid_vix_threshold", "30"],
      "mid_vix_threshold breaks the rule: tier thresholds must rise from near to mid to long (now 18, 30, 28), "
      "got 30"),
-    (["settings", "set", "near_share_pct", "50", "mid_share_pct"], "settings must be KEY VALUE pairs, got mid_share_pct"),
+    (["settings", "set", "near_share_pct", "50", "mid_share_pct"],
+     "settings must be KEY VALUE pairs, got mid_share_pct"),
 ]
 
 
