@@ -403,12 +403,18 @@ def execute(args: argparse.Namespace, ws, db_path: str) -> tuple[Any, str | Call
         result = ws.import_csv(args.file)
         value = {"imported": len(result.positions), "renumbered": result.renumbered,
                  "dropped_links": result.dropped_links,
+                 "skipped": [{"file_id": f, "book_id": b} for f, b in result.skipped],
                  "positions": _dicts_for(ws, [p.id for p in result.positions])}
         text = f"imported {len(result.positions)} positions from {args.file}"
         if result.renumbered:
             text += " (their ids were taken here, so they got new ones)"
         if result.dropped_links:
             text += f"; {result.dropped_links} links to positions not in the file were dropped"
+        if result.skipped:
+            pairs = ", ".join(f"#{file_id} as #{book_id}" if file_id != book_id else f"#{file_id}"
+                              for file_id, book_id in result.skipped)
+            text += (f"; skipped {len(result.skipped)} already in the book (the same trade: legs, quantity, "
+                     f"price and time): {pairs}")
         return value, text
     if name == "backup":
         path = ws.backup(args.out)

@@ -151,3 +151,22 @@ def test_tier_shares_change_together(db):
     code, out, err = cli("settings", "set", "near_share_pct", "50", "mid_share_pct", "30", "--db", str(db))
     assert code == 0, err
     assert "near_share_pct = 50" in out and "mid_share_pct = 30" in out
+
+
+def test_importing_the_same_file_twice_adds_nothing(db, tmp_path):
+    import json
+
+    exported = tmp_path / "all.csv"
+    assert cli("export", "--all", "--out", str(exported), "--db", str(db))[0] == 0
+    fresh = tmp_path / "fresh.db"
+    code, out, err = cli("import", str(exported), "--json", "--db", str(fresh))
+    assert code == 0, err
+    assert json.loads(out)["imported"] == 2 and json.loads(out)["skipped"] == []
+    before = fresh.read_bytes()
+    code, out, err = cli("import", str(exported), "--db", str(fresh))
+    assert code == 0, err
+    assert out.startswith(f"imported 0 positions from {exported}")
+    assert "skipped 2 already in the book (the same trade: legs, quantity, price and time): #1, #2" in out
+    assert fresh.read_bytes() == before
+    code, out, _ = cli("import", str(exported), "--db", str(db))  # the book it came from: all there already
+    assert code == 0 and "skipped 2" in out
