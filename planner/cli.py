@@ -72,8 +72,10 @@ def build_parser() -> Parser:
     # Routed to the window by planner.main before this parser runs; listed here so --help shows it.
     command("gui", "open the window (see 'planner gui --help' for its tabs, --screenshot and --size)")
 
-    init = command("init", "create the database; --demo writes a sample book")
+    init = command("init", "create the database; --demo writes a sample book; --equity sets the account")
     init.add_argument("--demo", action="store_true")
+    init.add_argument("--equity", metavar="X", help="account equity, dollars (risk used is measured against it)")
+    init.add_argument("--risk-cap-pct", metavar="Y", help="risk cap, percent of equity (default 1.5)")
 
     condor = commands.add_parser("condor", help="iron condors").add_subparsers(dest="action", required=True)
     add = command("add", "sell iron condors (prices in SPX points per condor)", condor)
@@ -242,6 +244,14 @@ def _setting_line(row: dict[str, Any]) -> str:
     return f"{row['key']} = {_setting_value(row['value'])} {row['unit']} (default {_setting_value(row['default'])})"
 
 
+EQUITY_NOT_SET = ("note: account equity was never set, so risk used and the sizing assume the default "
+                  "$100,000: set it with 'planner settings set equity X' (or init --equity X)")
+
+
+def _equity_note(ws) -> str:
+    return "" if ws.account_set() else "\n" + EQUITY_NOT_SET
+
+
 # -- commands -----------------------------------------------------------------------------------------------------
 def _dicts_for(ws, ids: Sequence[int]) -> list[dict[str, Any]]:
     from planner.app import views
@@ -268,12 +278,15 @@ def execute(args: argparse.Namespace, ws, db_path: str) -> tuple[Any, str | Call
 
         raise StateError("gui must be the first word, as in 'planner gui --db PATH'")
     if name == "init":
-        made = ws.init(demo_book=args.demo)
+        made = ws.init(demo_book=args.demo, equity=args.equity, risk_cap_pct=args.risk_cap_pct)
         from planner.storage import SCHEMA_VERSION
 
         text = f"database ready: {db_path} (schema version {SCHEMA_VERSION})"
         if made:
             text += f"\ndemo book written: {len(made)} positions, a market snapshot, a year of history"
+        settings = ws.settings()
+        text += (f"\naccount equity {_money(settings.equity)}, risk cap {settings.risk_cap_pct:g} % of equity"
+                 if ws.account_set() else f"\n{EQUITY_NOT_SET}")
         return {"db": db_path, "schema_version": SCHEMA_VERSION, "demo": bool(args.demo),
                 "positions": _dicts_for(ws, [p.id for p in made])}, text
     if name == "condor":
@@ -367,7 +380,7 @@ def execute(args: argparse.Namespace, ws, db_path: str) -> tuple[Any, str | Call
             spx=None if args.spx is None else require_positive("spx", args.spx),
             vix=None if args.vix is None else require_positive("vix", args.vix),
         )
-        return report.to_json(), lambda: summary_text(report)
+        return report.to_json(), lambda: summary_text(report) + _equity_note(ws)
     if name == "suggest":
         from planner.app import suggestions
 
@@ -387,7 +400,7 @@ def execute(args: argparse.Namespace, ws, db_path: str) -> tuple[Any, str | Call
             rows = suggestions.history(ws.repo)
             return rows, lambda: suggestions.decisions_text(rows)
         result = suggestions.compute(ws.repo, ws.now())
-        return result.to_json(), lambda: suggestions.suggestions_text(result)
+        return result.to_json(), lambda: suggestions.suggestions_text(result) + _equity_note(ws)
     if name == "export":
         from planner.app.transfer import COLUMNS
 

@@ -185,16 +185,29 @@ class Workspace:
         return views.list_json(self.repo.position_records(), include_closed)
 
     # -- positions -------------------------------------------------------------------
-    def init(self, demo_book: bool = False) -> list[Position]:
-        """The store is created on open; ``demo_book`` writes the sample book into an empty one."""
-        if not demo_book:
-            return []
-        count = len(self.repo.position_ids())
-        if count:
-            raise StateError(f"book must be empty for init --demo, got {count} positions (use --db with a new file)")
-        from planner.app import demo  # pricing and numpy only when a demo is asked for
+    def init(self, demo_book: bool = False, equity: object = None, risk_cap_pct: object = None) -> list[Position]:
+        """The store is created on open; ``demo_book`` writes the sample book into an empty one;
+        ``equity`` (dollars) and ``risk_cap_pct`` set the account's figures."""
+        account = {k: v for k, v in (("equity", equity), ("risk_cap_pct", risk_cap_pct)) if v not in (None, "")}
+        if "risk_cap_pct" in account and "equity" not in account and not self.account_set():
+            raise InputError("risk-cap-pct", "needs --equity too (the cap is a share of the account's equity)",
+                             risk_cap_pct)
+        if account:
+            for key, value in account.items():
+                parse_setting(key, value)  # every figure checked before anything is written
+        if demo_book:
+            count = len(self.repo.position_ids())
+            if count:
+                raise StateError(f"book must be empty for init --demo, got {count} positions "
+                                 "(use --db with a new file)")
+        made: list[Position] = []
+        if demo_book:
+            from planner.app import demo  # pricing and numpy only when a demo is asked for
 
-        return demo.write_demo(self.repo, self.now())
+            made = demo.write_demo(self.repo, self.now())
+        if account:  # after the demo, whose account figures the trader's own replace
+            self.set_settings(account)
+        return made
 
     def add_condor(self, **fields: Any) -> Position:
         return positions.add_condor(self.repo, now=self.now(), **fields)
@@ -221,6 +234,10 @@ class Workspace:
         return entry, self.repo.load_positions(entry.position_ids)
 
     # -- settings ----------------------------------------------------------------------
+    def account_set(self) -> bool:
+        """Whether the account's equity was ever given (risk used and sizing depend on it)."""
+        return self.repo.account_set()
+
     def setting_rows(self) -> list[dict[str, Any]]:
         """Every setting: key, value, default, unit, description."""
         current = self.settings().as_dict()

@@ -170,3 +170,33 @@ def test_importing_the_same_file_twice_adds_nothing(db, tmp_path):
     assert fresh.read_bytes() == before
     code, out, _ = cli("import", str(exported), "--db", str(db))  # the book it came from: all there already
     assert code == 0 and "skipped 2" in out
+
+
+def test_init_sets_the_account_and_a_book_without_it_says_so(tmp_path):
+    bare, set_up = tmp_path / "bare.db", tmp_path / "set.db"
+    code, out, _ = cli("init", "--db", str(bare))
+    assert code == 0 and "account equity was never set" in out
+    assert cli(*MARKET, "--db", str(bare))[0] == 0
+    assert cli(*CONDOR, "--db", str(bare))[0] == 0
+    for command in (["risk"], ["suggest"]):
+        code, out, _ = cli(*command, "--db", str(bare))
+        assert code == 0 and "account equity was never set" in out and "$100,000" in out
+    code, out, err = cli("init", "--equity", "3000000", "--risk-cap-pct", "2", "--db", str(set_up))
+    assert code == 0, err
+    assert "account equity $3,000,000.00, risk cap 2 % of equity" in out
+    assert cli(*MARKET, "--db", str(set_up))[0] == 0
+    code, out, _ = cli("risk", "--db", str(set_up))
+    assert code == 0 and "never set" not in out
+
+
+@pytest.mark.parametrize("argv,message", [
+    (["init", "--equity", "-5"], "equity must be at least 1 $, got -5"),
+    (["init", "--equity", "abc"], "equity must be a number ($), got abc"),
+    (["init", "--risk-cap-pct", "2"],
+     "risk-cap-pct needs --equity too (the cap is a share of the account's equity), got 2"),
+    (["init", "--equity", "100000", "--risk-cap-pct", "250"], "risk_cap_pct must be at most 100 % of equity, got 250"),
+])
+def test_init_refuses_a_bad_account(db, argv, message):
+    before = db.read_bytes()
+    assert cli(*argv, "--db", str(db)) == (2, "", f"error: {message}\n")
+    assert db.read_bytes() == before
