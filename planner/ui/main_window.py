@@ -79,7 +79,13 @@ class MainWindow(QMainWindow):
         self.risk_split.setSizes([560, 250])  # the charts arrive after the first paint: keep their room
         risk_layout = QVBoxLayout(self.risk_page)
         risk_layout.setContentsMargins(4, 4, 4, 4)
-        risk_layout.addWidget(self.risk_split)
+        from planner.ui.getting_started import GettingStarted
+
+        self.getting_started = GettingStarted()  # in place of empty charts while the book is empty
+        self.getting_started.hide()
+        self.getting_started.chosen.connect(self._start_with)
+        risk_layout.addWidget(self.getting_started, 3)
+        risk_layout.addWidget(self.risk_split, 2)
         self.add_named_tab("risk", self.risk_page, "&Risk")
         self.calculator_tab = LazyTab(self._make_calculator, "Loading the option calculator…")
         self.add_named_tab("calculator", self.calculator_tab, "&Calculator")
@@ -188,6 +194,8 @@ class MainWindow(QMainWindow):
         self.backup_action = self._action("&Backup…", self.backup, "Ctrl+B", "Write a consistent copy of the book")
         self.export_action = self._action("&Export CSV…", self.export_csv, "Ctrl+E",
                                           "Positions report, one row per leg, with marks and Greeks")
+        self.account_action = self._action("A&ccount…", self.edit_account, None,
+                                           "Account equity and risk cap: what risk used is measured against")
         self.quit_action = self._action("&Quit", self.close, key.Quit)
         self.undo_action = self._action("&Undo", self.undo, "Ctrl+Z", "Undo the last change to the book")
         self.redo_action = self._action("&Redo", self.redo, "Ctrl+Shift+Z", "Redo the last undone change")
@@ -223,7 +231,8 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        for action in (self.new_action, self.open_action, None, self.backup_action, self.export_action, None,
+        for action in (self.new_action, self.open_action, self.account_action, None, self.backup_action,
+                       self.export_action, None,
                        self.quit_action):
             file_menu.addSeparator() if action is None else file_menu.addAction(action)
         edit = bar.addMenu("&Edit")
@@ -294,7 +303,9 @@ class MainWindow(QMainWindow):
         self.session = session
         session.report_ready.connect(self._apply_report)
         session.book_loaded.connect(self.tree.update_book)
+        session.book_loaded.connect(lambda _book: self._update_getting_started())
         session.market_loaded.connect(self._apply_market)
+        session.market_loaded.connect(lambda _market: self._update_getting_started())
         session.settings_loaded.connect(self._apply_settings)
         session.history_ready.connect(self._apply_history)
         session.message.connect(lambda text: self.statusBar().showMessage(text, 15000))
@@ -398,7 +409,41 @@ class MainWindow(QMainWindow):
     def _apply_settings(self, settings) -> None:
         from planner.ui.formatting import money
 
-        self.equity_label.setText(f"Equity {money(settings.equity)}")
+        if self.workspace is not None and not self.workspace.account_set():
+            self.equity_label.setText(f"Equity not set ({money(settings.equity)} assumed)")
+            self.equity_label.setToolTip("Account equity was never set: risk used and layer sizes assume "
+                                         f"{money(settings.equity)}. Set it in Settings or File ▸ Account…")
+        else:
+            self.equity_label.setText(f"Equity {money(settings.equity)}")
+            self.equity_label.setToolTip("Account equity the risk caps are measured against (Settings)")
+
+    def _update_getting_started(self) -> None:
+        """The getting-started panel instead of the charts while there is nothing to draw."""
+        session = self.session
+        if session is None:
+            return
+        has_positions, has_quote = bool(session.book.open_positions), session.snapshot is not None
+        empty = not (has_positions and has_quote)
+        self.getting_started.update_state(has_positions, has_quote)
+        self.getting_started.setVisible(empty)
+        self.charts.setVisible(not empty)
+
+    def _start_with(self, step: str) -> None:
+        if step == "quote":
+            self.enter_market()
+        elif step == "condor":
+            self.new_condor()
+        elif step == "layer":
+            self.new_layer()
+        elif step == "demo" and self.workspace is not None:
+            self._run("Demo book not written", lambda: self.workspace.init(demo_book=True))
+
+    def edit_account(self) -> None:
+        """Account equity and risk cap (a new book asks for them first)."""
+        if self._require_session():
+            from planner.ui.getting_started import AccountTicket
+
+            self._show_ticket(AccountTicket(self.workspace, self.session.settings, self))
 
     def _update_status(self, report) -> None:
         from planner.ui.formatting import percent, set_style_sheet
@@ -409,7 +454,8 @@ class MainWindow(QMainWindow):
             return
         used, cap = report.risk_used_pct, report.risk_cap_pct
         over = used is not None and used > cap
-        self.risk_label.setText(f"Risk used {percent(used)} of equity / cap {percent(cap)}")
+        assumed = "" if self.workspace is None or self.workspace.account_set() else " (equity not set)"
+        self.risk_label.setText(f"Risk used {percent(used)} of equity / cap {percent(cap)}{assumed}")
         set_style_sheet(self.risk_label, "color: #c62828; font-weight: bold;" if over else "")
         settings = self.session.settings
         coverage = report.coverage_pct
@@ -448,6 +494,8 @@ class MainWindow(QMainWindow):
             text = f"Rolled #{result[0].id} into #{result[1].id}"
         elif hasattr(result, "legs"):
             text = f"Saved: {describe(result)}"
+        elif isinstance(result, list):
+            text = "Account saved: " + ", ".join(f"{row['key']} {row['value']:,g} {row['unit']}" for row in result)
         else:
             text = "Market quote stored"
         self.statusBar().showMessage(text, 10000)
@@ -670,6 +718,8 @@ class MainWindow(QMainWindow):
             self._run("Demo book not written", lambda: ws.init(demo_book=True))
         else:
             self.statusBar().showMessage("Empty book: enter a market quote first (Ctrl+M), then trades.", 15000)
+            if not ws.account_set():
+                self.edit_account()
 
     def show_shortcuts(self) -> None:
         lines = [f"{a.text().replace('&', '')}: {a.shortcut().toString(QKeySequence.SequenceFormat.NativeText)}"
