@@ -363,7 +363,7 @@ class MainWindow(QMainWindow):
         self.risk_graph.update_base_vix(market.vix if market else None)
         if session.reports_applied:
             self.risk_graph.update_report(session.report)
-            self.pnl_chart.update_now(session.report, session.realized_usd())
+            self.pnl_chart.update_now(session.real_report, session.realized_usd())
         if session.history is not None:
             self.pnl_chart.update_history(session.history)
         self.planning.start()
@@ -373,7 +373,9 @@ class MainWindow(QMainWindow):
             self.pnl_chart.update_history(points)
 
     def _apply_report(self, report) -> None:
-        self._update_status(report)
+        # A what-if (VIX shift, a scenario cell, a replayed day) redraws the risk graph only: the
+        # table, the status line and the P&L chart keep the figures at the stored quote.
+        self._update_status(self.session.real_report if self.session is not None else report)
         self._draw_shown_tab(report)
         if not self._settled_objects and self.session is not None and self.session.reports_applied == 1:
             from planner.ui.qt_env import settle_long_lived_objects
@@ -389,8 +391,8 @@ class MainWindow(QMainWindow):
         if name == "risk":
             if self.risk_graph is not None:
                 self.risk_graph.update_report(report)
-                self.pnl_chart.update_now(report, self.session.realized_usd())
-            self.positions.update_report(report, self.session.book)
+                self.pnl_chart.update_now(self.session.real_report, self.session.realized_usd())
+            self.positions.update_report(self.session.real_report, self.session.book)
         else:
             self.planning.update_report(report, name)
 
@@ -470,7 +472,7 @@ class MainWindow(QMainWindow):
         from planner.ui.tickets.context import TicketContext
 
         session = self.session
-        return TicketContext(self.workspace, session.book, session.snapshot, session.settings, session.report,
+        return TicketContext(self.workspace, session.book, session.snapshot, session.settings, session.real_report,
                              self.workspace.now())
 
     def _show_ticket(self, ticket) -> None:

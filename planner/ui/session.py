@@ -53,6 +53,7 @@ class RiskResult:
     report: object  # planner.risk.RiskReport
     shown: MarketSnapshot  # the market the bar shows: stored, or the replayed day (before the VIX shift)
     priced: MarketSnapshot | None = None  # the market the report was valued under
+    real: object = None  # under a what-if: the report at the stored quote (None: ``report`` is it)
 
 
 def run_risk(request: RiskRequest, matrix: bool = True) -> RiskResult:
@@ -76,14 +77,20 @@ def run_risk(request: RiskRequest, matrix: bool = True) -> RiskResult:
     # The window shows positions, never a leg's row: legs=False saves building ~300 of them per quote.
     report = analyze(request.book, priced, settings, at=at, horizon_days=request.horizon_days, previous=previous,
                      matrix=matrix, legs=False)
-    return RiskResult(report, shown, priced)
+    real = None
+    if priced is not market:  # a what-if draws the risk graph; the table, status and P&L stay real
+        real = analyze(request.book, market, settings, at=at, horizon_days=request.horizon_days,
+                       previous=request.previous, matrix=matrix, legs=False)
+    return RiskResult(report, shown, priced, real)
 
 
 def complete_risk(request: RiskRequest, first: RiskResult) -> RiskResult:
     """The second step of a quote: the matrix, risk used and stress for ``first``'s report."""
     from planner.risk.engine import add_scenarios
 
-    return replace(first, report=add_scenarios(first.report, request.book, first.priced, request.settings))
+    real = None if first.real is None else add_scenarios(first.real, request.book, request.snapshot, request.settings)
+    return replace(first, report=add_scenarios(first.report, request.book, first.priced, request.settings),
+                   real=real)
 
 
 def carry_scenarios(report, full):
@@ -114,6 +121,8 @@ class Session(QObject):
         self.previous: MarketSnapshot | None = None
         self.settings = Settings()
         self.report = None
+        self.real_report = None  # the report at the stored quote: a what-if never reaches real figures
+        self.what_if = False
         self.history = None  # the last P&L-over-time points
         self._realized: tuple = (None, 0.0)
         self.charts_connected = False
@@ -124,6 +133,7 @@ class Session(QObject):
         self._risk_generation = 0  # each quote's two steps share one generation
         self._applied_generation = 0
         self._full_report = None  # the last report with its matrix (carried into curves-only ones)
+        self._full_real = None  # the same at the stored quote, when a what-if is on
         self.matrix_in_view = False  # the scenario map is on screen: every quote needs its own matrix
         self._scenario_job: Job | None = None
         self._scenario_timer = QTimer(self, singleShot=True, interval=SCENARIO_DELAY_MS)
@@ -225,7 +235,8 @@ class Session(QObject):
     # -- risk --------------------------------------------------------------------------
     def request_risk(self) -> None:
         if self.snapshot is None:
-            self.report = None
+            self.report = self.real_report = None
+            self.what_if = False
             self.report_ready.emit(None)
             return
         request = RiskRequest(self.book, self.snapshot, self.previous, self.settings, self.ws.now(),
@@ -249,7 +260,8 @@ class Session(QObject):
 
     def _apply_first(self, request: RiskRequest, generation: int, result: RiskResult) -> None:
         self._applied_generation = generation
-        self._apply_result(replace(result, report=carry_scenarios(result.report, self._full_report)))
+        real = None if result.real is None else carry_scenarios(result.real, self._full_real)
+        self._apply_result(replace(result, report=carry_scenarios(result.report, self._full_report), real=real))
         self._scenario_job = Job("scenarios", lambda: complete_risk(request, result),
                                  lambda full: self._apply_full(generation, full), self._failed)
         self._scenario_timer.start()  # restarted by every quote: runs once they pause
@@ -263,16 +275,19 @@ class Session(QObject):
         if generation != self._applied_generation:
             return  # a newer quote is already drawn; its own matrix is on the way
         self._full_report = result.report
+        self._full_real = result.real if result.real is not None else result.report
         self._apply_result(result)
 
     def _apply_result(self, result: RiskResult) -> None:
         if self.replay_quote is not None and result.shown is not self.snapshot:
             self.shown_market = result.shown
             self.market_loaded.emit(result.shown)
-        self._apply_report(result.report)
+        self._apply_report(result.report, result.real)
 
-    def _apply_report(self, report) -> None:
+    def _apply_report(self, report, real=None) -> None:
         self.report = report
+        self.real_report = report if real is None else real  # what the table, status and P&L chart show
+        self.what_if = real is not None
         self.reports_applied += 1
         self.report_ready.emit(report)
 

@@ -58,3 +58,27 @@ def stored_book(path):
     """The book as another connection sees it: what is really in the database."""
     with Workspace.open(path) as ws:
         return ws.book()
+
+
+@pytest.fixture
+def pinned_window(qtbot, demo_db, window_state):
+    """The demo window on a stopped clock: two reports of the same quote agree to the cent."""
+    from datetime import UTC, datetime
+
+    from PySide6.QtWidgets import QApplication
+
+    from planner.ui.main_window import MainWindow
+
+    moment = datetime.now(UTC).replace(microsecond=0)
+    workspace = Workspace.open(demo_db, clock=lambda: moment)
+    win = MainWindow(state=window_state)
+    qtbot.addWidget(win)
+    win.resize(1400, 900)
+    win.open_workspace(workspace)
+    win.show()
+    qtbot.waitUntil(lambda: win.session.reports_applied >= 1, timeout=DRAW_TIMEOUT_MS)
+    win.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=5000)
+    yield win
+    win.shutdown()
+    workspace.close()

@@ -4,35 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, datetime
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog
+from PySide6.QtWidgets import QFileDialog, QInputDialog
 
-from planner.app import Workspace
 from planner.cli import run
 
 TIMEOUT_MS = 30_000  # generous: behaviour tests, not timing tests
-NOW = datetime.now(UTC).replace(microsecond=0)  # one moment for both exports: marks depend on it
-
-
-@pytest.fixture
-def pinned_window(qtbot, demo_db, window_state):
-    from planner.ui.main_window import MainWindow
-
-    workspace = Workspace.open(demo_db, clock=lambda: NOW)
-    win = MainWindow(state=window_state)
-    qtbot.addWidget(win)
-    win.resize(1400, 900)
-    win.open_workspace(workspace)
-    win.show()
-    qtbot.waitUntil(lambda: win.session.reports_applied >= 1, timeout=TIMEOUT_MS)
-    win.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=5000)
-    yield win
-    win.shutdown()
-    workspace.close()
 
 
 @pytest.mark.parametrize("choice,flags", [(0, []), (1, ["--all"])])
@@ -42,8 +21,9 @@ def test_window_export_equals_the_command_line(qtbot, pinned_window, demo_db, tm
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(window_file), "CSV (*.csv)"))
     qtbot.keyClick(pinned_window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(window_file.exists, timeout=TIMEOUT_MS)
+    moment = pinned_window.workspace.now()  # one moment for both exports: marks depend on it
     code = run(["export", *flags, "--out", str(cli_file), "--db", str(demo_db)], io.StringIO(), io.StringIO(),
-               clock=lambda: NOW)
+               clock=lambda: moment)
     assert code == 0
     assert window_file.read_bytes() == cli_file.read_bytes()
     rows = list(csv.DictReader(io.StringIO(window_file.read_text(encoding="utf-8"))))
