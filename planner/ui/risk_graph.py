@@ -33,6 +33,7 @@ from planner.ui.formatting import ET, signed_money
 from planner.ui.steady_label import SteadyLabel
 
 VIX_SHIFT_RANGE = (-10, 40)  # VIX points the what-if control covers
+READOUT_HINT = "Move the mouse over the graph for SPX, model VIX and P&L on each curve."
 CURVE_KEYS = ("today", "horizon", "expiry", "today_condors", "horizon_condors", "expiry_condors")
 
 
@@ -109,7 +110,7 @@ class RiskGraph(QWidget):
         self.legend = QLabel(legend_html())
         self.legend.setObjectName("riskLegend")
         self.legend.setWordWrap(True)
-        self.readout = QLabel("Move the mouse over the graph for SPX, model VIX and P&L on each curve.")
+        self.readout = QLabel(READOUT_HINT)
         self.readout.setObjectName("crosshairReadout")
         self.readout.setTextFormat(Qt.TextFormat.RichText)
         self.readout.setWordWrap(True)
@@ -178,6 +179,9 @@ class RiskGraph(QWidget):
             self.break_evens_today.setData([], [])
             self.break_evens_expiry.setData([], [])
             self.title.setText("No market yet: enter SPX and VIX (Trade ▸ Market, Ctrl+M) to draw the risk graph.")
+            self.cross_v.setVisible(False)
+            self.cross_h.setVisible(False)
+            self.readout.setText(READOUT_HINT)
             return
         # Here, not at the top: importing planner.risk loads the engine, which the first paint does not need.
         from planner.risk.curve_points import RELATIVE_TOLERANCE, drawn_points
@@ -211,6 +215,8 @@ class RiskGraph(QWidget):
             f"shaded: 1 and 2 SD moves {band_note}; VIX moves with SPX (model){what_if}"
         )
         self.follow.fit((float(c.spx[0]), float(c.spx[-1])), (low, high))
+        if self.cross_v.isVisible():  # the readout follows the new curves, never the old ones
+            self.show_crosshair_at(self.cross_v.value())
 
     def drawn_values(self, key: str, spx) -> np.ndarray:
         """Curve ``key`` as drawn, at the SPX levels ``spx`` (the tests hold it to the priced curve)."""
@@ -257,7 +263,9 @@ class RiskGraph(QWidget):
         def part(colour: str, name: str, key: str) -> str:
             return f"<span style='color:{colour}'>{name}</span> {signed_money(values[key])}"
 
-        text = (
+        shift = self.vix_shift.value()
+        what_if = f"<b style='color:#1565c0'>What-if VIX {shift:+d} pts:</b> " if shift else ""
+        text = what_if + (
             f"<b>SPX {spx:,.0f} pts</b> ({(spx / report.spx - 1) * 100:+.1f} %) · model VIX {vix:,.1f} pts · "
             f"book: {part(TODAY, 'today', 'today')}, {part(HORIZON, horizon, 'horizon')}, "
             f"{part(EXPIRY, 'expiry', 'expiry')} · condors alone: {part(TODAY, 'today', 'today_condors')}, "

@@ -64,3 +64,20 @@ def test_the_pnl_axis_labelled_et_is_new_york_time(pinned_window):
     for moment in (summer, winter):
         shown = datetime.fromtimestamp(et_seconds(moment), UTC)
         assert (shown.hour, shown.minute) == (10, 0)
+
+
+def test_the_crosshair_readout_follows_the_graph(qtbot, pinned_window):
+    window = pinned_window
+    graph = window.risk_graph
+    spx = window.session.report.spx * 0.97
+    before = graph.show_crosshair_at(spx)
+    drawn = graph.updates
+    slider = graph.vix_shift
+    slider.setFocus()
+    for _ in range(5):
+        qtbot.keyClick(slider, Qt.Key.Key_Right)
+    qtbot.waitUntil(lambda: graph.updates > drawn and window.session.what_if, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: graph.vix_shift.value() == 5 and "+5" in graph.readout.text(), timeout=TIMEOUT_MS)
+    shown = graph.readout.text()
+    assert shown != before and "What-if VIX +5 pts" in shown
+    assert shown == graph.show_crosshair_at(spx)  # what a fresh look at the same SPX reads
