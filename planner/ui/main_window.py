@@ -126,6 +126,8 @@ class MainWindow(QMainWindow):
             label.setMinimumWidth(label.fontMetrics().horizontalAdvance(template) + 16)
             self.statusBar().addPermanentWidget(label)
 
+        # A long message is cut at the status bar's width: hovering it shows the whole of it.
+        self.statusBar().messageChanged.connect(self.statusBar().setToolTip)
         self._build_actions()
         self._build_menus()
         self.market_bar.update_source("manual", SourceState.IDLE, "Trade ▸ Market (Ctrl+M)")

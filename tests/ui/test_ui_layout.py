@@ -15,3 +15,9 @@ def test_greeks_and_max_loss_are_visible_without_scrolling(window):
         assert left >= 0 and left + width <= visible, f"{key} ends at {left + width} px, the table shows {visible}"
     what = table.model().index(0, COLUMN_INDEX["what"])
     assert what.data() in what.data(3)  # the full description in the cell's tooltip, if it is cut
+
+
+def test_a_long_status_message_is_complete_in_its_tooltip(window):
+    message = "New suggestion: ADD mid (coverage): " + "a reason with figures, " * 12 + "end"
+    window.statusBar().showMessage(message, 10000)
+    assert window.statusBar().toolTip() == message
