@@ -127,7 +127,7 @@ class MainWindow(QMainWindow):
             self.statusBar().addPermanentWidget(label)
 
         # A long message is cut at the status bar's width: hovering it shows the whole of it.
-        self.statusBar().messageChanged.connect(self.statusBar().setToolTip)
+        self.statusBar().messageChanged.connect(lambda text: self.statusBar().setToolTip(text))
         self._build_actions()
         self._build_menus()
         self.market_bar.update_source("manual", SourceState.IDLE, "Trade ▸ Market (Ctrl+M)")
