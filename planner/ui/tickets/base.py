@@ -122,7 +122,8 @@ class Ticket(QDialog):
         Typed as text (the command line's format): a date-time spin box will not take a typed year.
         """
         self.now = now
-        box = QLineEdit(f"{now.astimezone(ET):%Y-%m-%d %H:%M}")
+        self._time_default = f"{now.astimezone(ET):%Y-%m-%d %H:%M}"
+        box = QLineEdit(self._time_default)
         box.setPlaceholderText("YYYY-MM-DD HH:MM, New York time")
         self.trade_time = box
         self.add_field(name, label, box, "When the trade was done, New York time (ET), e.g. 2026-11-20 15:30; "
@@ -139,8 +140,11 @@ class Ticket(QDialog):
         return parse_moment(name, self.trade_time.text().strip().replace(" ", "T", 1))
 
     def trade_time_text(self) -> str | None:
-        moment = self.trade_moment()
-        return None if moment is None else moment.isoformat()
+        """The typed moment for the use case; None while the field still shows "now" (the use case
+        then takes its own clock to the second, not this minute rounded down)."""
+        if self.trade_time is None or self.trade_time.text().strip() == self._time_default:
+            return None
+        return self.trade_moment().isoformat()
 
     def _time_errors(self) -> dict[str, str]:
         if self.trade_time is None or self.now is None:
