@@ -82,3 +82,33 @@ def pinned_window(qtbot, demo_db, window_state):
     yield win
     win.shutdown()
     workspace.close()
+
+
+class Person:
+    """Drives the window as a person does: a shortcut opens a ticket, a click into a field, Ctrl+A, typing."""
+
+    def __init__(self, qtbot) -> None:
+        self.qtbot = qtbot
+
+    def open_by_key(self, window, key, modifiers):
+        from PySide6.QtWidgets import QApplication
+
+        self.qtbot.keyClick(window, key, modifiers)
+        self.qtbot.waitUntil(lambda: window.active_ticket is not None, timeout=5000)
+        ticket = window.active_ticket
+        self.qtbot.waitUntil(lambda: ticket.isVisible() and QApplication.activeWindow() is ticket, timeout=5000)
+        return ticket
+
+    def type_into(self, widget, text):
+        from PySide6.QtCore import Qt
+
+        target = widget.lineEdit() if hasattr(widget, "lineEdit") else widget
+        self.qtbot.mouseClick(target, Qt.MouseButton.LeftButton)
+        self.qtbot.keyClick(widget, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+        self.qtbot.keyClicks(widget, text)
+        return widget
+
+
+@pytest.fixture
+def person(qtbot):
+    return Person(qtbot)

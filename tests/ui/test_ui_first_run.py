@@ -31,14 +31,7 @@ def empty_window(qtbot, tmp_path, window_state):
     workspace.close()
 
 
-def type_into(qtbot, widget, text):
-    qtbot.mouseClick(widget.lineEdit(), Qt.MouseButton.LeftButton)
-    qtbot.keyClick(widget, Qt.Key.Key_A, CTRL)
-    qtbot.keyClicks(widget, text)
-    return widget
-
-
-def test_a_new_book_asks_for_equity_and_risk_cap(qtbot, empty_window):
+def test_a_new_book_asks_for_equity_and_risk_cap(qtbot, person, empty_window):
     win = empty_window
     assert win.equity_label.text() == "Equity not set ($100,000 assumed)"
 
@@ -52,8 +45,8 @@ def test_a_new_book_asks_for_equity_and_risk_cap(qtbot, empty_window):
     ticket = win.active_ticket
     qtbot.waitUntil(lambda: ticket.isVisible() and QApplication.activeWindow() is ticket, timeout=5000)
     assert QApplication.focusWidget() is ticket.equity
-    type_into(qtbot, ticket.equity, "250000")
-    last = type_into(qtbot, ticket.risk_cap, "2")
+    person.type_into(ticket.equity, "250000")
+    last = person.type_into(ticket.risk_cap, "2")
     qtbot.keyClick(last, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not ticket.isVisible(), timeout=TIMEOUT_MS)
     assert win.workspace.account_set()
@@ -62,7 +55,7 @@ def test_a_new_book_asks_for_equity_and_risk_cap(qtbot, empty_window):
     qtbot.waitUntil(lambda: win.equity_label.text() == "Equity $250,000", timeout=TIMEOUT_MS)
 
 
-def test_an_empty_book_shows_the_way_in_instead_of_empty_charts(qtbot, empty_window):
+def test_an_empty_book_shows_the_way_in_instead_of_empty_charts(qtbot, person, empty_window):
     win = empty_window
     panel = win.getting_started
     qtbot.waitUntil(panel.isVisible, timeout=TIMEOUT_MS)
@@ -70,8 +63,8 @@ def test_an_empty_book_shows_the_way_in_instead_of_empty_charts(qtbot, empty_win
     qtbot.mouseClick(panel.buttons["quote"], Qt.MouseButton.LeftButton)
     ticket = win.active_ticket
     qtbot.waitUntil(lambda: ticket.isVisible() and QApplication.activeWindow() is ticket, timeout=5000)
-    type_into(qtbot, ticket.spx, "5900")
-    qtbot.keyClick(type_into(qtbot, ticket.vix, "16"), Qt.Key.Key_Return)
+    person.type_into(ticket.spx, "5900")
+    qtbot.keyClick(person.type_into(ticket.vix, "16"), Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: "No open position yet" in panel.text.text(), timeout=TIMEOUT_MS)
     assert panel.isVisible() and not win.charts.isVisible()
     qtbot.mouseClick(panel.buttons["demo"], Qt.MouseButton.LeftButton)

@@ -22,27 +22,12 @@ def stored_book(path):
         return ws.book()
 
 
-def open_by_key(qtbot, window, key, modifiers):
-    qtbot.keyClick(window, key, modifiers)
-    qtbot.waitUntil(lambda: window.active_ticket is not None and window.active_ticket.isVisible(), timeout=5000)
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window.active_ticket, timeout=5000)
-    return window.active_ticket
-
-
-def type_into(qtbot, widget, text):
-    target = widget.lineEdit() if hasattr(widget, "lineEdit") else widget
-    qtbot.mouseClick(target, Qt.MouseButton.LeftButton)
-    qtbot.keyClick(widget, Qt.Key.Key_A, CTRL)
-    qtbot.keyClicks(widget, text)
-    return widget
-
-
-def test_a_spread_debit_above_its_width_is_refused_inline(qtbot, window, demo_db):
+def test_a_spread_debit_above_its_width_is_refused_inline(qtbot, person, window, demo_db):
     before = stored_book(demo_db)
-    ticket = open_by_key(qtbot, window, Qt.Key.Key_L, CTRL | SHIFT)
+    ticket = person.open_by_key(window, Qt.Key.Key_L, CTRL | SHIFT)
     ticket.kind.setCurrentIndex(1)  # VIX call spread
-    type_into(qtbot, ticket.strikes, "20,30")
-    last = type_into(qtbot, ticket.price, "12")
+    person.type_into(ticket.strikes, "20,30")
+    last = person.type_into(ticket.price, "12")
     assert not ticket.save_button.isEnabled()
     assert "at most the spread's width 10" in ticket.message.text()
     assert ticket.price.property("invalid") is True
@@ -50,21 +35,21 @@ def test_a_spread_debit_above_its_width_is_refused_inline(qtbot, window, demo_db
     assert ticket.isVisible() and stored_book(demo_db) == before
 
 
-def test_a_close_above_the_widest_wing_is_refused_inline(qtbot, window, demo_db):
+def test_a_close_above_the_widest_wing_is_refused_inline(qtbot, person, window, demo_db):
     condor = next(p for p in window.session.book.open_positions if p.tier is None)
     window.close_position(condor.id)
     ticket = window.active_ticket
     qtbot.waitUntil(lambda: QApplication.activeWindow() is ticket, timeout=5000)
-    type_into(qtbot, ticket.price, "65")
+    person.type_into(ticket.price, "65")
     assert not ticket.save_button.isEnabled() and "widest wing" in ticket.message.text()
 
 
-def test_a_doubted_price_needs_a_second_enter(qtbot, window, demo_db):
+def test_a_doubted_price_needs_a_second_enter(qtbot, person, window, demo_db):
     before = len(stored_book(demo_db).positions)
-    ticket = open_by_key(qtbot, window, Qt.Key.Key_L, CTRL | SHIFT)
-    type_into(qtbot, ticket.strikes, "22")
-    type_into(qtbot, ticket.qty, "2")
-    last = type_into(qtbot, ticket.price, "60")  # above any VX future of the demo's curve
+    ticket = person.open_by_key(window, Qt.Key.Key_L, CTRL | SHIFT)
+    person.type_into(ticket.strikes, "22")
+    person.type_into(ticket.qty, "2")
+    last = person.type_into(ticket.price, "60")  # above any VX future of the demo's curve
     assert ticket.save_button.isEnabled(), ticket.message.text()
     qtbot.keyClick(last, Qt.Key.Key_Return)
     assert ticket.isVisible() and "above the discounted VX future" in ticket.message.text()
@@ -75,25 +60,25 @@ def test_a_doubted_price_needs_a_second_enter(qtbot, window, demo_db):
     assert stored_book(demo_db).positions[-1].open_price == 60
 
 
-def test_an_edit_withdraws_the_confirmation(qtbot, window, demo_db):
-    ticket = open_by_key(qtbot, window, Qt.Key.Key_L, CTRL | SHIFT)
-    type_into(qtbot, ticket.strikes, "22")
-    last = type_into(qtbot, ticket.price, "60")
+def test_an_edit_withdraws_the_confirmation(qtbot, person, window, demo_db):
+    ticket = person.open_by_key(window, Qt.Key.Key_L, CTRL | SHIFT)
+    person.type_into(ticket.strikes, "22")
+    last = person.type_into(ticket.price, "60")
     qtbot.keyClick(last, Qt.Key.Key_Return)
     assert ticket.confirmed
-    type_into(qtbot, ticket.price, "61")
+    person.type_into(ticket.price, "61")
     assert not ticket.confirmed and ticket.save_button.text() == "&Save"
 
 
-def test_partial_close_from_the_close_ticket(qtbot, window, demo_db):
+def test_partial_close_from_the_close_ticket(qtbot, person, window, demo_db):
     layer = next(p for p in window.session.book.open_positions if p.tier is not None and p.quantity >= 3)
     window.close_position(layer.id)
     ticket = window.active_ticket
     qtbot.waitUntil(lambda: QApplication.activeWindow() is ticket, timeout=5000)
     assert ticket.qty.value() == layer.quantity  # all, unless typed
-    type_into(qtbot, ticket.qty, "2")
+    person.type_into(ticket.qty, "2")
     assert "Partial close: 2 of" in ticket.preview.text()
-    last = type_into(qtbot, ticket.fees, "1.50")
+    last = person.type_into(ticket.fees, "1.50")
     qtbot.keyClick(last, Qt.Key.Key_Return)
     if ticket.isVisible() and ticket.confirmed:  # the demo's mark may be doubted against its quote
         qtbot.keyClick(last, Qt.Key.Key_Return)
@@ -106,7 +91,7 @@ def test_partial_close_from_the_close_ticket(qtbot, window, demo_db):
     assert abs(part.fees + rest.fees - layer.fees - 1.50) < 1e-9
 
 
-def test_a_feed_tick_far_from_the_last_quote_is_not_stored(qtbot, window, tmp_path):
+def test_a_feed_tick_far_from_the_last_quote_is_not_stored(qtbot, person, window, tmp_path):
     stored = window.workspace.latest_snapshot()
     quotes = tmp_path / "quotes.json"
     temporary = tmp_path / "quotes.json.tmp"
@@ -118,7 +103,7 @@ def test_a_feed_tick_far_from_the_last_quote_is_not_stored(qtbot, window, tmp_pa
     assert window.workspace.latest_snapshot() == stored
 
 
-def test_history_shows_a_trim_as_one_partial_close(qtbot, window, demo_db):
+def test_history_shows_a_trim_as_one_partial_close(qtbot, person, window, demo_db):
     layer = next(p for p in window.session.book.open_positions if p.tier is not None and p.quantity >= 3)
     window.workspace.close_position(layer.id, price=0.5, qty=1, force=True)
     part = next(p for p in window.workspace.book().positions if p.split_from == layer.id)

@@ -35,21 +35,6 @@ def active(qtbot, ticket):
     return ticket
 
 
-def open_by_key(qtbot, window, key, modifiers):
-    qtbot.keyClick(window, key, modifiers)
-    qtbot.waitUntil(lambda: window.active_ticket is not None, timeout=5000)
-    return active(qtbot, window.active_ticket)
-
-
-def type_into(qtbot, widget, text):
-    """Click into the field, select what is there and type over it."""
-    target = widget.lineEdit() if hasattr(widget, "lineEdit") else widget
-    qtbot.mouseClick(target, Qt.MouseButton.LeftButton)
-    qtbot.keyClick(widget, Qt.Key.Key_A, CTRL)
-    qtbot.keyClicks(widget, text)
-    return widget
-
-
 def focus_is_not_a_button(ticket):
     focus = QApplication.focusWidget()
     assert focus is not None and focus.window() is ticket
@@ -58,15 +43,15 @@ def focus_is_not_a_button(ticket):
     assert defaults == ["&Save"], defaults
 
 
-def test_condor_return_in_the_last_field_saves(qtbot, window, demo_db):
+def test_condor_return_in_the_last_field_saves(qtbot, person, window, demo_db):
     before = len(stored_book(demo_db).positions)
-    ticket = open_by_key(qtbot, window, Qt.Key.Key_C, CTRL | SHIFT)
+    ticket = person.open_by_key(window, Qt.Key.Key_C, CTRL | SHIFT)
     focus_is_not_a_button(ticket)
     assert QApplication.focusWidget() is ticket.strikes  # typing starts where a trader starts
-    type_into(qtbot, ticket.strikes, "5450,5500,6350,6400")
-    type_into(qtbot, ticket.credit, "9.5")
-    type_into(qtbot, ticket.qty, "2")
-    last = type_into(qtbot, ticket.note, "typed by hand")
+    person.type_into(ticket.strikes, "5450,5500,6350,6400")
+    person.type_into(ticket.credit, "9.5")
+    person.type_into(ticket.qty, "2")
+    last = person.type_into(ticket.note, "typed by hand")
     focus_is_not_a_button(ticket)
     qtbot.keyClick(last, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not ticket.isVisible(), timeout=TIMEOUT_MS)
@@ -75,14 +60,14 @@ def test_condor_return_in_the_last_field_saves(qtbot, window, demo_db):
     assert book.positions[-1].note == "typed by hand" and book.positions[-1].quantity == 2
 
 
-def test_layer_return_in_the_last_field_saves(qtbot, window, demo_db):
+def test_layer_return_in_the_last_field_saves(qtbot, person, window, demo_db):
     before = len(stored_book(demo_db).positions)
-    ticket = open_by_key(qtbot, window, Qt.Key.Key_L, CTRL | SHIFT)
+    ticket = person.open_by_key(window, Qt.Key.Key_L, CTRL | SHIFT)
     focus_is_not_a_button(ticket)
     assert ticket.qty.value() != 10  # the old fixed default
-    type_into(qtbot, ticket.strikes, "24")
-    type_into(qtbot, ticket.qty, "3")
-    last = type_into(qtbot, ticket.price, "1.25")
+    person.type_into(ticket.strikes, "24")
+    person.type_into(ticket.qty, "3")
+    last = person.type_into(ticket.price, "1.25")
     qtbot.keyClick(last, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not ticket.isVisible(), timeout=TIMEOUT_MS)
     book = stored_book(demo_db)
@@ -90,18 +75,18 @@ def test_layer_return_in_the_last_field_saves(qtbot, window, demo_db):
     assert (book.positions[-1].quantity, book.positions[-1].open_price) == (3, 1.25)
 
 
-def test_market_return_in_the_last_field_saves(qtbot, window, demo_db):
+def test_market_return_in_the_last_field_saves(qtbot, person, window, demo_db):
     before = stored_quotes(demo_db)
-    ticket = open_by_key(qtbot, window, Qt.Key.Key_M, CTRL)
+    ticket = person.open_by_key(window, Qt.Key.Key_M, CTRL)
     focus_is_not_a_button(ticket)
-    type_into(qtbot, ticket.spx, "5810")
-    last = type_into(qtbot, ticket.vix, "17.2")
+    person.type_into(ticket.spx, "5810")
+    last = person.type_into(ticket.vix, "17.2")
     qtbot.keyClick(last, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not ticket.isVisible(), timeout=TIMEOUT_MS)
     assert stored_quotes(demo_db) == before + 1
 
 
-def test_first_market_quote_of_an_empty_book_saves_on_return(qtbot, window_state, tmp_path):
+def test_first_market_quote_of_an_empty_book_saves_on_return(qtbot, person, window_state, tmp_path):
     from planner.ui.main_window import MainWindow
 
     path = tmp_path / "empty.db"
@@ -114,11 +99,11 @@ def test_first_market_quote_of_an_empty_book_saves_on_return(qtbot, window_state
     win.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=5000)
     try:
-        ticket = open_by_key(qtbot, win, Qt.Key.Key_M, CTRL)
+        ticket = person.open_by_key(win, Qt.Key.Key_M, CTRL)
         assert not ticket.save_button.isEnabled()  # SPX and VIX are still empty
         focus_is_not_a_button(ticket)
-        type_into(qtbot, ticket.spx, "5800")
-        last = type_into(qtbot, ticket.vix, "16.5")
+        person.type_into(ticket.spx, "5800")
+        last = person.type_into(ticket.vix, "16.5")
         qtbot.keyClick(last, Qt.Key.Key_Return)
         qtbot.waitUntil(lambda: not ticket.isVisible(), timeout=TIMEOUT_MS)
         assert stored_quotes(path) == 1
@@ -127,23 +112,23 @@ def test_first_market_quote_of_an_empty_book_saves_on_return(qtbot, window_state
         workspace.close()
 
 
-def test_close_return_saves(qtbot, window, demo_db):
+def test_close_return_saves(qtbot, person, window, demo_db):
     condor = next(p for p in window.session.book.open_positions if p.tier is None)
     window.close_position(condor.id)
     ticket = active(qtbot, window.active_ticket)
     focus_is_not_a_button(ticket)
-    last = type_into(qtbot, ticket.fees, "4.2")
+    last = person.type_into(ticket.fees, "4.2")
     qtbot.keyClick(last, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not ticket.isVisible(), timeout=TIMEOUT_MS)
     assert stored_book(demo_db).get(condor.id).status.value == "closed"
 
 
-def test_roll_return_saves(qtbot, window, demo_db):
+def test_roll_return_saves(qtbot, person, window, demo_db):
     layer = next(p for p in window.session.book.open_positions if p.tier is not None and p.legs[0].strike)
     window.roll_layer(layer.id)
     ticket = active(qtbot, window.active_ticket)
     focus_is_not_a_button(ticket)
-    last = type_into(qtbot, ticket.fees, "3")
+    last = person.type_into(ticket.fees, "3")
     qtbot.keyClick(last, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not ticket.isVisible(), timeout=TIMEOUT_MS)
     assert stored_book(demo_db).get(layer.id).status.value == "rolled"
@@ -152,34 +137,34 @@ def test_roll_return_saves(qtbot, window, demo_db):
 @pytest.mark.parametrize("key,modifiers", [(Qt.Key.Key_C, CTRL | SHIFT), (Qt.Key.Key_L, CTRL | SHIFT),
                                            (Qt.Key.Key_M, CTRL), (Qt.Key.Key_X, CTRL | SHIFT),
                                            (Qt.Key.Key_R, CTRL | SHIFT)])
-def test_escape_cancels_and_writes_nothing(qtbot, window, demo_db, key, modifiers):
+def test_escape_cancels_and_writes_nothing(qtbot, person, window, demo_db, key, modifiers):
     before, quotes = stored_book(demo_db), stored_quotes(demo_db)
-    ticket = open_by_key(qtbot, window, key, modifiers)
+    ticket = person.open_by_key(window, key, modifiers)
     price = next(ticket.fields[name] for name in ("price", "credit", "spx") if name in ticket.fields)
-    type_into(qtbot, price, "1.5")
+    person.type_into(price, "1.5")
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not ticket.isVisible(), timeout=5000)
     assert stored_book(demo_db) == before and stored_quotes(demo_db) == quotes
 
 
-def test_return_on_a_wrong_ticket_keeps_it_open_with_the_reason(qtbot, window, demo_db):
+def test_return_on_a_wrong_ticket_keeps_it_open_with_the_reason(qtbot, person, window, demo_db):
     before = stored_book(demo_db)
-    ticket = open_by_key(qtbot, window, Qt.Key.Key_C, CTRL | SHIFT)
-    type_into(qtbot, ticket.strikes, "5450,5500,6350,6400")
-    last = type_into(qtbot, ticket.credit, "0")
+    ticket = person.open_by_key(window, Qt.Key.Key_C, CTRL | SHIFT)
+    person.type_into(ticket.strikes, "5450,5500,6350,6400")
+    last = person.type_into(ticket.credit, "0")
     qtbot.keyClick(last, Qt.Key.Key_Return)
     assert ticket.isVisible() and "credit" in ticket.message.text()
     assert stored_book(demo_db) == before
 
 
-def test_trade_time_is_kept_and_a_future_time_refused(qtbot, window, demo_db):
-    ticket = open_by_key(qtbot, window, Qt.Key.Key_C, CTRL | SHIFT)
-    type_into(qtbot, ticket.strikes, "5450,5500,6350,6400")
-    type_into(qtbot, ticket.credit, "9.5")
+def test_trade_time_is_kept_and_a_future_time_refused(qtbot, person, window, demo_db):
+    ticket = person.open_by_key(window, Qt.Key.Key_C, CTRL | SHIFT)
+    person.type_into(ticket.strikes, "5450,5500,6350,6400")
+    person.type_into(ticket.credit, "9.5")
     later = ticket.trade_moment() + timedelta(days=2)
-    type_into(qtbot, ticket.trade_time, f"{later:%Y-%m-%d %H:%M}")
+    person.type_into(ticket.trade_time, f"{later:%Y-%m-%d %H:%M}")
     assert not ticket.save_button.isEnabled() and "future" in ticket.message.text()
-    last = type_into(qtbot, ticket.trade_time, "2025-06-02 10:31")
+    last = person.type_into(ticket.trade_time, "2025-06-02 10:31")
     assert ticket.save_button.isEnabled(), ticket.message.text()
     qtbot.keyClick(last, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not ticket.isVisible(), timeout=TIMEOUT_MS)
@@ -201,7 +186,7 @@ def suggestions_panel(qtbot, demo_db):
     ws.close()
 
 
-def test_accepted_suggestion_ticket_saves_on_return(qtbot, suggestions_panel, demo_db):
+def test_accepted_suggestion_ticket_saves_on_return(qtbot, person, suggestions_panel, demo_db):
     panel = suggestions_panel
     add = next(s for s in panel.suggestions if s.proposal is not None)
     panel.select(add.id)
@@ -209,15 +194,15 @@ def test_accepted_suggestion_ticket_saves_on_return(qtbot, suggestions_panel, de
     ticket = active(qtbot, panel.active_ticket)
     assert isinstance(ticket, AcceptLayerTicket | AcceptRollTicket | AcceptCloseTicket)
     focus_is_not_a_button(ticket)
-    last = type_into(qtbot, ticket.fees, "2")
+    last = person.type_into(ticket.fees, "2")
     qtbot.keyClick(last, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not ticket.isVisible(), timeout=TIMEOUT_MS)
     with Workspace.open(demo_db) as ws:
         assert ws.decisions(add.id)
 
 
-def test_dialog_buttons_are_never_auto_default(qtbot, window):
-    ticket = open_by_key(qtbot, window, Qt.Key.Key_C, CTRL | SHIFT)
+def test_dialog_buttons_are_never_auto_default(qtbot, person, window):
+    ticket = person.open_by_key(window, Qt.Key.Key_C, CTRL | SHIFT)
     box = ticket.findChild(QDialogButtonBox)
     assert all(not b.autoDefault() for b in box.buttons())
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
