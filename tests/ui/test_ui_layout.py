@@ -21,3 +21,16 @@ def test_a_long_status_message_is_complete_in_its_tooltip(window):
     message = "New suggestion: ADD mid (coverage): " + "a reason with figures, " * 12 + "end"
     window.statusBar().showMessage(message, 10000)
     assert window.statusBar().toolTip() == message
+
+
+def test_backtest_axes_tell_their_ticks_apart(qtbot):
+    from planner.ui.backtest_charts import BacktestCharts
+
+    charts = BacktestCharts()
+    qtbot.addWidget(charts)
+    equity = charts.equity.getAxis("left").tickStrings([3_000_000.0, 3_001_000.0, 3_002_000.0], 1.0, 1000.0)
+    assert equity == ["$3,000,000", "$3,001,000", "$3,002,000"]  # not "$3.0M" three times
+    drawdown = charts.drawdown.getAxis("left").tickStrings([-0.05, -0.10, -0.15], 1.0, 0.05)
+    assert drawdown == ["-0.05 %", "-0.10 %", "-0.15 %"]
+    widths = {charts.equity.getAxis("left").width(), charts.vix.getAxis("left").width()}
+    assert len(widths) == 1 and widths.pop() >= charts.fontMetrics().horizontalAdvance("$3,000,000")
