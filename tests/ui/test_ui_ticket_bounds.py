@@ -114,3 +114,15 @@ def test_history_shows_a_trim_as_one_partial_close(qtbot, person, window, demo_d
     assert f"of #{layer.id}" in item.toolTip(0)
     rolls = tree.findItems("Rolls", anywhere)
     assert all(f"#{part.id}" not in r.text(0) for r in rolls)
+
+
+def test_a_quote_far_from_the_last_needs_a_second_enter(qtbot, person, window, demo_db):
+    stored = window.workspace.latest_snapshot()
+    ticket = person.open_by_key(window, Qt.Key.Key_M, CTRL)
+    last = person.type_into(ticket.spx, f"{stored.spx * 10:.2f}")  # a slipped digit
+    qtbot.keyClick(last, Qt.Key.Key_Return)
+    assert ticket.isVisible() and "more than 20 % from the last quote" in ticket.message.text()
+    assert window.workspace.latest_snapshot() == stored
+    qtbot.keyClick(last, Qt.Key.Key_Return)  # the trader confirms: it was a real print
+    qtbot.waitUntil(lambda: not ticket.isVisible(), timeout=TIMEOUT_MS)
+    assert window.workspace.latest_snapshot().spx == round(stored.spx * 10, 2)

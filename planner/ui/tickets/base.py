@@ -184,8 +184,11 @@ class Ticket(QDialog):
             if hasattr(widget, "item"):  # the list of condors a layer protects: what is ticked
                 values.append(tuple(widget.item(i).checkState() for i in range(widget.count())))
                 continue
-            getter = next(g for g in ("value", "currentIndex", "text") if hasattr(widget, g))
-            values.append(getattr(widget, getter)())
+            getter = next((g for g in ("value", "currentIndex", "text") if hasattr(widget, g)), None)
+            if getter is None:  # a group of editors (the VX curve): the text of each
+                values.append(tuple(child.text() for child in widget.findChildren(QLineEdit)))
+            else:
+                values.append(getattr(widget, getter)())
         return tuple(values)
 
     def _edited(self, *_: object) -> None:
