@@ -46,6 +46,7 @@ class RiskRequest:
     horizon_days: float | None
     replay: Quote | None = None  # a replayed day's levels (what-if)
     vix_shift: float = 0.0  # VIX points added by the graph's control (what-if)
+    real: object = None  # the stored quote's full report for these inputs, when one is at hand (what-if steps)
 
 
 @dataclass(frozen=True)
@@ -79,8 +80,8 @@ def run_risk(request: RiskRequest, matrix: bool = True) -> RiskResult:
                      matrix=matrix, legs=False)
     real = None
     if priced is not market:  # a what-if draws the risk graph; the table, status and P&L stay real
-        real = analyze(request.book, market, settings, at=at, horizon_days=request.horizon_days,
-                       previous=request.previous, matrix=matrix, legs=False)
+        real = request.real or analyze(request.book, market, settings, at=at, horizon_days=request.horizon_days,
+                                       previous=request.previous, matrix=matrix, legs=False)
     return RiskResult(report, shown, priced, real)
 
 
@@ -88,7 +89,9 @@ def complete_risk(request: RiskRequest, first: RiskResult) -> RiskResult:
     """The second step of a quote: the matrix, risk used and stress for ``first``'s report."""
     from planner.risk.engine import add_scenarios
 
-    real = None if first.real is None else add_scenarios(first.real, request.book, request.snapshot, request.settings)
+    real = first.real
+    if real is not None and real.matrix is None:
+        real = add_scenarios(real, request.book, request.snapshot, request.settings)
     return replace(first, report=add_scenarios(first.report, request.book, first.priced, request.settings),
                    real=real)
 
@@ -134,6 +137,8 @@ class Session(QObject):
         self._applied_generation = 0
         self._full_report = None  # the last report with its matrix (carried into curves-only ones)
         self._full_real = None  # the same at the stored quote, when a what-if is on
+        self._full_real_inputs: tuple | None = None  # what ``_full_real`` was computed from
+        self._inputs_of_generation: dict[int, tuple] = {}
         self.matrix_in_view = False  # the scenario map is on screen: every quote needs its own matrix
         self._scenario_job: Job | None = None
         self._scenario_timer = QTimer(self, singleShot=True, interval=SCENARIO_DELAY_MS)
@@ -239,10 +244,18 @@ class Session(QObject):
             self.what_if = False
             self.report_ready.emit(None)
             return
+        # Moving the VIX shift step by step reuses the stored quote's report: only the what-if is new.
+        inputs = (self.book, self.snapshot, self.previous, self.settings, self.horizon_days)
+        # Identity, not equality: comparing two books position by position costs more than it saves.
+        same = self._full_real_inputs is not None and all(
+            a is b for a, b in zip(self._full_real_inputs[:4], inputs[:4], strict=True)
+        ) and self._full_real_inputs[4] == inputs[4]
+        known = self._full_real if same else None
         request = RiskRequest(self.book, self.snapshot, self.previous, self.settings, self.ws.now(),
-                              self.horizon_days, self.replay_quote, self.vix_shift)
+                              self.horizon_days, self.replay_quote, self.vix_shift, known)
         self._risk_generation += 1
         generation = self._risk_generation
+        self._inputs_of_generation = {generation: inputs}  # only the newest run's inputs are ever wanted
         if self.matrix_in_view:  # the scenario map is on screen: one step, matrix included
             self._scenario_timer.stop()
             self._scenario_job = None
@@ -276,6 +289,7 @@ class Session(QObject):
             return  # a newer quote is already drawn; its own matrix is on the way
         self._full_report = result.report
         self._full_real = result.real if result.real is not None else result.report
+        self._full_real_inputs = self._inputs_of_generation.get(generation)
         self._apply_result(result)
 
     def _apply_result(self, result: RiskResult) -> None:

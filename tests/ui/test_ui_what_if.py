@@ -23,6 +23,7 @@ def test_the_vix_shift_moves_the_graph_not_the_real_figures(qtbot, pinned_window
     grid = window.session.report.curves.spx
     qtbot.waitUntil(lambda: window.session.report.matrix is not None, timeout=TIMEOUT_MS)
     drawn = window.session.reports_applied
+    real = window.session.real_report
     before, graph = real_figures(window), window.risk_graph.drawn_values("today", grid)
     slider = window.risk_graph.vix_shift
     slider.setFocus()
@@ -34,6 +35,7 @@ def test_the_vix_shift_moves_the_graph_not_the_real_figures(qtbot, pinned_window
                     timeout=TIMEOUT_MS)
     assert "what-if VIX +8 pts" in window.risk_graph.title.text()
     assert real_figures(window) == before
+    assert window.session.real_report is real  # the stored quote's report is reused, not valued again
     qtbot.keyClick(window, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)  # reset
     qtbot.waitUntil(lambda: not window.session.what_if, timeout=TIMEOUT_MS)
     assert real_figures(window) == before
