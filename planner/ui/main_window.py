@@ -475,7 +475,7 @@ class MainWindow(QMainWindow):
 
         session = self.session
         return TicketContext(self.workspace, session.book, session.snapshot, session.settings, session.real_report,
-                             self.workspace.now())
+                             self.workspace.now(), self.workspace.account_set())
 
     def _show_ticket(self, ticket) -> None:
         if self.active_ticket is not None:

@@ -70,3 +70,19 @@ def test_an_empty_book_shows_the_way_in_instead_of_empty_charts(qtbot, person, e
     qtbot.mouseClick(panel.buttons["demo"], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not panel.isVisible() and win.charts.isVisible(), timeout=TIMEOUT_MS)
     assert win.workspace.book().open_positions
+
+
+def test_without_equity_the_condor_ticket_and_suggestions_say_so(qtbot, person, empty_window):
+    win = empty_window
+    win.workspace.set_market(spx=5900, vix=24, futures=[])
+    qtbot.waitUntil(lambda: win.session.snapshot is not None, timeout=TIMEOUT_MS)
+    ticket = person.open_by_key(win, Qt.Key.Key_C, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    person.type_into(ticket.strikes, "5450,5500,6350,6400")
+    person.type_into(ticket.credit, "9.5")
+    assert "of equity $100,000 (not set: assumed)" in ticket.preview.text()
+    qtbot.keyClick(ticket.credit, Qt.Key.Key_Escape)
+    win.show_tab("suggestions")
+    qtbot.waitUntil(lambda: win.planning.view("suggestions") is not None, timeout=TIMEOUT_MS)
+    view = win.planning.view("suggestions")
+    qtbot.waitUntil(lambda: "computed" in view.header.text(), timeout=TIMEOUT_MS)
+    assert "account equity never set" in view.header.text()

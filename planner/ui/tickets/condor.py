@@ -91,7 +91,8 @@ class CondorTicket(Ticket):
         profit = credit * 100 * qty - fees
         equity = self.context.settings.equity
         cap = self.context.settings.risk_cap_in_force_pct
-        return (f"Max loss <b>{money(loss)}</b> = {percent(loss / equity * 100)} of equity {money(equity)} · "
+        assumed = "" if self.context.equity_set else " (not set: assumed)"
+        return (f"Max loss <b>{money(loss)}</b> = {percent(loss / equity * 100)} of equity {money(equity)}{assumed} · "
                 f"max profit {money(profit)}<br>"
                 f"Break-evens at expiry: <b>{k2 - credit:,.2f}</b> and <b>{k3 + credit:,.2f}</b> SPX pts "
                 f"(risk cap {percent(cap)} of equity = {money(equity * cap / 100)})")
