@@ -219,11 +219,16 @@ def _list_text(rows: list[dict[str, Any]]) -> str:
         lines.append(
             f"{row['id']:>4}  {what:<22} {status:<8} {row['quantity']:>4}  {row['expiry']:<10}  {strikes:<24} "
             f"{row['open_price']:>9.2f} {close:>9} {_money(row['realized_pnl']) if close else '':>12} "
-            f"{chain:>12} {chain_cost:>12}  {row['note']}"
+            f"{chain:>12} {chain_cost:>12}  {_note_of(row)}"
         )
     if any(r["settled_estimated"] for r in rows):
         lines.append("* settled from the last snapshot (estimated): import the settlement close to confirm")
     return "\n".join(lines)
+
+
+def _note_of(row: dict[str, Any]) -> str:
+    part = f"partial close of #{row['split_from']}" if row.get("split_from") else ""
+    return "; ".join(text for text in (part, row["note"]) if text)
 
 
 def _setting_value(value: object) -> str:

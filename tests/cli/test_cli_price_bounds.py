@@ -124,6 +124,8 @@ def test_partial_close_keeps_the_rest_open_with_fees_pro_rata(db):
     rows = {r["id"]: r for r in json.loads(out)}
     assert rows[2]["quantity"] == 13 and rows[2]["status"] == "open"
     assert part["realized_pnl"] == round((0.9 - 0.85) * 100 * 7 - 7.00, 2)
+    code, out, _ = cli("list", "--all", "--db", str(db))
+    assert code == 0 and "partial close of #2" in out
 
 
 SETTINGS_REFUSED = [
