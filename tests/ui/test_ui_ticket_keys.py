@@ -206,3 +206,14 @@ def test_dialog_buttons_are_never_auto_default(qtbot, person, window):
     box = ticket.findChild(QDialogButtonBox)
     assert all(not b.autoDefault() for b in box.buttons())
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+
+
+def test_a_close_before_the_open_is_refused_inline(qtbot, person, window, demo_db):
+    before = stored_book(demo_db)
+    condor = next(p for p in window.session.book.open_positions if p.tier is None)
+    window.close_position(condor.id)
+    ticket = active(qtbot, window.active_ticket)
+    last = person.type_into(ticket.trade_time, "2020-01-02 10:00")
+    assert not ticket.save_button.isEnabled() and "before the position was opened" in ticket.message.text()
+    qtbot.keyClick(last, Qt.Key.Key_Return)
+    assert ticket.isVisible() and stored_book(demo_db) == before

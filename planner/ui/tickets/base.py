@@ -157,7 +157,15 @@ class Ticket(QDialog):
         if (moment - self.now).total_seconds() > FUTURE_SLACK_S:
             shown = f"{self.now.astimezone(ET):%Y-%m-%d %H:%M}"
             return {name: f"{name} must not be in the future (now {shown} ET), got {moment:%Y-%m-%d %H:%M} ET"}
+        opened = self.opened_at()
+        if opened is not None and moment < opened.replace(second=0, microsecond=0):
+            return {name: f"{name} must not be before the position was opened "
+                          f"({opened.astimezone(ET):%Y-%m-%d %H:%M} ET), got {moment:%Y-%m-%d %H:%M} ET"}
         return {}
+
+    def opened_at(self):
+        """When the position a ticket acts on was opened (a close or roll cannot come before it)."""
+        return None
 
     # -- what subclasses provide ----------------------------------------------------------
     def check(self) -> dict[str, str]:

@@ -54,6 +54,10 @@ class CloseTicket(Ticket):
         position_id = self.position.currentData()
         return next((p for p in self.open_positions if p.id == position_id), None)
 
+    def opened_at(self):
+        position = self._selected()
+        return None if position is None else position.opened_at
+
     def _prefill(self) -> None:
         position = self._selected()
         mark = self.context.mark_of(position.id) if position else None
@@ -125,6 +129,10 @@ class RollTicket(Ticket):
     def _selected(self) -> Position | None:
         layer_id = self.position.currentData()
         return next((p for p in self.layers if p.id == layer_id), None)
+
+    def opened_at(self):
+        layer = self._selected()
+        return None if layer is None else layer.opened_at
 
     def _prefill(self) -> None:
         layer = self._selected()
