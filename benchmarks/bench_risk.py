@@ -1,9 +1,10 @@
 """Full `risk.analyze` on a typical and a worst-case 300-leg book, beside a naive
 numpy evaluation of the same valuations in the same run.
 
-Full analysis: today / T+n / expiry curves on 401 points, the 101 x 62 SPX x VIX
-matrices with and without hedges, Greeks, break-evens, coverage, risk used and
-stress. The naive reference prices every leg separately at every point
+Full analysis: today / T+n / expiry curves on 401 points (each with its own VIX
+path) and today's at the VIX band's low and high, the 101 x 62 SPX x VIX
+matrices with and without hedges, Greeks, break-evens, coverage, risk used over
+the plausible scenarios and stress. The naive reference prices every leg separately at every point
 (no de-duplication, no axis separation), the way a first version would.
 Targets (issue 4): typical book at most 16 ms median, worst case at most 50 ms.
 
@@ -28,7 +29,7 @@ from planner.domain import Settings
 from planner.risk import analyze
 from planner.risk.contracts import build_contracts, years_at
 from planner.risk.engine import matrix_axes
-from planner.risk.spot_vol import vix_after_spx_move
+from planner.risk.vix_response import vix_central
 
 WARM_UP, SAMPLES = 5, 60
 
@@ -66,7 +67,7 @@ def naive_reference(book, snapshot, settings):
         return np.where(spx_leg, s_val, np.nan_to_num(v_val))
 
     grid = s0 * (1 + np.linspace(-0.2, 0.2, 401))
-    grid_vix = vix_after_spx_move(grid, s0, v0, settings)
+    grid_vix = vix_central(grid, s0, v0, 1, settings)
     t_leg = years
     horizons = (t_leg, years_at(table, NOW.replace(day=30))[c], years_at(table, NOW.replace(month=12, day=4))[c])
     for moment_years in horizons:

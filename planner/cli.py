@@ -150,15 +150,19 @@ def build_parser() -> Parser:
     quote.add_argument("--asof", metavar="T")
     _force(quote, "keep a quote far from the last one (SPX beyond the move setting, VIX out of range or jumped)")
 
+    from planner.app import daily_data_commands as daily  # history files and settlement values
+
     history = commands.add_parser("history", help="daily closes").add_subparsers(dest="action", required=True)
-    load = command("import", "import daily closes (Cboe DATE,OPEN,HIGH,LOW,CLOSE or date,symbol,close)", history)
-    load.add_argument("file", metavar="FILE")
-    load.add_argument("--symbol", metavar="S")
+    daily.add_history_import_arguments(command("import", "import daily files in one undoable step", history))
+    daily.add_settlement_arguments(command("settlement", "official settlement values (SET, VRO)"), command)
 
     risk = command("risk", "risk of the book: marks, P&L, Greeks, curves, break-evens, matrix, coverage, stress")
     risk.add_argument("--at", metavar="T", help="valuation moment, ISO time (ET unless a zone is given); default now")
     risk.add_argument("--days", metavar="N", help="horizon of the T+n curve, calendar days (default 7)")
-    risk.add_argument("--spx", metavar="X", help="what-if SPX level; VIX follows the spot-vol model unless --vix")
+    risk.add_argument("--spx", metavar="X", help="what-if SPX level; VIX follows the VIX response's central path "
+                                                 "unless --vix")
+    risk.add_argument("--over", metavar="N", help="with --spx: trading sessions the move takes (default 1); "
+                                                  "valued N sessions ahead")
     risk.add_argument("--vix", metavar="Y", help="what-if spot VIX level")
 
     suggestions = command("suggest", "what to add, roll, trim, close or mind, with the reasons and numbers")
@@ -193,6 +197,23 @@ def build_parser() -> Parser:
 
     backtest_arguments(backtest)
     return parser
+
+
+def _sessions(field: str, raw: str, spx: str | None) -> int:
+    """A whole number of trading sessions, 0 (valued now) to 2520 (ten years), for a what-if --spx move."""
+    import math
+
+    from planner.domain.errors import InputError
+
+    try:
+        value = float(raw)
+    except ValueError:
+        raise InputError(field, "must be a whole number of trading sessions", raw) from None
+    if not math.isfinite(value) or value < 0 or value > 2520 or value != int(value):
+        raise InputError(field, "must be a whole number of trading sessions from 0 to 2520", raw)
+    if spx is None:
+        raise InputError(field, "needs --spx (the move it takes)", raw)
+    return int(value)
 
 
 # -- output ---------------------------------------------------------------------------------------------------------
@@ -368,12 +389,10 @@ def execute(args: argparse.Namespace, ws, db_path: str) -> tuple[Any, str | Call
         if result.filled:
             text += f"; entry IVs set for positions {', '.join(str(p.id) for p in result.filled)}"
         return value, text
-    if name == "history":
-        result = ws.import_history(args.file, args.symbol)
-        value = {"symbols": list(result.symbols), "rows": result.rows, "inserted": result.inserted,
-                 "updated": result.updated, "first": result.first.isoformat(), "last": result.last.isoformat()}
-        return value, (f"imported {result.rows} closes of {', '.join(result.symbols)} "
-                       f"({result.first} to {result.last}): {result.inserted} new, {result.updated} updated")
+    if name in ("history", "settlement"):
+        from planner.app import daily_data_commands as daily
+
+        return daily.history_import_command(args, ws) if name == "history" else daily.settlement_command(args, ws)
     if name == "risk":
         from planner.app.inputs import parse_moment
         from planner.app.risk_report import summary_text
@@ -384,6 +403,7 @@ def execute(args: argparse.Namespace, ws, db_path: str) -> tuple[Any, str | Call
             horizon_days=None if args.days is None else require_non_negative("days", args.days),
             spx=None if args.spx is None else require_positive("spx", args.spx),
             vix=None if args.vix is None else require_positive("vix", args.vix),
+            over=None if args.over is None else _sessions("over", args.over, args.spx),
         )
         return report.to_json(), lambda: summary_text(report) + _equity_note(ws)
     if name == "suggest":
@@ -440,7 +460,7 @@ def execute(args: argparse.Namespace, ws, db_path: str) -> tuple[Any, str | Call
     if name == "backtest":
         from planner.app import backtest
 
-        return backtest.command(args, ws.settings(), sys.stderr)
+        return backtest.command(args, ws.settings(), sys.stderr, vx_settlements=ws.vx_settlement_curves())
     raise UsageError(f"planner: unknown command {name}")
 
 

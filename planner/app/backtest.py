@@ -26,6 +26,7 @@ from planner.domain.settings import Settings
 if TYPE_CHECKING:
     from planner.backtest.data import DataReport, MarketPath
     from planner.backtest.results import BacktestReport
+    from planner.risk.vx_curve import VxSettlements
 
 DEFAULT_YEARS = 10.0
 ROLE_SYMBOLS = ("SPX", "VIX", "VVIX")
@@ -148,8 +149,12 @@ def read_closes(file: str, role: str) -> list[tuple[date, float]]:
     raise InputError(flag, f"must hold {role} closes", f"{Path(file).name} holds {', '.join(symbols)}")
 
 
-def load_path(options: BacktestOptions) -> tuple[MarketPath, DataReport | None]:
-    """The aligned path (and what aligning did) from the files, or the generated path."""
+def load_path(options: BacktestOptions, vx_settlements: VxSettlements | None = None
+              ) -> tuple[MarketPath, DataReport | None]:
+    """The aligned path (and what aligning did) from the files, or the generated path.
+
+    vx_settlements: the book's stored VX settlements (``Workspace.vx_settlement_curves``), priced
+    on the days they list; a generated path has no real days, so it never takes them."""
     if options.seed is not None:
         from planner.backtest.generator import generate
 
@@ -163,7 +168,8 @@ def load_path(options: BacktestOptions) -> tuple[MarketPath, DataReport | None]:
     if options.vvix:
         closes["VVIX"] = read_closes(options.vvix, "VVIX")
     files = [Path(f) for f in (options.spx, options.vix, options.vvix) if f]
-    return align(closes, name=files_name(files), start=options.start, end=options.end)
+    return align(closes, name=files_name(files), start=options.start, end=options.end,
+                 vx_settlements=vx_settlements or None)
 
 
 def files_name(files: list[Path]) -> str:
@@ -210,14 +216,15 @@ class BacktestOutcome:
 
 def run_backtest(options: BacktestOptions, settings: Settings, *,
                  progress: Callable[[float, str], None] | None = None,
-                 cancel: Callable[[], bool] | None = None) -> BacktestOutcome:
+                 cancel: Callable[[], bool] | None = None,
+                 vx_settlements: VxSettlements | None = None) -> BacktestOutcome:
     """Load or generate the path and run both runs; raises ``planner.backtest.engine.Cancelled`` on cancel."""
     from planner.backtest.engine import run_both
     from planner.backtest.results import report
 
     started = time.perf_counter()
     config = config_for(options)
-    path, data = load_path(options)
+    path, data = load_path(options, vx_settlements)
     runs = run_both(path, settings, config, progress=progress, cancel=cancel)
     return BacktestOutcome(report(runs), data, time.perf_counter() - started)
 
@@ -319,11 +326,13 @@ def _days(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f} sessions"
 
 
-def command(args: argparse.Namespace, settings: Settings, stderr: TextIO | None = None) -> tuple[dict, str]:
+def command(args: argparse.Namespace, settings: Settings, stderr: TextIO | None = None,
+            vx_settlements: VxSettlements | None = None) -> tuple[dict, str]:
     """The CLI's ``backtest``: (JSON value, text). Progress goes to ``stderr``, never to stdout."""
     if getattr(args, "plot", None):
         raise InputError("--plot", "is drawn by the window layer: run it as `planner backtest ... --plot FILE.png`",
                          args.plot)
     options = options_from_args(args)
-    outcome = run_backtest(options, settings, progress=progress_printer(stderr or sys.stderr))
+    outcome = run_backtest(options, settings, progress=progress_printer(stderr or sys.stderr),
+                           vx_settlements=vx_settlements)
     return outcome.to_json(), summary_text(outcome)

@@ -6,6 +6,7 @@ contract with --json); `planner export` adds each leg's mark, P&L and Greeks.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from planner.domain.units import percent, points, usd
@@ -35,8 +36,9 @@ def leg_risk_rows(rows: list[Any], columns: tuple[str, ...], report) -> list[tup
             out.append((*cells, *(None,) * len(RISK_COLUMNS)))
             continue
         g = leg.greeks
+        iv = leg.iv if leg.iv is not None and math.isfinite(leg.iv) else None  # a future has none: empty, not nan
         # Prices and vols to 0.0001, money to the cent: what a statement shows, not float noise.
-        out.append((*cells, _round(leg.mark, 4), _round(leg.iv, 4), *(_round(v, 2) for v in (
+        out.append((*cells, _round(leg.mark, 4), _round(iv, 4), *(_round(v, 2) for v in (
             leg.value_usd, leg.pnl_usd, g.delta_spx_usd, g.delta_vix_usd, g.gamma_usd, g.vega_usd, g.theta_usd))))
     return out
 
@@ -47,8 +49,10 @@ def _round(value, digits: int):
 
 def summary_text(report) -> str:
     """Positions, totals, coverage, risk used and the stress table, units on every number."""
+    band = "" if report.vix_band is None else (f" (the move's VIX band {points(report.vix_band[0])} to "
+                                               f"{points(report.vix_band[1])})")
     lines = [
-        f"as of {report.asof.isoformat(timespec='minutes')}: SPX {points(report.spx)}, VIX {points(report.vix)}",
+        f"as of {report.asof.isoformat(timespec='minutes')}: SPX {points(report.spx)}, VIX {points(report.vix)}{band}",
         "",
         f"{'id':>4}  {'position':<24} {'expiry':<10} {'mark pts':>9} {'P&L':>12} {'day P&L':>11} "
         f"{'delta $/SPX pt':>14} {'vega $/vol pt':>13} {'theta $/day':>11} {'protect $/VIX pt':>16}",
@@ -68,7 +72,8 @@ def summary_text(report) -> str:
         f" hedges {usd(report.totals['hedges'].pnl_usd)}",
         f"condor vega {usd(report.condor_exposure_usd)} per vol pt; hedge protection "
         f"{usd(report.hedge_protection_usd)} per VIX pt; coverage {percent(report.coverage_pct, 1)}",
-        f"risk used {percent(report.risk_used_pct, 2)} of equity (cap {percent(report.risk_cap_pct, 2)})",
+        f"risk used {percent(report.risk_used_pct, 2)} of equity (cap {percent(report.risk_cap_pct, 2)})"
+        + _scenario_words(report.risk_used_scenario),
     ]
     if report.break_evens_expiry:
         lines.append("book break-evens at expiry: " + ", ".join(points(x, 2) for x in report.break_evens_expiry))
@@ -81,3 +86,12 @@ def summary_text(report) -> str:
                          f"{usd(row.pnl_unhedged_usd):>12} {usd(row.pnl_hedged_usd):>12} {cut:>9}")
     lines.extend(f"note: {note}" for note in report.notes)
     return "\n".join(lines)
+
+
+def _scenario_words(scenario: dict | None) -> str:
+    """', worst at SPX -30.0 % with VIX 44.35 (band low)' or the stress day's name."""
+    if not scenario:
+        return ""
+    if scenario.get("name"):
+        return f", worst on {scenario['name']}"
+    return f", worst at SPX {scenario['spx_move_pct']:+.1f} % with VIX {points(scenario['vix'])} ({scenario['kind']})"

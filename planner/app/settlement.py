@@ -1,19 +1,31 @@
-"""Expired positions settle at intrinsic value without a closing trade.
+"""Expired positions settle at intrinsic value without a closing trade, on the right value.
 
-Settlement level of the underlying, best source first:
-- SPX legs: the stored history close of SPX on the expiry date (SPXW PM settle
-  on the official close; for AM monthlies the close stands in for the SOQ);
-- VIX legs: a stored "VRO" close (Cboe's VIX settlement value) on the expiry
-  date, else a snapshot taken on the expiry day that lists that VX future
-  (the future converges to the SOQ), else the stored VIX close that day;
-- otherwise an estimate from the newest snapshot at or before the settlement
-  moment (else the newest one), and the position is flagged
-  ``settled_estimated`` until a recorded price arrives (a later history import
-  or snapshot re-settles it).
+The settlement level of each leg, best source first (DOMAIN.md, "Settlement values"):
+- SPX AM (monthly) options: the official SET value of the expiry day; else the
+  day's SPX open from the stored history, else its close (both estimates);
+- SPXW PM options: the SPX close of the expiry day (the official close);
+- VIX options and VX futures: the official VRO value; else the day's VIX open,
+  else its close, else a quote taken on the expiry day that lists that VX
+  future (all estimates);
+- with none of these, an estimate from the newest snapshot at or before the
+  settlement moment (else the first one after it: a fixed choice, so that
+  each new quote does not settle the position again).
+
+Settlement is derived from the stored values, never typed: ``settle`` is a
+function of the position and the values, so the result does not depend on the
+order the values arrived in. It is written outside the undo journal (a
+``journaled=False`` change) with a line in the position's settlement log, and
+is derived again whenever a value of its expiry day changes (an import, a typed
+value, the undo or redo of either): undoing the import of a value thus reverts
+what it settled. On a read-only book the settled positions are returned but
+nothing is written.
 """
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
 from planner import calendars
@@ -21,6 +33,16 @@ from planner.app.inputs import ET
 from planner.domain import Instrument, Leg, MarketSnapshot, Position, Status
 from planner.domain.errors import InputError
 from planner.storage import Repository
+from planner.storage import daily_values as store
+
+
+@dataclass(frozen=True, slots=True)
+class Level:
+    """An underlying level a leg settles on (index or VIX points) and where it came from."""
+
+    value: float
+    estimated: bool
+    basis: str
 
 
 def intrinsic(leg: Leg, underlying: float) -> float:
@@ -42,17 +64,36 @@ def settlement_moment(position: Position) -> datetime:
     return max(leg_settles_at(leg) for leg in position.legs)
 
 
-def recorded_level(repo: Repository, leg: Leg) -> float | None:
+def _official(repo: Repository, day: date, symbol: str) -> Level | None:
+    value = store.settlement_value(repo.conn, day, symbol)
+    return None if value is None else Level(value.value, False, f"{symbol} {value.value:g} ({value.origin})")
+
+
+def _from_history(repo: Repository, day: date, symbol: str) -> Level | None:
+    bar = store.history_bar(repo.conn, symbol, day)
+    if bar is None:
+        return None
+    if bar.open is not None:
+        return Level(bar.open, True, f"{symbol} open {bar.open:g} (estimate)")
+    return Level(bar.close, True, f"{symbol} close {bar.close:g} (estimate)")
+
+
+def recorded_level(repo: Repository, leg: Leg) -> Level | None:
+    """The best stored level for a leg's settlement, or None when nothing of its day is stored."""
+    day = leg.expiry
     if leg.instrument is Instrument.SPX_OPTION:
-        return repo.history_close("SPX", leg.expiry)
-    level = repo.history_close("VRO", leg.expiry)
-    if level is not None:
-        return level
-    for snapshot in _snapshots_on(repo, leg.expiry):
-        price = snapshot.future_price(leg.expiry)
-        if price is not None:
-            return price
-    return repo.history_close("VIX", leg.expiry)
+        if leg.settlement == "PM":
+            bar = store.history_bar(repo.conn, "SPX", day)
+            return None if bar is None else Level(bar.close, False, f"SPX close {bar.close:g}")
+        return _official(repo, day, "SET") or _from_history(repo, day, "SPX")
+    found = _official(repo, day, "VRO") or _from_history(repo, day, "VIX")
+    if found is not None:
+        return found
+    for snapshot in _snapshots_on(repo, day):
+        price = snapshot.future_price(day)
+        if price is not None:  # the future converges to the settlement on its last morning
+            return Level(price, True, f"VX {day} quoted {price:g} on expiry day (estimate)")
+    return None
 
 
 def _snapshots_on(repo: Repository, day: date) -> list[MarketSnapshot]:
@@ -61,52 +102,64 @@ def _snapshots_on(repo: Repository, day: date) -> list[MarketSnapshot]:
     return repo.snapshots(start.astimezone(UTC), end.astimezone(UTC))
 
 
-def estimated_level(leg: Leg, snapshot: MarketSnapshot) -> float:
+def estimated_level(leg: Leg, snapshot: MarketSnapshot) -> Level:
+    quoted = f"quoted {snapshot.asof.astimezone(ET):%Y-%m-%d %H:%M} ET (estimate)"
     if leg.instrument is Instrument.SPX_OPTION:
-        return snapshot.spx
+        return Level(snapshot.spx, True, f"SPX {snapshot.spx:g} {quoted}")
     future = snapshot.future_price(leg.expiry)
-    return snapshot.vix if future is None else future
+    if future is None:
+        return Level(snapshot.vix, True, f"VIX {snapshot.vix:g} {quoted}")
+    return Level(future, True, f"VX {leg.expiry} {future:g} {quoted}")
 
 
-def settle(repo: Repository, position: Position) -> Position | None:
-    """The settled version of an expired position, or None when no level is known at all."""
+def unsettled(position: Position) -> Position:
+    """The position as it was before any settlement: open, no closing prices."""
+    return position.with_changes(legs=tuple(leg.with_changes(close_price=None) for leg in position.legs),
+                                 status=Status.OPEN, close_price=None, closed_at=None, settled_estimated=False)
+
+
+def settle(repo: Repository, position: Position) -> tuple[Position, str]:
+    """The position as the stored values settle it, and the basis in words.
+
+    Open again (with basis "no settlement value") when nothing at all is known
+    of its expiry: no stored value and no quote.
+    """
     recorded = [recorded_level(repo, leg) for leg in position.legs]
-    estimated = any(level is None for level in recorded)
     moment = settlement_moment(position)
-    if estimated:
-        if position.status is Status.EXPIRED:
-            return None  # already estimated; wait for a recorded price
-        snapshot = repo.snapshot_at_or_before(moment) or repo.latest_snapshot()
+    if any(level is None for level in recorded):
+        snapshot = repo.snapshot_at_or_before(moment) or repo.snapshot_after(moment)
         if snapshot is None:
-            return None
-        levels = [level if level is not None else estimated_level(leg, snapshot) for leg, level in zip(
-            position.legs, recorded, strict=True)]
-    else:
-        levels = recorded
-    legs = tuple(
-        leg.with_changes(close_price=intrinsic(leg, level)) for leg, level in zip(position.legs, levels, strict=True)
-    )
+            return unsettled(position), "no settlement value"
+        recorded = [level or estimated_level(leg, snapshot) for leg, level in zip(position.legs, recorded, strict=True)]
+    levels: list[Level] = [level for level in recorded if level is not None]
+    legs = tuple(leg.with_changes(close_price=intrinsic(leg, level.value))
+                 for leg, level in zip(position.legs, levels, strict=True))
     package = position.side * sum(leg.quantity / position.quantity * leg.close_price for leg in legs)
-    close_price = max(round(package, 10), 0.0)
-    return position.with_changes(
+    settled = position.with_changes(
         legs=legs,
         status=Status.EXPIRED,
-        close_price=close_price,
+        close_price=max(round(package, 10), 0.0),
         closed_at=moment.astimezone(UTC),
-        settled_estimated=estimated,
+        settled_estimated=any(level.estimated for level in levels),
     )
+    return settled, "; ".join(dict.fromkeys(level.basis for level in levels))
 
 
-def due_positions(repo: Repository, now: datetime) -> list[Position]:
-    """Open positions past every leg's settlement, and estimated ones that may now be recorded."""
+def due_positions(repo: Repository, now: datetime, days: Iterable[str] = ()) -> list[Position]:
+    """Open positions past every leg's settlement, estimated ones that may now be official, and
+    expired ones with a leg expiring on one of ``days`` (ISO dates whose values changed)."""
     today = now.astimezone(ET).date().isoformat()
+    days = sorted(set(days))
+    marks = ",".join("?" * len(days))
+    changed = (f" OR (p.status = 'expired' AND EXISTS (SELECT 1 FROM legs l WHERE l.position_id = p.id "
+               f"AND l.expiry IN ({marks})))") if days else ""
     ids = [
         i
         for (i,) in repo.conn.execute(
             "SELECT p.id FROM positions p WHERE (p.status = 'open' AND "
             "(SELECT max(l.expiry) FROM legs l WHERE l.position_id = p.id) <= ?) "
-            "OR (p.status = 'expired' AND p.settled_estimated = 1)",
-            (today,),
+            f"OR (p.status = 'expired' AND p.settled_estimated = 1){changed}",
+            (today, *days),
         )
     ]
     due = []
@@ -117,16 +170,36 @@ def due_positions(repo: Repository, now: datetime) -> list[Position]:
     return due
 
 
-def settle_expired(repo: Repository, now: datetime) -> list[Position]:
-    """Settle every due position in one journaled change; returns the settled positions."""
-    if not due_positions(repo, now):  # the common case: no write, no lock
+def derived_settlements(repo: Repository, now: datetime, days: Iterable[str] = ()
+                        ) -> list[tuple[Position, Position, str]]:
+    """(stored, settled, basis) for every due position whose settlement differs from the stored one."""
+    changes = []
+    for position in due_positions(repo, now, days):
+        after, basis = settle(repo, position)
+        if after != position:
+            changes.append((position, after, basis))
+    return changes
+
+
+def settle_expired(repo: Repository, now: datetime, days: Iterable[str] = ()) -> list[Position]:
+    """Write every derived settlement in one transaction that is not an undo step; returns them.
+
+    A read-only book (the store refuses writes) gets the settled positions back
+    and keeps its file as it is: the caller shows them in memory only.
+    """
+    days = tuple(days)
+    if not derived_settlements(repo, now, days):  # the common case: no write, no lock
         return []
     settled = []
-    with repo.change("settle expired positions") as tx:
-        for position in due_positions(repo, now):  # again, under the write lock
-            after = settle(repo, position)
-            if after is None or after == position:
-                continue
-            settled.append(repo.update_position(tx, position, after))
-        tx.label = "settle expired " + ", ".join(str(p.id) for p in settled)
+    try:
+        with repo.change("settle expired positions", journaled=False) as tx:
+            for before, after, basis in derived_settlements(repo, now, days):  # again, under the write lock
+                settled.append(repo.update_position(tx, before, after))
+                store.log_settlement(repo.conn, store.SettlementRecord(
+                    after.id or 0, now, str(after.status), after.close_price, after.settled_estimated, basis))
+            tx.label = "settle expired " + ", ".join(str(p.id) for p in settled)
+    except sqlite3.OperationalError as exc:
+        if "readonly" not in str(exc).replace("-", "").replace(" ", ""):
+            raise
+        return [after for _, after, _ in derived_settlements(repo, now, days)]
     return settled

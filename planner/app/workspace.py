@@ -10,19 +10,19 @@ notices writes made by other processes (another window, a CLI command).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from planner.app import history_import, market, positions, settlement, transfer, views
+from planner.app import history_import, market, positions, settlement, settlement_values, transfer, views
 from planner.domain import Book, MarketSnapshot, Position, Settings
 from planner.domain.errors import InputError, StateError
 from planner.domain.records import Decision, Event, Signal
 from planner.domain.settings import SPECS, parse_setting
 from planner.domain.settings_rules import conflicts
-from planner.storage import JournalEntry, Repository, backup_database, csv_text, write_csv
+from planner.storage import JournalEntry, Repository, backup_database, csv_text, daily_values, write_csv
 
 TOPICS = {
     "positions": "book",
@@ -32,6 +32,8 @@ TOPICS = {
     "snapshot_futures": "market",
     "settings": "settings",
     "history": "history",
+    "settlement_values": "history",
+    "vx_settlements": "history",
     "events": "events",
     "signals": "signals",
     "decisions": "decisions",
@@ -137,14 +139,22 @@ class Workspace:
         spx: float | None = None,
         vix: float | None = None,
         scenarios: bool = True,
+        over: int | None = None,
     ):
         """Risk of the stored book under the latest snapshot (planner.risk.RiskReport).
 
-        spx / vix: what-if levels (VIX moved by the spot-vol model when only SPX
+        spx / vix: what-if levels (VIX at the VIX response's central path when only SPX
         is given, futures with spot VIX); the stored snapshot is never changed.
+        over: with ``spx``, the trading sessions the move takes (default 1); the book is
+        then valued that many sessions ahead, and the report carries the move's VIX band.
         Day P&L is measured against the snapshot before the latest.
         """
+        from dataclasses import replace
+
+        from planner.app.stored_curve import fill_from_stored_curve
         from planner.risk import analyze
+        from planner.risk.plausible import sessions_ahead
+        from planner.risk.vix_response import vix_response
         from planner.risk.what_if import what_if_market
 
         stored = self.latest_snapshot()
@@ -152,11 +162,27 @@ class Workspace:
             raise StateError("no market snapshot yet: store one with 'planner market set --spx X --vix Y'")
         moment = at or self.now()
         settings = self.settings()
-        market, previous = stored, self.previous_snapshot()
+        book = self.book()
+        # Futures the quotes lack come from stored VX settlements where there are recent ones (both
+        # quotes alike, or the day P&L would show the switch from the model's estimate as a move).
+        stored, notes = fill_from_stored_curve(self.repo, stored, book, settings)
+        previous = self.previous_snapshot()
+        if previous is not None:
+            previous, _ = fill_from_stored_curve(self.repo, previous, book, settings)
+        market, band = stored, None
+        sessions = 1 if over is None else over  # 0: the move happens now, valued now (VIX as in one session)
+        if spx is not None:
+            moment = sessions_ahead(moment, sessions)
+            path = vix_response(spx, stored.spx, stored.vix, sessions, settings)
+            band = (float(path.low), float(path.high))
         if spx is not None or vix is not None:  # a what-if's day P&L is measured against the stored quote
-            market, previous = what_if_market(stored, settings, spx=spx, vix=vix, at=moment), stored
-        return analyze(self.book(), market, settings, at=moment, horizon_days=horizon_days, light=light,
-                       previous=previous, scenarios=scenarios)
+            market = what_if_market(stored, settings, spx=spx, vix=vix, at=moment, sessions=max(1, sessions))
+            previous = stored
+        report = analyze(book, market, settings, at=moment, horizon_days=horizon_days, light=light,
+                         previous=previous, scenarios=scenarios)
+        if notes:
+            report = replace(report, notes=(*report.notes, *notes))
+        return report if band is None else replace(report, vix_band=band)
 
     def history_frame(self, symbols: Sequence[str] = ("SPX", "VIX", "VVIX")):
         return self.repo.history_frame(symbols)
@@ -221,16 +247,21 @@ class Workspace:
     def roll_layer(self, position_id: object, **fields: Any) -> tuple[Position, Position]:
         return positions.roll_layer(self.repo, position_id, now=self.now(), **fields)
 
-    def settle_expired(self) -> list[Position]:
-        return settlement.settle_expired(self.repo, self.now())
+    def settle_expired(self, days: Sequence[str] = ()) -> list[Position]:
+        """Settle what expired; ``days``: ISO dates whose values changed (their settlements are derived again)."""
+        return settlement.settle_expired(self.repo, self.now(), days)
 
     def undo(self) -> tuple[JournalEntry, list[Position]]:
-        """Undo the newest change; returns it and the affected positions as they are now."""
+        """Undo the newest change; returns it and the affected positions as they are now.
+
+        Settlements derived from values the change touched are derived again (not a step of their own)."""
         entry = self.repo.undo()
+        self.settle_expired(entry.days)
         return entry, self.repo.load_positions(entry.position_ids)
 
     def redo(self) -> tuple[JournalEntry, list[Position]]:
         entry = self.repo.redo()
+        self.settle_expired(entry.days)
         return entry, self.repo.load_positions(entry.position_ids)
 
     # -- settings ----------------------------------------------------------------------
@@ -288,10 +319,42 @@ class Workspace:
         market.check_quote(self.repo, snapshot)
         return market.store_snapshot(self.repo, snapshot)
 
-    def import_history(self, path: str | Path, symbol: str | None = None) -> history_import.HistoryImport:
-        result = history_import.import_history(self.repo, path, symbol)
-        self.settle_expired()
+    def import_history(self, path: str | Path, symbol: str | None = None,
+                       replace: bool = False) -> history_import.HistoryImport:
+        return self.import_history_files([path], symbol, replace)
+
+    def preview_history(self, paths: Sequence[str | Path], symbol: str | None = None
+                        ) -> history_import.ImportPreview:
+        """What importing these files would store (nothing is written)."""
+        return history_import.preview_import(self.repo, paths, symbol)
+
+    def import_history_files(self, paths: Sequence[str | Path], symbol: str | None = None,
+                             replace: bool | Collection[history_import.ConflictKey] = False
+                             ) -> history_import.HistoryImport:
+        """Every file in one undoable change; conflicting stored values kept unless ``replace`` says so."""
+        result = history_import.import_files(self.repo, paths, symbol, replace)
+        self.settle_expired(result.days)
         return result
+
+    def set_settlement_value(self, day: object, symbol: object, value: object) -> settlement_values.SettlementValue:
+        """A typed official value (SET or VRO); what it settles follows. Returns the stored value."""
+        typed = settlement_values.parse_settlement_value(day, symbol, value, self.now())
+        settlement_values.set_value(self.repo, typed)
+        self.settle_expired([typed.day.isoformat()])
+        return typed
+
+    def vx_settlement_curves(self, start: date | None = None, end: date | None = None
+                             ) -> dict[date, dict[date, float]]:
+        """Stored VX curves {trade date: {expiry: settle in VIX points}} between two days (the backtest's input)."""
+        return self.repo.vx_settlement_curves(start, end)
+
+    def settlement_values(self) -> list[daily_values.SettlementValue]:
+        """Every stored official value (SET, VRO), by date."""
+        return settlement_values.stored_values(self.repo)
+
+    def settlement_log(self, position_id: int) -> list[daily_values.SettlementRecord]:
+        """The position's settlement history: each settlement, re-settlement or reversal, oldest first."""
+        return daily_values.settlement_log(self.repo.conn, position_id)
 
     def add_event(self, event: Event) -> Event:
         with self.repo.change(f"add event {event.kind} {event.date.isoformat()}") as tx:

@@ -15,8 +15,8 @@ done to get there:
   show a calm market that never was;
 * a session both SPX and VIX lack is skipped;
 * VVIX is optional: inside its own first..last range gaps are carried
-  forward like the others, outside it the row has NaN and the model falls back
-  to ``vix_option_default_vol``.
+  forward like the others, outside it the row has NaN and the model estimates
+  VVIX from VIX (``risk.vix_option_vol``).
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ import numpy as np
 
 from planner import calendars
 from planner.domain.errors import InputError
+from planner.risk.vx_curve import VxSettlements
 
 REQUIRED = ("SPX", "VIX")
 OPTIONAL = ("VVIX",)
@@ -42,6 +43,8 @@ class MarketPath:
 
     spx, vix: closes in index points; vvix: VVIX in points, NaN where unknown.
     name: what the data is (a file name, or the generator's seed), for titles.
+    vx_settlements: stored Cboe VX settlements when the book has them, trade date ->
+    {expiry: settlement}; the backtest prices those futures (and the options on them) there.
     """
 
     name: str
@@ -49,6 +52,7 @@ class MarketPath:
     spx: np.ndarray
     vix: np.ndarray
     vvix: np.ndarray
+    vx_settlements: VxSettlements | None = None
 
     def __post_init__(self) -> None:
         sizes = {len(self.dates), self.spx.size, self.vix.size, self.vvix.size}
@@ -73,7 +77,7 @@ class MarketPath:
             raise InputError("--from/--to", "must overlap the data", f"{start} .. {end}")
         low, high = keep[0], keep[-1] + 1
         return MarketPath(self.name, self.dates[low:high], self.spx[low:high], self.vix[low:high],
-                          self.vvix[low:high])
+                          self.vvix[low:high], self.vx_settlements)
 
     def rows(self) -> list[tuple[date, str, float]]:
         """(date, symbol, close) rows, the shape the history import and the rules read."""
@@ -113,8 +117,8 @@ class DataReport:
 
     def lines(self) -> list[str]:
         """One sentence per finding, for the command line and the window."""
-        out = [f"{self.sessions} sessions from {self.first} to {self.last}"
-               + (f"; VVIX on {self.vvix_sessions}" if self.vvix_sessions else "; no VVIX (default VIX-option vol)")]
+        vvix = f"; VVIX on {self.vvix_sessions}" if self.vvix_sessions else "; no VVIX (estimated from VIX)"
+        out = [f"{self.sessions} sessions from {self.first} to {self.last}" + vvix]
         for symbol, days in self.not_sessions.items():
             if days:
                 out.append(f"{symbol}: {len(days)} close(s) on weekends or holidays dropped ({_sample(days)})")
@@ -162,8 +166,12 @@ def align(
     start: date | None = None,
     end: date | None = None,
     max_gap_sessions: int = DEFAULT_MAX_GAP_SESSIONS,
+    vx_settlements: VxSettlements | None = None,
 ) -> tuple[MarketPath, DataReport]:
-    """Line SPX, VIX and (optional) VVIX closes up on the sessions both SPX and VIX cover."""
+    """Line SPX, VIX and (optional) VVIX closes up on the sessions both SPX and VIX cover.
+
+    vx_settlements: stored VX settlements (trade date -> {expiry: price}), carried by the path.
+    """
     series = {s: dict(sorted(closes.get(s, ()))) for s in (*REQUIRED, *OPTIONAL)}
     for symbol in REQUIRED:
         if not series[symbol]:
@@ -213,7 +221,7 @@ def align(
         carried[symbol], longest[symbol], values[symbol] = tuple(filled), worst, out
     if not np.isfinite(values["SPX"][0]) or not np.isfinite(values["VIX"][0]):
         raise InputError("data", "must have SPX and VIX closes on the first common session", kept_days[0])
-    path = MarketPath(name, tuple(kept_days), values["SPX"], values["VIX"], values["VVIX"])
+    path = MarketPath(name, tuple(kept_days), values["SPX"], values["VIX"], values["VVIX"], vx_settlements)
     report = DataReport(
         first=kept_days[0], last=kept_days[-1], sessions=len(kept_days),
         not_sessions={s: d for s, d in not_sessions.items() if d},

@@ -39,10 +39,12 @@ from planner.domain.positions import (
     LayerKind,
     Position,
     PositionKind,
+    Status,
     Tier,
     condor_legs,
     layer_legs,
 )
+from planner.domain.records import Decision, DecisionKind
 from planner.domain.settings import Settings
 from planner.domain.suggestions import Action, Suggestion
 from planner.rules.history import DailyHistory, DailySeries
@@ -159,7 +161,7 @@ class PathSetup:
 
     def __init__(self, path: MarketPath, settings: Settings, config: BacktestConfig) -> None:
         self.path, self.settings, self.config = path, settings, config
-        self.model = MarketModel(settings, config.rate, config.div_yield)
+        self.model = MarketModel(settings, config.rate, config.div_yield, path.vx_settlements)
         self.expiries = FridayExpiries(path.dates[0], path.dates[-1])
         self.vix_expiries = calendars.vix_expirations(path.dates[0], path.dates[-1] + timedelta(days=400))
         self._condors: dict[tuple[datetime, float, float], CondorChoice | None] = {}
@@ -198,6 +200,10 @@ class _Run:
         self.actions: Counter[str] = Counter()
         self.by_rule: Counter[str] = Counter()
         self.warnings = 0
+        # What the rules remember between reviews, as a trader's book would: warnings read (acknowledged, so
+        # each shows once) and the latest sale per tier (the hold after a sale, the rest after a take-profit).
+        self.acknowledged: list[Decision] = []
+        self.sold: dict[tuple[str, bool], Position] = {}
         n = len(path)
         self.equity = np.empty(n)
         self.condor_pnl = np.empty(n)
@@ -283,7 +289,7 @@ class _Run:
             mid, prices = marks[position.id]
             reason = exit_reason(self.program, position.open_price, mid, (position.expiry - today).days, False)
             if reason is not None:
-                fill = mid + slippage_pts(list(position.legs), prices, self.costs)
+                fill = mid + slippage_pts(list(position.legs), prices, self.costs, self._widening(i))
                 self._close(i, position, fill, commission_usd(position.legs, self.costs), reason)
 
     def _entry(self, i, at, spx, vix, vvix, years_cache) -> None:
@@ -296,7 +302,7 @@ class _Run:
         quantity = self.program.contracts
         legs = condor_legs(choice.expiry, choice.strikes, quantity, choice.settlement)
         prices = self._prices(legs, at, spx, vix, vvix, years_cache)
-        credit = choice.mid_credit_pts - slippage_pts(list(legs), prices, self.costs)
+        credit = choice.mid_credit_pts - slippage_pts(list(legs), prices, self.costs, self._widening(i))
         wing = max(choice.strikes[1] - choice.strikes[0], choice.strikes[3] - choice.strikes[2])
         if not 0 < credit < wing:
             return  # no credit worth selling after costs
@@ -332,9 +338,10 @@ class _Run:
         from planner.rules import suggest
 
         market = self.model.snapshot(at, spx, vix, vvix, self.vix_expiries)
-        book = Book(tuple(self.open.values()))
+        book = Book((*self.open.values(), *self.sold.values()))
         history = self.history_before(i)
-        result = suggest(book, market, self.settings, history=history, at=at, options=self.options)
+        result = suggest(book, market, self.settings, history=history, at=at, options=self.options,
+                         decisions=self.acknowledged)
         if observer is not None:
             observer(i, book, market, history, result)
         acted: set[int] = set()
@@ -345,6 +352,10 @@ class _Run:
         trade = suggestion.proposal
         if suggestion.action is Action.WARN or trade is None:
             self.warnings += 1
+            if trade is None:
+                self.acknowledged.append(Decision(suggestion.id, suggestion.rule, str(suggestion.action),
+                                                  DecisionKind.ACCEPT, at, figures={"component_ids": list(
+                                                      suggestion.components)}))
             return
         held = None
         if trade.position_id is not None:
@@ -358,11 +369,14 @@ class _Run:
         if held is not None and action in (Action.ROLL, Action.TRIM, Action.CLOSE, Action.TAKE_PROFIT):
             quantity = held.quantity if action is not Action.TRIM else min(trade.quantity, held.quantity)
             mid, prices = self.marks[held.id]
-            slip = slippage_pts(list(held.legs), prices, self.costs)
+            slip = slippage_pts(list(held.legs), prices, self.costs, self._widening(i))
             buying_back = held.kind is PositionKind.CONDOR
             fill = mid + slip if buying_back else max(mid - slip, 0.0)
             fees = commission_usd(held.legs, self.costs, quantity)
             reason = RULES if buying_back else str(action).lower()
+            if not buying_back and action is not Action.ROLL and held.tier is not None:
+                sold = held.with_changes(status=Status.CLOSED, closed_at=at, quantity=quantity, note=reason, id=None)
+                self.sold[(str(held.tier), action is Action.TAKE_PROFIT)] = sold
             self._close(i, held, fill, fees, reason, quantity)
         if trade.side == "buy" and action in (Action.ADD, Action.ROLL):
             self._buy_layer(i, at, suggestion, spx, vix, vvix, years_cache,
@@ -374,7 +388,7 @@ class _Run:
         legs = layer_legs(kind, trade.expiry, trade.strikes, trade.quantity, Settlement(trade.settlement))
         prices = self._prices(legs, at, spx, vix, vvix, years_cache)
         mid = abs(sum(leg.quantity * p for leg, p in zip(legs, prices.tolist(), strict=True))) / trade.quantity
-        fill = mid + slippage_pts(list(legs), prices, self.costs)
+        fill = mid + slippage_pts(list(legs), prices, self.costs, self._widening(i))
         fees = commission_usd(legs, self.costs)
         legs = tuple(leg.with_changes(fees=self.costs.commission_usd * abs(leg.quantity)) for leg in legs)
         position = Position(PositionKind.LAYER, legs, trade.quantity, fill, at, tier=Tier(trade.tier),
@@ -389,6 +403,10 @@ class _Run:
                                                       tuple(trade.strikes), trade.quantity, fill, suggestion.rule)
 
     # -- bookkeeping -------------------------------------------------------------------------------------------------
+    def _widening(self, i: int) -> float:
+        """Spreads on session ``i`` over their base estimates: they widen as VIX rises."""
+        return self.model.spread_widening(float(self.path.vix[i]))
+
     def _new_id(self) -> int:
         self.next_id += 1
         return self.next_id - 1

@@ -31,7 +31,7 @@ class SettingSpec:
 SPECS: tuple[SettingSpec, ...] = (
     # Account and risk cap
     SettingSpec("equity", 100_000.0, "$", "Account equity the risk caps are measured against", 1.0, None),
-    SettingSpec("risk_cap_pct", 1.5, "% of equity", "Largest loss a condor with its hedges may show in its worst scenario cell", 0.01, 100.0),
+    SettingSpec("risk_cap_pct", 1.5, "% of equity", "Largest loss a condor with its hedges may show in its worst plausible scenario (risk used)", 0.01, 100.0),
     SettingSpec("high_roe", False, "on/off", "High-ROE regime: use the higher risk cap"),
     SettingSpec("high_roe_cap_pct", 2.0, "% of equity", "Risk cap while the high-ROE regime is on", 0.01, 100.0),
     # Tiers (the 4/4/2 ladder)
@@ -74,20 +74,55 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("gate_realized_vol_adds", False, "on/off", "Add/roll only while 20-day realized SPX vol >= VIX"),
     SettingSpec("gate_realized_vol_exits", False, "on/off", "Exits only while 20-day realized SPX vol < VIX"),
     SettingSpec("gate_realized_vol_days", 20, "trading days", "Realized-vol gate window (annualised with 252)", 2, 250),
+    # One plan per review (DOMAIN.md "The hedge method as rules"): ladder hysteresis, no round trips, profit, budget
+    SettingSpec("tier_hysteresis_pts", 2.0, "VIX points", "A tier stays active until VIX falls this far under its threshold", 0.0, 50.0),
+    SettingSpec("rebuy_hold_sessions", 5, "trading days", "After a sale in a tier, no buy in it for this many sessions (unless VIX crosses its threshold upward)", 0, 250),
+    SettingSpec("min_trade_coverage_pct", 2.0, "% coverage", "Smallest top-up or trim worth trading, as coverage it moves", 0.0, 100.0),
+    SettingSpec("take_profit_retrace_pct", 20.0, "% below spike high", "Take profit: VIX at least this far below the spike's high", 0.0, 100.0),
+    SettingSpec("take_profit_multiple", 1.5, "x cost", "Take profit: the layer worth at least this many times its cost after exit costs", 1.0, 100.0),
+    SettingSpec("hedge_exit_spread_pct", 5.0, "% of mark", "Exit cost of selling a layer: the half-spread given up, share of its mark", 0.0, 100.0),
+    SettingSpec("hedge_exit_fee_usd", 1.30, "$ per contract per leg", "Exit cost of selling a layer: commission", 0.0, 100.0),
+    SettingSpec("hedge_budget_pct", 0.0, "% of condor credit per month", "Hedge spend budget: new layers' cost per 30 days as a share of the open condors' credit (0 = off)", 0.0, 1000.0),
+    SettingSpec("gate_term_structure_adds", False, "on/off", "Add only while VIX / VIX3M is above 1 (inverted term structure; needs VIX3M history)"),
     # Spot-vol model (DOMAIN.md "How SPX and VIX move together")
-    SettingSpec("beta_scale", 16.0, "-", "Spot-vol beta at the reference VIX on down moves", 0.0, 100.0),
-    SettingSpec("beta_ref_vix", 20.0, "VIX points", "Reference VIX of the beta", 1.0, 150.0),
-    SettingSpec("beta_exponent", 1.5, "-", "How beta falls as VIX rises: (ref / VIX) ** exponent", 0.0, 5.0),
-    SettingSpec("beta_up_fraction", 1 / 3, "-", "Beta on up moves as a fraction of the down-move beta", 0.0, 1.0),
-    SettingSpec("vix_floor", 9.0, "VIX points", "Lowest VIX the spot-vol model produces", 0.1, 150.0),
-    SettingSpec("vix_cap", 150.0, "VIX points", "Highest VIX the spot-vol model produces", 1.0, 500.0),
+    SettingSpec("vix_floor", 9.0, "VIX points", "Lowest VIX the VIX response produces", 0.1, 150.0),
+    SettingSpec("vix_cap", 150.0, "VIX points", "Highest VIX the VIX response produces", 1.0, 500.0),
     SettingSpec("futures_damping_k", 4.3, "per year", "VIX futures move exp(-k T) times the spot VIX move", 0.0, 50.0),
     SettingSpec("term_mean_vix", 20.0, "VIX points", "Long-run VIX level m of the term structure F(T) = m + (VIX - m) exp(-k T)", 1.0, 150.0),
     SettingSpec("spx_iv_per_vix_point", 1.0, "vol points per VIX point", "SPX leg IVs shift by this times the spot-VIX change", 0.0, 5.0),
+    # VIX response to an SPX move (docs/model.md "The VIX response to an SPX move"; fitted by
+    # tools/fit_vix_response.py to DOMAIN.md's episodes)
+    SettingSpec("vix_response_slope", 11.3, "ln VIX per ln SPX", "One-session VIX response to a small SPX fall at the reference VIX (the old beta)", 0.0, 100.0),
+    SettingSpec("vix_response_ref_vix", 20.0, "VIX points", "Reference VIX of the response's slope", 1.0, 150.0),
+    SettingSpec("vix_response_level_exponent", 0.56, "-", "How the response falls as VIX rises: (ref / VIX) ** exponent", 0.0, 5.0),
+    SettingSpec("vix_response_saturation", 0.206, "ln SPX move", "Scale s of the saturation s (1 - exp(-x / s)): larger moves lift VIX less per point", 0.001, 10.0),
+    SettingSpec("vix_response_horizon_exponent", 0.24, "-", "A move over n sessions acts as the move times n ** -exponent", 0.0, 1.0),
+    SettingSpec("vix_response_up_fraction", 0.22, "-", "Response to an SPX rise as a fraction of the response to a fall", 0.0, 1.0),
+    SettingSpec("vix_band_width", 0.40, "share of ln response", "Band spread in log VIX: this times the central log response, plus the floor", 0.0, 5.0),
+    SettingSpec("vix_band_floor", 0.03, "ln VIX", "Band spread in log VIX with no SPX move", 0.0, 2.0),
+    SettingSpec("vix_band_quantile_pct", 90.0, "percentile", "Band high is this percentile of VIX after the move, band low its mirror", 50.5, 99.9),
+    SettingSpec("risk_horizon_sessions", 1, "trading sessions", "Risk used: SPX moves happen over this many sessions and are valued then", 1, 250),
     # Skew rule for SPX legs entered without an IV
     SettingSpec("skew_put_slope", 0.9, "vol per unit log-moneyness", "SPX IV rises by this times -ln(K/S) below spot", 0.0, 10.0),
     SettingSpec("skew_call_slope", 0.3, "vol per unit log-moneyness", "SPX IV falls by this times ln(K/S) above spot", 0.0, 10.0),
-    SettingSpec("vix_option_default_vol", 0.9, "decimal", "Vol of VIX options when neither an IV nor VVIX is known", 0.01, 10.0),
+    SettingSpec("vix_option_default_vol", 0.9, "decimal", "ATM 30-day VIX option vol without an IV or VVIX while vvix_from_vix is off", 0.01, 10.0),
+    # Market model: VIX option vol surface, VX curve, fills (docs/model.md)
+    SettingSpec("vix_option_atm_vvix_ratio", 0.85, "ratio", "30-day at-the-money VIX option vol = this x VVIX / 100 (VVIX, a strip index, sits above ATM)", 0.1, 2.0),
+    SettingSpec("vix_option_term_exponent", 0.3, "-", "VIX option ATM vol scales with (tenor / 30 days) ** -exponent", 0.0, 2.0),
+    SettingSpec("vix_option_min_tenor_days", 7, "calendar days", "Tenors shorter than this take its VIX option vol", 1, 60),
+    SettingSpec("vix_option_skew", 0.8, "per unit log-moneyness", "VIX smile: vol x (1 + skew k + curvature k^2), k = ln(K/F)", -5.0, 5.0),
+    SettingSpec("vix_option_smile_curvature", 1.0, "per unit log-moneyness squared", "Curvature of the VIX smile (see skew)", 0.0, 10.0),
+    SettingSpec("vvix_from_vix", True, "on/off", "Without VVIX, estimate it from VIX (off: vix_option_default_vol is the ATM vol)"),
+    SettingSpec("vvix_ref", 94.0, "VVIX points", "Estimated VVIX at the reference VIX", 10.0, 400.0),
+    SettingSpec("vvix_ref_vix", 19.8, "VIX points", "Reference VIX of the VVIX estimate", 1.0, 150.0),
+    SettingSpec("vvix_vix_elasticity", 0.41, "-", "Estimated VVIX = ref x (VIX / ref VIX) ** elasticity", 0.0, 3.0),
+    SettingSpec("vx_curve_mean_vix", 20.0, "VIX points", "Level m the modelled VX curve tends to far out", 1.0, 150.0),
+    SettingSpec("vx_curve_reversion_calm", 2.1, "per year", "Pull of the modelled VX curve toward m while VIX is under it", 0.0, 100.0),
+    SettingSpec("vx_curve_reversion_spike", 5.4, "per year", "Pull of the modelled VX curve toward m while VIX is above it", 0.0, 100.0),
+    SettingSpec("spread_vix_elasticity", 0.5, "-", "Backtest bid-ask spreads scale with (VIX / reference VIX) ** elasticity", 0.0, 3.0),
+    SettingSpec("spread_ref_vix", 20.0, "VIX points", "VIX at which backtest spreads are their base estimate", 1.0, 150.0),
+    # Stored VX settlement history
+    SettingSpec("vx_settle_max_age_days", 5, "calendar days", "Oldest stored VX settlement that stands in for a future today's quote lacks", 0, 60),
     # Price and quote sanity (planner/domain/bounds.py): past these a price or quote needs confirming
     SettingSpec("fill_fair_ratio_max", 3.0, "times fair value", "A fill this many times the model's fair value, or that fraction of it (and the points below away), needs confirming", 1.1, 1000.0),
     SettingSpec("fill_fair_tolerance_pts", 0.5, "points", "A fill this many points from the model's fair value (and the percent above) needs confirming", 0.0, 10_000.0),
@@ -146,18 +181,48 @@ class Settings:
     gate_realized_vol_adds: bool = False
     gate_realized_vol_exits: bool = False
     gate_realized_vol_days: int = 20
-    beta_scale: float = 16.0
-    beta_ref_vix: float = 20.0
-    beta_exponent: float = 1.5
-    beta_up_fraction: float = 1 / 3
+    tier_hysteresis_pts: float = 2.0
+    rebuy_hold_sessions: int = 5
+    min_trade_coverage_pct: float = 2.0
+    take_profit_retrace_pct: float = 20.0
+    take_profit_multiple: float = 1.5
+    hedge_exit_spread_pct: float = 5.0
+    hedge_exit_fee_usd: float = 1.30
+    hedge_budget_pct: float = 0.0
+    gate_term_structure_adds: bool = False
     vix_floor: float = 9.0
     vix_cap: float = 150.0
     futures_damping_k: float = 4.3
     term_mean_vix: float = 20.0
     spx_iv_per_vix_point: float = 1.0
+    vix_response_slope: float = 11.3
+    vix_response_ref_vix: float = 20.0
+    vix_response_level_exponent: float = 0.56
+    vix_response_saturation: float = 0.206
+    vix_response_horizon_exponent: float = 0.24
+    vix_response_up_fraction: float = 0.22
+    vix_band_width: float = 0.40
+    vix_band_floor: float = 0.03
+    vix_band_quantile_pct: float = 90.0
+    risk_horizon_sessions: int = 1
     skew_put_slope: float = 0.9
     skew_call_slope: float = 0.3
     vix_option_default_vol: float = 0.9
+    vix_option_atm_vvix_ratio: float = 0.85
+    vix_option_term_exponent: float = 0.3
+    vix_option_min_tenor_days: int = 7
+    vix_option_skew: float = 0.8
+    vix_option_smile_curvature: float = 1.0
+    vvix_from_vix: bool = True
+    vvix_ref: float = 94.0
+    vvix_ref_vix: float = 19.8
+    vvix_vix_elasticity: float = 0.41
+    vx_curve_mean_vix: float = 20.0
+    vx_curve_reversion_calm: float = 2.1
+    vx_curve_reversion_spike: float = 5.4
+    spread_vix_elasticity: float = 0.5
+    spread_ref_vix: float = 20.0
+    vx_settle_max_age_days: int = 5
     fill_fair_ratio_max: float = 3.0
     fill_fair_tolerance_pts: float = 0.5
     future_curve_tolerance_pct: float = 50.0
@@ -186,8 +251,42 @@ class Settings:
     @classmethod
     def from_dict(cls, values: dict[str, object]) -> Settings:
         """Stored values over the defaults; unknown keys are ignored (older files)."""
+        values = migrate_legacy(values)
         known = {k: parse_setting(k, v) for k, v in values.items() if k in SPEC_BY_KEY}
         return cls(**known)
+
+
+# The first spot-vol model's settings (ln VIX1/VIX0 = -beta ln SPX1/SPX0, beta = scale (ref/VIX0)^exponent,
+# a fraction of it on rises) and what each became: for a small one-session move the VIX response reduces
+# to that same beta, so a value the user chose keeps its meaning. A value still at the old default was
+# never chosen: the re-fitted default applies.
+LEGACY_SETTINGS: dict[str, tuple[str, float]] = {
+    "beta_scale": ("vix_response_slope", 16.0),
+    "beta_ref_vix": ("vix_response_ref_vix", 20.0),
+    "beta_exponent": ("vix_response_level_exponent", 1.5),
+    "beta_up_fraction": ("vix_response_up_fraction", 1 / 3),
+}
+
+
+def migrate_legacy(values: dict[str, object]) -> dict[str, object]:
+    """Stored settings with the old beta keys carried to their successors (see ``LEGACY_SETTINGS``).
+
+    >>> migrate_legacy({"beta_scale": 12.0, "beta_exponent": 1.5, "equity": 5e4})
+    {'equity': 50000.0, 'vix_response_slope': 12.0}
+    """
+    if not any(key in values for key in LEGACY_SETTINGS):
+        return values
+    migrated = {k: v for k, v in values.items() if k not in LEGACY_SETTINGS}
+    for old, (new, old_default) in LEGACY_SETTINGS.items():
+        if old not in values or new in values:
+            continue
+        try:
+            chosen = float(values[old])  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            continue  # an unreadable old value: the new default
+        if not math.isclose(chosen, old_default, rel_tol=1e-9):
+            migrated[new] = chosen
+    return migrated
 
 
 _TRUE = {"1", "true", "yes", "on"}

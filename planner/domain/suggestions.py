@@ -112,8 +112,10 @@ class Suggestion:
         to roll...). condition: the condition key hashed into ``id``.
     figures: the numbers that triggered it, units in the key names
         (``vix_pts``, ``coverage_pct``, ``days``...).
-    components: ids of the rule-level suggestions merged into this one (two
-        rules proposing the same trade are shown once); ``(id,)`` when alone.
+    components: ids of the rule-level suggestions (intents) the review's plan
+        merged into this one; ``(id,)`` when alone.
+    reasons: every reason that fed it, one sentence each (the trigger, without
+        the trade); ``(reason,)`` when it has one.
     """
 
     rule: str
@@ -127,6 +129,7 @@ class Suggestion:
     condition: str = ""
     id: str = ""
     components: tuple[str, ...] = ()
+    reasons: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "targets", tuple(sorted(self.targets)))
@@ -135,6 +138,8 @@ class Suggestion:
                                                          self.condition))
         if not self.components:
             object.__setattr__(self, "components", (self.id,))
+        if not self.reasons:
+            object.__setattr__(self, "reasons", (self.reason,))
 
     def to_json(self) -> dict[str, Any]:
         """The documented JSON form of ``planner suggest --json`` (one list item)."""
@@ -147,6 +152,7 @@ class Suggestion:
             "targets": list(self.targets),
             "proposal": self.proposal.to_json() if self.proposal else None,
             "reason": self.reason,
+            "reasons": list(self.reasons),
             "figures": dict(self.figures),
         })
 

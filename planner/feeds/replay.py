@@ -1,11 +1,12 @@
 """Replay of stored daily closes, one day per tick, for "what would my book
 have shown on those days". The window's timer sets the pace; quotes made here
-are what-if levels and are never written to the store.
+are what-if levels and are never written to the store. A day with a stored VX
+settlement curve replays that curve with its closes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
@@ -19,32 +20,38 @@ SPEEDS = (1.0, 2.0, 5.0, 10.0, 20.0)  # trading days per second the replay can r
 
 @dataclass(frozen=True, slots=True)
 class ReplayDay:
-    """Closes of one session: SPX, VIX and VVIX (None when missing) in points."""
+    """Closes of one session: SPX, VIX and VVIX (None when missing) in points; futures: that day's
+    stored VX settlements, (expiry, price in VIX points) pairs by expiry (empty when none are stored)."""
 
     day: date
     spx: float
     vix: float
     vvix: float | None = None
+    futures: tuple[tuple[date, float], ...] = ()
 
     def quote(self) -> Quote:
-        return Quote(self.spx, self.vix, self.vvix, asof=datetime.combine(self.day, CLOSE, ET),
+        return Quote(self.spx, self.vix, self.vvix, self.futures, asof=datetime.combine(self.day, CLOSE, ET),
                      source=f"replay {self.day.isoformat()}")
 
 
 def replay_days(rows: Iterable[tuple[date, str, float]], start: date | None = None,
-                end: date | None = None) -> list[ReplayDay]:
-    """Days with both an SPX and a VIX close, ascending, from (date, symbol, close) rows.
+                end: date | None = None, curves: Mapping[date, Mapping[date, float]] | None = None
+                ) -> list[ReplayDay]:
+    """Days with both an SPX and a VIX close, ascending, from (date, symbol, close) rows; ``curves``:
+    stored VX settlements by day ({day: {expiry: settle}}, ``Repository.vx_settlement_curves``).
 
     >>> rows = [(date(2026, 1, 2), "SPX", 5900.0), (date(2026, 1, 2), "VIX", 16.0), (date(2026, 1, 5), "VIX", 17.0)]
     >>> replay_days(rows)
-    [ReplayDay(day=datetime.date(2026, 1, 2), spx=5900.0, vix=16.0, vvix=None)]
+    [ReplayDay(day=datetime.date(2026, 1, 2), spx=5900.0, vix=16.0, vvix=None, futures=())]
     """
     closes: dict[date, dict[str, float]] = {}
     for day, symbol, close in rows:
         if (start is None or day >= start) and (end is None or day <= end):
             closes.setdefault(day, {})[symbol.upper()] = float(close)
-    return [ReplayDay(day, c["SPX"], c["VIX"], c.get("VVIX")) for day, c in sorted(closes.items())
-            if c.get("SPX", 0) > 0 and c.get("VIX", 0) > 0]
+    curves = curves or {}
+    return [ReplayDay(day, c["SPX"], c["VIX"], c.get("VVIX"),
+                      tuple(sorted((e, p) for e, p in curves.get(day, {}).items() if e >= day)))
+            for day, c in sorted(closes.items()) if c.get("SPX", 0) > 0 and c.get("VIX", 0) > 0]
 
 
 class Replay:

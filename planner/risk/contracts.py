@@ -24,6 +24,7 @@ from planner.domain.settings import Settings
 from planner.risk.exposure import protection_targets
 from planner.risk.per_object import PerObject
 from planner.risk.spot_vol import futures_damping, term_structure_future
+from planner.risk.vix_option_vol import vix_option_iv
 
 SPX, VIX_OPTION, VIX_FUTURE = 0, 1, 2
 KIND_CODE = {Instrument.SPX_OPTION: SPX, Instrument.VIX_OPTION: VIX_OPTION, Instrument.VIX_FUTURE: VIX_FUTURE}
@@ -102,9 +103,10 @@ def spx_iv_today(leg: Leg, vix: float, settings: Settings) -> float:
     return max(leg.iv + settings.spx_iv_per_vix_point * (vix - leg.iv_vix) / 100.0, 0.01)
 
 
-def default_vix_option_iv(market: MarketSnapshot, settings: Settings) -> float:
-    """VVIX is the market's 30-day vol of VIX; without it, the documented default."""
-    return market.vvix / 100.0 if market.vvix else settings.vix_option_default_vol
+def default_vix_option_iv(strike: float, future: float, years: float, market: MarketSnapshot,
+                          settings: Settings) -> float:
+    """A VIX option's IV by strike and tenor from VVIX (or VIX) when none was entered (``vix_option_vol``)."""
+    return float(vix_option_iv(strike, future, years, market.vix, market.vvix, settings))
 
 
 def build_contracts(
@@ -126,24 +128,32 @@ def build_contracts(
             return time_to_expiry(moment, expiry, str(settlement))
 
     layout = book_layout(positions)
-    vix_iv = default_vix_option_iv(market, settings)
     years = np.array([years_to(expiry, settlement, at) for expiry, settlement in layout.spans])[layout.span_of]
     count = len(layout.first_legs)
     iv = np.empty(count)
     future = np.full(count, np.nan)
     estimated = np.zeros(count, dtype=bool)
+    surface: list[int] = []  # VIX options priced on the vol surface
     for c, leg in enumerate(layout.first_legs):
         if leg.instrument is Instrument.SPX_OPTION:
             iv[c] = spx_iv_today(leg, market.vix, settings) if leg.iv is not None else skew_iv(
                 leg.strike, market.spx, market.vix, settings)
             continue
-        iv[c] = leg.iv if leg.iv is not None else (vix_iv if leg.instrument is Instrument.VIX_OPTION else math.nan)
         listed = market.future_price(leg.expiry)
         if listed is None:
             future[c] = float(term_structure_future(years[c], market.vix, settings))
             estimated[c] = True
         else:
             future[c] = listed
+        if leg.iv is not None:
+            iv[c] = leg.iv
+        elif leg.instrument is Instrument.VIX_OPTION:
+            surface.append(c)
+        else:
+            iv[c] = math.nan
+    if surface:  # one vectorised pass over the vol surface: the hedged backtest builds a table every session
+        rows = np.array(surface)
+        iv[rows] = vix_option_iv(layout.strike[rows], future[rows], years[rows], market.vix, market.vvix, settings)
     return ContractTable(layout, years=years, iv=iv, future=future, damping=futures_damping(years, settings),
                          future_estimated=estimated)
 

@@ -1,8 +1,9 @@
 """`analyze`: the whole book, SPX and VIX together, in one pass.
 
 Flow: positions -> distinct contracts (priced once) -> today's values and
-Greeks -> curves against SPX with VIX moved by the spot-vol model -> the
-SPX x VIX matrix -> coverage, risk used and stress. Every figure is a weighted
+Greeks -> curves against SPX with VIX moved by the VIX response over each
+curve's sessions -> the SPX x VIX matrix -> coverage, risk used over the
+plausible scenarios and stress. Every figure is a weighted
 sum over the same contract table, which keeps legs, positions and totals
 consistent with each other by construction.
 """
@@ -20,11 +21,11 @@ from planner.domain.errors import InputError
 from planner.domain.market import MarketSnapshot
 from planner.domain.positions import Book, Position, PositionKind
 from planner.domain.settings import Settings
-from planner.pricing import _kernel
 from planner.risk.contracts import SPX, VIX_FUTURE, ContractTable, build_contracts, years_at
 from planner.risk.exposure import coverage_shares, group_weights
 from planner.risk.grid import THREADS
 from planner.risk.per_object import PerObject
+from planner.risk.plausible import plausible_scenarios
 from planner.risk.report import (
     Curves,
     Greeks,
@@ -32,22 +33,25 @@ from planner.risk.report import (
     LegRisk,
     LegRows,
     LegRowSource,
+    PlausibleRisk,
     PositionRisk,
     RiskReport,
     ScenarioMatrix,
     StressRow,
 )
 from planner.risk.roots import refine_roots
-from planner.risk.spot_vol import dvix_dspx, vix_after_spx_move
 from planner.risk.stress import STRESS_DAYS
 from planner.risk.threads import single_threaded_blas
 from planner.risk.valuation import ScenarioModel, contract_values, start_matrix_values, values_at, values_at_moments
+from planner.risk.vix_response import dvix_dspx, vix_response
 
 FULL_CURVE_POINTS = 401
+BAND_STEP = 4  # today's book at the VIX band is priced on every 4th curve point (a shaded region, not a figure)
 FULL_MATRIX = (101, 61)
 LIGHT_MATRIX = (21, 15)
 CURVE_RANGE = 0.20
 DEFAULT_HORIZON_DAYS = 7.0
+VIX_MODES = ("central", "stressed", "fixed")
 
 
 def analyze(
@@ -62,6 +66,9 @@ def analyze(
     scenarios: bool = True,
     matrix: bool = True,
     legs: bool = True,
+    vix_mode: str = "central",
+    fixed_vix: float | None = None,
+    pin_spx: float | None = None,
 ) -> RiskReport:
     """Risk of the open positions of ``book`` under ``market``, valued at ``at`` (default now).
 
@@ -76,6 +83,10 @@ def analyze(
     costliest part); ``add_scenarios`` completes such a report later.
     legs=False: no per-leg rows (each position's ``legs`` is empty; light mode implies it), for a
     caller that shows positions only, such as the window.
+    vix_mode: how the curves move spot VIX with SPX: "central" (the VIX response's central path over
+    each curve's sessions), "stressed" (its band high) or "fixed" (held at ``fixed_vix``, default
+    today's). pin_spx: an SPX level the curves must hold exactly (a scenario-map cell sent to the graph).
+    Risk used is the worst loss over the plausible scenarios (``planner.risk.plausible``).
     """
     single_threaded_blas()
     at = at or datetime.now(UTC)
@@ -83,6 +94,8 @@ def analyze(
         raise InputError("at", "must carry a time zone", at.isoformat())
     if horizon_days is not None and not (0 <= horizon_days <= 3650):
         raise InputError("days", "must be between 0 and 3650 calendar days", horizon_days)
+    if vix_mode not in VIX_MODES:
+        raise InputError("vix_mode", f"must be one of {', '.join(VIX_MODES)}", vix_mode)
     positions = tuple(p for p in book.open_positions if p.opened_at <= at)
     all_facts = [_position_facts(p) for p in positions]
     table = build_contracts(positions, market, settings, at)
@@ -93,6 +106,16 @@ def analyze(
     fixed = table.fixed
     values = weights @ today.value if positions else np.zeros(0)
     pnl = values - fixed
+    # A VX future is worth its gain since entry, not its notional (shown apart): the book's value sums
+    # what the positions are worth, and a future's price is a level, not a premium paid.
+    futures = [i for i, facts in enumerate(all_facts) if facts.row_head[3] == "vix-future"]
+    notional = dict.fromkeys(futures)
+    shown = values
+    if futures:
+        shown = values.copy()
+        for i in futures:
+            notional[i] = float(values[i])
+            shown[i] = values[i] - all_facts[i].position.cost_basis
     day_pnl = _day_pnl(positions, pnl, previous, settings)
 
     leg_greeks = _leg_greeks(table, today, market, settings, condor_rows)
@@ -112,17 +135,20 @@ def analyze(
             curves, curve_break_evens = None, {"today": nothing, "expiry": [[] for _ in nothing]}
         else:
             curves, curve_break_evens = _curves(table, model, market, settings, positions, all_facts, today, fixed, at,
-                                                horizon_days)
+                                                horizon_days, _CurveVix(market, settings, vix_mode, fixed_vix), pin_spx)
         for index, facts in enumerate(all_facts):
             if facts.expiry_break_evens:
                 curve_break_evens["expiry"][index] = facts.expiry_break_evens
         if matrix:
-            matrix, risk_used = pending.result()
+            matrix = pending.result()
+            risk_used, worst, plausible = _plausible_risk(table, model, market, settings, positions, today, fixed,
+                                                          shares, at, light)
             stress = () if light else _stress(table, model, market, settings, positions, today, at)
         else:
-            matrix, risk_used, stress = None, {}, ()
+            matrix, risk_used, worst, plausible, stress = None, {}, {}, None, ()
     else:
-        curves, curve_break_evens, matrix, risk_used, stress = None, {"today": nothing, "expiry": nothing}, None, {}, ()
+        curves, curve_break_evens, matrix, stress = None, {"today": nothing, "expiry": nothing}, None, ()
+        risk_used, worst, plausible = {}, {}, None
 
     # Per-leg rows are for the JSON and the CLI; loops and the window never read them, so they are
     # made when first read, from the arrays computed here.
@@ -133,19 +159,19 @@ def analyze(
         leg_rows = [()] * len(positions)
     # Plain lists: indexing numpy arrays element by element costs more than the rows themselves.
     greek_rows = list(zip(*(position_greeks[name].tolist() for name in Greeks.__slots__), strict=True))
-    value_list, pnl_list = values.tolist(), pnl.tolist()
+    value_list, pnl_list, mark_list = shown.tolist(), pnl.tolist(), values.tolist()
     day_list = None if day_pnl is None else day_pnl.tolist()
     rows = []
     for p_index, facts in enumerate(all_facts):
-        value = value_list[p_index]
         rows.append(PositionRisk(
             *facts.row_head,
-            value * facts.mark_per_usd, value, pnl_list[p_index], None if day_list is None else day_list[p_index],
+            mark_list[p_index] * facts.mark_per_usd, value_list[p_index], pnl_list[p_index],
+            None if day_list is None else day_list[p_index],
             Greeks(*greek_rows[p_index]), facts.max_loss, tuple(curve_break_evens["today"][p_index]),
             tuple(curve_break_evens["expiry"][p_index]), condor_coverage.get(p_index), risk_used.get(p_index),
-            leg_rows[p_index],
+            leg_rows[p_index], worst.get(p_index), notional.get(p_index),
         ))
-    totals = _totals(table, all_facts, values, pnl, day_pnl, position_greeks)
+    totals = _totals(table, all_facts, shown, pnl, day_pnl, position_greeks)
     notes = []
     # np.count_nonzero / .nonzero()[0] on small masks in this module: ndarray.any() and np.flatnonzero
     # go through Python wrappers that cost several times the test itself on a few elements.
@@ -169,6 +195,8 @@ def analyze(
         risk_cap_pct=settings.risk_cap_in_force_pct,
         stress=stress,
         notes=tuple(notes),
+        risk_used_scenario=worst[max(risk_used, key=risk_used.get)] if risk_used else None,
+        plausible=plausible,
     )
 
 
@@ -189,12 +217,17 @@ def add_scenarios(report: RiskReport, book: Book, market: MarketSnapshot, settin
     leg_greeks = _leg_greeks(table, today, market, settings, table.is_condor_row())
     vega = _sum_by_position(table, leg_greeks, len(positions))["vega_usd"]
     shares = coverage_shares(table.protect_targets, vega)
-    matrix, risk_used = _start_matrix(table, model, market, settings, positions, today, fixed, shares, light,
-                                      overlap=False).result()
+    matrix = _start_matrix(table, model, market, settings, positions, today, fixed, shares, light,
+                           overlap=False).result()
+    risk_used, worst, plausible = _plausible_risk(table, model, market, settings, positions, today, fixed, shares,
+                                                  at, light)
     stress = _stress(table, model, market, settings, positions, today, at)
-    rows = tuple(row.with_risk_used(risk_used.get(index)) for index, row in enumerate(report.positions))
+    rows = tuple(row.with_risk_used(risk_used.get(index), worst.get(index))
+                 for index, row in enumerate(report.positions))
     return replace(report, positions=rows, matrix=matrix, stress=stress,
-                   risk_used_pct=max(risk_used.values()) if risk_used else None)
+                   risk_used_pct=max(risk_used.values()) if risk_used else None,
+                   risk_used_scenario=worst[max(risk_used, key=risk_used.get)] if risk_used else None,
+                   plausible=plausible)
 
 
 class _Today:
@@ -266,7 +299,14 @@ def _leg_rows(table, today, leg_greeks) -> list[tuple[LegRisk, ...]]:
     model = today.model_value[c].tolist()
     ivs = table.iv[c].tolist()
     years = table.years[c].tolist()
-    value = (today.value[c] * weight).tolist()
+    # A VX future leg is worth its gain since entry (its price is a level, not a premium).
+    value = today.value[c] * weight
+    futures = (table.kind[c] == VIX_FUTURE).nonzero()[0]
+    for i in futures.tolist():
+        leg = table.legs[i]
+        entry = leg.open_price if leg.open_price is not None else table.positions[table.leg_position[i]].open_price
+        value[i] -= entry * weight[i]
+    value = value.tolist()
     weights = weight.tolist()
     greek_rows = list(zip(*(leg_greeks[name].tolist() for name in Greeks.__slots__), strict=True))
     owners = table.leg_position.tolist()
@@ -306,15 +346,52 @@ def _condor_coverage(shares, position_greeks, condor_rows) -> dict[int, float]:
     return coverage
 
 
-def _curve_grid(market, settings, points):
-    spx = market.spx * (1.0 + np.linspace(-CURVE_RANGE, CURVE_RANGE, points))
-    spx[points // 2] = market.spx  # exactly today's level at the centre
-    return spx, vix_after_spx_move(spx, market.spx, market.vix, settings)
+class _CurveVix:
+    """Spot VIX along a curve: the VIX response over the curve's sessions (central or band high), or
+    held fixed."""
+
+    def __init__(self, market: MarketSnapshot, settings: Settings, mode: str, fixed_vix: float | None) -> None:
+        self.market, self.settings, self.mode = market, settings, mode
+        self.fixed = market.vix if fixed_vix is None else float(fixed_vix)
+
+    def __call__(self, spx: np.ndarray, sessions: float) -> np.ndarray:
+        if self.mode == "fixed":
+            return np.full(np.shape(spx), self.fixed)
+        path = vix_response(spx, self.market.spx, self.market.vix, sessions, self.settings)
+        return path.high if self.mode == "stressed" else path.central
+
+    def band(self, spx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The one-session band (points): today's curve at its low and high."""
+        path = vix_response(spx, self.market.spx, self.market.vix, 1, self.settings)
+        return path.low, path.high
 
 
-def _curves(table, model, market, settings, positions, all_facts, today, fixed, at, horizon_days):
+def _curve_grid(market, points, pin_spx=None):
+    """SPX levels of the curves: +-20 % around today's level (exactly on it), widened to hold
+    ``pin_spx`` exactly when one is given."""
+    if pin_spx is None:
+        spx = market.spx * (1.0 + np.linspace(-CURVE_RANGE, CURVE_RANGE, points))
+        spx[points // 2] = market.spx  # exactly today's level at the centre
+        return spx
+    move = pin_spx / market.spx - 1.0
+    low, high = min(-CURVE_RANGE, move - 0.02), max(CURVE_RANGE, move + 0.02)
+    return np.unique(np.concatenate([market.spx * (1.0 + np.linspace(low, high, points)), [market.spx, pin_spx]]))
+
+
+def _sessions_to(at: datetime, moment: datetime | None) -> float:
+    """Trading sessions from ``at`` to ``moment`` (at least one: a move takes a session)."""
+    if moment is None:
+        return 1.0
+    from planner.calendars import trading_days_between
+
+    return float(max(1, trading_days_between(at.date(), moment.date())))
+
+
+def _curves(table, model, market, settings, positions, all_facts, today, fixed, at, horizon_days, curve_vix,
+            pin_spx=None):
     points = FULL_CURVE_POINTS
-    spx, vix = _curve_grid(market, settings, points)
+    spx = _curve_grid(market, points, pin_spx)
+    points = spx.size
     count = len(positions)
     empty = {"today": [[] for _ in range(count + 1)], "expiry": [[] for _ in range(count + 1)]}
     condors = [facts for facts in all_facts if facts.kind == "condor"]
@@ -330,30 +407,39 @@ def _curves(table, model, market, settings, positions, all_facts, today, fixed, 
     horizon_at = at + timedelta(days=horizon_days)
     bands_horizon = _bands(market, horizon_days)
     bands_expiry = _bands(market, days_to_expiry) if days_to_expiry is not None else {}
+    # Today is a one-session shock; T+n and expiry a move over their sessions (a slide lifts VIX less).
+    sessions = (1.0, _sessions_to(at, horizon_at), _sessions_to(at, expiry_at))
+    vix_today, vix_horizon = curve_vix(spx, sessions[0]), curve_vix(spx, sessions[1])
+    vix_expiry = curve_vix(spx, sessions[2])
+    vix_low, vix_high = curve_vix.band(spx)
+    paths = {"vix_horizon": vix_horizon, "vix_expiry": vix_expiry, "vix_low": vix_low, "vix_high": vix_high,
+             "vix_mode": curve_vix.mode, "sessions": sessions}
     if not count:
         zeros = np.zeros(points)
-        curves = Curves(spx, vix, zeros, zeros, zeros, zeros, zeros, zeros, horizon_at, expiry_at, horizon_days,
-                        bands_horizon, bands_expiry)
+        curves = Curves(spx, vix_today, zeros, zeros, zeros, zeros, zeros, zeros, horizon_at, expiry_at, horizon_days,
+                        bands_horizon, bands_expiry, today_low=zeros, today_high=zeros, **paths)
         return curves, empty
     weights = table.weights
     condor_rows = table.condor_rows
     years_horizon = years_at(table, horizon_at)
     years_expiry = years_at(table, expiry_at) if expiry_at else years_horizon
-    values = values_at_moments(table, model, spx, vix, [table.years, years_horizon, years_expiry],
-                               [today.offset, None, None])
-    # The book and its condors at the three moments in one product: [2 x contracts] @ [contracts x
+    values = values_at_moments(table, model, spx, np.vstack([vix_today, vix_horizon, vix_expiry]),
+                               [table.years, years_horizon, years_expiry], [today.offset, None, None])
+    # The book and its condors at the three curves in one product: [2 x contracts] @ [contracts x
     # (3 x points)]; each condor alone only today (its break-evens).
     groups = np.vstack([weights.sum(axis=0), weights[condor_rows].sum(axis=0)])
     groups_fixed = np.array([fixed.sum(), fixed[condor_rows].sum()])
     summed = (groups @ values.transpose(1, 0, 2).reshape(table.size, -1)).reshape(2, 3, points)
     summed -= groups_fixed[:, None, None]
     (book_today, book_horizon, book_expiry), (condors_today, condors_horizon, condors_expiry) = summed
+    book_low, book_high = _band_curves(table, model, spx, vix_low, vix_high, today.offset, groups[0],
+                                       groups_fixed[0])
     each_condor_today = weights[condor_rows] @ values[0] - fixed[condor_rows, None]
-    break_evens = _break_evens(table, model, market, settings, positions, spx, each_condor_today, book_today,
-                               book_expiry, fixed, today.offset, years_expiry)
+    break_evens = _break_evens(table, model, market, positions, spx, each_condor_today, book_today,
+                               book_expiry, fixed, today.offset, years_expiry, curve_vix, sessions[2])
     no_expiry = np.full(points, np.nan)
     curves = Curves(
-        spx=spx, vix=vix,
+        spx=spx, vix=vix_today,
         today=book_today, horizon=book_horizon,
         expiry=book_expiry if expiry_at else no_expiry,
         today_condors=condors_today,
@@ -361,8 +447,19 @@ def _curves(table, model, market, settings, positions, all_facts, today, fixed, 
         expiry_condors=condors_expiry if expiry_at else no_expiry,
         horizon_at=horizon_at, expiry_at=expiry_at, horizon_days=float(horizon_days),
         bands_horizon=bands_horizon, bands_expiry=bands_expiry,
+        today_low=book_low, today_high=book_high, **paths,
     )
     return curves, break_evens
+
+
+def _band_curves(table, model, spx, vix_low, vix_high, offset, book_weights, book_fixed):
+    """The book today with VIX at the band's low and high, priced on every ``BAND_STEP``-th point of the
+    curve (and its last) and drawn straight between: a shaded region, read by eye, at a fifth of the cost."""
+    coarse = np.unique(np.append(np.arange(0, spx.size, BAND_STEP), spx.size - 1))
+    values = values_at_moments(table, model, spx[coarse], np.vstack([vix_low[coarse], vix_high[coarse]]),
+                               [table.years, table.years], [offset, offset])
+    low, high = (book_weights @ values.transpose(1, 0, 2).reshape(table.size, -1)).reshape(2, -1) - book_fixed
+    return np.interp(spx, spx[coarse], low), np.interp(spx, spx[coarse], high)
 
 
 class _Facts(NamedTuple):
@@ -409,8 +506,8 @@ def condor_expiry_break_evens(position: Position) -> list[float]:
     return [round(strikes[1] - net_credit, 6), round(strikes[2] + net_credit, 6)]
 
 
-def _break_evens(table, model, market, settings, positions, grid, each_condor_today, book_today, book_expiry,
-                 fixed, offset, years_expiry) -> dict[str, list[list[float]]]:
+def _break_evens(table, model, market, positions, grid, each_condor_today, book_today, book_expiry,
+                 fixed, offset, years_expiry, curve_vix, expiry_sessions) -> dict[str, list[list[float]]]:
     """Break-evens today (each condor and the book) and at the curve's expiry (the book), in one search.
 
     Per position and a last row for the book; other positions get none. The
@@ -431,8 +528,9 @@ def _break_evens(table, model, market, settings, positions, grid, each_condor_to
         pair = np.arange(counts.sum()) + np.repeat(row_start[rows] - np.cumsum(counts) + counts, counts)
         contracts = held[pair]
         spx = x[bracket]
-        vix = vix_after_spx_move(spx, market.spx, market.vix, settings)
         expiring = at_expiry[rows[bracket]]
+        # VIX as on each curve: a one-session shock today, the move over the sessions to expiry there.
+        vix = np.where(expiring, curve_vix(spx, expiry_sessions), curve_vix(spx, 1.0))
         years = np.where(expiring, years_expiry[contracts], table.years[contracts])
         values = values_at(table, model, contracts, spx, vix, years)
         values += np.where(expiring, 0.0, offset[contracts])  # a typed mark's gap applies today only
@@ -530,36 +628,52 @@ def _start_matrix(table, model, market, settings, positions, today, fixed, share
                                   threads=1 if light else THREADS, background=background)
 
     def finish(values):
-        return _matrix(table, settings, positions, fixed, shares, (moves, levels), market.vix, values, light)
+        return _matrix(table, positions, fixed, (moves, levels), market.vix, values, light)
 
     return _PendingScenarios(pending, finish)
 
 
-def _matrix(table, settings, positions, fixed, shares, axes, vix, values, light=False):
+def _matrix(table, positions, fixed, axes, vix, values, light=False):
     moves, levels = axes
     spot_index = int((moves == 0.0).nonzero()[0][0])
     vix_index = int((levels == vix).nonzero()[0][0])
     shape = (levels.size, moves.size)
     if not positions:
         zeros = np.zeros(shape)
-        return ScenarioMatrix(moves, levels, zeros, zeros.copy(), spot_index, vix_index), {}
+        return ScenarioMatrix(moves, levels, zeros, zeros.copy(), spot_index, vix_index)
     spx_rows, spx_values, vix_rows, vix_values = values
     condor_rows = table.is_condor_row()
-    if light:  # each position's grid is kept for the rules' what-ifs: the totals are its sums
-        position_pnl = _grid_pnl(table.weights, fixed, spx_rows, spx_values, vix_rows, vix_values, shape)
-        hedged, unhedged = position_pnl.sum(axis=0), position_pnl[condor_rows].sum(axis=0)
-    else:
-        position_pnl = None
-        totals = np.vstack([table.weights.sum(axis=0), table.weights[condor_rows].sum(axis=0)])
-        totals_fixed = np.array([fixed.sum(), fixed[condor_rows].sum()])
-        hedged, unhedged = _grid_pnl(totals, totals_fixed, spx_rows, spx_values, vix_rows, vix_values, shape)
-    matrix = ScenarioMatrix(moves, levels, hedged, unhedged, spot_index, vix_index, position_pnl)
+    # The rules' what-ifs start from each position's P&L in the plausible scenarios (``PlausibleRisk``),
+    # not from the grid: only the two totals are needed here, in either mode.
+    totals = np.vstack([table.weights.sum(axis=0), table.weights[condor_rows].sum(axis=0)])
+    totals_fixed = np.array([fixed.sum(), fixed[condor_rows].sum()])
+    hedged, unhedged = _grid_pnl(totals, totals_fixed, spx_rows, spx_values, vix_rows, vix_values, shape)
+    return ScenarioMatrix(moves, levels, hedged, unhedged, spot_index, vix_index)
+
+
+def _plausible_risk(table, model, market, settings, positions, today, fixed, shares, at, light):
+    """Each condor's risk used (% of equity) with its share of the hedges over the plausible scenarios,
+    the scenario that sets it, and the scenarios (with each position's P&L in light mode)."""
+    moves, _ = matrix_axes(market, light)
+    scenarios = plausible_scenarios(market, settings, at, moves)
+    if not positions:
+        return {}, {}, PlausibleRisk(scenarios, np.zeros((0, scenarios.spx.size)) if light else None)
+    values = contract_values(table, model, scenarios.spx, scenarios.vix, years_at(table, scenarios.at), today.offset)
+    condor_rows = table.is_condor_row()
     groups, group_fixed = group_weights(table.weights, fixed, shares, condor_rows)
-    worst = _worst_cells(groups, group_fixed, spx_rows, spx_values, vix_rows, vix_values)
-    condor_indices = condor_rows.nonzero()[0]
-    risk_used = {int(i): float(max(0.0, -w) / settings.equity * 100.0) for i, w in zip(condor_indices, worst,
-                                                                                      strict=True)}
-    return matrix, risk_used
+    group_pnl = groups @ values - group_fixed[:, None]
+    worst_index = group_pnl.argmin(axis=1) if group_pnl.size else np.zeros(0, dtype=int)
+    worst_pnl = group_pnl[np.arange(worst_index.size), worst_index]
+    condor_indices = condor_rows.nonzero()[0].tolist()
+    risk_used = {i: float(max(0.0, -w) / settings.equity * 100.0) for i, w in zip(condor_indices, worst_pnl.tolist(),
+                                                                                  strict=True)}
+    worst = {i: scenarios.describe(k) for i, k in zip(condor_indices, worst_index.tolist(), strict=True)}
+    position_pnl = table.weights @ values - fixed[:, None] if light else None
+    # The whole book (every condor and every hedge together) over the same scenarios.
+    book_pnl = table.weights.sum(axis=0) @ values - fixed.sum()
+    book_worst = int(book_pnl.argmin())
+    book = (float(max(0.0, -book_pnl[book_worst]) / settings.equity * 100.0), scenarios.describe(book_worst))
+    return risk_used, worst, PlausibleRisk(scenarios, position_pnl, *book)
 
 
 def _grid_pnl(weights, fixed, spx_rows, spx_values, vix_rows, vix_values, shape):
@@ -574,45 +688,6 @@ def _grid_pnl(weights, fixed, spx_rows, spx_values, vix_rows, vix_values, shape)
     if vix_rows.size:
         pnl += (weights[:, vix_rows] @ vix_values)[:, :, None]
     return pnl
-
-
-def _worst_cells(groups, fixed, spx_rows, spx_values, vix_rows, vix_values) -> np.ndarray:
-    """Each condor-with-hedges group's worst matrix cell, dollars.
-
-    A group holds a handful of SPX contracts among many, so its SPX part is a
-    sparse product; the VIX part (with the fixed dollars) is one value per VIX
-    row, so it is added after each row's SPX minimum, not to every cell.
-    """
-    if groups.shape[0] == 0:
-        return np.zeros(0)
-    per_row = -fixed[:, None]  # broadcast along the row by the parts added below
-    if vix_rows.size:
-        per_row = per_row + groups[:, vix_rows] @ vix_values
-    if spx_rows.size:
-        per_row = per_row + _spx_row_minima(groups[:, spx_rows], spx_values)
-    return per_row.min(axis=1)
-
-
-def _spx_row_minima(weights: np.ndarray, spx_values: np.ndarray) -> np.ndarray:
-    """[groups x VIX rows]: each group's lowest SPX-contract sum along each row of the grid."""
-    groups, n_vix = weights.shape[0], spx_values.shape[1]
-    if _kernel.NATIVE is not None:
-        # One pass over the grid per group's few contracts, keeping only each row's minimum.
-        held = weights != 0.0
-        indptr = np.zeros(groups + 1, dtype=np.int64)
-        np.cumsum(held.sum(axis=1), out=indptr[1:])
-        out = np.empty((groups, n_vix))
-        _kernel.NATIVE.group_minima(spx_values, n_vix, indptr, np.nonzero(held)[1].astype(np.int64),
-                                    weights[held], out)
-        return out
-    # Sparse pays off on the full matrix (a group holds a handful of the contracts); building a
-    # sparse matrix costs more than a small dense product (light mode's coarse grid).
-    if weights.size > 2048:
-        from scipy.sparse import csr_matrix  # here only: importing it costs a tenth of a second
-
-        weights = csr_matrix(weights)
-    spx_part = weights @ spx_values.reshape(spx_values.shape[0], -1)
-    return spx_part.reshape(groups, n_vix, -1).min(axis=2)
 
 
 def _stress(table, model, market, settings, positions, today, at) -> tuple[StressRow, ...]:

@@ -2,7 +2,7 @@
 
 Money is in dollars; Greeks are dollars per unit move as named in each field:
 delta_spx_usd per SPX point, delta_vix_usd per point of the leg's own VIX
-future, delta_spx_equiv_usd per SPX point through the spot-vol model,
+future, delta_spx_equiv_usd per SPX point through the VIX response's one-session slope,
 gamma_usd dollars of delta per point, vega_usd per 1 vol point (0.01; for VIX
 options, per point of their own implied vol), theta_usd per calendar day,
 protection_usd per 1-point rise of spot VIX.
@@ -139,15 +139,18 @@ class PositionRisk:
     coverage_pct: float | None = None
     risk_used_pct: float | None = None
     legs: Sequence[LegRisk] = ()  # a tuple, or LegRows built when first read
+    risk_used_scenario: dict | None = None  # the condor group's worst plausible scenario (Scenarios.describe)
+    notional_usd: float | None = None  # a VX future's price x multiplier x quantity, signed; None otherwise
 
-    def with_risk_used(self, risk_used_pct: float | None) -> PositionRisk:
-        """This row with another risk used. The window does this to every row on every quote
-        (carrying the last matrix's figures); copying the slots costs a fifth of
+    def with_risk_used(self, risk_used_pct: float | None, scenario: dict | None = None) -> PositionRisk:
+        """This row with another risk used and its scenario. The window does this to every row on every
+        quote (carrying the last matrix's figures); copying the slots costs a fifth of
         ``dataclasses.replace``, which runs ``__init__`` again."""
         row = object.__new__(PositionRisk)
         for name in PositionRisk.__slots__:
             object.__setattr__(row, name, getattr(self, name))
         object.__setattr__(row, "risk_used_pct", risk_used_pct)
+        object.__setattr__(row, "risk_used_scenario", scenario)
         return row
 
 
@@ -165,9 +168,15 @@ class GroupTotals:
 class Curves:
     """P&L (dollars, net of fees) against SPX, with spot VIX moved by the model.
 
-    spx: SPX levels (points); vix: the model's spot VIX at each. today /
-    horizon / expiry: the book; *_condors: the condors alone. bands: SPX
-    levels of the 1 and 2 standard-deviation moves to the horizon and expiry.
+    spx: SPX levels (points); vix: spot VIX of the today curve at each (a
+    one-session move); vix_horizon / vix_expiry: of the T+n and expiry curves
+    (the move over their sessions). today / horizon / expiry: the book;
+    *_condors: the condors alone. bands: SPX levels of the 1 and 2
+    standard-deviation moves to the horizon and expiry. vix_mode: "central",
+    "stressed" (every curve at the VIX band's high) or "fixed" (VIX held at
+    ``vix[0]``). vix_low / vix_high: the one-session VIX band (points) and
+    today_low / today_high the book today at them (priced on every 4th point,
+    straight between: a shaded region read by eye).
     """
 
     spx: np.ndarray
@@ -183,16 +192,22 @@ class Curves:
     horizon_days: float
     bands_horizon: dict[str, tuple[float, float]]
     bands_expiry: dict[str, tuple[float, float]]
+    vix_horizon: np.ndarray | None = None
+    vix_expiry: np.ndarray | None = None
+    vix_low: np.ndarray | None = None
+    vix_high: np.ndarray | None = None
+    today_low: np.ndarray | None = None
+    today_high: np.ndarray | None = None
+    vix_mode: str = "central"
+    sessions: tuple[float, float, float] = (1.0, 1.0, 1.0)  # trading sessions of today, T+n, expiry moves
 
 
 @dataclass(frozen=True)
 class ScenarioMatrix:
     """Book P&L (dollars) over SPX move (fraction, includes 0) x VIX level (points,
     includes today's), valued today: rows are VIX levels, columns SPX moves.
-
-    position_pnl: in light mode, each position's P&L in every cell [positions x
-    VIX levels x SPX moves], in the report's position order (the rules' what-ifs
-    start from it); None in a full report, where it would be megabytes.
+    The full grid, corners no market visits included; risk used is measured over
+    the plausible scenarios (``PlausibleRisk``), not over these cells.
     """
 
     spx_moves: np.ndarray
@@ -201,11 +216,21 @@ class ScenarioMatrix:
     unhedged: np.ndarray
     spot_index: int
     vix_index: int
-    position_pnl: np.ndarray | None = None
 
     @property
     def hedge_benefit(self) -> np.ndarray:
         return self.hedged - self.unhedged
+
+
+@dataclass(frozen=True, eq=False)
+class PlausibleRisk:
+    """The scenarios risk used is measured over (``planner.risk.plausible.Scenarios``) and, in a light
+    report, each position's P&L in each [positions x scenarios] (the rules' what-ifs start from it)."""
+
+    scenarios: object
+    position_pnl: np.ndarray | None = None
+    book_risk_used_pct: float | None = None  # the whole book's worst plausible loss, % of equity
+    book_scenario: dict | None = None  # and its scenario
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,6 +267,9 @@ class RiskReport:
     risk_cap_pct: float
     stress: tuple[StressRow, ...]
     notes: tuple[str, ...] = field(default=())
+    risk_used_scenario: dict | None = None  # the worst condor group's worst plausible scenario
+    vix_band: tuple[float, float] | None = None  # a what-if SPX move's VIX band (points), None without one
+    plausible: PlausibleRisk | None = None
 
     def position(self, position_id: int) -> PositionRisk | None:
         for row in self.positions:
@@ -262,14 +290,22 @@ class RiskReport:
             "hedge_protection_usd": self.hedge_protection_usd,
             "coverage_pct": self.coverage_pct,
             "risk_used_pct": self.risk_used_pct,
+            "risk_used_scenario": self.risk_used_scenario,
+            "book_risk_used_pct": None if self.plausible is None else self.plausible.book_risk_used_pct,
+            "book_risk_used_scenario": None if self.plausible is None else self.plausible.book_scenario,
             "risk_cap_pct": self.risk_cap_pct,
+            "vix_band": None if self.vix_band is None else list(self.vix_band),
             "stress": [json_ready(asdict(row)) for row in self.stress],
             "notes": list(self.notes),
         }
         if full and self.curves is not None:
             c = self.curves
             payload["curves"] = {
-                "spx": c.spx.tolist(), "vix": c.vix.tolist(),
+                "spx": c.spx.tolist(), "vix": c.vix.tolist(), "vix_mode": c.vix_mode,
+                "vix_horizon": _listed(c.vix_horizon), "vix_expiry": _listed(c.vix_expiry),
+                "vix_band_low": _listed(c.vix_low), "vix_band_high": _listed(c.vix_high),
+                "today_band_low": _listed(c.today_low), "today_band_high": _listed(c.today_high),
+                "sessions": {"today": c.sessions[0], "horizon": c.sessions[1], "expiry": c.sessions[2]},
                 "today": c.today.tolist(), "horizon": c.horizon.tolist(), "expiry": c.expiry.tolist(),
                 "today_condors": c.today_condors.tolist(), "horizon_condors": c.horizon_condors.tolist(),
                 "expiry_condors": c.expiry_condors.tolist(),
@@ -287,6 +323,10 @@ class RiskReport:
         return json_ready(payload)
 
 
+def _listed(values: np.ndarray | None) -> list | None:
+    return None if values is None else values.tolist()
+
+
 def _totals_json(group: GroupTotals) -> dict:
     return {"value_usd": group.value_usd, "pnl_usd": group.pnl_usd, "day_pnl_usd": group.day_pnl_usd,
             **asdict(group.greeks)}
@@ -298,7 +338,8 @@ def _position_json(p: PositionRisk) -> dict:
         "expiry": p.expiry.isoformat(), "mark": p.mark, "value_usd": p.value_usd, "pnl": p.pnl_usd,
         "day_pnl": p.day_pnl_usd, **asdict(p.greeks), "max_loss": p.max_loss_usd,
         "break_evens": {"today": list(p.break_evens_today), "expiry": list(p.break_evens_expiry)},
-        "coverage_pct": p.coverage_pct, "risk_used_pct": p.risk_used_pct,
+        "notional_usd": p.notional_usd,
+        "coverage_pct": p.coverage_pct, "risk_used_pct": p.risk_used_pct, "risk_used_scenario": p.risk_used_scenario,
         "legs": [{"leg_id": leg.leg_id, "mark": leg.mark, "model_value": leg.model_value, "iv": leg.iv,
                   "years": leg.years, "value_usd": leg.value_usd, "pnl": leg.pnl_usd, **asdict(leg.greeks)}
                  for leg in p.legs],

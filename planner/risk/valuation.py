@@ -162,23 +162,34 @@ def values_at_moments(
     """``contract_values`` at several moments at once: [moments x contracts x scenarios].
 
     moments: each contract's years to settlement, one array per moment; offsets:
-    per moment, the per-contract offset or None. The moments share one pricing
-    call per kind of contract (the risk curves: today, T+n and expiry).
+    per moment, the per-contract offset or None. vix: one spot VIX per scenario
+    shared by the moments, or one row per moment (each curve's horizon moves VIX
+    its own way). The moments share one pricing call per kind of contract (the
+    risk curves: today, T+n, expiry and today's band).
     """
     spx = np.asarray(spx, dtype=float)
     vix = np.asarray(vix, dtype=float)
+    per_moment = vix.ndim == 2
     years = np.asarray(moments, dtype=float).reshape(len(moments), table.size)
     out = np.empty((len(moments), table.size, spx.size))
     moment, rows = np.nonzero((table.kind == SPX) & (years > 0.0))
     if rows.size:
-        # Live SPX options: the vol depends on VIX only, so it is the same at every moment.
-        vols = model.spx_vol(table.iv[rows, None], vix[None, :])
+        if per_moment:
+            # Each moment's vol shift is a row of [moments x points]; one gather-add and one in-place
+            # floor over the [pairs x points] block instead of spx_vol's several passes over it.
+            shift = model.iv_per_vix_point * (vix - model.vix0) / 100.0
+            vols = shift[moment]
+            vols += table.iv[rows, None]
+            np.maximum(vols, MIN_VOL, out=vols)
+        else:
+            vols = model.spx_vol(table.iv[rows, None], vix[None, :])
         out[moment, rows] = bsm_grid(table.is_call[rows], table.strike[rows], years[moment, rows], vols, spx,
                                      model.rate, model.div_yield, out=np.empty((rows.size, spx.size)))
     on_vix = (table.kind != SPX).nonzero()[0]
     if on_vix.size:
         stacked = np.tile(on_vix, len(moments))
-        out[:, on_vix] = _vix_rows(table, model, stacked, vix, years[:, on_vix].reshape(-1)).reshape(
+        vix_rows = np.repeat(vix, on_vix.size, axis=0) if per_moment else vix
+        out[:, on_vix] = _vix_rows(table, model, stacked, vix_rows, years[:, on_vix].reshape(-1)).reshape(
             len(moments), on_vix.size, spx.size)
     moment, expired = np.nonzero((table.kind == SPX) & (years <= 0.0))
     if expired.size:
@@ -191,8 +202,11 @@ def values_at_moments(
 
 def _vix_rows(table: ContractTable, model: ScenarioModel, rows: np.ndarray, vix: np.ndarray,
               years: np.ndarray) -> np.ndarray:
-    """VIX futures and options [rows x scenarios]: Black-76 on each row's own future."""
-    futures = model.future(table.future[rows, None], table.years[rows, None], years[:, None], vix[None, :])
+    """VIX futures and options [rows x scenarios]: Black-76 on each row's own future.
+
+    vix: spot VIX per scenario, or [rows x scenarios]."""
+    futures = model.future(table.future[rows, None], table.years[rows, None], years[:, None],
+                           vix if vix.ndim == 2 else vix[None, :])
     values = futures.copy()
     option = table.kind[rows] == VIX_OPTION
     live = option & (years > 0.0)

@@ -2,8 +2,9 @@
 
 Used by `planner risk --spx X --vix Y` and the window's what-if controls; the
 stored snapshot is never touched. A move given for SPX alone moves spot VIX
-by the spot-vol model; futures follow spot VIX by d(T); SPX leg IVs follow
-through their anchor (Leg.iv_vix) in the risk engine.
+to the VIX response's central path for a move over ``sessions`` trading
+sessions; futures follow spot VIX by d(T); SPX leg IVs follow through their
+anchor (Leg.iv_vix) in the risk engine.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from datetime import datetime
 from planner.domain.instruments import require_positive
 from planner.domain.market import MarketSnapshot
 from planner.domain.settings import Settings
-from planner.risk.spot_vol import futures_damping, vix_after_spx_move
+from planner.risk.spot_vol import futures_damping
+from planner.risk.vix_response import vix_central
 
 
 def what_if_market(
@@ -24,6 +26,7 @@ def what_if_market(
     spx: float | None = None,
     vix: float | None = None,
     at: datetime | None = None,
+    sessions: float = 1.0,
 ) -> MarketSnapshot:
     """``market`` with SPX and/or spot VIX replaced, the futures curve moved with VIX.
 
@@ -38,7 +41,7 @@ def what_if_market(
         return market
     new_spx = market.spx if spx is None else require_positive("spx", spx)
     if vix is None:
-        new_vix = float(vix_after_spx_move(new_spx, market.spx, market.vix, settings))
+        new_vix = float(vix_central(new_spx, market.spx, market.vix, sessions, settings))
     else:
         new_vix = require_positive("vix", vix)
     moment = at or market.asof

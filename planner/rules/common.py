@@ -143,12 +143,13 @@ def add_or_warn(
                   f"risk used to {percent(trade.risk_used_after_pct)} of equity, over the "
                   f"{percent(ctx.settings.risk_cap_in_force_pct)} cap.")
         return Suggestion(rule, Action.WARN, Severity.HIGH, reason, targets, spec.tier, trade, figures,
-                          f"{condition}|blocked")
+                          f"{condition}|blocked", reasons=(why,))
     trade = buy_trade(sized, sized.quantity)
     capped = (f" (cut from {sized.wanted} to stay under the {percent(ctx.settings.risk_cap_in_force_pct)} risk cap)"
               if sized.capped else "")
     reason = f"{why}: buy {trade_words(trade)}{capped}; {after_words(trade, ctx)}."
-    return Suggestion(rule, Action.ADD, severity, reason, targets, spec.tier, trade, figures, condition)
+    return Suggestion(rule, Action.ADD, severity, reason, targets, spec.tier, trade, figures, condition,
+                      reasons=(why,))
 
 
 def roll_or_warn(
@@ -176,11 +177,12 @@ def roll_or_warn(
                   f" would take risk used to {percent(trade.risk_used_after_pct)} of equity, over the "
                   f"{percent(ctx.settings.risk_cap_in_force_pct)} cap; consider closing it.")
         return Suggestion(rule, Action.WARN, Severity.HIGH, reason, (layer.id,), spec.tier,
-                          _with_position(trade, layer), figures, f"{condition}|blocked")
+                          _with_position(trade, layer), figures, f"{condition}|blocked", reasons=(why,))
     trade = _with_position(buy_trade(sized, sized.quantity), layer)
     reason = (f"{why}: sell {what} at about {closing[0]:.2f} pts ({usd(closing[1])}) and buy {trade_words(trade)}; "
               f"{after_words(trade, ctx)}.")
-    return Suggestion(rule, Action.ROLL, severity, reason, (layer.id,), spec.tier, trade, figures, condition)
+    return Suggestion(rule, Action.ROLL, severity, reason, (layer.id,), spec.tier, trade, figures, condition,
+                      reasons=(why,))
 
 
 def _with_position(trade: ProposedTrade, layer: Position) -> ProposedTrade:

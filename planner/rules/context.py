@@ -14,12 +14,13 @@ from functools import cached_property
 from planner import calendars
 from planner.domain.market import MarketSnapshot
 from planner.domain.positions import Book, LayerKind, Position, Tier
-from planner.domain.records import Event, Signal
+from planner.domain.records import Decision, Event, Signal
 from planner.domain.settings import Settings
 from planner.risk.report import PositionRisk, RiskReport
 from planner.rules.history import DailyHistory
 from planner.rules.proposals import LayerSpec, backstop_spec, roll_spec, tier_spec
 from planner.rules.sizing import Sizer, tier_target_usd
+from planner.rules.tier_state import Sale, active_by_hysteresis, crossed_up_since, sales, sessions_since
 from planner.rules.what_if import WhatIf
 
 TIERS: tuple[str, ...] = tuple(str(t) for t in Tier)
@@ -46,6 +47,7 @@ class RuleContext:
     history: DailyHistory
     events: tuple[Event, ...] = ()
     signals: dict[str, Signal] = field(default_factory=dict)
+    decisions: tuple[Decision, ...] = ()
 
     def __post_init__(self) -> None:
         self._specs: dict[tuple, LayerSpec] = {}
@@ -99,7 +101,67 @@ class RuleContext:
         return group.greeks.protection_usd if group else 0.0
 
     def tier_target_usd(self, tier: str) -> float:
+        """The tier's protection target: its share rescaled among the active tiers when it is active, its base
+        share when it is not (an ADD rules 3, 8 or 10 want in an inactive tier is sized on that share)."""
+        if tier in self.active_tiers:
+            share = self.active_share_pct(tier) / 100.0
+            return self.settings.coverage_target_pct / 100.0 * abs(self.exposure_usd) * share
         return tier_target_usd(self.exposure_usd, tier, self.settings)
+
+    def active_share_pct(self, tier: str) -> float:
+        """The tier's share of the coverage target among today's active tiers, % (0 when inactive)."""
+        if tier not in self.active_tiers:
+            return 0.0
+        total = sum(self.settings.tier_share_pct(t) for t in self.active_tiers)
+        return 100.0 * self.settings.tier_share_pct(tier) / total if total > 0 else 0.0
+
+    # -- the ladder's state and the hold after a sale ---------------------------------------------------
+    @cached_property
+    def sales(self) -> tuple[Sale, ...]:
+        return sales(self.book, self.at, self.decisions)
+
+    def last_sale(self, tier: str, *, take_profit: bool = False) -> Sale | None:
+        return next((s for s in reversed(self.sales) if s.tier == tier and (s.take_profit or not take_profit)), None)
+
+    def crossed_up_since(self, tier: str, day: date) -> bool:
+        return crossed_up_since(self.history.get("VIX"), self.market.vix, self.settings.tier_vix_threshold(tier), day)
+
+    def took_profit_in(self, tier: str) -> Sale | None:
+        """The take-profit that keeps ``tier`` inactive (VIX has not crossed its threshold upward since)."""
+        sale = self.last_sale(tier, take_profit=True)
+        return sale if sale is not None and not self.crossed_up_since(tier, sale.day) else None
+
+    @cached_property
+    def active_tiers(self) -> tuple[str, ...]:
+        """Tiers active at today's VIX, with hysteresis, less those still resting after a take-profit."""
+        series = self.history.get("VIX")
+        margin = self.settings.tier_hysteresis_pts
+        return tuple(t for t in TIERS
+                     if active_by_hysteresis(series, self.market.vix, self.settings.tier_vix_threshold(t), margin)
+                     and self.took_profit_in(t) is None)
+
+    def bought_lately(self, tier: str) -> bool:
+        """A layer of ``tier`` bought (not rolled into) within ``rebuy_hold_sessions``: a discretionary sale in
+        the tier now would be a round trip."""
+        hold = self.settings.rebuy_hold_sessions
+        return hold > 0 and any(p.rolled_from is None and sessions_since(p.opened_at.astimezone(calendars.ET).date(),
+                                                                         self.today) <= hold
+                                for p in self.tier_layers(tier))
+
+    def rebuy_hold(self, tier: str) -> str | None:
+        """Why a buy in ``tier`` waits (a recent sale in it), or None."""
+        sale = self.last_sale(tier)
+        hold = self.settings.rebuy_hold_sessions
+        if sale is None or hold <= 0:
+            return None
+        since = sessions_since(sale.day, self.today)
+        # "Within 5 sessions" includes the fifth: the first buy allowed is the sixth session after the sale.
+        if since > hold or self.crossed_up_since(tier, sale.day):
+            return None
+        what = "took profit on" if sale.take_profit else "sold"
+        return (f"the plan {what} a {tier} layer {since} session{'s' if since != 1 else ''} ago "
+                f"({sale.day.isoformat()}): no buy in that tier for {hold} sessions unless VIX crosses its "
+                f"{self.settings.tier_vix_threshold(tier):g} pts threshold upward")
 
     def position_protection_usd(self, position: Position) -> float:
         row = self.risk(position)

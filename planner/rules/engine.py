@@ -1,24 +1,25 @@
-"""`suggest`: run every hedge rule on the book once and hand back what to do.
+"""`suggest`: run every hedge rule on the book once and hand back one plan.
 
 Flow: one risk analysis (or the caller's report) -> each rule, a pure function
-of the context -> gates -> suggestions proposing the same trade merged into
-one -> decisions applied (accepted and dismissed ones stay quiet while their
-condition holds, snoozed ones until their date) -> sorted by severity.
+of the context, emits intents (suggestions with their reason, figures, tier
+and target) -> gates -> decisions applied to the intents (accepted and
+dismissed ones and acknowledged warnings stay quiet while their condition
+holds, snoozed ones until their date; an accepted trade is in the book, which
+the rules read instead) -> the plan (``planner.rules.plan``) merges what is left into one
+net trade per tier, sized against the book after its other trades -> sorted
+by severity. Because decisions apply before the plan, dismissing one of its
+suggestions re-plans the rest, and so does accepting one (the book changed).
 
-Merging: two rules proposing to add to the same tier, or to act on the same
-held position, show once (the most severe; between adds the larger, which
-serves both rules' aims; then the first in DOMAIN order).
-The merged suggestion's id hashes all its parts, so it changes when any part
-changes; a decision covers every part it was made on (kept as
-``component_ids`` in the decision's figures), so after dismissing a merged
-suggestion none of its parts returns alone.
+A planned suggestion made of several intents has an id hashing all of them
+and lists them in ``components``; a decision covers every part it was made
+on (kept as ``component_ids`` in the decision's figures), so after
+dismissing it none of its parts returns alone.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -27,13 +28,14 @@ from planner.domain.market import MarketSnapshot
 from planner.domain.positions import Book
 from planner.domain.records import Decision, DecisionKind, Event, Signal
 from planner.domain.settings import Settings
-from planner.domain.suggestions import Action, Suggestion
+from planner.domain.suggestions import Suggestion
 from planner.risk import RiskReport, analyze
 from planner.rules import breakeven, coverage, ladder, maintenance, mean_reversion, risk_cap
 from planner.rules import events as event_rules
 from planner.rules.context import RuleContext, RuleSkipped
 from planner.rules.gates import Gates, RuleOptions
 from planner.rules.history import DailyHistory
+from planner.rules.plan import Planner
 
 Rule = Callable[[RuleContext], list[Suggestion]]
 
@@ -48,7 +50,7 @@ RULES: tuple[tuple[str, Rule], ...] = (
     (risk_cap.RISK_CAP, risk_cap.risk_cap),
     (ladder.TREND, ladder.trend),
     (mean_reversion.MEAN_REVERSION, mean_reversion.take_profit),
-    (mean_reversion.MEAN_REVERSION, mean_reversion.close_winners),
+    (mean_reversion.CONDOR_TAKE_PROFIT, mean_reversion.close_winners),
     (event_rules.EVENT_RISK, event_rules.event_risk),
 )
 RULE_ORDER = {name: i for i, (name, _) in enumerate(RULES)}
@@ -114,8 +116,9 @@ def suggest(
     # The rules measure risk on the report's scenario matrix: a report made without one is not enough.
     reusable = risk is not None and risk.matrix is not None
     report = risk if reusable else analyze(book, market, settings, at=at, light=True)
+    decisions = tuple(decisions)
     ctx = RuleContext(book, market, settings, report, at, DailyHistory.of(history, before=_day(at)),
-                      tuple(events), {s.name: s for s in signals})
+                      tuple(events), {s.name: s for s in signals}, decisions)
     found: list[Suggestion] = []
     skipped: list[tuple[str, str]] = []
     for name, rule in RULES:
@@ -134,7 +137,10 @@ def suggest(
         else:
             skipped.append((suggestion.rule, f"{suggestion.action} {suggestion.tier or ''} held back by the {held}"
                             .replace("  ", " ")))
-    shown, suppressed = apply_decisions(merge(passed), decisions, at)
+    intents, suppressed = apply_decisions(passed, decisions, at)
+    planner = Planner(ctx, _order)
+    shown = planner.plan(intents)
+    skipped += planner.skipped
     return SuggestionResult(tuple(sorted(shown, key=_order)), tuple(skipped), tuple(suppressed), report)
 
 
@@ -146,46 +152,6 @@ def _day(at: datetime):
 
 def _order(s: Suggestion) -> tuple:
     return (s.severity.rank, RULE_ORDER.get(s.rule, len(RULES)), TIER_ORDER.get(s.tier or "", 3), s.targets, s.id)
-
-
-def _merge_order(s: Suggestion) -> tuple:
-    """The most severe first; between two adds, the larger one serves both rules' aims."""
-    quantity = s.proposal.quantity if s.proposal is not None and s.action is Action.ADD else 0
-    return (s.severity.rank, -quantity, *_order(s)[1:])
-
-
-def merge_key(s: Suggestion) -> tuple:
-    """Suggestions with the same key propose the same trade."""
-    proposal = s.proposal
-    if proposal is not None and proposal.position_id is not None:
-        return ("position", proposal.position_id)
-    if proposal is not None and proposal.side == "buy" and s.action in (Action.ADD, Action.WARN):
-        return ("add", s.tier)
-    return ("own", s.id)
-
-
-def merge(suggestions: list[Suggestion]) -> list[Suggestion]:
-    groups: dict[tuple, list[Suggestion]] = {}
-    for s in suggestions:
-        groups.setdefault(merge_key(s), []).append(s)
-    merged = []
-    for group in groups.values():
-        if len(group) == 1:
-            merged.append(group[0])
-            continue
-        group.sort(key=_merge_order)
-        primary = group[0]
-        components = tuple(sorted({c for s in group for c in s.components}))
-        others = sorted({s.rule for s in group[1:]} - {primary.rule}, key=lambda r: RULE_ORDER.get(r, 99))
-        figures = {**primary.figures, "also_flagged_by": others} if others else dict(primary.figures)
-        merged.append(replace(
-            primary,
-            id=hashlib.sha1("+".join(components).encode()).hexdigest()[:12],
-            components=components,
-            targets=tuple(sorted({t for s in group for t in s.targets})),
-            figures=figures,
-        ))
-    return merged
 
 
 def decision_components(decision: Decision) -> frozenset[str]:
@@ -202,9 +168,16 @@ def quieting(decisions: Iterable[Decision], at: datetime) -> list[Decision]:
             if d.decision is not DecisionKind.SNOOZE or (d.until is not None and at < d.until)]
 
 
+def made_a_trade(decision: Decision) -> bool:
+    """An accepted suggestion whose trade was saved: the book now holds it, so the rules read it from there
+    (a trade saved smaller than proposed leaves the rest to the next plan), rather than keep the intent quiet."""
+    figures = decision.figures if isinstance(decision.figures, dict) else {}
+    return decision.decision is DecisionKind.ACCEPT and isinstance(figures.get("proposal"), dict)
+
+
 def apply_decisions(suggestions: list[Suggestion], decisions: Iterable[Decision], at: datetime
                     ) -> tuple[list[Suggestion], list[tuple[Suggestion, Decision]]]:
-    active = [(d, decision_components(d)) for d in quieting(decisions, at)]
+    active = [(d, decision_components(d)) for d in quieting(decisions, at) if not made_a_trade(d)]
     shown, suppressed = [], []
     for s in suggestions:
         parts = set(s.components)

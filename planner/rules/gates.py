@@ -13,7 +13,12 @@ CLOSE, TRIM) want it falling:
 * MACD(fast, slow, signal) of VVIX: rising when the MACD line is above its
   signal line (the last crossover was bullish), falling when below;
 * realized SPX volatility over ``realized_vol_days`` (annualised with 252)
-  against VIX / 100: rising when realized >= implied, falling when below.
+  against VIX / 100: rising when realized >= implied, falling when below;
+* the term structure (``gate_term_structure_adds``): an ADD only while VIX /
+  VIX3M is above 1 (an inverted curve), today's VIX against the last stored
+  VIX3M close. It applies only when VIX3M history is stored (without it the
+  gate has nothing to read and stands aside), and never to a ROLL, which
+  keeps protection already held.
 
 A signal is on when the user set it to a value above 0. A gate that lacks
 the history it needs holds the suggestion back and says so.
@@ -48,6 +53,7 @@ class RuleOptions:
     macd_slow: int = 26
     macd_signal: int = 9
     realized_vol_days: int = 20
+    term_structure_adds: bool = False
 
 
 def _keys(suggestion: Suggestion) -> tuple[str, ...]:
@@ -73,6 +79,7 @@ def options_from_settings(settings: Any) -> RuleOptions:
         rsi_gates=enabled("rsi"), macd_gates=enabled("macd"), realized_vol_gates=enabled("realized_vol"),
         rsi_days=number("rsi_days"), rsi_rising_min=number("rsi_rising_min"),
         rsi_falling_max=number("rsi_falling_max"), realized_vol_days=number("realized_vol_days"),
+        term_structure_adds=bool(getattr(settings, "gate_term_structure_adds", False)),
     )
 
 
@@ -104,7 +111,19 @@ class Gates:
                 refusal = check(rising)
                 if refusal:
                     return refusal
+        if self.options.term_structure_adds and suggestion.action is Action.ADD:
+            return self._term_structure()
         return None
+
+    def _term_structure(self) -> str | None:
+        closes = self.ctx.history.closes("VIX3M")
+        if closes.size == 0:
+            return None  # no VIX3M history stored: the gate stands aside
+        ratio = self.ctx.market.vix / float(closes[-1])
+        if ratio > 1.0:
+            return None
+        return (f"term-structure gate: VIX / VIX3M is {ratio:.3f} (VIX {self.ctx.market.vix:.2f}, VIX3M "
+                f"{float(closes[-1]):.2f}), not above 1")
 
     def _indicator(self, name: str, compute) -> tuple[float | None, str]:
         if name not in self._cache:

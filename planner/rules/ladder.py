@@ -1,7 +1,8 @@
 """Rules 1 and 8: climb the ladder as VIX rises.
 
 1. Ladder: VIX at or above a tier's threshold (``<tier>_vix_threshold``) and
-   no open layer in that tier -> ADD that tier, sized to its share.
+   no open layer in that tier -> ADD that tier, sized to its share among the
+   active tiers (a tier resting after a take-profit is not active).
 8. Trend gate: VIX above its ``trend_sma_days``-day average and no near layer
    -> ADD near.
 
@@ -42,7 +43,9 @@ def episode_start(ctx: RuleContext, threshold: float) -> date | None:
 
 def ladder(ctx: RuleContext) -> list[Suggestion]:
     vix = ctx.market.vix
-    active = [t for t in TIERS if vix >= ctx.settings.tier_vix_threshold(t) and not ctx.tier_layers(t)]
+    # A tier resting after a take-profit waits for VIX to cross its threshold upward again.
+    active = [t for t in TIERS if vix >= ctx.settings.tier_vix_threshold(t) and t in ctx.active_tiers
+              and not ctx.tier_layers(t)]
     if not active:
         return []
     ctx.require_condors()

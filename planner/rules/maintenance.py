@@ -62,7 +62,7 @@ def _roll_or_close(ctx: RuleContext, layer: Position, *, rule: str, severity: Se
     reason = (f"{why} and {because}: sell {describe_position(layer)} at about {trade.price_pts:.2f} pts "
               f"({usd(-trade.cost_usd)}); coverage after {percent(trade.coverage_after_pct, 1)}.")
     return Suggestion(rule, Action.CLOSE, severity, reason, (layer.id,), str(layer.tier) if layer.tier else None,
-                      trade, figures, f"{condition}|close")
+                      trade, figures, f"{condition}|close", reasons=(f"{why} and {because}",))
 
 
 def delta_decay(ctx: RuleContext) -> list[Suggestion]:

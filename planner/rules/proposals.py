@@ -3,8 +3,9 @@
 Tier table (DOMAIN.md, defaults in Settings):
 * near: the front VIX expiry with at least ``near_min_days`` left, strike
   ``near_strike_otm_pct`` above its future;
-* mid: the VIX expiry nearest ``mid_target_days`` out, ``mid_strike_otm_pct`` above;
-* long: the first VIX expiry at least ``long_min_days`` out, ``long_strike_otm_pct``
+* mid: of the VIX expiries later than near's, the one nearest ``mid_target_days``
+  out, ``mid_strike_otm_pct`` above;
+* long: the first VIX expiry later than mid's at least ``long_min_days`` out, ``long_strike_otm_pct``
   above; or, as the event backstop, an SPX put spread ``backstop_upper_otm_pct`` /
   ``backstop_lower_otm_pct`` below spot on the first SPX monthly expiry at least
   ``long_min_days`` out (PM settlement, as layers are entered).
@@ -12,8 +13,8 @@ Tier table (DOMAIN.md, defaults in Settings):
 Strikes sit on the listed ladders: VIX in 1-point steps up to 50 then 5-point
 steps; SPX in 5-point steps. VIX options are priced with Black-76 on the
 future of their expiry (the snapshot's, or the term-structure estimate) at the
-IV of an open layer of that expiry when there is one, else VVIX / 100, else
-``vix_option_default_vol``.
+IV of an open layer of that expiry when there is one, else the VIX option vol
+surface's at that strike and tenor (``planner.risk.vix_option_vol``).
 """
 
 from __future__ import annotations
@@ -68,14 +69,21 @@ def _days(expiry: date, today: date) -> int:
 def tier_vix_expiry(tier: str, at: datetime, settings: Settings) -> date:
     """The listed VIX expiry the tier table gives for ``tier`` seen from ``at``."""
     today = at.astimezone(calendars.ET).date()
-    reach = max(settings.near_min_days, settings.mid_target_days, settings.long_min_days) + MONTHLY_GAP_DAYS
+    # Two gaps past the furthest reach: mid must lie beyond near, and long beyond mid.
+    reach = max(settings.near_min_days, settings.mid_target_days, settings.long_min_days) + 2 * MONTHLY_GAP_DAYS
     listed = _open_vix_expiries(at, reach)
+    near = next(e for e in listed if _days(e, today) >= settings.near_min_days)
     if tier == Tier.NEAR:
-        return next(e for e in listed if _days(e, today) >= settings.near_min_days)
+        return near
+    # The tiers resolve to three distinct expiries in order, or the layering collapses: mid is the expiry
+    # nearest ``mid_target_days`` among those later than near's (monthly expiries sit 4-5 weeks apart, so a
+    # window such as 30-45 days is often empty), long the first at least ``long_min_days`` out and later than mid.
+    later = [e for e in listed if e > near]
+    # Ties go to the later expiry: the longer-dated layer decays more slowly.
+    mid = min(later, key=lambda e: (abs(_days(e, today) - settings.mid_target_days), -_days(e, today)))
     if tier == Tier.MID:
-        # Ties go to the later expiry: the longer-dated layer decays more slowly.
-        return min(listed, key=lambda e: (abs(_days(e, today) - settings.mid_target_days), -_days(e, today)))
-    return next(e for e in listed if _days(e, today) >= settings.long_min_days)
+        return mid
+    return next(e for e in listed if e > mid and _days(e, today) >= settings.long_min_days)
 
 
 @lru_cache(maxsize=16)
@@ -114,6 +122,7 @@ class LayerSpec:
     multiplier: int
     future_pts: float | None = None
     iv: float | None = None
+    short_iv: float | None = None  # a VIX call spread's short leg: its own point on the smile
 
     @property
     def key(self) -> tuple:
@@ -125,7 +134,8 @@ class LayerSpec:
             return legs
         if self.layer_kind is LayerKind.SPX_PUT_SPREAD:
             return legs  # SPX legs take the skew IV of the day, as entered legs do
-        return tuple(leg.with_changes(iv=self.iv) for leg in legs)
+        ivs = (self.iv, self.short_iv if self.short_iv is not None else self.iv)
+        return tuple(leg.with_changes(iv=iv) for leg, iv in zip(legs, ivs[:len(legs)], strict=True))
 
     def position(self, quantity: int, at: datetime, protects: tuple[int, ...] = ()) -> Position:
         """An unsaved layer of ``quantity`` contracts bought at the model price at ``at``."""
@@ -140,13 +150,14 @@ def vix_future_at(expiry: date, market: MarketSnapshot, settings: Settings, year
     return float(term_structure_future(years, market.vix, settings))
 
 
-def layer_iv(expiry: date, strike: float, book: Book, market: MarketSnapshot, settings: Settings) -> float:
-    """IV of the open VIX-option leg of that expiry nearest the strike, else the default."""
+def layer_iv(expiry: date, strike: float, book: Book, market: MarketSnapshot, settings: Settings,
+             future: float, years: float) -> float:
+    """IV of the open VIX-option leg of that expiry nearest the strike, else the vol surface's at that strike."""
     candidates = [leg for p in book.layers for leg in p.legs
                   if leg.instrument is Instrument.VIX_OPTION and leg.expiry == expiry and leg.iv is not None]
     if candidates:
         return min(candidates, key=lambda leg: abs(leg.strike - strike)).iv
-    return default_vix_option_iv(market, settings)
+    return default_vix_option_iv(strike, future, years, market, settings)
 
 
 def vix_option_spec(
@@ -167,21 +178,24 @@ def vix_option_spec(
     future = vix_future_at(expiry, market, settings, years)
     if strike is None:
         strike = vix_strike(future * (1.0 + strike_otm_pct(tier, settings) / 100.0))
-    iv = layer_iv(expiry, strike, book, market, settings)
+    iv = layer_iv(expiry, strike, book, market, settings, future, years)
     damping = float(futures_damping(years, settings))
     if spread_width:
         short = vix_strike(strike + spread_width)
-        g = black76_greeks([True, True], future, [strike, short], years, iv, market.rate)
+        # The short leg has its own point on the smile, as the risk engine prices it once held.
+        short_iv = layer_iv(expiry, short, book, market, settings, future, years)
+        g = black76_greeks([True, True], future, [strike, short], years, [iv, short_iv], market.rate)
         price = float(g.price[0] - g.price[1])
         delta = float(g.delta[0] - g.delta[1])
         kind, strikes = LayerKind.VIX_CALL_SPREAD, (strike, short)
     else:
+        short_iv = None
         g = black76_greeks(True, future, strike, years, iv, market.rate)
         price, delta = float(g.price), float(g.delta)
         kind, strikes = LayerKind.VIX_CALL, (strike,)
     multiplier = 100
     return LayerSpec(str(tier), kind, expiry, strikes, Settlement.AM, price, delta * damping * multiplier,
-                     multiplier, future, iv)
+                     multiplier, future, iv, short_iv)
 
 
 def tier_spec(tier: str, market: MarketSnapshot, settings: Settings, at: datetime, book: Book) -> LayerSpec:

@@ -48,6 +48,18 @@ def contracts_short(target_usd: float, have_usd: float, per_contract_usd: float)
 
 
 @dataclass(frozen=True, slots=True)
+class Base:
+    """The plan's trades so far: layers bought (``additions``) and held positions kept at a fraction (``scale``)."""
+
+    additions: tuple[Addition, ...] = ()
+    scale: dict[int, float] | None = None
+
+    def __post_init__(self) -> None:
+        if self.scale is None:
+            object.__setattr__(self, "scale", {})
+
+
+@dataclass(frozen=True, slots=True)
 class Sized:
     """A layer quantity checked against the risk cap.
 
@@ -83,9 +95,12 @@ class Sizer:
             self._additions[spec.key] = self.what_if.addition(spec.position(1, self.what_if.at), spec.protection_usd)
         return replace(self._additions[spec.key], quantity=quantity)
 
-    def with_layer(self, spec: LayerSpec, quantity: int, remove: tuple[int, ...] = ()) -> Measured:
+    def with_layer(self, spec: LayerSpec, quantity: int, remove: tuple[int, ...] = (),
+                   base: Base | None = None) -> Measured:
         scale = dict.fromkeys(remove, 0.0)
-        return self.what_if.measure(self.addition(spec, quantity), scale, key=(spec.key, quantity))
+        if base is None:
+            return self.what_if.measure(self.addition(spec, quantity), scale, key=(spec.key, quantity))
+        return self.what_if.measure((*base.additions, self.addition(spec, quantity)), {**base.scale, **scale})
 
     def breaks_cap(self, after: Measured, before: Measured) -> bool:
         """From within the cap to beyond it. A book already over the cap is the risk-cap rule's to flag."""
@@ -94,20 +109,25 @@ class Sizer:
             return False
         return before.risk_used_pct is None or before.risk_used_pct <= cap
 
-    def size(self, spec: LayerSpec, wanted: int, remove: tuple[int, ...] = ()) -> Sized:
-        """Check ``wanted`` contracts against the cap; cut to the largest quantity that fits."""
-        before = self.what_if.measure(scale=dict.fromkeys(remove, 0.0), key=("without",))
-        after = self.with_layer(spec, wanted, remove)
+    def size(self, spec: LayerSpec, wanted: int, remove: tuple[int, ...] = (), base: Base | None = None) -> Sized:
+        """Check ``wanted`` contracts against the cap; cut to the largest quantity that fits.
+
+        base: the plan's other trades, done first (the book the layer is sized against)."""
+        if base is None:
+            before = self.what_if.measure(scale=dict.fromkeys(remove, 0.0), key=("without",))
+        else:
+            before = self.what_if.measure(base.additions or None, {**base.scale, **dict.fromkeys(remove, 0.0)})
+        after = self.with_layer(spec, wanted, remove, base)
         if not self.breaks_cap(after, before):
             return Sized(spec, wanted, wanted, after, before.risk_used_pct)
-        one = self.with_layer(spec, 1, remove) if wanted != 1 else after
+        one = self.with_layer(spec, 1, remove, base) if wanted != 1 else after
         if self.breaks_cap(one, before):
             return Sized(spec, wanted, 0, one, before.risk_used_pct)
         low, high = 1, wanted  # low fits, high breaks
         while high - low > 1:
             middle = (low + high) // 2
-            if self.breaks_cap(self.with_layer(spec, middle, remove), before):
+            if self.breaks_cap(self.with_layer(spec, middle, remove, base), before):
                 high = middle
             else:
                 low = middle
-        return Sized(spec, wanted, low, self.with_layer(spec, low, remove), before.risk_used_pct)
+        return Sized(spec, wanted, low, self.with_layer(spec, low, remove, base), before.risk_used_pct)

@@ -1,11 +1,13 @@
 """The book after a hypothetical trade: coverage and risk used, without a new analysis.
 
-The risk engine measures each condor with its share of the hedges over the SPX
-x VIX scenario matrix: group P&L = condor + sum over layers of share x layer,
+The risk engine measures each condor with its share of the hedges over the
+plausible scenarios (``planner.risk.plausible``: each SPX move of the matrix's
+axis with VIX at the response's band low, central and band high, and the stress
+days): group P&L = condor + sum over layers of share x layer,
 shares pro rata by |condor vega| among the condors a layer protects (all of
 them when it is unlinked); coverage = hedge protection / |condor vega|. All of
 it is linear in each position's P&L per matrix cell, its vega and its
-protection. So those are computed once, on the report's own matrix axes and
+protection. So those are computed once, on the report's own scenarios and
 with the same public valuation functions the engine uses, and a what-if (add
 q contracts of a layer, close or resize a position) is a few weighted sums:
 well under a millisecond, where a new ``analyze`` would take tens. The tests
@@ -22,9 +24,11 @@ import numpy as np
 from planner.domain.market import MarketSnapshot
 from planner.domain.positions import Book, Position, PositionKind
 from planner.domain.settings import Settings
-from planner.risk.contracts import build_contracts
+from planner.risk.contracts import build_contracts, years_at
+from planner.risk.engine import matrix_axes
+from planner.risk.plausible import plausible_scenarios
 from planner.risk.report import RiskReport
-from planner.risk.valuation import ScenarioModel, contract_values, matrix_values
+from planner.risk.valuation import ScenarioModel, contract_values
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +43,7 @@ class Measured:
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Addition:
-    """q contracts of a new layer: P&L per contract in every matrix cell (dollars,
+    """q contracts of a new layer: P&L per contract in every plausible scenario (dollars,
     net of its cost), protection per contract ($ per VIX point), the condors it protects."""
 
     cells: np.ndarray
@@ -63,14 +67,18 @@ class WhatIf:
         self.layers = (~is_condor).nonzero()[0]
         self.index = {p.id: i for i, p in enumerate(self.positions) if p.id is not None}
         self._column = {int(c): k for k, c in enumerate(self.condors)}  # position index -> condor column
-        self.spx_axis = market.spx * (1.0 + np.asarray(report.matrix.spx_moves, dtype=float))
-        self.vix_axis = np.asarray(report.matrix.vix_levels, dtype=float)
-        cell_count = self.spx_axis.size * self.vix_axis.size
-        known = report.matrix.position_pnl
+        plausible = report.plausible
+        if plausible is None:
+            moves = report.matrix.spx_moves if report.matrix is not None else matrix_axes(market, True)[0]
+            self.scenarios = plausible_scenarios(market, settings, at, np.asarray(moves, dtype=float))
+            known = None
+        else:
+            self.scenarios, known = plausible.scenarios, plausible.position_pnl
+        cell_count = self.scenarios.spx.size
         if known is not None and known.shape[0] == len(self.positions) and [r.id for r in report.positions] == [
                 p.id for p in self.positions]:
-            # A light report made these cells from the same positions, valuations and axes.
-            self.cells = known.reshape(len(self.positions), cell_count)
+            # A light report made these from the same positions, valuations and scenarios.
+            self.cells = known
         elif self.positions:
             self.cells = self.position_cells(self.positions)
         else:
@@ -87,20 +95,15 @@ class WhatIf:
         self._cache: dict[tuple, Measured] = {}
 
     def position_cells(self, positions: tuple[Position, ...]) -> np.ndarray:
-        """[positions x cells]: each position's P&L (dollars, net of cost and fees) in every matrix cell."""
+        """[positions x scenarios]: each position's P&L (dollars, net of cost and fees) in every plausible
+        scenario, valued as the engine values them (at the risk horizon, a typed mark's gap kept)."""
         table = build_contracts(positions, self.market, self.settings, self.at)
         model = ScenarioModel.of(self.market, self.settings)
         offset = self._mark_offset(table, model)
-        spx_rows, spx_values, vix_rows, vix_values = matrix_values(table, model, self.spx_axis, self.vix_axis, offset)
+        scenarios = self.scenarios
+        values = contract_values(table, model, scenarios.spx, scenarios.vix, years_at(table, scenarios.at), offset)
         fixed = np.array([p.cost_basis + p.fees for p in positions])
-        shape = (self.vix_axis.size, self.spx_axis.size)
-        cells = np.empty((len(positions), *shape))
-        cells[...] = -fixed[:, None, None]
-        if spx_rows.size:
-            cells += (table.weights[:, spx_rows] @ spx_values.reshape(spx_rows.size, -1)).reshape(-1, *shape)
-        if vix_rows.size:
-            cells += (table.weights[:, vix_rows] @ vix_values)[:, :, None]
-        return cells.reshape(len(positions), -1)
+        return table.weights @ values - fixed[:, None]
 
     def _mark_offset(self, table, model: ScenarioModel) -> np.ndarray | None:
         """Per contract: its typed mark less its model value today (0 without a mark), as the engine keeps it.
@@ -141,9 +144,10 @@ class WhatIf:
         member[0, named] = True
         return _shares(member, np.array([bool(named)]), size, alive)[0]
 
-    def measure(self, add: Addition | None = None, scale: dict[int, float] | None = None,
+    def measure(self, add: Addition | tuple[Addition, ...] | None = None, scale: dict[int, float] | None = None,
                 key: tuple | None = None) -> Measured:
-        """The book with ``add`` bought and each position id in ``scale`` kept at that fraction (0 closes it)."""
+        """The book with ``add`` (one addition or several) bought and each position id in ``scale`` kept at that
+        fraction (0 closes it)."""
         cache_key = None if key is None else (key, tuple(sorted((scale or {}).items())))
         if cache_key is not None and cache_key in self._cache:
             return self._cache[cache_key]
@@ -155,14 +159,14 @@ class WhatIf:
             self._cache[cache_key] = measured
         return measured
 
-    def _measure(self, factor: np.ndarray, add: Addition | None) -> Measured:
+    def _measure(self, factor: np.ndarray, add: Addition | tuple[Addition, ...] | None) -> Measured:
+        adds = () if add is None else (add,) if isinstance(add, Addition) else tuple(add)
         condor_factor = factor[self.condors]
         layer_factor = factor[self.layers]
         alive = condor_factor > 0
         exposure = float(self.vega[self.condors] @ condor_factor)
         protection = float(self.protection[self.layers] @ layer_factor)
-        if add is not None:
-            protection += add.protection_usd * add.quantity
+        protection += sum(a.protection_usd * a.quantity for a in adds)
         coverage = 100.0 * protection / abs(exposure) if exposure < 0 else None
         if not np.count_nonzero(alive):
             return Measured(coverage, None, {})
@@ -177,9 +181,9 @@ class WhatIf:
         else:
             shares = _shares(self.member, self.linked, size, alive) * layer_factor[:, None]
             groups = self.cells[self.condors] * condor_factor[:, None] + shares.T @ self.cells[self.layers]
-        if add is not None:
-            share = self._addition_shares(add, alive, size)
-            groups = groups + np.outer(share, add.cells * add.quantity)
+        for one in adds:
+            share = self._addition_shares(one, alive, size)
+            groups = groups + np.outer(share, one.cells * one.quantity)
         used = np.maximum(0.0, -groups[alive].min(axis=1)) / self.equity * 100.0
         ids = [self.positions[c].id for c in self.condors[alive]]
         return Measured(coverage, float(used.max()), dict(zip(ids, used.tolist(), strict=True)))

@@ -10,6 +10,7 @@ imports pandas. Imports only ``planner.domain`` (and may use ``planner.calendars
 
 from planner.storage.backup import backup_database
 from planner.storage.csvfile import CsvTable, csv_text, escape_cell, read_csv, unescape_cell, write_csv
+from planner.storage.daily_values import DailyBar, SettlementValue, VxSettle
 from planner.storage.journal import Change, JournalEntry
 from planner.storage.migrations import latest_version, migrate, schema_version
 from planner.storage.repository import HISTORY_SYMBOLS, Repository
@@ -21,8 +22,11 @@ __all__ = [
     "SCHEMA_VERSION",
     "Change",
     "CsvTable",
+    "DailyBar",
     "JournalEntry",
     "Repository",
+    "SettlementValue",
+    "VxSettle",
     "backup_database",
     "csv_text",
     "escape_cell",

@@ -30,10 +30,14 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "snapshots": ("id",),
     "snapshot_futures": ("snapshot_id", "expiry"),
     "history": ("date", "symbol"),
+    "settlement_values": ("date", "symbol"),
+    "vx_settlements": ("date", "expiry"),
     "events": ("id",),
     "signals": ("name",),
     "decisions": ("id",),
 }
+# Tables of daily values whose key starts with the date: a change to one may change a settlement.
+DAILY_VALUE_TABLES = frozenset({"history", "settlement_values"})
 # Undo depth kept; older entries are pruned when a new change is recorded.
 MAX_ENTRIES = 1000
 
@@ -51,6 +55,7 @@ class JournalEntry:
     undone: bool
     row_count: int = 0
     tables: tuple[str, ...] = ()
+    days: tuple[str, ...] = ()  # ISO dates of the daily values (history, settlement values) it touched
 
 
 @dataclass(slots=True)
@@ -67,11 +72,14 @@ class Change:
 
     Writes go through insert/update/delete/upsert so that each row's before
     and after image is recorded; reads may use ``conn`` freely inside the block.
+    ``journaled=False``: one transaction that is not an undo step (a value
+    derived from others, such as a settlement); listeners still hear of it.
     """
 
     conn: sqlite3.Connection
     label: str
     on_commit: Callable[[Change], None] | None = None
+    journaled: bool = True
     rows: list[RowChange] = field(default_factory=list)
     entry: JournalEntry | None = None
     touched_tables: set[str] = field(default_factory=set)
@@ -89,7 +97,8 @@ class Change:
             return
         try:
             if self.rows:
-                self.entry = record_entry(self.conn, self.label, self.rows)
+                self.entry = (record_entry(self.conn, self.label, self.rows) if self.journaled
+                              else unjournaled_entry(self.label, self.rows))
             self.conn.execute("COMMIT")
         except BaseException:
             if self.conn.in_transaction:
@@ -218,7 +227,21 @@ def record_entry(conn: sqlite3.Connection, label: str, rows: list[RowChange]) ->
     )
     conn.execute("DELETE FROM journal WHERE id <= ?", (entry_id - MAX_ENTRIES,))
     tables = tuple(sorted({r.table for r in rows}))
-    return JournalEntry(entry_id, label, created, position_ids, False, len(rows), tables)
+    return JournalEntry(entry_id, label, created, position_ids, False, len(rows), tables,
+                        touched_days((r.table, r.key) for r in rows))
+
+
+def touched_days(table_keys: Iterable[tuple[str, Any]]) -> tuple[str, ...]:
+    """The dates of the daily values among (table, key) pairs: their keys start with the date."""
+    return tuple(sorted({key[0] for table, key in table_keys if table in DAILY_VALUE_TABLES}))
+
+
+def unjournaled_entry(label: str, rows: list[RowChange]) -> JournalEntry:
+    """What listeners hear of a change that is not an undo step (id 0: not in the journal)."""
+    created = datetime.now(UTC).isoformat(timespec="microseconds")
+    tables = tuple(sorted({r.table for r in rows}))
+    return JournalEntry(0, label, created, touched_position_ids(rows), False, len(rows), tables,
+                        touched_days((r.table, r.key) for r in rows))
 
 
 def dump_image(image: Row | None) -> str | None:
@@ -264,7 +287,8 @@ def _walk(conn: sqlite3.Connection, undo: bool) -> JournalEntry:
             conn.execute("ROLLBACK")
         raise
     tables = tuple(sorted({table for table, *_ in rows}))
-    return JournalEntry(entry_id, label, created, tuple(json.loads(position_ids)), undo, len(rows), tables)
+    days = touched_days((table, json.loads(key)) for table, key, *_ in rows)
+    return JournalEntry(entry_id, label, created, tuple(json.loads(position_ids)), undo, len(rows), tables, days)
 
 
 def journal_entries(conn: sqlite3.Connection, limit: int = 50) -> list[JournalEntry]:

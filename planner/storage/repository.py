@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from planner.domain import Book, MarketSnapshot, Position, Settings
 from planner.domain.records import Decision, DecisionKind, Event, EventKind, Signal
 from planner.domain.settings import SPEC_BY_KEY, parse_setting
-from planner.storage import journal
+from planner.storage import daily_values, journal
 from planner.storage.codec import (
     leg_from_row,
     leg_row,
@@ -107,8 +107,9 @@ class Repository:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def change(self, label: str) -> Change:
-        return Change(self.conn, label, on_commit=lambda change: self._notify(change.entry))
+    def change(self, label: str, journaled: bool = True) -> Change:
+        """One transaction; ``journaled=False`` for derived writes that are not an undo step."""
+        return Change(self.conn, label, on_commit=lambda change: self._notify(change.entry), journaled=journaled)
 
     def data_version(self) -> int:
         """Changes when another connection commits (poll it to see other processes' writes)."""
@@ -363,6 +364,10 @@ class Repository:
         ).fetchone()
         return None if found is None else float(found[0])
 
+    def vx_settlement_curves(self, start: date | None = None, end: date | None = None) -> dict[date, dict[date, float]]:
+        """Stored VX settlement curves, {trade date: {expiry: settle in VIX points}} (for the backtest)."""
+        return daily_values.vx_settlement_curves(self.conn, start, end)
+
     def history_symbols(self) -> list[str]:
         return [s for (s,) in self.conn.execute("SELECT DISTINCT symbol FROM history ORDER BY symbol")]
 
@@ -399,14 +404,7 @@ class Repository:
 
     # -- events, signals, decisions -----------------------------------------------
     def events(self, start: date | None = None, end: date | None = None) -> list[Event]:
-        clauses, params = [], []
-        if start is not None:
-            clauses.append("date >= ?")
-            params.append(start.isoformat())
-        if end is not None:
-            clauses.append("date <= ?")
-            params.append(end.isoformat())
-        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        where, params = daily_values.date_range_where(start, end)
         return [
             Event(date.fromisoformat(r["date"]), EventKind(r["kind"]), r["label"], r["id"])
             for r in self._rows(f"SELECT * FROM events {where} ORDER BY date, id", params)

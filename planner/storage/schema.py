@@ -144,6 +144,53 @@ CREATE TABLE journal_rows (
 ) WITHOUT ROWID;
 """
 
+SCHEMA_V2 = """
+-- Schema version 2: the exchange's own numbers.
+-- A day's OPEN, HIGH and LOW beside its CLOSE (NULL where a file has only closes).
+ALTER TABLE history ADD COLUMN open REAL CHECK (open IS NULL OR (open > 0 AND open < 1e9));
+ALTER TABLE history ADD COLUMN high REAL CHECK (high IS NULL OR (high > 0 AND high < 1e9));
+ALTER TABLE history ADD COLUMN low REAL CHECK (low IS NULL OR (low > 0 AND low < 1e9));
+
+-- Official settlement values: SET (SPX AM special opening quotation), VRO (VIX's).
+-- origin: 'file' from an imported file, 'typed' entered by hand.
+CREATE TABLE settlement_values (
+    date TEXT NOT NULL CHECK (date GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'),
+    symbol TEXT NOT NULL CHECK (symbol IN ('SET', 'VRO')),
+    value REAL NOT NULL CHECK (value > 0 AND value < 1e9),
+    origin TEXT NOT NULL DEFAULT 'file' CHECK (origin IN ('file', 'typed')),
+    PRIMARY KEY (date, symbol)
+) WITHOUT ROWID;
+
+-- Settlement values stored as history closes by earlier versions move to their own table.
+INSERT INTO settlement_values (date, symbol, value, origin)
+    SELECT date, symbol, close, 'file' FROM history WHERE symbol IN ('SET', 'VRO');
+DELETE FROM history WHERE symbol IN ('SET', 'VRO');
+
+-- Each VX contract's daily settlement price (VIX points), by trade date and contract expiry.
+CREATE TABLE vx_settlements (
+    date TEXT NOT NULL CHECK (date GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'),
+    expiry TEXT NOT NULL CHECK (expiry GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'),
+    settle REAL NOT NULL CHECK (settle > 0 AND settle < 1e4),
+    PRIMARY KEY (date, expiry),
+    CHECK (expiry >= date)
+) WITHOUT ROWID;
+CREATE INDEX vx_settlements_expiry ON vx_settlements(expiry, date);
+
+-- What settled each expired position, and on which value: the position's settlement history.
+-- Not journaled (settlement is derived from the values, not an undo step), so no foreign key:
+-- undoing the position's creation must not be refused by its log.
+CREATE TABLE settlement_log (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    position_id INTEGER NOT NULL,
+    logged_at TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('open', 'expired')),
+    close_price REAL,
+    estimated INTEGER NOT NULL CHECK (estimated IN (0, 1)),
+    basis TEXT NOT NULL
+);
+CREATE INDEX settlement_log_position ON settlement_log(position_id, id);
+"""
+
 # A partial close (N of a position's M contracts) is its own closed position, linked to the one it
 # was closed out of, so the history shows one partial close rather than a close and a re-open.
 SPLIT_FROM_V3 = """
@@ -153,5 +200,6 @@ CREATE INDEX positions_split_from ON positions(split_from);
 
 MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (1, "positions, legs, market snapshots, history, events, signals, decisions, journal", SCHEMA_V1),
+    (2, "history OHLC, settlement values, VX settlements, settlement log", SCHEMA_V2),
     (3, "positions.split_from: the position a partial close was taken out of", SPLIT_FROM_V3),
 )

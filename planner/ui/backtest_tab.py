@@ -46,9 +46,10 @@ class _Worker(QObject):
     failed = Signal(str)
     cancelled = Signal(str)
 
-    def __init__(self, options, settings, stop: threading.Event) -> None:
+    def __init__(self, options, settings, stop: threading.Event, vx_settlements=None) -> None:
         super().__init__()
         self.options, self.settings, self.stop = options, settings, stop
+        self.vx_settlements = vx_settlements  # read on the GUI thread: the worker never touches the store
 
     @Slot()
     def run(self) -> None:
@@ -58,7 +59,7 @@ class _Worker(QObject):
 
         try:
             outcome = run_backtest(self.options, self.settings, progress=self.progressed.emit,
-                                   cancel=self.stop.is_set)
+                                   cancel=self.stop.is_set, vx_settlements=self.vx_settlements)
         except Cancelled as why:
             self.cancelled.emit(str(why))
         except PlannerError as error:
@@ -230,6 +231,7 @@ class BacktestTab(QWidget):
         try:
             options = self.options()
             settings = self._settings()
+            curves = self.workspace.vx_settlement_curves() if self.workspace is not None else None
         except PlannerError as error:
             self.status.setText(f"Cannot run: {' '.join(str(error).split())}")
             self.finished.emit("failed")
@@ -237,7 +239,7 @@ class BacktestTab(QWidget):
         self._stop = threading.Event()
         collect_garbage_on_gui_thread()  # the run's Python code must never destroy Qt objects
         self._thread = QThread(self)
-        self._worker = _Worker(options, settings, self._stop)
+        self._worker = _Worker(options, settings, self._stop, curves)
         self._worker.moveToThread(self._thread)
         self._thread.started.connect(self._worker.run)
         self._worker.progressed.connect(self._progressed)

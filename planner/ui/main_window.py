@@ -115,8 +115,8 @@ class MainWindow(QMainWindow):
         self.coverage_label = SteadyLabel("Coverage —", "Coverage 1,000 % (aim 100–100 %)")
         self.book_label = QLabel(f"Book: {db_label}" if db_label else "Book: —")
         self.equity_label.setToolTip("Account equity the risk caps are measured against (Settings)")
-        self.risk_label.setToolTip("Largest worst-scenario loss of a condor with its hedges, % of equity, "
-                                   "against the cap in force")
+        self.risk_label.setToolTip("Largest loss of a condor with its hedges over the scenarios a market "
+                                   "can produce (VIX response band, stress days), % of equity, against the cap")
         self.coverage_label.setToolTip("Hedge protection per VIX point over the condors' vega (DOMAIN.md)")
         for label, template in ((self.equity_label, "Equity $10,000,000"),
                                 (self.risk_label, "Risk used 100.00 % of equity / cap 10.00 %"),
@@ -199,6 +199,10 @@ class MainWindow(QMainWindow):
         self.account_action = self._action("A&ccount…", self.edit_account, None,
                                            "Account equity and risk cap: what risk used is measured against")
         self.quit_action = self._action("&Quit", self.close, key.Quit)
+        self.import_history_action = self._action("Import &history…", self.import_history, "Ctrl+Shift+H",
+                                                  "Cboe index and VX files, other providers' SPX, settlement values")
+        self.settlement_action = self._action("Settlement &value…", self.enter_settlement_value, None,
+                                              "Type an official SET or VRO value")
         self.undo_action = self._action("&Undo", self.undo, "Ctrl+Z", "Undo the last change to the book")
         self.redo_action = self._action("&Redo", self.redo, "Ctrl+Shift+Z", "Redo the last undone change")
         self.condor_action = self._action("New &condor…", self.new_condor, "Ctrl+Shift+C", "Sell iron condors")
@@ -233,9 +237,8 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        for action in (self.new_action, self.open_action, self.account_action, None, self.backup_action,
-                       self.export_action, None,
-                       self.quit_action):
+        for action in (self.new_action, self.open_action, self.account_action, None, self.import_history_action,
+                       self.settlement_action, None, self.backup_action, self.export_action, None, self.quit_action):
             file_menu.addSeparator() if action is None else file_menu.addAction(action)
         edit = bar.addMenu("&Edit")
         edit.addAction(self.undo_action)
@@ -361,6 +364,8 @@ class MainWindow(QMainWindow):
         session.charts_connected = True
         self.risk_graph.horizon_changed.connect(session.set_horizon_days)
         self.risk_graph.vix_shift_changed.connect(session.set_vix_shift)
+        graph = self.risk_graph
+        graph.vix_mode_changed.connect(lambda mode: session.set_vix_response(mode, graph.fixed_vix, graph.pin_spx))
         market = session.shown_market
         self.risk_graph.update_base_vix(market.vix if market else None)
         if session.reports_applied:
@@ -542,6 +547,27 @@ class MainWindow(QMainWindow):
 
             self._show_ticket(MarketTicket(self._context(), self))
 
+    def import_history(self) -> None:
+        """File > Import history…: the dialog previews, the import is one undo step."""
+        if self._require_session():
+            from planner.ui.history_import_dialog import HistoryImportDialog
+
+            dialog = HistoryImportDialog(self.workspace, self)
+            dialog.imported.connect(lambda result: self.statusBar().showMessage(
+                f"Imported {result.rows:,} rows of {', '.join(result.symbols)}", 10000))
+            dialog.finished.connect(lambda _=0: (dialog.deleteLater(), self.activateWindow()))
+            dialog.open()
+            dialog.choose_files()
+
+    def enter_settlement_value(self) -> None:
+        if self._require_session():
+            from planner.ui.tickets.settlement import SettlementTicket
+
+            ticket = SettlementTicket(self._context(), self)
+            self._show_ticket(ticket)
+            ticket.saved.connect(lambda value: self.statusBar().showMessage(
+                f"{value.symbol} {value.day.isoformat()} = {value.value:g} stored", 10000))
+
     def open_position_ticket(self, position_id: int) -> None:
         """Enter on a position: roll a layer, close a condor."""
         position = self.session.book.get(position_id) if self.session else None
@@ -582,7 +608,8 @@ class MainWindow(QMainWindow):
             return
         from planner.feeds import replay_days
 
-        days = replay_days(self.workspace.repo.history_rows(("SPX", "VIX", "VVIX")))
+        repo = self.workspace.repo
+        days = replay_days(repo.history_rows(("SPX", "VIX", "VVIX")), curves=repo.vx_settlement_curves())
         if not days:
             self.statusBar().showMessage("No stored daily closes to replay: import history first "
                                          "(planner history import FILE)", 10000)
@@ -615,6 +642,7 @@ class MainWindow(QMainWindow):
         if self.risk_graph is not None:
             self.risk_graph.vix_shift.setValue(0)
             self.risk_graph.horizon.setValue(min(7, self.risk_graph.horizon.maximum()))
+            self.risk_graph.set_vix_mode("central")
         if hasattr(self, "replay_source") and self.replay_source.replay is not None:
             self.stop_sources()
 

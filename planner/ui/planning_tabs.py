@@ -7,8 +7,8 @@ suggestion board lives from the moment a book opens, whether or not its tab
 was ever shown, so the tab's badge counts new suggestions and the
 notifications (system tray, else the status bar) go out.
 
-A click on a scenario cell moves the risk graph's what-if there: the VIX
-shift control to the cell's VIX level and the crosshair to its SPX level.
+A click on a scenario cell sends it to the risk graph: VIX fixed at the
+cell's level, the curves holding its SPX level exactly, the crosshair there.
 """
 
 from __future__ import annotations
@@ -221,11 +221,10 @@ class PlanningTabs(QObject):
         graph, session = self.window.risk_graph, self.session
         if graph is None or session is None or session.shown_market is None:
             return
-        base = session.shown_market.vix
-        slider = graph.vix_shift
-        shift = min(max(round(vix - base), slider.minimum()), slider.maximum())
-        slider.setValue(shift)  # the session reruns the risk with the shifted VIX
+        # Exactly the cell: VIX fixed at its level and the curves holding its SPX level, valued as the map
+        # values it (today, same market), so the graph's readout there is the cell's figure.
+        graph.set_vix_mode("fixed", fixed_vix=vix, pin_spx=spx)  # the session reruns the risk
         graph.show_crosshair_at(spx)
         self.window.statusBar().showMessage(
-            f"What-if from the scenario map: VIX {base + shift:,.2f} pts ({shift:+d}), crosshair at SPX "
-            f"{spx:,.0f} pts on the Risk tab (Ctrl+0 resets)", 15000)
+            f"From the scenario map: SPX {spx:,.2f} pts with VIX fixed at {vix:,.2f} pts, crosshair there on "
+            "the Risk tab (Ctrl+0 resets)", 15000)

@@ -4,7 +4,11 @@ Every plot item is made once in ``__init__``; ``update_report`` only calls
 ``setData`` / ``setValue`` / ``setRegion`` on them (pyqtgraph
 ``examples/PanningPlot.py``), so a quote costs a redraw, never a rebuild.
 The T+n slider and the VIX shift emit while they move; the session reruns
-the risk (coalesced) and the curves follow.
+the risk (coalesced) and the curves follow. The "VIX response" choice sets how
+the curves move VIX with SPX (docs/model.md): the response's central path, its
+band high (stressed) or VIX held fixed; today's book at the band's low and high
+is shaded. When a hedge's payoff would flatten the condors' profile, the y-range
+follows the condors and the payoff that runs off the top is marked.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QSlider, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QPushButton, QSlider, QVBoxLayout, QWidget
 
 from planner.ui.chart_style import (
     BAND_1SD,
@@ -35,6 +39,31 @@ from planner.ui.steady_label import SteadyLabel
 VIX_SHIFT_RANGE = (-10, 40)  # VIX points the what-if control covers
 READOUT_HINT = "Move the mouse over the graph for SPX, model VIX and P&L on each curve."
 CURVE_KEYS = ("today", "horizon", "expiry", "today_condors", "horizon_condors", "expiry_condors")
+BAND_KEYS = ("today_low", "today_high")
+BAND_BRUSH = (216, 27, 216, 38)  # the today colour, faint: today's book over the VIX band
+VIX_MODES = (("central", "central path"), ("stressed", "stressed (band high)"), ("fixed", "fixed VIX"))
+# The condors' profile stays readable: when the book's curves would take more than this many times the
+# condors' own range, the axis follows the condors (plus one such range of margin) and marks what runs off.
+FLATTEN_RATIO = 3.0
+
+
+def y_range(book: np.ndarray, condors: np.ndarray) -> tuple[float, float, bool, bool]:
+    """(low, high, clipped below, clipped above) of the P&L axis for the book's and the condors' curves.
+
+    >>> y_range(np.array([-9e3, 1e5]), np.array([-1e4, 2e3]))  # a hedge payoff far above the condors
+    (-10000.0, 14000.0, False, True)
+    >>> y_range(np.array([-9e3, 5e3]), np.array([-1e4, 2e3]))
+    (-10000.0, 5000.0, False, False)
+    """
+    book, condors = book[np.isfinite(book)], condors[np.isfinite(condors)]
+    c_low, c_high = min(0.0, float(condors.min(initial=0.0))), max(0.0, float(condors.max(initial=0.0)))
+    b_low, b_high = float(book.min(initial=0.0)), float(book.max(initial=0.0))
+    low, high = min(c_low, b_low), max(c_high, b_high)
+    span = c_high - c_low
+    if span <= 0.0 or high - low <= FLATTEN_RATIO * span:
+        return low, high, False, False
+    top, bottom = min(high, c_high + span), max(low, c_low - span)
+    return bottom, top, b_low < bottom, b_high > top
 
 
 def legend_html() -> str:
@@ -42,6 +71,7 @@ def legend_html() -> str:
     parts = [f"<span style='color:{colour}'><b>{solid}</b></span> {name}"
              for colour, name in ((TODAY, "today"), (HORIZON, "T+n"), (EXPIRY, "expiry"))]
     parts.append(f"<span style='color:#616161'>{dashed}</span> condors alone (same colours)")
+    parts.append(f"<span style='color:{TODAY}'>▒</span> today at the VIX band (P10-P90)")
     diamonds = f"<span style='color:{TODAY}'>◆</span><span style='color:{EXPIRY}'>◆</span>"
     parts.append(f"{diamonds} break-evens today / expiry")
     parts.append(f"<span style='color:{SPOT}'>┆</span> SPX now")
@@ -51,6 +81,7 @@ def legend_html() -> str:
 class RiskGraph(QWidget):
     horizon_changed = Signal(float)  # calendar days of the T+n curve
     vix_shift_changed = Signal(float)  # VIX points added to spot VIX (what-if)
+    vix_mode_changed = Signal(str)  # "central", "stressed" or "fixed"
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -85,6 +116,26 @@ class RiskGraph(QWidget):
             curve.setZValue(5 if alone else 10)
             item.addItem(curve)
             self.curves[key] = curve
+        # Today's book with VIX at the band's low and high, the region between them shaded.
+        self.band_curves = {key: pg.PlotCurveItem(pen=pen(TODAY, 0.8), name=f"Today at VIX band {key[6:]}")
+                            for key in BAND_KEYS}
+        for curve in self.band_curves.values():
+            curve.setZValue(2)
+            item.addItem(curve)
+        self.band_fill = pg.FillBetweenItem(self.band_curves["today_low"], self.band_curves["today_high"],
+                                            brush=pg.mkBrush(*BAND_BRUSH))
+        self.band_fill.setZValue(1)
+        item.addItem(self.band_fill)
+        # What runs off the top (or bottom) when the axis follows the condors.
+        self.off_scale = pg.TextItem(color="#b71c1c", fill=pg.mkBrush(255, 255, 255, 220),
+                                     border=pg.mkPen("#b71c1c"), anchor=(0.5, 0.0))
+        self.off_scale.setZValue(30)
+        self.off_scale.setVisible(False)
+        item.addItem(self.off_scale, ignoreBounds=True)
+        self.off_scale_arrow = pg.ArrowItem(angle=90, headLen=14, tipAngle=40, brush="#b71c1c", pen=None)
+        self.off_scale_arrow.setZValue(30)
+        self.off_scale_arrow.setVisible(False)
+        item.addItem(self.off_scale_arrow, ignoreBounds=True)
         self.break_evens_today = pg.ScatterPlotItem(symbol="d", size=11, pen=pg.mkPen("w"), brush=TODAY,
                                                     name="Break-even today")
         self.break_evens_expiry = pg.ScatterPlotItem(symbol="d", size=11, pen=pg.mkPen("w"), brush=EXPIRY,
@@ -103,7 +154,7 @@ class RiskGraph(QWidget):
             item.addItem(line, ignoreBounds=True)
         self._mouse = pg.SignalProxy(self.plot.scene().sigMouseMoved, rateLimit=60, slot=self._mouse_moved)
 
-        self.title = QLabel("Book P&L against SPX, VIX moved with SPX by the spot-vol model")
+        self.title = QLabel("Book P&L against SPX, VIX moved with SPX by the VIX response (docs/model.md)")
         self.title.setObjectName("riskTitle")
         self.title.setWordWrap(True)
         # The legend sits above the plot, never over a curve.
@@ -131,6 +182,12 @@ class RiskGraph(QWidget):
         self.vix_shift.setToolTip("What-if: add this many points to spot VIX (futures move by their damped share); "
                                   "not stored")
         self.vix_label = SteadyLabel("VIX +0 pts", "VIX +40 pts → 100.00 pts")
+        self.vix_mode = QComboBox()
+        self.vix_mode.setObjectName("vixResponse")
+        for mode, label in VIX_MODES:
+            self.vix_mode.addItem(label, mode)
+        self.vix_mode.setToolTip("How the curves move VIX with SPX: the VIX response's central path, its band "
+                                 "high (a stressed market), or VIX held at today's level")
         self.reset = QPushButton("Re&set what-if")
         self.reset.setToolTip("Back to the stored quote and a 7-day T+n curve")
         horizon_caption = QLabel("&T+n date")
@@ -145,7 +202,11 @@ class RiskGraph(QWidget):
         controls.addWidget(vix_caption, 0, 3)
         controls.addWidget(self.vix_shift, 0, 4)
         controls.addWidget(self.vix_label, 0, 5)
-        controls.addWidget(self.reset, 0, 6)
+        mode_caption = QLabel("VIX &response")
+        mode_caption.setBuddy(self.vix_mode)
+        controls.addWidget(mode_caption, 0, 6)
+        controls.addWidget(self.vix_mode, 0, 7)
+        controls.addWidget(self.reset, 0, 8)
         controls.setColumnStretch(1, 1)
         controls.setColumnStretch(4, 1)
 
@@ -160,7 +221,11 @@ class RiskGraph(QWidget):
 
         self.horizon.valueChanged.connect(self._horizon_moved)
         self.vix_shift.valueChanged.connect(self._vix_moved)
+        self.vix_mode.currentIndexChanged.connect(self._mode_chosen)
         self.reset.clicked.connect(self.reset_what_if)
+        self.fixed_vix: float | None = None  # a scenario-map cell's VIX while the mode is "fixed"
+        self.pin_spx: float | None = None  # and its SPX level, which the curves then hold exactly
+        self._crosshair_spx: float | None = None
         self._report = None
         self._base_vix: float | None = None
         self.follow = FollowRange(self.plot)
@@ -174,8 +239,10 @@ class RiskGraph(QWidget):
             return  # the matrix step of the same quote: nothing on this graph changed
         self.updates += 1
         if report is None or report.curves is None:
-            for curve in self.curves.values():
+            for curve in (*self.curves.values(), *self.band_curves.values()):
                 curve.setData([], [])
+            self.off_scale.setVisible(False)
+            self.off_scale_arrow.setVisible(False)
             self.break_evens_today.setData([], [])
             self.break_evens_expiry.setData([], [])
             self.title.setText("No market yet: enter SPX and VIX (Trade ▸ Market, Ctrl+M) to draw the risk graph.")
@@ -188,13 +255,19 @@ class RiskGraph(QWidget):
 
         c = report.curves
         stacked = np.vstack([getattr(c, key) for key in CURVE_KEYS])
+        band = np.vstack([getattr(c, key) for key in BAND_KEYS])
+        low, high, _, clipped_high = y_range(np.concatenate([stacked[:3].ravel(), band.ravel()]),
+                                             stacked[3:].ravel())
         finite = stacked[np.isfinite(stacked)]
-        low, high = min(0.0, float(finite.min(initial=0.0))), max(0.0, float(finite.max(initial=0.0)))
+        span = max(0.0, float(finite.max(initial=0.0))) - min(0.0, float(finite.min(initial=0.0)))
         # Only the points the eye needs: a fraction of a pixel from the priced curve, a third of
         # the points to stroke (the antialiased book curves are most of this plot's paint).
-        keep = drawn_points(c.spx, stacked, RELATIVE_TOLERANCE * (high - low))
+        keep = drawn_points(c.spx, stacked, RELATIVE_TOLERANCE * min(span, high - low))
         for key, values, kept in zip(CURVE_KEYS, stacked, keep, strict=True):
             self.curves[key].setData(c.spx[kept], values[kept])
+        for key, values in zip(BAND_KEYS, band, strict=True):
+            self.band_curves[key].setData(c.spx, values)
+        self._mark_off_scale(c, np.vstack([stacked[:3], band[1:]]), high if clipped_high else None)
         self.break_evens_today.setData(list(report.break_evens_today), [0.0] * len(report.break_evens_today))
         self.break_evens_expiry.setData(list(report.break_evens_expiry), [0.0] * len(report.break_evens_expiry))
         bands = c.bands_expiry or c.bands_horizon
@@ -210,13 +283,39 @@ class RiskGraph(QWidget):
         band_note = "to expiry" if c.bands_expiry else "to T+n"
         shift = self.vix_shift.value()
         what_if = f" · what-if VIX {shift:+d} pts" if shift else ""
+        sessions = (f"a one-session shock today, over {c.sessions[1]:.0f} and {c.sessions[2]:.0f} sessions "
+                    "to T+n / expiry")
+        how = {"central": f"VIX on the response's central path ({sessions})",
+               "stressed": f"VIX on the response's band high, stressed ({sessions})",
+               "fixed": f"VIX fixed at {float(c.vix[0]):,.2f} pts"}[c.vix_mode]
         self.title.setText(
             f"<b>Book P&L ($) against SPX</b> — today, T+{c.horizon_days:,.0f} d ({horizon_day}){expiry}; "
-            f"shaded: 1 and 2 SD moves {band_note}; VIX moves with SPX (model){what_if}"
+            f"grey: 1 and 2 SD moves {band_note}; {how}{what_if}"
         )
+        self._show_mode(c.vix_mode)
         self.follow.fit((float(c.spx[0]), float(c.spx[-1])), (low, high))
-        if self.cross_v.isVisible():  # the readout follows the new curves, never the old ones
-            self.show_crosshair_at(self.cross_v.value())
+        if self._crosshair_spx is not None:
+            self.show_crosshair_at(self._crosshair_spx)
+
+    def _mark_off_scale(self, c, book: np.ndarray, top: float | None) -> None:
+        """An arrow and a note where the book's curves run above the axis's top (None: nothing runs off)."""
+        visible = top is not None
+        self.off_scale.setVisible(visible)
+        self.off_scale_arrow.setVisible(visible)
+        if not visible:
+            return
+        flat = np.where(np.isfinite(book), book, -np.inf)
+        curve, index = np.unravel_index(int(np.argmax(flat)), flat.shape)
+        spx, peak = float(c.spx[index]), float(flat[curve, index])
+        name = ("today", "T+n", "expiry", "today, VIX band high")[curve]
+        self.off_scale.setText(f"off scale: up to {signed_money(peak)} at SPX {spx:,.0f} ({name})")
+        self.off_scale.setToolTip("The hedges' payoff runs above the axis, which follows the condors' "
+                                  "profile so it stays readable; zoom out with the mouse wheel to see it all")
+        # The note opens toward the middle of the plot, so it never runs off its side.
+        left_half = spx < 0.5 * (float(c.spx[0]) + float(c.spx[-1]))
+        self.off_scale.setAnchor((0.0, 0.0) if left_half else (1.0, 0.0))
+        self.off_scale.setPos(spx, top)
+        self.off_scale_arrow.setPos(spx, top)
 
     def drawn_values(self, key: str, spx) -> np.ndarray:
         """Curve ``key`` as drawn, at the SPX levels ``spx`` (the tests hold it to the priced curve)."""
@@ -245,11 +344,36 @@ class RiskGraph(QWidget):
     def reset_what_if(self) -> None:
         self.vix_shift.setValue(0)
         self.horizon.setValue(min(7, self.horizon.maximum()))
+        self.set_vix_mode("central")
+
+    def set_vix_mode(self, mode: str, fixed_vix: float | None = None, pin_spx: float | None = None) -> None:
+        """Choose how the curves move VIX (emits ``vix_mode_changed``): "fixed" at ``fixed_vix`` when given,
+        with ``pin_spx`` an SPX level the curves must hold exactly (a scenario-map cell)."""
+        self.fixed_vix = fixed_vix if mode == "fixed" else None
+        self.pin_spx = pin_spx if mode == "fixed" else None
+        index = self.vix_mode.findData(mode)
+        if index != self.vix_mode.currentIndex():
+            self.vix_mode.blockSignals(True)
+            self.vix_mode.setCurrentIndex(index)
+            self.vix_mode.blockSignals(False)
+        self.vix_mode_changed.emit(mode)
+
+    def _mode_chosen(self, index: int) -> None:
+        self.fixed_vix = self.pin_spx = None  # the user's choice: a fixed VIX is today's, no pinned cell
+        self.vix_mode_changed.emit(self.vix_mode.itemData(index))
+
+    def _show_mode(self, mode: str) -> None:
+        index = self.vix_mode.findData(mode)
+        if index != self.vix_mode.currentIndex():
+            self.vix_mode.blockSignals(True)
+            self.vix_mode.setCurrentIndex(index)
+            self.vix_mode.blockSignals(False)
 
     def show_crosshair_at(self, spx: float, pnl: float | None = None) -> str:
         """Place the crosshair at ``spx`` and return the readout (the mouse handler and tests use it)."""
         self.cross_v.setValue(spx)
         self.cross_v.setVisible(True)
+        self._crosshair_spx = spx
         report = self._report
         if report is None or report.curves is None:
             return ""
@@ -259,14 +383,22 @@ class RiskGraph(QWidget):
         self.cross_h.setVisible(True)
         vix = float(np.interp(spx, c.spx, c.vix))
         horizon = f"T+{c.horizon_days:,.0f} d"
+        vix_words = f"fixed VIX {vix:,.2f} pts" if c.vix_mode == "fixed" else f"model VIX {vix:,.1f} pts"
+        if c.vix_low is not None:
+            band_low, band_high = float(np.interp(spx, c.spx, c.vix_low)), float(np.interp(spx, c.spx, c.vix_high))
+            vix_words += f" (band {band_low:,.1f}-{band_high:,.1f})"
+        if c.vix_horizon is not None and c.vix_mode != "fixed":
+            vix_words += (f", {float(np.interp(spx, c.spx, c.vix_horizon)):,.1f} at {horizon}, "
+                          f"{float(np.interp(spx, c.spx, c.vix_expiry)):,.1f} at expiry")
 
         def part(colour: str, name: str, key: str) -> str:
-            return f"<span style='color:{colour}'>{name}</span> {signed_money(values[key])}"
+            cents = 2 if key == "today" else 0  # the book today to the cent: a scenario-map cell's figure
+            return f"<span style='color:{colour}'>{name}</span> {signed_money(values[key], cents)}"
 
         shift = self.vix_shift.value()
         what_if = f"<b style='color:#1565c0'>What-if VIX {shift:+d} pts:</b> " if shift else ""
         text = what_if + (
-            f"<b>SPX {spx:,.0f} pts</b> ({(spx / report.spx - 1) * 100:+.1f} %) · model VIX {vix:,.1f} pts · "
+            f"<b>SPX {spx:,.0f} pts</b> ({(spx / report.spx - 1) * 100:+.1f} %) · {vix_words} · "
             f"book: {part(TODAY, 'today', 'today')}, {part(HORIZON, horizon, 'horizon')}, "
             f"{part(EXPIRY, 'expiry', 'expiry')} · condors alone: {part(TODAY, 'today', 'today_condors')}, "
             f"{part(HORIZON, horizon, 'horizon_condors')}, {part(EXPIRY, 'expiry', 'expiry_condors')}"

@@ -141,6 +141,18 @@ class ScenarioView(QWidget):
         # The bar's own axis prints bare numbers; these are dollars.
         self.colour_bar.axis.tickStrings = lambda values, scale, spacing: [compact_money(v * scale) for v in values]
         self.colour_bar.setImageItem(self.image, insert_in=item)
+        # The VIX response over the grid (docs/model.md): where a one-session move takes VIX, its central
+        # path and band. The grid itself stays explicit; these lines say which cells a market visits.
+        self.model_path = {
+            "central": pg.PlotCurveItem(pen=pg.mkPen("#000000", width=2.2), name="VIX response, central"),
+            "low": pg.PlotCurveItem(pen=pg.mkPen("#000000", width=1.3, style=Qt.PenStyle.DashLine),
+                                    name="VIX response, band low"),
+            "high": pg.PlotCurveItem(pen=pg.mkPen("#000000", width=1.3, style=Qt.PenStyle.DashLine),
+                                     name="VIX response, band high"),
+        }
+        for curve in self.model_path.values():
+            curve.setZValue(8)
+            item.addItem(curve, ignoreBounds=True)
         self.today_marker = pg.ScatterPlotItem(symbol="o", size=16, pen=pg.mkPen(TODAY, width=3), brush=None)
         self.today_label = pg.TextItem("", color=TODAY, anchor=(0, 1), fill=pg.mkBrush(255, 255, 255, 210))
         self.picked_marker = pg.ScatterPlotItem(symbol="s", size=14, pen=pg.mkPen("#1565c0", width=2.5), brush=None)
@@ -296,7 +308,7 @@ class ScenarioView(QWidget):
         hedged, unhedged = float(m.hedged[row, column]), float(m.unhedged[row, column])
         today = " (today)" if (row, column) == (m.vix_index, m.spot_index) else ""
         return (f"<b>SPX {move:+.1f} % → {points(spx, 0)}</b>, <b>VIX {points(vix, 1)}</b>{today} · "
-                f"with hedges <b>{signed_usd(hedged)}</b> · without {signed_usd(unhedged)} · "
+                f"with hedges <b>{signed_usd(hedged, 2)}</b> · without {signed_usd(unhedged, 2)} · "
                 f"hedge buys {signed_usd(hedged - unhedged)}")
 
     def pick_cell(self, row: int, column: int) -> None:
@@ -314,6 +326,8 @@ class ScenarioView(QWidget):
             self.break_even.setData([], [])
             self.today_marker.setData([], [])
             self.picked_marker.setData([], [])
+            for curve in self.model_path.values():
+                curve.setData([], [])
             self.today_label.setText("")
             self.title.setText("Scenario map: computing the SPX × VIX matrix…" if self._report is not None else
                                "Scenario map: no market yet (enter SPX and VIX, Trade ▸ Market, Ctrl+M)")
@@ -325,6 +339,7 @@ class ScenarioView(QWidget):
         self.image.setImage(data, autoLevels=False, levels=(-reach, reach))
         self.colour_bar.setLevels((-reach, reach))
         self.break_even.setData(*zero_edges(data))
+        self._draw_model_path(m)
         self._set_ticks(m)
         spot = (m.spot_index + 0.5, m.vix_index + 0.5)
         self.today_marker.setData([spot[0]], [spot[1]])
@@ -348,7 +363,27 @@ class ScenarioView(QWidget):
                     f"· worst cell {signed_usd(worst)} · line: break-even (P&L 0)")
         if self.what_if:
             what = f"<b style='color:#1565c0'>What-if ({self.what_if}, not stored; Ctrl+0 resets)</b> · " + what
-        self.title.setText(what + (" · ring: the what-if market" if self.what_if else " · ring: today"))
+        path = (" · black: where a one-session move takes VIX (central path solid, P10-P90 band dashed)"
+                if self.model_path["central"].getData()[0] is not None
+                and len(self.model_path["central"].getData()[0]) else "")
+        self.title.setText(what + (" · ring: the what-if market" if self.what_if else " · ring: today") + path)
+
+    def _draw_model_path(self, m) -> None:
+        """The VIX response's central path and band for the axis's SPX moves, in cell coordinates."""
+        plausible = getattr(self._report, "plausible", None)
+        scenarios = getattr(plausible, "scenarios", None)
+        count = m.spx_moves.size
+        if scenarios is None or scenarios.spx_moves.size < 3 * count or not np.array_equal(
+                scenarios.spx_moves[:count], m.spx_moves):
+            for curve in self.model_path.values():
+                curve.setData([], [])
+            return
+        columns = np.arange(count) + 0.5
+        rows = np.arange(m.vix_levels.size) + 0.5
+        for k, key in enumerate(("low", "central", "high")):
+            vix = scenarios.vix[k * count:(k + 1) * count]
+            # VIX beyond the axis is drawn at its edge (the grid stops at 80).
+            self.model_path[key].setData(columns, np.interp(vix, m.vix_levels, rows))
 
     def _set_ticks(self, m) -> None:
         key = (m.spx_moves.tobytes(), m.vix_levels.tobytes())

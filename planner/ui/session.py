@@ -7,8 +7,10 @@ only what the topics name, then asks the single risk worker for a new report
 ``report_ready`` signal, which the window hands to each view's ``update_*``.
 Views never see the workspace.
 
-What-if state lives here too: the T+n horizon, the VIX shift and a replayed
-day's levels. None of it is stored; a stored quote always wins back the graph
+What-if state lives here too: the T+n horizon, the VIX shift, the VIX
+response the curves follow (central, stressed, fixed at a level, with an SPX
+level the curves must hold exactly: a scenario-map cell) and a replayed day's
+levels. None of it is stored; a stored quote always wins back the graph
 when the what-if is cleared.
 """
 
@@ -46,6 +48,9 @@ class RiskRequest:
     horizon_days: float | None
     replay: Quote | None = None  # a replayed day's levels (what-if)
     vix_shift: float = 0.0  # VIX points added by the graph's control (what-if)
+    vix_mode: str = "central"  # the curves' VIX: "central", "stressed" (band high) or "fixed"
+    fixed_vix: float | None = None  # with "fixed": the level (None: the priced market's VIX)
+    pin_spx: float | None = None  # an SPX level the curves hold exactly (a scenario-map cell)
     real: object = None  # the stored quote's full report for these inputs, when one is at hand (what-if steps)
 
 
@@ -68,8 +73,11 @@ def run_risk(request: RiskRequest, matrix: bool = True) -> RiskResult:
     shown = market
     quote = request.replay
     if quote is not None:
-        shown = replace(what_if_market(market, settings, spx=quote.spx, vix=quote.vix, at=at),
-                        vvix=quote.vvix or market.vvix, asof=quote.asof or market.asof, source=quote.source)
+        moved = what_if_market(market, settings, spx=quote.spx, vix=quote.vix, at=at)
+        # A replayed day's stored VX settlements replace the futures the what-if moved with spot VIX.
+        futures = dict(moved.vix_futures) | dict(quote.futures)
+        shown = replace(moved, vvix=quote.vvix or market.vvix, asof=quote.asof or market.asof, source=quote.source,
+                        vix_futures=tuple(sorted(futures.items())))
     priced = shown
     if request.vix_shift:
         vix = min(max(shown.vix + request.vix_shift, settings.vix_floor), settings.vix_cap)
@@ -77,11 +85,13 @@ def run_risk(request: RiskRequest, matrix: bool = True) -> RiskResult:
     previous = request.previous if priced is market else market
     # The window shows positions, never a leg's row: legs=False saves building ~300 of them per quote.
     report = analyze(request.book, priced, settings, at=at, horizon_days=request.horizon_days, previous=previous,
-                     matrix=matrix, legs=False)
+                     matrix=matrix, legs=False, vix_mode=request.vix_mode, fixed_vix=request.fixed_vix,
+                     pin_spx=request.pin_spx)
     real = None
     if priced is not market:  # a what-if draws the risk graph; the table, status and P&L stay real
         real = request.real or analyze(request.book, market, settings, at=at, horizon_days=request.horizon_days,
-                                       previous=request.previous, matrix=matrix, legs=False)
+                                       previous=request.previous, matrix=matrix, legs=False,
+                                       vix_mode=request.vix_mode, fixed_vix=request.fixed_vix)
     return RiskResult(report, shown, priced, real)
 
 
@@ -101,9 +111,10 @@ def carry_scenarios(report, full):
     (a few tens of milliseconds), so the table and status bar do not flicker to blanks."""
     if full is None or report.matrix is not None:
         return report
-    used = {p.id: p.risk_used_pct for p in full.positions}
-    rows = tuple(p.with_risk_used(used.get(p.id)) for p in report.positions)
-    return replace(report, positions=rows, matrix=full.matrix, stress=full.stress, risk_used_pct=full.risk_used_pct)
+    used = {p.id: (p.risk_used_pct, p.risk_used_scenario) for p in full.positions}
+    rows = tuple(p.with_risk_used(*used.get(p.id, (None, None))) for p in report.positions)
+    return replace(report, positions=rows, matrix=full.matrix, stress=full.stress, risk_used_pct=full.risk_used_pct,
+                   risk_used_scenario=full.risk_used_scenario, plausible=full.plausible)
 
 
 class Session(QObject):
@@ -131,6 +142,7 @@ class Session(QObject):
         self.charts_connected = False
         self.horizon_days: float | None = None
         self.vix_shift = 0.0
+        self.vix_mode, self.fixed_vix, self.pin_spx = "central", None, None
         self.replay_quote: Quote | None = None
         self.reports_applied = 0
         self._risk_generation = 0  # each quote's two steps share one generation
@@ -180,6 +192,13 @@ class Session(QObject):
 
     def set_vix_shift(self, points: float) -> None:
         self.vix_shift = points
+        self.request_risk()
+
+    def set_vix_response(self, mode: str, fixed_vix: float | None = None, pin_spx: float | None = None) -> None:
+        """How the curves move VIX with SPX; ``fixed_vix`` and ``pin_spx`` come with a scenario-map cell."""
+        if (mode, fixed_vix, pin_spx) == (self.vix_mode, self.fixed_vix, self.pin_spx):
+            return
+        self.vix_mode, self.fixed_vix, self.pin_spx = mode, fixed_vix, pin_spx
         self.request_risk()
 
     def set_matrix_in_view(self, visible: bool) -> None:
@@ -245,14 +264,16 @@ class Session(QObject):
             self.report_ready.emit(None)
             return
         # Moving the VIX shift step by step reuses the stored quote's report: only the what-if is new.
-        inputs = (self.book, self.snapshot, self.previous, self.settings, self.horizon_days)
+        inputs = (self.book, self.snapshot, self.previous, self.settings, (self.horizon_days, self.vix_mode,
+                                                                           self.fixed_vix))
         # Identity, not equality: comparing two books position by position costs more than it saves.
         same = self._full_real_inputs is not None and all(
             a is b for a, b in zip(self._full_real_inputs[:4], inputs[:4], strict=True)
         ) and self._full_real_inputs[4] == inputs[4]
         known = self._full_real if same else None
         request = RiskRequest(self.book, self.snapshot, self.previous, self.settings, self.ws.now(),
-                              self.horizon_days, self.replay_quote, self.vix_shift, known)
+                              self.horizon_days, self.replay_quote, self.vix_shift, self.vix_mode, self.fixed_vix,
+                              self.pin_spx, known)
         self._risk_generation += 1
         generation = self._risk_generation
         self._inputs_of_generation = {generation: inputs}  # only the newest run's inputs are ever wanted

@@ -2,7 +2,7 @@
 
 One row per setting (``planner.domain.settings.SPECS``), grouped as a
 trader thinks of them: account and risk cap, the tier ladder, the rules'
-thresholds, the spot-vol model and futures damping, the skew. Each field is
+thresholds, the VIX response to SPX and futures damping, the skew. Each field is
 checked as it is typed, like a ticket: a bad value is outlined with the
 reason, Save stays disabled and nothing is written. Values that must agree
 with each other (tier shares, thresholds in order...) are checked together.
@@ -47,14 +47,22 @@ GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Rule thresholds", ("coverage_low_pct", "coverage_target_pct", "coverage_high_pct", "breakeven_move_ratio",
                          "delta_decay_min", "expiry_roll_days", "carry_value_pct", "carry_days", "spike_pct",
                          "spike_window_days", "condor_take_profit_pct", "event_window_days", "trend_sma_days")),
-    ("Spot-vol beta and futures damping", ("beta_scale", "beta_ref_vix", "beta_exponent", "beta_up_fraction",
-                                           "vix_floor", "vix_cap", "futures_damping_k", "term_mean_vix",
-                                           "spx_iv_per_vix_point")),
+    ("VIX response to SPX and futures damping", ("vix_response_slope", "vix_response_ref_vix",
+                                                 "vix_response_level_exponent", "vix_response_saturation",
+                                                 "vix_response_horizon_exponent", "vix_response_up_fraction",
+                                                 "vix_band_width", "vix_band_floor", "vix_band_quantile_pct",
+                                                 "risk_horizon_sessions", "vix_floor", "vix_cap",
+                                                 "futures_damping_k", "term_mean_vix", "spx_iv_per_vix_point")),
     ("Skew and default vols for legs without an IV", ("skew_put_slope", "skew_call_slope",
                                                        "vix_option_default_vol")),
+    ("VIX option vol surface, VX curve and spreads (docs/model.md)", (
+        "vix_option_atm_vvix_ratio", "vix_option_term_exponent", "vix_option_min_tenor_days", "vix_option_skew",
+        "vix_option_smile_curvature", "vvix_from_vix", "vvix_ref", "vvix_ref_vix", "vvix_vix_elasticity",
+        "vx_curve_mean_vix", "vx_curve_reversion_calm", "vx_curve_reversion_spike", "spread_vix_elasticity",
+        "spread_ref_vix")),
 )
-WORDS = {"vix": "VIX", "spx": "SPX", "otm": "OTM", "roe": "ROE", "iv": "IV", "sma": "SMA", "k": "k", "rsi": "RSI",
-         "macd": "MACD", "vx": "VX", "pts": "(points)"}
+WORDS = {"vix": "VIX", "spx": "SPX", "otm": "OTM", "roe": "ROE", "iv": "IV", "sma": "SMA", "k": "k",
+         "vvix": "VVIX", "vx": "VX", "atm": "ATM", "rsi": "RSI", "macd": "MACD", "pts": "(points)"}
 SHOWN_IN_PERCENT = {"decimal"}  # units stored as decimals and shown as percent
 COLUMNS = ("Setting", "Value", "Unit", "Default", "What it does")
 

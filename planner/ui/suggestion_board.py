@@ -201,8 +201,12 @@ class SuggestionBoard(QObject):
 
 
 def headline(s: Suggestion) -> str:
-    """'ADD mid (coverage)'."""
-    return " ".join(part for part in (str(s.action).replace("_", " "), s.tier or "", f"({s.rule})") if part)
+    """'ADD mid (coverage)'; 'ROLL mid (delta_decay + 2 reasons)' when the plan merged several; the condor
+    program's early close is its own kind: 'CLOSE condor (condor program)'."""
+    if s.rule == "condor_take_profit":
+        return f"{str(s.action).replace('_', ' ')} condor (condor program)"
+    more = f" + {len(s.reasons) - 1} reason{'s' if len(s.reasons) > 2 else ''}" if len(s.reasons) > 1 else ""
+    return " ".join(part for part in (str(s.action).replace("_", " "), s.tier or "", f"({s.rule}{more})") if part)
 
 
 def expiry_notices(book: Book, at: datetime) -> list[tuple[str, str]]:

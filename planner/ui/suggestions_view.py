@@ -171,6 +171,7 @@ class SuggestionsView(QWidget):
         self.active_dialog = None
         self.notifier = Notifier(self, fallback=self._fallback_notice)
         self.suggestions: list[Suggestion] = []
+        self.held_back: list[tuple[str, str]] = []  # (rule, why) the rules could not judge or held back
 
         self.header = QLabel("Computing suggestions…")
         self.header.setObjectName("suggestionsHeader")
@@ -287,6 +288,7 @@ class SuggestionsView(QWidget):
     def update_result(self, result) -> None:
         selected = self.selected_id()
         self.suggestions = list(result) if result is not None else []
+        self.held_back = list(result.skipped) if result is not None else []
         new = self.board.new_ids
         self.list.clear()
         bold = QFont(self.list.font())
@@ -377,7 +379,13 @@ class SuggestionsView(QWidget):
         s = self.selected()
         self._enable_actions()
         if s is None:
-            self.reason.setText("No suggestion selected." if self.suggestions else "Nothing to do: no rule fires.")
+            if self.suggestions:
+                self.reason.setText("No suggestion selected.")
+            elif self.held_back:  # say why a book that looks under-hedged gets no trade (the ladder's gate...)
+                rule, why = self.held_back[0]
+                self.reason.setText(f"Nothing to do now ({rule} rule): {why}.")
+            else:
+                self.reason.setText("Nothing to do: no rule fires.")
             self.details.setRowCount(0)
             return
         colour = SEVERITY_COLOURS.get(str(s.severity), "#607d8b")
@@ -385,6 +393,9 @@ class SuggestionsView(QWidget):
                             f" · id {s.id}<br>{s.reason}")
         rows = [(SECTION, "Proposed trade")]
         rows += trade_rows(s.proposal) if s.proposal is not None else [("Trade", "none: a warning to acknowledge")]
+        if len(s.reasons) > 1:  # the plan merged several rules' reasons into this one trade
+            rows += [(SECTION, f"Reasons that fed it ({len(s.reasons)})")]
+            rows += [(f"{i}.", why) for i, why in enumerate(s.reasons, 1)]
         rows += [(SECTION, f"Figures behind it ({s.rule} rule)")]
         rows += [(figure_label(key), figure(key, value)) for key, value in s.figures.items()]
         self.details.clearSpans()

@@ -119,3 +119,17 @@ def test_demo_needs_an_empty_book_and_undoes_in_one_step():
             ws.init(demo_book=True)
         ws.undo()
         assert ws.book().positions == () and ws.latest_snapshot() is None and ws.history_frame().empty
+
+
+def test_the_demo_account_fits_its_risk_cap(demo):
+    # The equity and the cap are consistent: no condor breaks the 1.5 % cap, so the risk-cap rule stays quiet
+    # (at the default $100,000 any realistic condor would break it on every review).
+    from planner.risk import analyze
+    from planner.rules import suggest
+
+    ws, now = demo
+    settings = ws.settings()
+    report = analyze(ws.book(), ws.latest_snapshot(), settings, at=now, light=True)
+    assert 0 < report.risk_used_pct <= settings.risk_cap_in_force_pct
+    found = suggest(ws.book(), ws.latest_snapshot(), settings, history=ws.history_frame(), events=ws.events(), at=now)
+    assert not [s for s in found if s.rule == "risk_cap"]

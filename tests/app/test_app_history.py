@@ -38,14 +38,20 @@ def test_two_column_cboe_file_and_symbol_override(ws, tmp_path):
     assert ws.repo.history_close("SPX", date(2026, 11, 20)) == 5890.25
 
 
-def test_generic_file_upserts(ws, tmp_path):
+def test_generic_file_keeps_a_conflicting_stored_close_unless_replaced(ws, tmp_path):
     path = tmp_path / "mixed.csv"
     path.write_text("date,symbol,close\n2026-11-19,SPX,5880.5\n2026-11-19,VIX,16.8\n2026-11-20,VIX,16.2\n",
                     encoding="utf-8")
     assert ws.import_history(path).inserted == 3
     path.write_text("date,symbol,close\n2026-11-20,VIX,16.4\n2026-11-21,VIX,16.9\n", encoding="utf-8")
-    result = ws.import_history(path)
-    assert (result.inserted, result.updated) == (1, 1)
+    kept = ws.import_history(path)
+    assert (kept.inserted, kept.updated) == (1, 0)
+    assert [c.describe() for c in kept.kept] == ["VIX 2026-11-20: stored O/H/L/C -/-/-/16.2 (imported), mixed.csv "
+                                                 "line 2 has O/H/L/C -/-/-/16.4"]
+    assert ws.repo.history_close("VIX", date(2026, 11, 20)) == 16.2
+    ws.undo()
+    result = ws.import_history(path, replace=True)
+    assert (result.inserted, result.updated, len(result.replaced)) == (1, 1, 1)
     frame = ws.history_frame()
     assert frame.loc["2026-11-20", "VIX"] == 16.4 and frame.shape == (3, 3)
     ws.undo()
@@ -64,7 +70,7 @@ def test_generic_file_upserts(ws, tmp_path):
          "VIX_History.csv line 3 must not repeat a date already on line 2 for VIX, got 2026-11-20"),
         ("g.csv", "date,symbol,close\n2026-11-20,V I X,16\n", "g.csv line 2, column 2 (symbol) must be a ticker"),
         ("g.csv", "date,symbol,close\n11/20/2026,VIX,16\n", "g.csv line 2, column 1 (date) must be a date YYYY-MM-DD"),
-        ("g.csv", "date,symbol,close\n", "g.csv must hold at least one row of closes, got a header only"),
+        ("g.csv", "date,symbol,close\n", "g.csv must hold at least one row of values, got a header only"),
     ],
 )
 def test_bad_history_files(ws, tmp_path, name, content, message):

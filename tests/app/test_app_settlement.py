@@ -50,7 +50,8 @@ def test_estimated_then_recorded(ws, clock, tmp_path):
     assert settled.closed_at == datetime(2026, 12, 4, 21, 0, tzinfo=UTC)  # the 16:00 ET close
     assert rows[condor.id]["settled_estimated"] is True
     assert settled.realized_pnl() == pytest.approx(12.95 * 100 * 10 - 52)
-    assert ws.journal(1)[0].label == f"settle expired {condor.id}"
+    assert ws.journal(1)[0].label == f"add condor {condor.id}"  # settlement is derived, not an undo step
+    assert [r.basis for r in ws.settlement_log(condor.id)] == ["SPX 5900 quoted 2026-11-22 12:00 ET (estimate)"]
 
     closes = tmp_path / "SPX_History.csv"
     closes.write_text("DATE,OPEN,HIGH,LOW,CLOSE\n12/04/2026,5640,5650,5590,5600\n", encoding="utf-8")
@@ -61,12 +62,12 @@ def test_estimated_then_recorded(ws, clock, tmp_path):
     assert recorded.realized_pnl() == pytest.approx((12.95 - 25.0) * 100 * 10 - 52)
 
 
-def test_vix_layer_settles_on_the_expiry_morning_future(ws, clock):
+def test_vix_layer_settles_on_the_expiry_morning_future_as_an_estimate(ws, clock):
     layer = ws.add_layer(tier="near", kind="vix-call", expiry="2026-12-16", strikes="19", qty=20, price="0.85")
     clock.now = datetime(2026, 12, 16, 15, 0, tzinfo=UTC)  # 10:00 ET, after the 09:30 SOQ
     ws.set_market(spx=5800, vix=21, futures=["2026-12-16=21.3", "2027-01-20=21.0"])
     settled = ws.position(layer.id)
-    assert (settled.status, settled.settled_estimated) == (Status.EXPIRED, False)
+    assert (settled.status, settled.settled_estimated) == (Status.EXPIRED, True)  # VRO is the official value
     assert settled.close_price == pytest.approx(2.3)
     assert settled.realized_pnl() == pytest.approx((2.3 - 0.85) * 100 * 20)
 
@@ -79,11 +80,12 @@ def test_no_market_data_at_all_leaves_it_open(clock):
         assert ws.position(condor.id).is_open
 
 
-def test_undo_of_a_settlement(ws, clock):
+def test_settlement_is_not_an_undo_step(ws, clock):
     condor = add_condor(ws)
     clock.now = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
-    ws.settle_expired()
-    entry, positions = ws.undo()
-    assert entry.label.startswith("settle expired") and positions[0].is_open
+    assert [p.id for p in ws.settle_expired()] == [condor.id]
+    entry, positions = ws.undo()  # undoes the sale itself: the settlement was never a step
+    assert entry.label == f"add condor {condor.id}" and positions == []
+    ws.redo()
     assert ws.position_dicts(include_closed=True)[0]["status"] == "expired"  # settles again when listed
     assert ws.position(condor.id).status is Status.EXPIRED

@@ -65,3 +65,24 @@ def test_bad_input_is_one_line_on_stderr_and_exit_code_2(tmp_path, argv, words):
     code, out, err = cli(*argv, "--json", db=tmp_path / "book.db")
     assert code == 2 and out == ""
     assert err.startswith("error: ") and words in err and err.count("\n") == 1
+
+
+def test_the_books_stored_vx_settlements_reach_a_file_backtest(demo_files, tmp_path):
+    from datetime import date
+
+    from planner.app import Workspace
+    from planner.app.backtest import BacktestOptions, load_path
+
+    spx, vix = (str(p) for p in demo_files[:2])
+    book = tmp_path / "book.db"
+    vx = tmp_path / "VX_2030-01-16.csv"
+    path, _ = load_path(BacktestOptions(spx=spx, vix=vix))
+    first = path.dates[0]
+    vx.write_text(f"Trade Date,Futures,Open,High,Low,Close,Settle\n{first.isoformat()},F (Jan 2030),0,0,0,0,21.5\n",
+                  encoding="utf-8")
+    assert cli("history", "import", str(vx), db=book)[0] == 0
+    with Workspace.open(book) as ws:
+        curves = ws.vx_settlement_curves()
+    assert curves == {first: {date(2030, 1, 16): 21.5}}
+    assert path.vx_settlements is None
+    assert load_path(BacktestOptions(spx=spx, vix=vix), curves)[0].vx_settlements == curves

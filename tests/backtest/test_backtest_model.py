@@ -47,7 +47,9 @@ def test_model_values_equal_the_live_risk_engine(vvix):
     for position in book().positions:
         arrays = leg_arrays(list(position.legs), AT)
         value = float(arrays.weight @ model.leg_prices(arrays, SPX, VIX, vvix))
-        assert value == pytest.approx(report.position(position.id).value_usd, rel=1e-10, abs=1e-8)
+        row = report.position(position.id)
+        held = row.value_usd if row.notional_usd is None else row.notional_usd  # a VX future: its notional
+        assert value == pytest.approx(held, rel=1e-10, abs=1e-8)
 
 
 def test_the_snapshot_curve_is_the_term_structure():
@@ -55,7 +57,7 @@ def test_the_snapshot_curve_is_the_term_structure():
     market = MarketModel(settings).snapshot(AT, SPX, 30.0, None)
     expiry, price = market.vix_futures[0]
     years = calendars.time_to_expiry(AT, expiry, "AM")
-    assert price == pytest.approx(20.0 + 10.0 * np.exp(-4.3 * years))
+    assert price == pytest.approx(20.0 * 1.5 ** np.exp(-5.4 * years))  # m (VIX / m) ** exp(-kappa T), VIX 30
     assert [d for d, _ in market.vix_futures] == [e for e in calendars.vix_expirations(date(2024, 3, 5),
                                                                                         date(2024, 11, 29))]
 
@@ -118,3 +120,35 @@ def test_the_nearest_expiry_is_the_best_of_all_listed_ones():
             assert expiries.nearest(day, target_days, min_days) == brute_force(day, target_days, min_days)
         day += timedelta(days=3)
     assert expiries.nearest(date(2007, 6, 1), 45, 800) is None  # nothing listed that far out
+
+
+def test_stored_vx_settlements_price_the_futures_and_the_options_on_them_as_the_risk_engine_does():
+    settings = Settings()
+    first = calendars.vix_expirations(date(2024, 3, 5), date(2024, 4, 30))[0]
+    stored = {AT.date(): {first: 17.85}}
+    model = MarketModel(settings, vx_settlements=stored)
+    market = model.snapshot(AT, SPX, VIX, 96.0)
+    assert market.vix_futures[0] == (first, 17.85)
+    assert market.vix_futures[1][1] == pytest.approx(float(MarketModel(settings).snapshot(AT, SPX, VIX, 96.0)
+                                                           .vix_futures[1][1]))
+    held = Book((Position(PositionKind.LAYER, layer_legs(LayerKind.VIX_CALL, first, (18.0,), 2), 2, 1.0, AT,
+                          tier=Tier.NEAR, layer_kind=LayerKind.VIX_CALL, id=1),
+                 Position(PositionKind.LAYER, layer_legs(LayerKind.VIX_FUTURE, first, (), 1), 1, 17.0, AT,
+                          tier=Tier.NEAR, layer_kind=LayerKind.VIX_FUTURE, id=2)))
+    report = analyze(held, market, settings, at=AT, light=True, scenarios=False)
+    for position in held.positions:
+        arrays = leg_arrays(list(position.legs), AT)
+        value = float(arrays.weight @ model.leg_prices(arrays, SPX, VIX, 96.0))
+        row = report.position(position.id)
+        held_value = row.value_usd if row.notional_usd is None else row.notional_usd  # a VX future: its notional
+        assert value == pytest.approx(held_value, rel=1e-10)
+    assert float(model.leg_prices(leg_arrays(list(held.positions[1].legs), AT), SPX, VIX, 96.0)[0]) == 17.85
+
+
+def test_spreads_widen_with_vix():
+    model = MarketModel(Settings())
+    legs = condor_legs(date(2024, 4, 19), (4700, 4750, 5400, 5450), 1)
+    prices = np.array([2.0, 5.0, 3.0, 1.0])
+    calm = slippage_pts(list(legs), prices, Costs(), model.spread_widening(20.0))
+    spike = slippage_pts(list(legs), prices, Costs(), model.spread_widening(40.0))
+    assert calm == pytest.approx(0.25 * 0.52) and spike == pytest.approx(calm * 2 ** 0.5)

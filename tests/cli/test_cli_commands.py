@@ -11,6 +11,7 @@ import pytest
 
 from planner.cli import main, run
 from planner.domain.settings import SPECS
+from planner.storage import SCHEMA_VERSION
 
 NOW = datetime(2026, 11, 22, 17, 0, tzinfo=UTC)
 
@@ -34,8 +35,6 @@ def db(tmp_path):
 
 
 def test_a_trading_session(db, tmp_path):
-    from planner.storage import SCHEMA_VERSION
-
     assert cli_json("init", db=db)["schema_version"] == SCHEMA_VERSION
     condor = cli_json("condor", "add", "--expiry", "2026-12-22", "--strikes", "5575,5625,6175,6225", "--qty", "10",
                       "--credit", "12.95", "--fees", "52", "--note", "=first condor", db=db)

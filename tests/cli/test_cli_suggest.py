@@ -42,21 +42,25 @@ def test_vix_16_to_24_proposes_a_sized_mid_call_and_accepting_it_records_the_lay
     # suggest --json proposes the mid tier: a VIX call on the listed expiry nearest 37 days out.
     items = ok_json("suggest", db=spiked)
     for item in items:
-        assert set(item) == {"id", "rule", "action", "severity", "tier", "targets", "proposal", "reason", "figures"}
+        assert set(item) == {"id", "rule", "action", "severity", "tier", "targets", "proposal", "reason", "reasons",
+                             "figures"}
     [mid] = [i for i in items if i["action"] == "ADD" and i["tier"] == "mid"]
     trade = mid["proposal"]
     listed = calendars.vix_expirations(TODAY, TODAY + timedelta(days=120))
-    nearest_37 = min(listed, key=lambda e: abs((e - TODAY).days - 37))
+    near = next(e for e in listed if (e - TODAY).days >= 14)
+    nearest_37 = min((e for e in listed if e > near), key=lambda e: abs((e - TODAY).days - 37))  # later than near
     assert trade["instrument"] == "vix-call" and trade["expiry"] == nearest_37.isoformat()
-    # The snapshot lists no futures: the future is F(T) = 20 + (24 - 20) exp(-4.3 T), the strike 20 % above it.
+    # The snapshot lists no futures: the VX curve model F(T) = 20 (24 / 20) ** exp(-5.4 T) (VIX above its
+    # mean of 20: the spike pull), the strike 20 % above it.
     years = calendars.time_to_expiry(NOW, nearest_37, "AM")
-    future = 20 + 4 * math.exp(-4.3 * years)
+    future = 20 * (24 / 20) ** math.exp(-5.4 * years)
     assert trade["future_pts"] == pytest.approx(future)
     assert trade["strikes"] == [float(math.floor(future * 1.2 + 0.5))]
-    # Sized: 50 % coverage x |condor vega| x the mid share 40 %, over one contract's protection, rounded down.
+    # Sized: 50 % coverage x |condor vega| x the mid share (40 % of the 80 % that near and mid, the tiers active
+    # at VIX 24, hold), over one contract's protection, rounded down.
     exposure = ok_json("risk", db=spiked)["condor_exposure_usd"]
     figures = mid["figures"]
-    assert figures["tier_target_usd"] == pytest.approx(0.5 * abs(exposure) * 0.40, rel=1e-9)
+    assert figures["tier_target_usd"] == pytest.approx(0.5 * abs(exposure) * 0.50, rel=1e-9)
     assert figures["tier_protection_usd"] == 0
     assert trade["quantity"] == math.floor(figures["tier_target_usd"] / figures["protection_per_contract_usd"])
     assert trade["quantity"] >= 1 and trade["cost_usd"] == pytest.approx(trade["price_pts"] * 100 * trade["quantity"])
@@ -85,7 +89,10 @@ def test_vix_16_to_24_proposes_a_sized_mid_call_and_accepting_it_records_the_lay
 
 def test_dismiss_and_snooze_keep_suggestions_quiet_and_are_listed(spiked):
     items = ok_json("suggest", db=spiked)
-    first, second = items[0]["id"], items[1]["id"]
+    # The ladder's id is tied to the VIX band alone, so the snoozed one is the same suggestion three days on
+    # (the coverage one's id follows its coverage band, which the days to expiry move).
+    [ladder] = [i["id"] for i in items if i["rule"] == "ladder"]
+    first, second = next(i["id"] for i in items if i["id"] != ladder), ladder
     code, out, _ = cli("suggest", "dismiss", first[:6], "--why", "sized by hand", db=spiked)
     assert code == 0 and out.strip() == f"dismissed {first}"
     until = (TODAY + timedelta(days=3)).isoformat()

@@ -28,3 +28,12 @@ def test_cursor_speed_and_quotes():
     assert replay.step().spx == 5850.0 and replay.step() is None and replay.finished
     replay.rewind()
     assert replay.step().spx == 5900.0
+
+
+def test_a_day_with_a_stored_vx_curve_replays_it():
+    rows = [(date(2026, 1, 2), "SPX", 5900.0), (date(2026, 1, 2), "VIX", 16.0),
+            (date(2026, 1, 5), "SPX", 5850.0), (date(2026, 1, 5), "VIX", 18.0)]
+    curves = {date(2026, 1, 2): {date(2026, 2, 18): 17.35, date(2026, 1, 21): 16.6, date(2025, 12, 17): 15.9}}
+    first, second = replay_days(rows, curves=curves)
+    assert first.quote().futures == ((date(2026, 1, 21), 16.6), (date(2026, 2, 18), 17.35))  # expired ones left out
+    assert second.quote().futures == ()

@@ -1,9 +1,9 @@
 """Books, markets and histories for the rules tests, built from the domain types.
 
 Monday 23 Nov 2026, 14:00 ET. Listed VIX expiries from there: 16 Dec 2026
-(23 days: the near tier's, and the nearest to 37 days for the mid tier),
-20 Jan 2027 (58 days), 17 Feb 2027 (86), 17 Mar 2027 (114: the first at or
-beyond 90 days, the long tier's).
+(23 days: the near tier's), 20 Jan 2027 (58 days: of the expiries later than
+near's, the one nearest 37 days out, the mid tier's), 17 Feb 2027 (86),
+17 Mar 2027 (114: the first at or beyond 90 days, the long tier's).
 """
 
 from __future__ import annotations
@@ -18,10 +18,11 @@ from planner.risk import analyze
 ET = ZoneInfo("America/New_York")
 NOW = datetime(2026, 11, 23, 14, 0, tzinfo=ET)
 OPENED = datetime(2026, 11, 20, 15, 0, tzinfo=ET)
+LAYER_OPENED = datetime(2026, 11, 2, 15, 0, tzinfo=ET)  # 15 sessions back: past the hold after a buy
 CONDOR_EXPIRY = date(2026, 12, 18)
 VIX_DEC, VIX_JAN, VIX_FEB, VIX_MAR = date(2026, 12, 16), date(2027, 1, 20), date(2027, 2, 17), date(2027, 3, 17)
 VIX_APR = date(2027, 4, 21)
-TIER_EXPIRY = {"near": VIX_DEC, "mid": VIX_DEC, "long": VIX_MAR}
+TIER_EXPIRY = {"near": VIX_DEC, "mid": VIX_JAN, "long": VIX_MAR}
 BIG_EQUITY = Settings(equity=10_000_000.0)  # keeps the risk cap out of tests about other rules
 
 
@@ -47,7 +48,7 @@ def condor(strikes=(5500, 5550, 6250, 6300), qty=10, credit=6.0, iv=0.16, positi
 
 
 def vix_call(strike=20.0, qty=5, price=1.5, iv=0.9, expiry=VIX_JAN, position_id=10, tier=Tier.MID,
-             protects=(), opened=OPENED) -> Position:
+             protects=(), opened=LAYER_OPENED) -> Position:
     legs = tuple(leg.with_changes(iv=iv) for leg in layer_legs(LayerKind.VIX_CALL, expiry, (strike,), qty))
     return Position(PositionKind.LAYER, legs, qty, price, opened, tier=tier, layer_kind=LayerKind.VIX_CALL,
                     id=position_id, protects=protects)
@@ -56,13 +57,13 @@ def vix_call(strike=20.0, qty=5, price=1.5, iv=0.9, expiry=VIX_JAN, position_id=
 def vix_call_spread(strikes=(20.0, 30.0), qty=5, price=1.0, iv=0.9, expiry=VIX_JAN, position_id=11,
                     tier=Tier.MID) -> Position:
     legs = tuple(leg.with_changes(iv=iv) for leg in layer_legs(LayerKind.VIX_CALL_SPREAD, expiry, strikes, qty))
-    return Position(PositionKind.LAYER, legs, qty, price, OPENED, tier=tier, layer_kind=LayerKind.VIX_CALL_SPREAD,
+    return Position(PositionKind.LAYER, legs, qty, price, LAYER_OPENED, tier=tier, layer_kind=LayerKind.VIX_CALL_SPREAD,
                     id=position_id)
 
 
 def vix_future(qty=1, price=18.0, expiry=VIX_DEC, position_id=20, tier=Tier.NEAR) -> Position:
     legs = layer_legs(LayerKind.VIX_FUTURE, expiry, (), qty)
-    return Position(PositionKind.LAYER, legs, qty, price, OPENED, tier=tier, layer_kind=LayerKind.VIX_FUTURE,
+    return Position(PositionKind.LAYER, legs, qty, price, LAYER_OPENED, tier=tier, layer_kind=LayerKind.VIX_FUTURE,
                     id=position_id)
 
 

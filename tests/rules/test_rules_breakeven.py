@@ -13,7 +13,7 @@ from planner.domain.suggestions import Action
 from planner.rules.breakeven import breakeven, expiry_break_evens, move_ratio
 
 sys.path.insert(0, str(Path(__file__).parent))
-from rules_books import BIG_EQUITY, CONDOR_EXPIRY, ET, NOW, VIX_DEC, book, condor, context, fired, market, vix_call
+from rules_books import BIG_EQUITY, CONDOR_EXPIRY, ET, NOW, VIX_JAN, book, condor, context, fired, market, vix_call
 
 CONDOR = condor((5500, 5550, 6250, 6300), qty=10, credit=6.0)
 
@@ -45,7 +45,7 @@ def test_rising_vix_brings_the_break_evens_inside_one_expected_move():
     assert fired(breakeven, book(CONDOR), market(vix=16.0)) == []
     [found] = fired(breakeven, book(CONDOR), market(vix=24.0))
     assert (found.rule, found.action, found.tier, found.targets) == ("breakeven", Action.ADD, "mid", (1,))
-    assert found.proposal.expiry == VIX_DEC
+    assert found.proposal.expiry == VIX_JAN  # the mid tier's: later than near's December
     assert found.figures["worst_ratio_moves"] == pytest.approx(hand_ratio(5900.0, 24.0), rel=1e-9)
 
 
@@ -66,7 +66,7 @@ def test_quiet_once_the_mid_tier_holds_its_share():
     ctx = context(book(CONDOR), market(vix=24.0))
     spec = ctx.tier_spec("mid")
     full = math.ceil(ctx.tier_target_usd("mid") / spec.protection_usd) + 1
-    mid = vix_call(tier="mid", qty=full, expiry=VIX_DEC, strike=spec.strikes[0], iv=spec.iv, position_id=10)
+    mid = vix_call(tier="mid", qty=full, expiry=VIX_JAN, strike=spec.strikes[0], iv=spec.iv, position_id=10)
     assert fired(breakeven, book(CONDOR, mid), market(vix=24.0)) == []
     small = mid.with_changes(quantity=1, legs=tuple(leg.with_changes(quantity=1) for leg in mid.legs))
     assert fired(breakeven, book(CONDOR, small), market(vix=24.0)) != []

@@ -18,6 +18,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 from rules_books import BIG_EQUITY, NOW, VIX_DEC, VIX_MAR, book, condor, context, fired, market, vix_call
 
 SNAPSHOT = market(vix=16.0)
+# Every tier active at VIX 16 (thresholds at 15): the coverage target counts them all, as the method's 40/40/20.
+SETTINGS = replace(BIG_EQUITY, near_vix_threshold=15.0, mid_vix_threshold=15.0, long_vix_threshold=15.0)
 
 
 def hedged(near_qty: int, long_qty: int = 0):
@@ -28,12 +30,12 @@ def hedged(near_qty: int, long_qty: int = 0):
 
 
 def coverage_of(the_book) -> float:
-    return context(the_book, SNAPSHOT).report.coverage_pct
+    return context(the_book, SNAPSHOT, SETTINGS).report.coverage_pct
 
 
 def test_low_coverage_tops_up_every_tier_below_its_share_toward_the_target():
     the_book = hedged(near_qty=8)
-    ctx = context(the_book, SNAPSHOT)
+    ctx = context(the_book, SNAPSHOT, SETTINGS)
     assert ctx.report.coverage_pct < 40
     found = coverage(ctx)
     assert sorted(s.tier for s in found) == ["long", "mid", "near"]  # near has some, but less than its 20 %
@@ -50,7 +52,7 @@ def test_low_coverage_tops_up_every_tier_below_its_share_toward_the_target():
 
 def test_top_ups_shrink_alike_when_another_tier_is_over_its_share():
     the_book = hedged(near_qty=25)  # near at 35 %, well over its 20 %; the book still under 40 %
-    ctx = context(the_book, SNAPSHOT)
+    ctx = context(the_book, SNAPSHOT, SETTINGS)
     assert ctx.report.totals["near"].greeks.protection_usd / abs(ctx.report.condor_exposure_usd) * 100 > 20
     assert ctx.report.coverage_pct < 40
     found = coverage(ctx)
@@ -64,14 +66,14 @@ def test_top_ups_shrink_alike_when_another_tier_is_over_its_share():
 def test_coverage_floor_just_below_exactly_at_and_above():
     the_book = hedged(near_qty=8)
     now = coverage_of(the_book)
-    assert fired(coverage, the_book, SNAPSHOT, replace(BIG_EQUITY, coverage_low_pct=now + 1e-6))
-    assert fired(coverage, the_book, SNAPSHOT, replace(BIG_EQUITY, coverage_low_pct=now)) == []  # "below"
-    assert fired(coverage, the_book, SNAPSHOT, replace(BIG_EQUITY, coverage_low_pct=now - 1e-6)) == []
+    assert fired(coverage, the_book, SNAPSHOT, replace(SETTINGS, coverage_low_pct=now + 1e-6))
+    assert fired(coverage, the_book, SNAPSHOT, replace(SETTINGS, coverage_low_pct=now)) == []  # "below"
+    assert fired(coverage, the_book, SNAPSHOT, replace(SETTINGS, coverage_low_pct=now - 1e-6)) == []
 
 
 def test_high_coverage_trims_the_tier_most_over_its_share_back_toward_the_target():
     the_book = hedged(near_qty=60, long_qty=4)
-    ctx = context(the_book, SNAPSHOT)
+    ctx = context(the_book, SNAPSHOT, SETTINGS)
     assert ctx.report.coverage_pct > 60
     [found] = coverage(ctx)
     assert (found.action, found.tier, found.targets) == (Action.TRIM, "near", (10,))
@@ -85,7 +87,7 @@ def test_no_trim_when_one_contract_would_take_the_book_under_the_floor():
     # One condor against two near calls: each call is 28 points of coverage, a bigger step than a
     # 40-50 % band. Selling one from 56 % would leave 28 %, and the next review would buy it back.
     the_book = book(condor(qty=1), vix_call(tier="near", qty=2, expiry=VIX_DEC, strike=18.0, position_id=10))
-    narrow = replace(BIG_EQUITY, coverage_low_pct=40.0, coverage_target_pct=45.0, coverage_high_pct=50.0)
+    narrow = replace(SETTINGS, coverage_low_pct=40.0, coverage_target_pct=45.0, coverage_high_pct=50.0)
     ctx = context(the_book, SNAPSHOT, narrow)
     per_contract = ctx.report.positions[1].greeks.protection_usd / 2
     left = 100 * (ctx.report.hedge_protection_usd - per_contract) / abs(ctx.report.condor_exposure_usd)
@@ -109,7 +111,7 @@ def test_a_trim_too_big_for_the_band_passes_to_the_tiers_next_layer():
                     vix_call(tier="near", qty=1, expiry=VIX_DEC, strike=18.0, position_id=10),
                     vix_call(tier="near", qty=1, expiry=VIX_DEC, strike=20.0, position_id=11),
                     vix_call(tier="near", qty=3, expiry=VIX_DEC, strike=24.0, position_id=12))
-    narrow = replace(BIG_EQUITY, coverage_low_pct=40.0, coverage_target_pct=45.0, coverage_high_pct=50.0)
+    narrow = replace(SETTINGS, coverage_low_pct=40.0, coverage_target_pct=45.0, coverage_high_pct=50.0)
     ctx = context(the_book, SNAPSHOT, narrow)
     exposure = abs(ctx.report.condor_exposure_usd)
     protection = {row.id: row.greeks.protection_usd for row in ctx.report.positions}
@@ -124,9 +126,9 @@ def test_a_trim_too_big_for_the_band_passes_to_the_tiers_next_layer():
 def test_coverage_ceiling_just_below_exactly_at_and_above():
     the_book = hedged(near_qty=60)
     now = coverage_of(the_book)
-    assert fired(coverage, the_book, SNAPSHOT, replace(BIG_EQUITY, coverage_high_pct=now - 1e-6))
-    assert fired(coverage, the_book, SNAPSHOT, replace(BIG_EQUITY, coverage_high_pct=now)) == []  # "above"
-    assert fired(coverage, the_book, SNAPSHOT, replace(BIG_EQUITY, coverage_high_pct=now + 1e-6)) == []
+    assert fired(coverage, the_book, SNAPSHOT, replace(SETTINGS, coverage_high_pct=now - 1e-6))
+    assert fired(coverage, the_book, SNAPSHOT, replace(SETTINGS, coverage_high_pct=now)) == []  # "above"
+    assert fired(coverage, the_book, SNAPSHOT, replace(SETTINGS, coverage_high_pct=now + 1e-6)) == []
 
 
 def test_no_condors_no_coverage_rule():
@@ -135,7 +137,7 @@ def test_no_condors_no_coverage_rule():
 
 def test_coverage_id_changes_with_its_band():
     def add_id(qty):
-        return fired(coverage, hedged(near_qty=qty), SNAPSHOT)[0].id
+        return fired(coverage, hedged(near_qty=qty), SNAPSHOT, SETTINGS)[0].id
 
     low, lower = coverage_of(hedged(near_qty=8)), coverage_of(hedged(near_qty=2))
     assert math.floor(low / 10) != math.floor(lower / 10)

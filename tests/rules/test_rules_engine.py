@@ -84,7 +84,8 @@ def test_json_form_has_the_documented_keys_and_no_nan():
     text = json.dumps(payload, allow_nan=False)
     assert json.loads(text) == payload
     item = payload[0]
-    assert set(item) == {"id", "rule", "action", "severity", "tier", "targets", "proposal", "reason", "figures"}
+    assert set(item) == {"id", "rule", "action", "severity", "tier", "targets", "proposal", "reason", "reasons",
+                         "figures"}
     assert {"instrument", "expiry", "strikes", "quantity", "price_pts", "cost_usd", "protection_usd",
             "coverage_after_pct", "risk_used_after_pct"} <= set(item["proposal"])
 
@@ -98,9 +99,12 @@ def test_ids_are_stable_for_the_same_condition():
 def test_rules_proposing_the_same_trade_are_merged():
     result = run(book(CONDOR), market(vix=24.0))
     adds = [s for s in result if s.action is Action.ADD]
-    assert sorted(s.tier for s in adds) == ["long", "mid", "near"]  # ladder, coverage, break-even: one per tier
+    # At VIX 24 near and mid are active, long (28) is not: ladder, coverage, break-even, one trade per tier.
+    assert sorted(s.tier for s in adds) == ["mid", "near"]
     mid = next(s for s in adds if s.tier == "mid")
-    assert len(mid.components) == 3 and mid.figures["also_flagged_by"] == ["coverage", "breakeven"]
+    assert len(mid.components) == 3 and mid.figures["plan_reasons"] == "ladder ADD, coverage ADD, breakeven ADD"
+    assert len(mid.reasons) == 3 and mid.reason.startswith("3 reasons for one ADD in the mid tier")
+    assert all(why in mid.reason for why in mid.reasons)
     assert mid.targets == (1,)  # the condor whose break-even drew it in
 
 

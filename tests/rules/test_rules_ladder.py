@@ -14,7 +14,7 @@ from planner.rules.context import RuleSkipped
 from planner.rules.ladder import ladder, trend
 
 sys.path.insert(0, str(Path(__file__).parent))
-from rules_books import BIG_EQUITY, NOW, VIX_DEC, book, condor, context, fired, history, market, vix_call
+from rules_books import BIG_EQUITY, NOW, VIX_DEC, VIX_JAN, book, condor, context, fired, history, market, vix_call
 
 CONDOR = condor(qty=20)
 
@@ -28,7 +28,7 @@ def test_ladder_adds_every_active_tier_without_a_layer():
     assert tiers(found) == ["long", "mid", "near"]
     assert all(s.action is Action.ADD and s.rule == "ladder" for s in found)
     mid = next(s for s in found if s.tier == "mid")
-    assert mid.proposal.instrument == "vix-call" and mid.proposal.expiry == VIX_DEC
+    assert mid.proposal.instrument == "vix-call" and mid.proposal.expiry == VIX_JAN
     assert mid.proposal.quantity >= 1 and mid.proposal.coverage_after_pct > 0
     assert mid.figures["vix_pts"] == 30.0 and mid.figures["threshold_vix_pts"] == 22.0
     assert "30.00 pts" in mid.reason and "22 pts threshold" in mid.reason

@@ -53,7 +53,7 @@ def test_delta_decay_rolls_the_shortest_decayed_layer_to_its_tier():
     [found] = fired(delta_decay, the_book, SNAPSHOT)
     assert (found.rule, found.action, found.targets, found.tier) == ("delta_decay", Action.ROLL, (10,), "mid")
     trade = found.proposal
-    assert trade.position_id == 10 and trade.expiry == VIX_DEC and trade.strikes[0] < 30.0
+    assert trade.position_id == 10 and trade.expiry == VIX_JAN and trade.strikes[0] < 30.0
     assert found.figures["decayed_layers"] == 2
     assert "close_value_usd" in found.figures
 

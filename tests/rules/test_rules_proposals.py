@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from scipy.stats import norm
 
+from planner import calendars
 from planner.domain import LayerKind, Settings
 from planner.rules.proposals import (
     backstop_spec,
@@ -22,7 +23,7 @@ from planner.rules.proposals import (
 )
 
 sys.path.insert(0, str(Path(__file__).parent))
-from rules_books import ET, NOW, VIX_DEC, VIX_JAN, VIX_MAR, book, market, vix_call, vix_call_spread
+from rules_books import ET, NOW, VIX_DEC, VIX_FEB, VIX_JAN, VIX_MAR, book, market, vix_call, vix_call_spread
 
 SETTINGS = Settings()
 
@@ -54,26 +55,37 @@ def test_spx_strikes_sit_on_the_five_point_ladder():
 
 def test_tier_expiries_follow_the_table_on_listed_vix_expiries():
     assert tier_vix_expiry("near", NOW, SETTINGS) == VIX_DEC  # 23 days, the front one with >= 14 left
-    assert tier_vix_expiry("mid", NOW, SETTINGS) == VIX_DEC  # 23 days is 14 from 37; 20 Jan (58) is 21 away
+    # 16 Dec (23 days) is nearer 37 days than 20 Jan (58), but it is near's: mid takes the next one.
+    assert tier_vix_expiry("mid", NOW, SETTINGS) == VIX_JAN
     assert tier_vix_expiry("long", NOW, SETTINGS) == VIX_MAR  # 86 days (17 Feb) is short of 90
     later = datetime(2026, 12, 2, 14, 0, tzinfo=ET)  # Dec 16 now 14 days out: still the near one
     assert tier_vix_expiry("near", later, SETTINGS) == VIX_DEC
     assert tier_vix_expiry("near", later.replace(day=3), SETTINGS) == VIX_JAN  # 13 days: too close
-    assert tier_vix_expiry("mid", later.replace(day=14), SETTINGS) == VIX_JAN  # 37 days exactly
+    # 14 Dec: 20 Jan (37 days) is the front one with >= 14 days, so near's; mid the one after, never the same.
+    assert tier_vix_expiry("near", later.replace(day=14), SETTINGS) == VIX_JAN
+    assert tier_vix_expiry("mid", later.replace(day=14), SETTINGS) == VIX_FEB
     assert tier_vix_expiry("mid", NOW, Settings(mid_target_days=45)) == VIX_JAN
 
 
-def test_mid_tier_call_is_priced_with_black76_on_its_future_at_vvix():
+def surface_iv(strike, future, years, atm_30d):
+    """The documented VIX option surface with the default settings, written out independently:
+    ATM(30 d) x (T / 30 d) ** -0.3 (tenors under 7 days as 7) x (1 + 0.8 k + k^2), k = ln(K / F)."""
+    k = math.log(strike / future)
+    return atm_30d * (max(years, 7 / 365) / (30 / 365)) ** -0.3 * (1 + 0.8 * k + k * k)
+
+
+def test_mid_tier_call_is_priced_with_black76_on_its_future_at_the_vvix_surface():
     snapshot = market(vix=24.0)
     spec = tier_spec("mid", snapshot, SETTINGS, NOW, book())
-    future = snapshot.future_price(VIX_DEC)
-    assert spec.layer_kind is LayerKind.VIX_CALL and spec.expiry == VIX_DEC
+    future = snapshot.future_price(VIX_JAN)
+    assert spec.layer_kind is LayerKind.VIX_CALL and spec.expiry == VIX_JAN
     assert spec.strikes == (round(future * 1.2),)
-    assert spec.iv == pytest.approx(0.90)  # VVIX 90 / 100
-    price, delta = black76_call(future, spec.strikes[0], years_to(VIX_DEC), 0.90, 0.045)
+    iv = surface_iv(spec.strikes[0], future, years_to(VIX_JAN), 0.85 * 0.90)  # c x VVIX 90 / 100
+    assert spec.iv == pytest.approx(iv, rel=1e-12)
+    price, delta = black76_call(future, spec.strikes[0], years_to(VIX_JAN), iv, 0.045)
     assert spec.price_pts == pytest.approx(price, rel=1e-9)
     # Protection of one contract: dV/dF x d(T) x 100, d(T) = exp(-4.3 T).
-    assert spec.protection_usd == pytest.approx(delta * math.exp(-4.3 * years_to(VIX_DEC)) * 100, rel=1e-9)
+    assert spec.protection_usd == pytest.approx(delta * math.exp(-4.3 * years_to(VIX_JAN)) * 100, rel=1e-9)
 
 
 def test_vix_iv_comes_from_a_layer_of_the_same_expiry_then_vvix_then_the_setting():
@@ -82,16 +94,24 @@ def test_vix_iv_comes_from_a_layer_of_the_same_expiry_then_vvix_then_the_setting
                 vix_call(strike=25.0, iv=1.10, expiry=VIX_DEC, position_id=11))
     assert vix_option_spec("near", VIX_DEC, snapshot, SETTINGS, NOW, held).iv == pytest.approx(0.72)  # strike 19
     assert vix_option_spec("near", VIX_DEC, snapshot, SETTINGS, NOW, held, strike=24.0).iv == pytest.approx(1.10)
-    assert vix_option_spec("long", VIX_MAR, snapshot, SETTINGS, NOW, held).iv == pytest.approx(0.90)
+    march = calendars.time_to_expiry(NOW, VIX_MAR, "AM")  # across the DST change: the exchange calendar's hours
+    long = vix_option_spec("long", VIX_MAR, snapshot, SETTINGS, NOW, held)
+    assert long.iv == pytest.approx(surface_iv(long.strikes[0], long.future_pts, march, 0.85 * 0.90))
     no_vvix = market(vix=16.0, vvix=None)
-    assert vix_option_spec("long", VIX_MAR, no_vvix, Settings(vix_option_default_vol=0.8), NOW, held).iv == 0.8
+    # Without VVIX it is estimated from VIX: 94 x (16 / 19.8) ** 0.41.
+    estimated = vix_option_spec("long", VIX_MAR, no_vvix, SETTINGS, NOW, held)
+    assert estimated.iv == pytest.approx(surface_iv(estimated.strikes[0], estimated.future_pts, march,
+                                                    0.85 * 0.94 * (16 / 19.8) ** 0.41))
+    flat = Settings(vvix_from_vix=False, vix_option_default_vol=0.8, vix_option_term_exponent=0.0,
+                    vix_option_skew=0.0, vix_option_smile_curvature=0.0)  # the old flat vol, when asked for
+    assert vix_option_spec("long", VIX_MAR, no_vvix, flat, NOW, held).iv == 0.8
 
 
 def test_an_unlisted_future_comes_from_the_term_structure():
     snapshot = market(vix=30.0, futures={VIX_JAN: 27.0})
     spec = tier_spec("near", snapshot, SETTINGS, NOW, book())
     years = years_to(VIX_DEC)
-    assert spec.future_pts == pytest.approx(20 + 10 * math.exp(-4.3 * years))
+    assert spec.future_pts == pytest.approx(20 * (30 / 20) ** math.exp(-5.4 * years))  # above m: the spike pull
 
 
 def test_backstop_is_a_put_spread_10_and_20_percent_below_spot_on_the_first_spx_monthly_past_90_days():
@@ -106,7 +126,7 @@ def test_rolls_keep_the_kind_and_a_spread_keeps_its_width():
     snapshot = market(vix=20.0)
     spread = vix_call_spread(strikes=(20.0, 30.0), expiry=VIX_DEC, tier="mid")
     spec = roll_spec(spread, snapshot, SETTINGS, NOW, book(spread))
-    assert spec.layer_kind is LayerKind.VIX_CALL_SPREAD and spec.expiry == VIX_DEC
+    assert spec.layer_kind is LayerKind.VIX_CALL_SPREAD and spec.expiry == VIX_JAN
     assert spec.strikes[1] - spec.strikes[0] == 10.0
     call = vix_call(tier="long", expiry=VIX_JAN)
     assert roll_spec(call, snapshot, SETTINGS, NOW, book(call)).expiry == VIX_MAR
@@ -116,3 +136,17 @@ def test_the_longest_settings_still_find_an_expiry():
     far = Settings(long_min_days=1000, near_min_days=365, mid_target_days=365)
     assert (tier_vix_expiry("long", NOW, far) - NOW.date()).days >= 1000
     assert (backstop_spec(market(), far, NOW).expiry - NOW.date()).days >= 1000
+
+
+def test_a_call_spreads_short_leg_takes_its_own_point_on_the_smile():
+    snapshot = market(vix=20.0)
+    spec = vix_option_spec("mid", VIX_DEC, snapshot, SETTINGS, NOW, book(), spread_width=10.0)
+    long_strike, short_strike = spec.strikes
+    years = calendars.time_to_expiry(NOW, VIX_DEC, "AM")
+    long_iv = surface_iv(long_strike, spec.future_pts, years, 0.85 * 0.90)
+    short_iv = surface_iv(short_strike, spec.future_pts, years, 0.85 * 0.90)
+    assert (spec.iv, spec.short_iv) == (pytest.approx(long_iv), pytest.approx(short_iv)) and short_iv > long_iv
+    long_price, _ = black76_call(spec.future_pts, long_strike, years, long_iv, 0.045)
+    short_price, _ = black76_call(spec.future_pts, short_strike, years, short_iv, 0.045)
+    assert spec.price_pts == pytest.approx(long_price - short_price, rel=1e-9)
+    assert [leg.iv for leg in spec.legs(2)] == [spec.iv, spec.short_iv]  # accepted legs keep both vols

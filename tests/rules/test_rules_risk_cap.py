@@ -1,4 +1,4 @@
-"""Rule 7 (risk cap): a condor with its hedges over the cap in its worst scenario cell -> WARN."""
+"""Rule 7 (risk cap): a condor with its hedges over the cap in its worst plausible scenario -> WARN."""
 
 from __future__ import annotations
 
@@ -76,3 +76,17 @@ def test_the_largest_quantity_uses_the_reports_own_matrix():
     assert ctx.what_if.condor_risk_pct(1, 1.0) == pytest.approx(ctx.report.position(1).risk_used_pct, rel=1e-9)
     ctx = replace(ctx, report=full)  # the same context over that report
     assert ctx.what_if.condor_risk_pct(1, 1.0) == pytest.approx(full.position(1).risk_used_pct, rel=1e-9)
+
+
+@pytest.mark.parametrize(("strikes", "falls"), [((5500, 5550, 6650, 6700), True), ((5200, 5250, 6250, 6350), False)])
+def test_the_warning_advises_what_would_help_in_its_worst_scenario(strikes, falls):
+    the_book = book(condor(strikes, qty=10))
+    tight = replace(EQUITY, equity=20_000.0)  # not even one condor fits
+    [found] = fired(risk_cap, the_book, SNAPSHOT, tight)
+    scenario = analyze(the_book, SNAPSHOT, tight, at=NOW, light=True).position(1).risk_used_scenario
+    assert (scenario["spx_move_pct"] < 0) is falls
+    assert found.figures["worst_spx_move_pct"] == scenario["spx_move_pct"]
+    if falls:  # a fall: protection helps
+        assert "not even one fits; close it or add protection" in found.reason
+    else:  # a rise, VIX falling with it: a VIX hedge cannot help
+        assert "a VIX hedge does not help when SPX rises" in found.reason and "add protection" not in found.reason

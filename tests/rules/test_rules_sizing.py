@@ -43,7 +43,9 @@ def test_layer_quantity_tops_the_tier_up_to_its_share_at_least_one():
     the_book = book(condor(qty=20), vix_call(tier="mid", qty=3, expiry=VIX_DEC, strike=20.0))
     ctx = context(the_book, market(vix=22.0))
     spec = ctx.tier_spec("mid")
-    target = 0.5 * abs(ctx.report.condor_exposure_usd) * 0.4
+    # At VIX 22 near and mid are active: mid's 40 % rescaled among them is half the target.
+    assert ctx.active_tiers == ("near", "mid")
+    target = 0.5 * abs(ctx.report.condor_exposure_usd) * 0.5
     have = ctx.report.totals["mid"].greeks.protection_usd
     assert layer_quantity(ctx, spec) == math.floor((target - have) / spec.protection_usd)
     assert layer_quantity(ctx, spec, have_usd=10 * target) == 1
@@ -82,15 +84,20 @@ def test_what_if_equals_a_fresh_analysis_of_the_changed_book(light):
                                                   if r.risk_used_pct is not None}, rel=1e-9)
 
 
+# The call wing twice the put wing: the condor's worst plausible scenario is a rise, where VIX falls and a
+# VIX call only loses its premium, so each contract adds risk used.
+RISE_WORST = (5500, 5550, 6250, 6350)
+
+
 def test_a_layer_that_breaks_the_cap_is_cut_to_the_largest_quantity_that_fits():
-    the_book = book(condor(qty=10))
+    the_book = book(condor(RISE_WORST, qty=10))
     snapshot = market(vix=24.0)
     ctx = context(the_book, snapshot, BIG_EQUITY)
     spec = ctx.tier_spec("mid")
     before = ctx.what_if.measure().risk_used_pct
     four = ctx.sizer.with_layer(spec, 4).risk_used_pct
     five = ctx.sizer.with_layer(spec, 5).risk_used_pct
-    assert before < four < five  # the premium is lost in the calm cells, so each contract adds risk
+    assert before < four < five  # the premium is lost when SPX rises, so each contract adds risk
     capped = context(the_book, snapshot, replace(BIG_EQUITY, risk_cap_pct=(four + five) / 2))
     suggestion = add_or_warn(capped, rule="ladder", spec=spec, quantity=12, severity=Severity.HIGH, why="Test",
                              figures={}, condition="x")
@@ -101,7 +108,7 @@ def test_a_layer_that_breaks_the_cap_is_cut_to_the_largest_quantity_that_fits():
 
 
 def test_when_even_one_contract_breaks_the_cap_the_add_becomes_a_warn():
-    the_book = book(condor(qty=10))
+    the_book = book(condor(RISE_WORST, qty=10))
     snapshot = market(vix=24.0)
     ctx = context(the_book, snapshot, BIG_EQUITY)
     spec = ctx.tier_spec("mid")
@@ -133,7 +140,7 @@ def test_a_hedge_that_lowers_an_already_breached_risk_is_not_blocked():
 
 def test_a_book_already_over_the_cap_still_gets_its_hedges():
     # The risk-cap rule warns about such a book; its hedges are not "breaking" a cap already broken.
-    ctx = context(book(condor(qty=10)), market(vix=24.0), Settings(equity=100_000.0))
+    ctx = context(book(condor(RISE_WORST, qty=10)), market(vix=24.0), Settings(equity=100_000.0))
     assert ctx.what_if.measure().risk_used_pct > 1.5
     spec = ctx.tier_spec("mid")
     assert ctx.sizer.with_layer(spec, 3).risk_used_pct > ctx.what_if.measure().risk_used_pct

@@ -31,6 +31,24 @@ def demo_db(tmp_path, demo_template):
 
 
 @pytest.fixture
+def spiked_demo_db(demo_db):
+    """The demo book under a VIX 24 quote: near and mid active, so the rules' plan proposes trades (at the
+    demo's own VIX 16 no tier is active and the plan is, rightly, empty)."""
+    from datetime import UTC, datetime
+
+    from planner.app.market import build_snapshot, store_snapshot
+    from planner.storage import Repository
+
+    repo = Repository.open(demo_db)
+    try:
+        spx = repo.latest_snapshot().spx
+        store_snapshot(repo, build_snapshot(repo, spx=spx, vix=24.0, vvix=110.0, now=datetime.now(UTC)))
+    finally:
+        repo.close()
+    return demo_db
+
+
+@pytest.fixture
 def window_state(tmp_path):
     from PySide6.QtCore import QSettings, QStandardPaths
 
@@ -40,11 +58,20 @@ def window_state(tmp_path):
 
 @pytest.fixture
 def window(qtbot, demo_db, window_state):
+    yield from _window(qtbot, demo_db, window_state)
+
+
+@pytest.fixture
+def spiked_window(qtbot, spiked_demo_db, window_state):
+    yield from _window(qtbot, spiked_demo_db, window_state)
+
+
+def _window(qtbot, path, window_state):
     from planner.ui.main_window import MainWindow
 
     win = MainWindow(state=window_state)
     qtbot.addWidget(win)
-    workspace = Workspace.open(demo_db)
+    workspace = Workspace.open(path)
     win.resize(1400, 900)
     win.open_workspace(workspace)
     win.show()

@@ -28,27 +28,35 @@ def test_tabs_are_reachable_by_name_and_menu(qtbot, window):
     assert "Time&line" in titles and "&Scenarios" in titles and "Setti&ngs" in titles
 
 
-def test_clicking_a_scenario_cell_moves_the_risk_graphs_what_if(qtbot, window):
+def test_a_clicked_scenario_cell_and_the_risk_graph_agree_there_to_the_cent(qtbot, window):
+    from planner.ui.formatting import signed_money
+
     scenarios = shown(qtbot, window, "scenarios")
     qtbot.waitUntil(lambda: scenarios._matrix is not None, timeout=DRAW_TIMEOUT_MS)
     m = scenarios._matrix
     row = int(np.argmin(np.abs(m.vix_levels - 24.0)))
     column = int(np.argmin(np.abs(m.spx_moves + 0.04)))
     spx, vix = scenarios.cell_levels(row, column)
+    cell = float(m.hedged[row, column])
     qtbot.waitExposed(scenarios)
     point = scenarios.plot.mapFromScene(scenarios.scene_point_of(row, column))
     qtbot.mouseClick(scenarios.plot.viewport(), Qt.MouseButton.LeftButton, pos=point)
     graph, session = window.risk_graph, window.session
-    shift = round(vix - 16.0)
-    assert graph.vix_shift.value() == shift and session.vix_shift == shift
+    assert graph.vix_mode.currentData() == "fixed" and (session.vix_mode, session.fixed_vix, session.pin_spx) == (
+        "fixed", vix, spx)
     assert graph.cross_v.isVisible() and graph.cross_v.value() == spx
-    qtbot.waitUntil(lambda: scenarios._report.vix == 16.0 + shift, timeout=DRAW_TIMEOUT_MS)
-    assert f"VIX {16.0 + shift:,.2f} pts ({shift:+d})" in window.statusBar().currentMessage()
-    assert "What-if (VIX +" in scenarios.title.text()  # the map says it shows the what-if market
+    window.show_tab("risk")  # the trader turns to the graph
+    qtbot.waitUntil(lambda: graph._report is not None and graph._report.curves.vix_mode == "fixed"
+                    and spx in graph._report.curves.spx, timeout=DRAW_TIMEOUT_MS)
+    curves = graph._report.curves
+    at_cell = float(curves.today[np.searchsorted(curves.spx, spx)])
+    assert abs(at_cell - cell) < 0.005  # to the cent
+    assert f"fixed VIX {vix:,.2f} pts" in graph.readout.text() and signed_money(cell, 2) in graph.readout.text()
+    assert f"VIX fixed at {vix:,.2f} pts" in window.statusBar().currentMessage()
     assert window.workspace.latest_snapshot().vix == 16.0  # nothing stored
     qtbot.keyClick(window, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)  # Reset what-if
-    qtbot.waitUntil(lambda: scenarios._report.vix == 16.0, timeout=DRAW_TIMEOUT_MS)
-    assert "What-if" not in scenarios.title.text()
+    qtbot.waitUntil(lambda: graph._report.curves.vix_mode == "central", timeout=DRAW_TIMEOUT_MS)
+    assert session.pin_spx is None and graph.vix_mode.currentData() == "central"
 
 
 def test_a_stored_quote_updates_timeline_and_map_in_place(qtbot, window):
@@ -71,7 +79,8 @@ def test_a_stored_quote_updates_timeline_and_map_in_place(qtbot, window):
             *timeline.tier_bars.values()) == items
 
 
-def test_suggestions_badge_counts_until_the_tab_is_seen(qtbot, window):
+def test_suggestions_badge_counts_until_the_tab_is_seen(qtbot, spiked_window):
+    window = spiked_window
     index = window.tabs.indexOf(window.tab_names["suggestions"])
     board = window.planning.board
     qtbot.waitUntil(lambda: board.computed >= 1 and not window.session.runner.busy, timeout=DRAW_TIMEOUT_MS)

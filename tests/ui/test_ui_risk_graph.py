@@ -109,3 +109,52 @@ def test_window_draws_what_workspace_analyze_computes(qtbot, window):
     expected = window.workspace.analyze(at=report.asof, vix=21.0)
     assert np.allclose(report.curves.today, expected.curves.today)
     assert report.totals["book"].day_pnl_usd == expected.totals["book"].day_pnl_usd
+
+
+def test_the_vix_response_choice_moves_the_curves_and_the_band_is_drawn(qtbot, window):
+    graph = window.risk_graph
+    report = window.session.report
+    grid = report.curves.spx
+    for key, values in (("today_low", report.curves.today_low), ("today_high", report.curves.today_high)):
+        x, y = graph.band_curves[key].getData()
+        assert np.allclose(np.interp(grid, x, y), values)  # today's book at the band's low and high, shaded
+    assert graph.band_fill.isVisible()
+    text = graph.show_crosshair_at(5600.0)
+    low = float(np.interp(5600.0, grid, report.curves.vix_low))
+    high = float(np.interp(5600.0, grid, report.curves.vix_high))
+    assert f"(band {low:,.1f}-{high:,.1f})" in text
+    graph.vix_mode.setFocus()
+    qtbot.keyClick(graph.vix_mode, Qt.Key.Key_Down)  # central path -> stressed (band high)
+    qtbot.waitUntil(lambda: window.session.report.curves.vix_mode == "stressed", timeout=DRAW_TIMEOUT_MS)
+    stressed = window.session.report.curves
+    assert np.allclose(stressed.vix, stressed.vix_high)
+    assert stressed.today[0] > report.curves.today[0]  # the demo's VIX calls pay more in a stressed fall
+    qtbot.keyClick(graph.vix_mode, Qt.Key.Key_Down)  # fixed VIX: today's level everywhere
+    qtbot.waitUntil(lambda: window.session.report.curves.vix_mode == "fixed", timeout=DRAW_TIMEOUT_MS)
+    assert np.all(window.session.report.curves.vix == 16.0)
+    assert "fixed VIX 16.00 pts" in graph.show_crosshair_at(5600.0)
+
+
+def test_a_hedge_payoff_far_above_the_condors_keeps_their_scale_and_is_marked_off_scale(qtbot):
+    import sys
+    from pathlib import Path
+
+    from planner.domain import Settings
+    from planner.risk import analyze
+    from planner.ui.risk_graph import RiskGraph, y_range
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "risk"))
+    from risk_books import NOW, book, condor, market, vix_call
+
+    report = analyze(book(condor(qty=2), vix_call(strike=25.0, qty=40, price=0.862)), market(), Settings(), at=NOW)
+    graph = RiskGraph()
+    qtbot.addWidget(graph)
+    graph.update_report(report)
+    c = report.curves
+    condor_curves = np.concatenate([c.today_condors, c.horizon_condors, c.expiry_condors])
+    low, high = graph.plot.getPlotItem().getViewBox().viewRange()[1]
+    span = condor_curves.max() - min(0.0, condor_curves.min())
+    assert high - low < 4 * span  # the condors fill a readable share of the axis
+    assert c.today.max() > high  # the hedge's payoff runs off the top ...
+    assert graph.off_scale.isVisible() and "off scale: up to +$" in graph.off_scale.toPlainText()  # ... marked
+    assert y_range(c.today, condor_curves)[3]

@@ -128,3 +128,19 @@ def test_every_control_has_a_tooltip(scenario):
         assert widget.toolTip()
     for column in range(scenario.stress.columnCount()):
         assert scenario.stress.horizontalHeaderItem(column).toolTip()
+
+
+def test_the_map_draws_the_vix_responses_path_and_band_over_its_full_grid(scenario):
+    from planner.domain import Settings
+    from planner.risk.vix_response import vix_response
+
+    m = scenario._report.matrix
+    assert m.hedged.shape == (m.vix_levels.size, m.spx_moves.size)  # the explicit grid, corners included
+    assert m.vix_levels.min() == 10.0 and m.spx_moves.min() == pytest.approx(-0.30)
+    path = vix_response(5900 * (1 + m.spx_moves), 5900, 16.0, 1, Settings())
+    rows = np.arange(m.vix_levels.size) + 0.5
+    for key, vix in (("low", path.low), ("central", path.central), ("high", path.high)):
+        xs, ys = scenario.model_path[key].getData()
+        assert np.allclose(xs, np.arange(m.spx_moves.size) + 0.5)
+        assert np.allclose(ys, np.interp(vix, m.vix_levels, rows))  # in cell coordinates
+    assert "central path solid" in scenario.title.text()

@@ -21,8 +21,8 @@ DRAW_TIMEOUT_MS = 30_000  # generous: behaviour tests, not timing tests
 
 
 @pytest.fixture
-def workspace(demo_db):
-    ws = Workspace.open(demo_db)
+def workspace(spiked_demo_db):
+    ws = Workspace.open(spiked_demo_db)
     yield ws
     ws.close()
 
@@ -65,7 +65,7 @@ def test_list_is_sorted_by_severity_with_reason_figures_and_trade(panel):
     assert rows["Expiry"] == trade.expiry.isoformat()
     assert rows["Quantity"] == f"{trade.quantity:,} contracts"
     assert rows["Estimated price"].endswith(" pts") and rows["Protection added"].endswith("per VIX pt")
-    assert rows["Coverage (%)"].endswith(" %")  # a rule figure, its unit read from its name
+    assert rows["Coverage before (%)"].endswith(" %")  # a figure, its unit read from its name
     item = panel.list.currentItem()
     assert item.text(2).startswith(f"Buy {trade.quantity} VIX call")
 
@@ -116,7 +116,8 @@ def test_dismissing_keeps_it_quiet_on_the_next_refresh(qtbot, panel, workspace):
     qtbot.mouseClick(panel.refresh_button, Qt.MouseButton.LeftButton)
     computed(qtbot, board, done)
     assert target.id not in listed_ids(panel)
-    assert any(s.id == target.id for s, _ in board.result.suppressed)
+    # Decisions quiet the rules' intents before the plan: every part of the dismissed suggestion is kept quiet.
+    assert set(target.components) <= {s.id for s, _ in board.result.suppressed}
     reasons = [panel.history.item(r, 4).text() for r in range(panel.history.rowCount())]
     assert "hedged with SPX puts elsewhere" in reasons
     assert workspace.decisions(target.id)[-1].decision is DecisionKind.DISMISS
@@ -209,3 +210,20 @@ def test_every_control_has_a_tooltip(panel):
             assert button.toolTip(), button.text()
     for widget in (panel.list, panel.details, panel.history, panel.reason):
         assert widget.toolTip()
+
+
+def test_a_merged_suggestion_lists_every_reason_that_fed_it(qtbot, panel):
+    merged = [s for s in panel.suggestions if len(s.reasons) > 1]
+    assert merged  # at VIX 24 the demo's mid ADD serves the ladder and the break-even rule
+    panel.list.setFocus()
+    qtbot.keyClick(panel.list, Qt.Key.Key_Home)
+    for _ in range(len(panel.suggestions)):
+        if panel.selected().id == merged[0].id:
+            break
+        qtbot.keyClick(panel.list, Qt.Key.Key_Down)
+    s = panel.selected()
+    assert s.id == merged[0].id and f"+ {len(s.reasons) - 1} reason" in panel.list.currentItem().text(1)
+    cells = [(panel.details.item(r, 0).text(), panel.details.item(r, 1).text())
+             for r in range(panel.details.rowCount())]
+    heading = cells.index((f"Reasons that fed it ({len(s.reasons)})", ""))
+    assert [value for _, value in cells[heading + 1:heading + 1 + len(s.reasons)]] == list(s.reasons)

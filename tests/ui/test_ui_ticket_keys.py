@@ -173,8 +173,8 @@ def test_trade_time_is_kept_and_a_future_time_refused(qtbot, person, window, dem
 
 
 @pytest.fixture
-def suggestions_panel(qtbot, demo_db):
-    ws = Workspace.open(demo_db)
+def suggestions_panel(qtbot, spiked_demo_db):
+    ws = Workspace.open(spiked_demo_db)
     board = SuggestionBoard(ws)
     view = SuggestionsView(board)
     qtbot.addWidget(view)
@@ -186,7 +186,7 @@ def suggestions_panel(qtbot, demo_db):
     ws.close()
 
 
-def test_accepted_suggestion_ticket_saves_on_return(qtbot, person, suggestions_panel, demo_db):
+def test_accepted_suggestion_ticket_saves_on_return(qtbot, person, suggestions_panel, spiked_demo_db):
     panel = suggestions_panel
     add = next(s for s in panel.suggestions if s.proposal is not None)
     panel.select(add.id)
@@ -197,7 +197,7 @@ def test_accepted_suggestion_ticket_saves_on_return(qtbot, person, suggestions_p
     last = person.type_into(ticket.fees, "2")
     qtbot.keyClick(last, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not ticket.isVisible(), timeout=TIMEOUT_MS)
-    with Workspace.open(demo_db) as ws:
+    with Workspace.open(spiked_demo_db) as ws:
         assert ws.decisions(add.id)
 
 

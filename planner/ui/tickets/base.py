@@ -254,7 +254,8 @@ class Ticket(QDialog):
         if self.errors:
             return
         try:
-            result = self.save(force=self.confirmed)
+            # A ticket with nothing for the quote to doubt need not take ``force``.
+            result = self.save(force=True) if self.confirmed else self.save()
         except ConfirmationNeeded as doubts:
             # Doubts depend on the quote: a real fill in a fast market may break them, so the
             # trader may keep it, but only by pressing Save (or Enter) a second time.
