@@ -18,7 +18,16 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QPushButton, QSlider, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSlider,
+    QVBoxLayout,
+    QWidget,
+)
 
 from planner.ui.chart_style import (
     BAND_1SD,
@@ -37,6 +46,7 @@ from planner.ui.formatting import ET, signed_money
 from planner.ui.steady_label import SteadyLabel
 
 VIX_SHIFT_RANGE = (-10, 40)  # VIX points the what-if control covers
+SLIDER_MIN_WIDTH_PX = 90
 READOUT_HINT = "Move the mouse over the graph for SPX, model VIX and P&L on each curve."
 CURVE_KEYS = ("today", "horizon", "expiry", "today_condors", "horizon_condors", "expiry_condors")
 BAND_KEYS = ("today_low", "today_high")
@@ -204,11 +214,18 @@ class RiskGraph(QWidget):
         controls.addWidget(self.vix_label, 0, 5)
         mode_caption = QLabel("VIX &response")
         mode_caption.setBuddy(self.vix_mode)
-        controls.addWidget(mode_caption, 0, 6)
-        controls.addWidget(self.vix_mode, 0, 7)
-        controls.addWidget(self.reset, 0, 8)
+        # The response choice and Reset on a row of their own: on one row with the two sliders, at
+        # 1400 px the sliders shrank to a few pixels (or pushed the P&L chart out when held wide).
+        response = QHBoxLayout()
+        response.addWidget(mode_caption)
+        response.addWidget(self.vix_mode)
+        response.addStretch(1)
+        response.addWidget(self.reset)
+        controls.addLayout(response, 1, 0, 1, 6)
         controls.setColumnStretch(1, 1)
         controls.setColumnStretch(4, 1)
+        for slider in (self.horizon, self.vix_shift):
+            slider.setMinimumWidth(SLIDER_MIN_WIDTH_PX)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -34,3 +34,9 @@ def test_backtest_axes_tell_their_ticks_apart(qtbot):
     assert drawdown == ["-0.05 %", "-0.10 %", "-0.15 %"]
     widths = {charts.equity.getAxis("left").width(), charts.vix.getAxis("left").width()}
     assert len(widths) == 1 and widths.pop() >= charts.fontMetrics().horizontalAdvance("$3,000,000")
+
+
+def test_the_what_if_sliders_stay_usable(window):
+    window.show_tab("risk")
+    for slider in (window.risk_graph.horizon, window.risk_graph.vix_shift):
+        assert slider.width() >= 90
