@@ -150,6 +150,14 @@ def build_parser() -> Parser:
     quote.add_argument("--asof", metavar="T")
     _force(quote, "keep a quote far from the last one (SPX beyond the move setting, VIX out of range or jumped)")
 
+    feed = commands.add_parser("feed", help="live quotes").add_subparsers(dest="action", required=True)
+    ibkr = command("ibkr", "stream quotes from TWS / IB Gateway (read-only) and store sampled snapshots "
+                   "until interrupted (Ctrl+C)", feed)
+    ibkr.add_argument("--host", default="127.0.0.1", metavar="H", help="TWS / IB Gateway host (default 127.0.0.1)")
+    ibkr.add_argument("--port", metavar="P", help="API port (default: the ibkr_port setting)")
+    ibkr.add_argument("--client-id", metavar="N", help="API client id (default: the ibkr_client_id setting)")
+    ibkr.add_argument("--seconds", metavar="S", help="stop after S seconds (default: run until interrupted)")
+
     from planner.app import daily_data_commands as daily  # history files and settlement values
 
     history = commands.add_parser("history", help="daily closes").add_subparsers(dest="action", required=True)
@@ -389,6 +397,8 @@ def execute(args: argparse.Namespace, ws, db_path: str) -> tuple[Any, str | Call
         if result.filled:
             text += f"; entry IVs set for positions {', '.join(str(p.id) for p in result.filled)}"
         return value, text
+    if name == "feed":
+        return _feed_ibkr(args, ws)
     if name in ("history", "settlement"):
         from planner.app import daily_data_commands as daily
 
@@ -517,6 +527,29 @@ def run(argv: Sequence[str] | None, stdout: TextIO, stderr: TextIO,
     finally:
         if ws is not None:
             ws.close()
+
+
+def _feed_ibkr(args, ws):
+    from planner.app.live_feed import run_ibkr_feed
+    from planner.domain.errors import InputError
+    from planner.domain.instruments import require_positive
+    from planner.domain.settings import parse_setting
+    from planner.feeds.ibkr import IbkrConfig
+
+    settings = ws.settings()
+    port = settings.ibkr_port if args.port is None else parse_setting("ibkr_port", args.port)
+    client_id = settings.ibkr_client_id if args.client_id is None else parse_setting("ibkr_client_id",
+                                                                                     args.client_id)
+    seconds = None if args.seconds is None else require_positive("seconds", args.seconds)
+    host = str(args.host).strip()
+    if not host:
+        raise InputError("host", "must name the computer running TWS or IB Gateway", args.host)
+    config = IbkrConfig(host, int(port), int(client_id), settings.live_snapshots_per_s, settings.ibkr_reconnect_max_s)
+    progress = sys.stderr if args.json else sys.stdout  # --json keeps stdout for the one JSON result
+    run = run_ibkr_feed(ws, config, lambda line: print(line, file=progress, flush=True), seconds)
+    value = {"updates": run.updates, "stored": run.stored, "refused": run.refused, "pruned": run.pruned}
+    return value, (f"feed stopped: {run.updates} snapshots received, {run.stored} stored, "
+                   f"{run.refused} refused")
 
 
 def main(argv: list[str] | None = None) -> int:

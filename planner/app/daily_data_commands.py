@@ -33,7 +33,8 @@ def add_settlement_arguments(parser: argparse.ArgumentParser, command) -> None:
 def import_value(result: HistoryImport) -> dict[str, Any]:
     def conflicts(found) -> list[dict[str, Any]]:
         return [{"series": c.key[2], "date": c.key[1], "stored": c.stored, "file_value": c.incoming,
-                 "stored_origin": c.origin, "file": c.file, "line": c.line} for c in found]
+                 "stored_origin": c.origin, "file": c.file, "line": c.line, "first_file_line": c.first or None}
+                for c in found]
 
     return {"symbols": list(result.symbols), "rows": result.rows, "inserted": result.inserted,
             "updated": result.updated, "first": result.first and result.first.isoformat(),
@@ -46,7 +47,8 @@ def history_import_command(args: argparse.Namespace, ws) -> tuple[dict[str, Any]
     text = (f"imported {result.rows} rows of {', '.join(result.symbols)} ({result.first} to {result.last}): "
             f"{result.inserted} new, {result.updated} updated")
     if result.kept:
-        text += f"\nskipped {len(result.kept)} values that differ from stored ones (--replace to replace them):"
+        against = "stored ones or an earlier file's" if any(c.first for c in result.kept) else "stored ones"
+        text += f"\nskipped {len(result.kept)} values that differ from {against} (--replace to replace them):"
         text += "".join(f"\n  {c.describe()}" for c in result.kept)
     if result.replaced:
         text += f"\nreplaced {len(result.replaced)} stored values:" + "".join(

@@ -10,8 +10,12 @@ symbol; settlement values: date and SET/VRO; VX: trade date and expiry):
 - conflict: a stored value differs. Kept unless the caller asks to replace it
   (``replace=True``, or the conflict's key among ``replace``): the command line
   skips and reports them, the window lets the user tick each one.
-A row that repeats a key earlier in the import with different values is a
-malformed import, refused with its line: which one is right cannot be known.
+A row that repeats a key of an earlier row of the same file with different
+values is a malformed file, refused with its line. The same key in two files
+with different values is a conflict between the files: the first file's value
+is kept unless the caller asks to replace it (then the later file's is stored),
+like a conflict with a stored value. A repeat that only adds fields (an OPEN
+beside a close-only file) is compared with the store like any row.
 Nothing is stored unless every file reads cleanly (one transaction).
 """
 
@@ -34,7 +38,11 @@ ConflictKey = tuple[str, str, str]  # (table, ISO date, symbol or ISO expiry)
 
 @dataclass(frozen=True, slots=True)
 class Conflict:
-    """A file value that differs from the stored one. origin: the stored value's ("file", "typed", "imported")."""
+    """A file value that differs from the stored one, or from an earlier file's in the same import.
+
+    origin: the stored value's ("file", "typed", "imported"); first: "FILE line N" of the
+    earlier file's value when the conflict is between two files of the import ("" otherwise).
+    """
 
     key: ConflictKey
     file: str
@@ -42,10 +50,17 @@ class Conflict:
     stored: str
     incoming: str
     origin: str
+    first: str = ""
+
+    @property
+    def kept_from(self) -> str:
+        """Where the value kept unless replaced comes from: the store's origin, or the earlier file's line."""
+        return self.first or self.origin
 
     def describe(self) -> str:
         _, day, what = self.key
-        return f"{what} {day}: stored {self.stored} ({self.origin}), {self.file} line {self.line} has {self.incoming}"
+        kept = f"{self.first} has {self.stored}" if self.first else f"stored {self.stored} ({self.origin})"
+        return f"{what} {day}: {kept}, {self.file} line {self.line} has {self.incoming}"
 
 
 @dataclass(slots=True)
@@ -200,12 +215,21 @@ class _Walk:
         values = _values(item)
         earlier = self.seen.get(key)
         if earlier is not None:
-            if earlier[0] != values:
-                where = "line" if earlier[1] == file else f"{earlier[1]} line"
-                raise InputError(f"{file} line {line}", f"must not repeat a date already on {where} {earlier[2]} "
-                                 f"for {key[2]}", key[1])
-            summary.duplicates += 1
-            return
+            first_values, first_file, first_line = earlier
+            if not all(_same(a, b) for a, b in zip(first_values, values, strict=True)):
+                if first_file == file:
+                    raise InputError(f"{file} line {line}", f"must not repeat a date already on line {first_line} "
+                                     f"for {key[2]}", key[1])
+                conflict = Conflict(key, file, line, _text(first_values), _text(values), "file",
+                                    f"{first_file} line {first_line}")
+                self._between_files(summary, key, item, conflict)
+                return
+            if not any(a is None and b is not None for a, b in zip(first_values, values, strict=True)):
+                summary.duplicates += 1
+                return
+            # It adds fields the earlier row lacks: compared with the store (which, when writing, holds
+            # the earlier row already) like any row.
+            values = tuple(b if a is None else a for a, b in zip(first_values, values, strict=True))
         self.seen[key] = (values, file, line)
         kind, to_write, stored, origin = classify(self.repo, item)
         if kind == "duplicate":
@@ -215,7 +239,7 @@ class _Walk:
             summary.conflicts += 1
             conflict = Conflict(key, file, line, stored or "", _text(values), origin)
             self.conflicts.append(conflict)
-            if self.replace_keys is not True and (self.replace_keys is False or key not in self.replace_keys):
+            if not self._replacing(key):
                 return
             self.replaced.append(conflict)
         elif kind == "filled":
@@ -228,6 +252,21 @@ class _Walk:
             self.inserted += 1
         else:
             self.updated += 1
+
+    def _replacing(self, key: ConflictKey) -> bool:
+        return self.replace_keys is True or (self.replace_keys is not False and key in self.replace_keys)
+
+    def _between_files(self, summary: SeriesSummary, key: ConflictKey, item: Item, conflict: Conflict) -> None:
+        """Two files of the import disagree: the earlier file's value stays unless the key is to be replaced."""
+        summary.conflicts += 1
+        self.conflicts.append(conflict)
+        if not self._replacing(key):
+            return
+        self.replaced.append(conflict)
+        self.seen[key] = (_values(item), conflict.file, conflict.line)
+        if self.tx is not None:  # merged with what the store holds now (the earlier file's row, if written)
+            self._write(classify(self.repo, item)[1])
+        self.updated += 1
 
     def _write(self, item: Item) -> None:
         assert self.tx is not None

@@ -203,3 +203,20 @@ def settle_expired(repo: Repository, now: datetime, days: Iterable[str] = ()) ->
             raise
         return [after for _, after, _ in derived_settlements(repo, now, days)]
     return settled
+
+
+def describe_log(records: Iterable[store.SettlementRecord]) -> list[str]:
+    """One line per settlement, re-settlement or reversal, oldest first: the package's settlement price,
+    official or estimated, the values used, and when (``planner settlement log ID`` in words, for the
+    window's history; the price and its basis first, as a narrow pane shortens the end)."""
+    lines = []
+    for index, record in enumerate(records):
+        when = f"{record.logged_at.astimezone(ET):%Y-%m-%d %H:%M} ET"
+        if record.status == str(Status.OPEN):
+            lines.append(f"Unsettled (open again): {record.basis}, {when}")
+            continue
+        verb = "Settled" if index == 0 else "Re-settled"
+        price = "" if record.close_price is None else f" at {record.close_price:,.2f} pts"
+        quality = "estimated" if record.estimated else "official"
+        lines.append(f"{verb}{price} ({quality}): {record.basis}, {when}")
+    return lines

@@ -140,8 +140,13 @@ class Workspace:
         vix: float | None = None,
         scenarios: bool = True,
         over: int | None = None,
+        marks=None,
+        market: MarketSnapshot | None = None,
     ):
         """Risk of the stored book under the latest snapshot (planner.risk.RiskReport).
+
+        marks: leg id -> market mark (``planner.app.leg_marks``), used instead of the model;
+        market: a live snapshot held in memory, used instead of the stored one.
 
         spx / vix: what-if levels (VIX at the VIX response's central path when only SPX
         is given, futures with spot VIX); the stored snapshot is never changed.
@@ -151,24 +156,21 @@ class Workspace:
         """
         from dataclasses import replace
 
-        from planner.app.stored_curve import fill_from_stored_curve
         from planner.risk import analyze
         from planner.risk.plausible import sessions_ahead
         from planner.risk.vix_response import vix_response
         from planner.risk.what_if import what_if_market
 
-        stored = self.latest_snapshot()
-        if stored is None:
+        live = market
+        latest = live or self.latest_snapshot()
+        if latest is None:
             raise StateError("no market snapshot yet: store one with 'planner market set --spx X --vix Y'")
         moment = at or self.now()
         settings = self.settings()
         book = self.book()
-        # Futures the quotes lack come from stored VX settlements where there are recent ones (both
-        # quotes alike, or the day P&L would show the switch from the model's estimate as a move).
-        stored, notes = fill_from_stored_curve(self.repo, stored, book, settings)
-        previous = self.previous_snapshot()
-        if previous is not None:
-            previous, _ = fill_from_stored_curve(self.repo, previous, book, settings)
+        # The live quote is priced against the stored one; a stored quote against the one before it.
+        previous = self.latest_snapshot() if live is not None else self.previous_snapshot()
+        stored, previous, notes = self.quotes_for_risk(latest, previous, book, settings)
         market, band = stored, None
         sessions = 1 if over is None else over  # 0: the move happens now, valued now (VIX as in one session)
         if spx is not None:
@@ -178,11 +180,30 @@ class Workspace:
         if spx is not None or vix is not None:  # a what-if's day P&L is measured against the stored quote
             market = what_if_market(stored, settings, spx=spx, vix=vix, at=moment, sessions=max(1, sessions))
             previous = stored
+        if marks:
+            from planner.app.leg_marks import with_market_marks
+
+            book = with_market_marks(book, marks)
         report = analyze(book, market, settings, at=moment, horizon_days=horizon_days, light=light,
                          previous=previous, scenarios=scenarios)
         if notes:
             report = replace(report, notes=(*report.notes, *notes))
         return report if band is None else replace(report, vix_band=band)
+
+    def quotes_for_risk(self, latest: MarketSnapshot, previous: MarketSnapshot | None, book: Book,
+                        settings: Settings) -> tuple[MarketSnapshot, MarketSnapshot | None, tuple[str, ...]]:
+        """The quotes a risk run prices on (``planner risk`` and the window alike) and their notes.
+
+        Futures the quotes lack come from stored VX settlements where there are recent ones
+        (``stored_curve``), in both quotes alike, or the day P&L would show the switch from the
+        model's estimate as a move; the notes say which, contract by contract.
+        """
+        from planner.app.stored_curve import fill_from_stored_curve
+
+        latest, notes = fill_from_stored_curve(self.repo, latest, book, settings)
+        if previous is not None:
+            previous, _ = fill_from_stored_curve(self.repo, previous, book, settings)
+        return latest, previous, notes
 
     def history_frame(self, symbols: Sequence[str] = ("SPX", "VIX", "VVIX")):
         return self.repo.history_frame(symbols)
@@ -356,6 +377,10 @@ class Workspace:
         """The position's settlement history: each settlement, re-settlement or reversal, oldest first."""
         return daily_values.settlement_log(self.repo.conn, position_id)
 
+    def settlement_logs(self) -> dict[int, list[daily_values.SettlementRecord]]:
+        """Every settled position's settlement history by position id (the window's history shows them)."""
+        return daily_values.settlement_logs(self.repo.conn)
+
     def add_event(self, event: Event) -> Event:
         with self.repo.change(f"add event {event.kind} {event.date.isoformat()}") as tx:
             return self.repo.add_event(tx, event)
@@ -374,14 +399,26 @@ class Workspace:
         P&L or Greek columns, build from ``transfer.export_rows(book)`` and pass ``extra_columns``."""
         return [dict(zip(transfer.COLUMNS, row, strict=True)) for row in self._report_rows(include_closed)]
 
-    def report_rows_with_risk(self, include_closed: bool = False) -> tuple[tuple[str, ...], list[tuple]]:
-        """The positions report with each open leg's mark, P&L and Greeks (when a snapshot exists)."""
+    def report_rows_with_risk(self, include_closed: bool = False, marks=None,
+                              market: MarketSnapshot | None = None) -> tuple[tuple[str, ...], list[tuple]]:
+        """The positions report with each open leg's mark, P&L and Greeks (when a snapshot exists).
+        With live ``marks`` (leg id -> ``LegMark``) a ``mark_source`` column says market or model."""
         from planner.app.risk_report import RISK_COLUMNS, leg_risk_rows
 
         rows = self._report_rows(include_closed)
         # Marks and Greeks only (no scenarios); the book is read once, inside analyze.
-        report = self.analyze(scenarios=False) if self.latest_snapshot() is not None else None
-        return RISK_COLUMNS, leg_risk_rows(rows, transfer.COLUMNS, report)
+        has_market = market is not None or self.latest_snapshot() is not None
+        report = self.analyze(scenarios=False, marks=marks, market=market) if has_market else None
+        out = leg_risk_rows(rows, transfer.COLUMNS, report)
+        if marks is None:
+            return RISK_COLUMNS, out
+        from planner.app.leg_marks import mark_sources
+
+        book = self.book()
+        by_leg = mark_sources(book, marks)
+        sources = {(p.id, seq): by_leg.get(leg.id, "") for p in book.positions for seq, leg in enumerate(p.legs)}
+        pid, seq = transfer.COLUMNS.index("position_id"), transfer.COLUMNS.index("leg_seq")
+        return (*RISK_COLUMNS, "mark_source"), [(*row, sources.get((row[pid], row[seq]), "")) for row in out]
 
     def _report_rows(self, include_closed: bool) -> list[tuple]:
         self.settle_expired()

@@ -123,6 +123,22 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("spread_ref_vix", 20.0, "VIX points", "VIX at which backtest spreads are their base estimate", 1.0, 150.0),
     # Stored VX settlement history
     SettingSpec("vx_settle_max_age_days", 5, "calendar days", "Oldest stored VX settlement that stands in for a future today's quote lacks", 0, 60),
+    # Live quotes from Interactive Brokers, their storage, and alerts while they stream
+    SettingSpec("ibkr_port", 7497, "TCP port", "TWS or IB Gateway API port (TWS 7497 paper / 7496 live, Gateway 4002 / 4001)", 1, 65535),
+    SettingSpec("ibkr_client_id", 17, "id", "API client id of the planner's connection (unique per connected program)", 0, 2_147_483_647),
+    SettingSpec("ibkr_line_limit", 100, "market-data lines", "Most contracts subscribed at once (the account's line limit); the rest are model-marked", 4, 10_000),
+    SettingSpec("ibkr_vx_months", 8, "expiries", "Listed VX futures subscribed for the curve, front first", 0, 12),
+    SettingSpec("ibkr_reconnect_max_s", 60.0, "seconds", "Longest wait between reconnection attempts (the wait doubles from 1 s)", 1.0, 3600.0),
+    SettingSpec("live_snapshots_per_s", 4.0, "per second", "Most market snapshots made from live ticks each second", 0.1, 20.0),
+    SettingSpec("live_store_interval_s", 60, "seconds", "Live snapshots are stored at most once per this interval (the rest stay in memory)", 1, 86_400),
+    SettingSpec("live_store_session_close", True, "on/off", "Also store the last live snapshot of each trading session"),
+    SettingSpec("intraday_retention_days", 30, "days", "Stored intraday live snapshots older than this are removed (session closes stay)", 1, 36_500),
+    SettingSpec("alert_high_suggestion", True, "on/off", "Alert when a new high or critical suggestion appears"),
+    SettingSpec("alert_risk_cap", True, "on/off", "Alert when risk used goes over the cap in force"),
+    SettingSpec("alert_vix_tier", True, "on/off", "Alert when VIX crosses a hedge tier's threshold"),
+    SettingSpec("alert_breakeven", True, "on/off", "Alert when SPX comes near a condor's break-even"),
+    SettingSpec("alert_breakeven_moves", 1.0, "expected moves", "Break-even alert distance: SPX x VIX/100 x sqrt(days to expiry / 365) times this", 0.01, 10.0),
+    SettingSpec("alert_beep", False, "on/off", "Beep with each alert"),
     # Price and quote sanity (planner/domain/bounds.py): past these a price or quote needs confirming
     SettingSpec("fill_fair_ratio_max", 3.0, "times fair value", "A fill this many times the model's fair value, or that fraction of it (and the points below away), needs confirming", 1.1, 1000.0),
     SettingSpec("fill_fair_tolerance_pts", 0.5, "points", "A fill this many points from the model's fair value (and the percent above) needs confirming", 0.0, 10_000.0),
@@ -223,6 +239,22 @@ class Settings:
     spread_vix_elasticity: float = 0.5
     spread_ref_vix: float = 20.0
     vx_settle_max_age_days: int = 5
+    # Live quotes from Interactive Brokers, their storage, and alerts
+    ibkr_port: int = 7497
+    ibkr_client_id: int = 17
+    ibkr_line_limit: int = 100
+    ibkr_vx_months: int = 8
+    ibkr_reconnect_max_s: float = 60.0
+    live_snapshots_per_s: float = 4.0
+    live_store_interval_s: int = 60
+    live_store_session_close: bool = True
+    intraday_retention_days: int = 30
+    alert_high_suggestion: bool = True
+    alert_risk_cap: bool = True
+    alert_vix_tier: bool = True
+    alert_breakeven: bool = True
+    alert_breakeven_moves: float = 1.0
+    alert_beep: bool = False
     fill_fair_ratio_max: float = 3.0
     fill_fair_tolerance_pts: float = 0.5
     future_curve_tolerance_pct: float = 50.0

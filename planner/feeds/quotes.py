@@ -18,6 +18,8 @@ class SourceState(StrEnum):
     PLAYING = "playing"
     PAUSED = "paused"
     FINISHED = "finished"
+    CONNECTING = "connecting"  # a broker feed: connecting or waiting to reconnect
+    DELAYED = "delayed"  # a broker feed streaming delayed (not live) data
 
 
 @dataclass(frozen=True, slots=True)

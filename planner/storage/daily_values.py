@@ -164,3 +164,13 @@ def settlement_log(conn: sqlite3.Connection, position_id: int) -> list[Settlemen
             for at, status, price, estimated, basis in conn.execute(
                 "SELECT logged_at, status, close_price, estimated, basis FROM settlement_log "
                 "WHERE position_id = ? ORDER BY id", (position_id,))]
+
+
+def settlement_logs(conn: sqlite3.Connection) -> dict[int, list[SettlementRecord]]:
+    """Every position's settlement log, oldest first (a few lines per expired position: the window's history)."""
+    logs: dict[int, list[SettlementRecord]] = {}
+    for position_id, at, status, price, estimated, basis in conn.execute(
+            "SELECT position_id, logged_at, status, close_price, estimated, basis FROM settlement_log ORDER BY id"):
+        logs.setdefault(position_id, []).append(
+            SettlementRecord(position_id, datetime.fromisoformat(at), status, price, bool(estimated), basis))
+    return logs

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from planner.domain.errors import PlannerError
 
 SERIES_COLUMNS = ("File", "Series", "First", "Last", "Rows", "New", "Filled", "Duplicates", "Conflicts", "Skipped")
-CONFLICT_COLUMNS = ("Replace", "Series", "Date", "Stored", "In the file", "Where")
+CONFLICT_COLUMNS = ("Replace", "Series", "Date", "Kept (stored or first file)", "In the file", "Where")
 FILE_FILTER = "Daily files (*.csv *.txt);;All files (*)"
 
 
@@ -76,8 +76,8 @@ class HistoryImportDialog(QDialog):
         self.series.setObjectName("series")
         self.conflicts = _table(CONFLICT_COLUMNS)
         self.conflicts.setObjectName("conflicts")
-        self.conflicts.setToolTip("Tick a row to replace the stored value with the file's; unticked rows keep "
-                                  "what is stored")
+        self.conflicts.setToolTip("Tick a row to replace the stored value (or an earlier file's) with this "
+                                  "file's; unticked rows keep the stored or earlier file's value")
         self.message = QLabel()
         self.message.setObjectName("importMessage")
         self.message.setWordWrap(True)
@@ -106,7 +106,8 @@ class HistoryImportDialog(QDialog):
         layout.addLayout(symbol_row)
         layout.addWidget(QLabel("What the import would store:"))
         layout.addWidget(self.series, 2)
-        self.conflicts_caption = QLabel("Values that differ from stored ones (ticked rows are replaced):")
+        self.conflicts_caption = QLabel("Values that differ from stored ones or an earlier file's (ticked rows are "
+                                        "replaced):")
         layout.addWidget(self.conflicts_caption)
         layout.addWidget(self.conflicts, 1)
         layout.addWidget(self.message)
@@ -165,7 +166,7 @@ class HistoryImportDialog(QDialog):
             tick.setCheckState(Qt.CheckState.Unchecked)
             self.conflicts.setItem(row, 0, tick)
             _, day, series = conflict.key
-            for column, value in enumerate((series, day, f"{conflict.stored} ({conflict.origin})", conflict.incoming,
+            for column, value in enumerate((series, day, f"{conflict.stored} ({conflict.kept_from})", conflict.incoming,
                                             f"{conflict.file} line {conflict.line}"), start=1):
                 self.conflicts.setItem(row, column, _cell(value))
         self.conflicts_caption.setVisible(bool(self.preview.conflicts))
@@ -173,7 +174,11 @@ class HistoryImportDialog(QDialog):
         rows = self.preview.rows
         note = f"{rows:,} rows in {len(paths)} file{'s' if len(paths) > 1 else ''}; one undo step (Ctrl+Z)."
         if self.preview.conflicts:
-            note += f" {len(self.preview.conflicts)} stored values differ: unticked ones are kept."
+            between = sum(1 for c in self.preview.conflicts if c.first)
+            if len(self.preview.conflicts) > between:
+                note += f" {len(self.preview.conflicts) - between} stored values differ: unticked ones are kept."
+            if between:
+                note += f" {between} values differ between the files: unticked ones keep the first file's."
         self._say(note, error=False)
 
     def _say(self, text: str, error: bool) -> None:

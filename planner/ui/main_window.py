@@ -33,10 +33,12 @@ from planner.ui.market_bar import MarketBar, MarketInputs
 from planner.ui.planning_tabs import PlanningTabs
 from planner.ui.portfolio_tree import PortfolioTree
 from planner.ui.positions_view import PositionsView
+from planner.ui.risk_notes import RiskNotes
 from planner.ui.steady_label import SteadyLabel
 
 DEFAULT_MARKET = MarketInputs(spx=5900.0, vix=16.0, rate=0.045, div_yield=0.013)
 REPLAY_SPEEDS = (1.0, 2.0, 5.0, 10.0, 20.0)
+ALERT_LOG_HEIGHT_PX = 110  # about five alert lines; the charts keep the room
 
 
 class MainWindow(QMainWindow):
@@ -125,6 +127,8 @@ class MainWindow(QMainWindow):
             # Wide enough for any figure: a new number must not re-lay out the window.
             label.setMinimumWidth(label.fontMetrics().horizontalAdvance(template) + 16)
             self.statusBar().addPermanentWidget(label)
+        self.risk_notes = RiskNotes()  # left of the figures; a passing message covers it for a while
+        self.statusBar().addWidget(self.risk_notes, 1)
 
         # A long message is cut at the status bar's width: hovering it shows the whole of it.
         self.statusBar().messageChanged.connect(lambda text: self.statusBar().setToolTip(text))
@@ -218,6 +222,13 @@ class MainWindow(QMainWindow):
         self.replay_action = self._action("&Replay history", self.start_replay, "Ctrl+Shift+P",
                                           "Play the stored daily closes as what-if quotes (not stored)")
         self.pause_action = self._action("&Pause or resume replay", self.toggle_replay, "Ctrl+Shift+Space")
+        self.ibkr_action = self._action("Connect to &Interactive Brokers", self.connect_ibkr, "Ctrl+Shift+I",
+                                        "Live SPX, VIX, VVIX, VX and leg quotes from TWS or IB Gateway (read-only)")
+        from planner.feeds.ibkr import INSTALL_HINT, ib_available
+
+        if not ib_available():
+            self.ibkr_action.setText(f"Connect to &Interactive Brokers (needs: {INSTALL_HINT})")
+            self.ibkr_action.setToolTip(f"Install the ibkr extra first: {INSTALL_HINT}")
         self.manual_action = self._action("&Manual quotes only", self.stop_sources, "Ctrl+Shift+M",
                                           "Stop the watched file or replay")
         self.reset_what_if_action = self._action("Reset &what-if", self._reset_what_if, "Ctrl+0",
@@ -271,6 +282,7 @@ class MainWindow(QMainWindow):
         menu.addAction(self.market_action)
         menu.addAction(self.manual_action)
         menu.addAction(self.watch_action)
+        menu.addAction(self.ibkr_action)
         menu.addSeparator()
         menu.addAction(self.replay_action)
         menu.addAction(self.pause_action)
@@ -307,7 +319,8 @@ class MainWindow(QMainWindow):
         session = Session(workspace, self)
         self.session = session
         session.report_ready.connect(self._apply_report)
-        session.book_loaded.connect(self.tree.update_book)
+        session.book_loaded.connect(lambda book: self.tree.update_book(book, session.settlement_logs))
+        session.book_loaded.connect(self._replan_ibkr)
         session.book_loaded.connect(lambda _book: self._update_getting_started())
         session.market_loaded.connect(self._apply_market)
         session.market_loaded.connect(lambda _market: self._update_getting_started())
@@ -381,8 +394,11 @@ class MainWindow(QMainWindow):
 
     def _apply_report(self, report) -> None:
         # A what-if (VIX shift, a scenario cell, a replayed day) redraws the risk graph only: the
-        # table, the status line and the P&L chart keep the figures at the stored quote.
-        self._update_status(self.session.real_report if self.session is not None else report)
+        # table, the status line, the alerts and the P&L chart keep the figures at the quote itself.
+        real = self.session.real_report if self.session is not None else report
+        self._update_status(real)
+        if self._streaming():
+            self._check_alerts(real)
         self._draw_shown_tab(report)
         if not self._settled_objects and self.session is not None and self.session.reports_applied == 1:
             from planner.ui.qt_env import settle_long_lived_objects
@@ -410,7 +426,8 @@ class MainWindow(QMainWindow):
         calculator = self.calculator_tab.content
         if market is not None and calculator is not None:
             calculator.update_market(MarketInputs.of(market))
-        if self.file_source.path is None and self.replay_source.replay is None:
+        live = getattr(self, "ibkr_source", None)
+        if self.file_source.path is None and self.replay_source.replay is None and not (live and live.active):
             from planner.ui.quote_sources import manual_detail
 
             self.market_bar.update_source("manual", SourceState.IDLE, manual_detail(market))
@@ -457,6 +474,7 @@ class MainWindow(QMainWindow):
     def _update_status(self, report) -> None:
         from planner.ui.formatting import percent, set_style_sheet
 
+        self.risk_notes.update_report(report)
         if report is None:
             self.risk_label.setText("Risk used — (no market)")
             self.coverage_label.setText("Coverage —")
@@ -630,9 +648,148 @@ class MainWindow(QMainWindow):
         if hasattr(self, "replay_source"):
             self.replay_source.set_speed(speed)
 
+    # -- Interactive Brokers --------------------------------------------------------------------
+    def connect_ibkr(self, host: str | None = None, port: int | None = None, client_id: int | None = None) -> bool:
+        """Start the IBKR feed on the open book (settings give port, client id, line limit)."""
+        from planner.feeds.ibkr import INSTALL_HINT, IbkrConfig, ib_available
+
+        if not ib_available():
+            self.ibkr_action.setToolTip(f"Needs the ibkr extra: {INSTALL_HINT}")
+            self.statusBar().showMessage(f"Interactive Brokers quotes need the ibkr extra: {INSTALL_HINT}", 30000)
+            return False
+        if not self._require_session():
+            return False
+        from planner.ui.live_quotes import IbkrQuoteSource
+
+        self.stop_sources()
+        settings = self.session.settings
+        if not hasattr(self, "ibkr_source"):
+            self.ibkr_source = IbkrQuoteSource(self)
+            self.ibkr_source.update.connect(self._live_update)
+            self.ibkr_source.state_changed.connect(self.market_bar.update_source)
+            self.ibkr_source.state_changed.connect(self._ibkr_trouble)
+        plan = self._ibkr_plan()
+        saved_host = self.state.value("ibkr/host", "127.0.0.1") if self.state is not None else "127.0.0.1"
+        config = IbkrConfig(host or str(saved_host), port or settings.ibkr_port,
+                            settings.ibkr_client_id if client_id is None else client_id,
+                            settings.live_snapshots_per_s, settings.ibkr_reconnect_max_s)
+        from planner.app.alerts import AlertMonitor
+
+        self.alert_monitor = AlertMonitor()
+        board = self.planning.board
+        if board is not None and not getattr(self, "_alerts_follow_board", False):
+            self._alerts_follow_board = True
+            board.result_ready.connect(self._suggestions_for_alerts)
+        self._ibkr_config = config
+        self.ibkr_source.start(config, plan, settings.live_store_interval_s, settings.live_store_session_close)
+        self._show_alert_log()
+        return True
+
+    def _ibkr_trouble(self, _name: str, state, detail: str) -> None:
+        """The bar has little room: a connection problem is said in full in the status bar too."""
+        if state is SourceState.ERROR and detail:
+            self.statusBar().showMessage(f"Interactive Brokers: {detail.split('; ')[0]}", 15000)
+
+    def _ibkr_plan(self):
+        from planner.app.leg_marks import leg_risk_weights
+        from planner.feeds.ibkr_plan import plan_subscriptions
+
+        session, settings = self.session, self.session.settings
+        spx = session.snapshot.spx if session.snapshot is not None else None
+        # One valuation with per-leg Greeks, so the line limit keeps the legs that carry most risk.
+        report = self.workspace.analyze(scenarios=False) if session.snapshot is not None else None
+        return plan_subscriptions(session.book, self.workspace.now().date(), settings.ibkr_line_limit,
+                                  settings.ibkr_vx_months, risk=leg_risk_weights(report), spx=spx)
+
+    def _replan_ibkr(self, _book) -> None:
+        """A position opened, closed or rolled while quotes stream: subscribe what the book now holds."""
+        source = getattr(self, "ibkr_source", None)
+        if source is None or not source.active or source.plan is None:
+            return
+        plan = self._ibkr_plan()
+        if [(s.key, s.leg_ids) for s in plan.subscribed] == [(s.key, s.leg_ids) for s in source.plan.subscribed]:
+            return
+        settings = self.session.settings
+        source.start(self._ibkr_config, plan, settings.live_store_interval_s, settings.live_store_session_close)
+
+    def _live_update(self, update) -> None:
+        from planner.app.leg_marks import market_marks
+        from planner.app.market import build_snapshot
+        from planner.domain.errors import PlannerError
+
+        quote = update.quote()
+        if quote is None or self.session is None:
+            return
+        try:
+            snapshot = build_snapshot(self.workspace.repo, now=self.workspace.now(), **quote.market_fields())
+        except PlannerError as error:  # a bad quote is never used nor stored
+            self.market_bar.update_source("IBKR", SourceState.ERROR, f"quote refused: {error}")
+            return
+        source = self.ibkr_source
+        marks = market_marks(update, source.plan.subscribed, self.session.book, snapshot, snapshot.asof)
+        from planner.app.leg_marks import position_mark_sources
+
+        self.positions.model.mark_sources = position_mark_sources(self.session.book, marks)
+        for item, is_close in source.sampler.offer(snapshot, snapshot.asof):
+            from dataclasses import replace
+
+            try:
+                self.workspace.store_snapshot(replace(item, source=f"{item.source} close") if is_close else item)
+            except PlannerError as error:
+                self.statusBar().showMessage(f"Live quote not stored: {error}", 10000)
+        self.session.set_live(snapshot, marks)
+        source.extra = f"{len(marks)} legs marked by the market"
+        self.market_bar.update_source("IBKR connected", source.state(), source.detail(self.workspace.now()))
+
+    def _suggestions_for_alerts(self, result) -> None:
+        self._live_suggestions = tuple(result) if result is not None else ()
+        if self._streaming():
+            self._check_alerts(self.session.report)
+
+    def _streaming(self) -> bool:
+        """Live quotes in use: alerts are about the market as it moves, not a stored quote."""
+        source = getattr(self, "ibkr_source", None)
+        return source is not None and source.active and self.session is not None \
+            and self.session.live_snapshot is not None
+
+    def _check_alerts(self, report) -> None:
+        from planner.app.alerts import report_causes
+        from planner.ui.live_quotes import notify
+
+        settings = self.session.settings
+        suggestions = getattr(self, "_live_suggestions", ())
+        for alert in self.alert_monitor.check(report_causes(report, settings, self.workspace.now(), suggestions)):
+            self.alert_log.add_alert(alert)
+            notify(self, alert, settings.alert_beep, getattr(self, "tray", None))
+
+    def _show_alert_log(self) -> None:
+        if getattr(self, "alert_dock", None) is not None:
+            self.alert_dock.show()
+            return
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QDockWidget, QSystemTrayIcon
+
+        from planner.ui.live_quotes import AlertLog
+
+        self.alert_log = AlertLog()
+        self.alert_dock = QDockWidget("Alerts", self)
+        self.alert_dock.setObjectName("alertDock")
+        self.alert_dock.setWidget(self.alert_log)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.alert_dock)
+        self.resizeDocks([self.alert_dock], [ALERT_LOG_HEIGHT_PX], Qt.Orientation.Vertical)
+        self.tray = None
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            self.tray = QSystemTrayIcon(self.windowIcon(), self)
+            self.tray.show()
+
     def stop_sources(self) -> None:
         if not hasattr(self, "file_source"):
             return
+        if getattr(self, "ibkr_source", None) is not None and self.ibkr_source.active:
+            self.ibkr_source.stop()
+            self.positions.model.mark_sources = {}
+            if self.session is not None:
+                self.session.set_live(None)
         self.file_source.stop()
         self.replay_source.stop()
         if self.session is not None:
@@ -692,9 +849,19 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getSaveFileName(self, "Export positions", "positions.csv", "CSV (*.csv)")
         if path:
             include_closed = scopes.index(scope) == 1
-            done = self._run("Export failed", lambda: self.workspace.export_report(path, include_closed))
+            done = self._run("Export failed", lambda: self._export(path, include_closed))
             if done:
                 self.statusBar().showMessage(f"Exported {done[0]:,} rows to {path}", 10000)
+
+    def _export(self, path, include_closed: bool = True):
+        """`planner export`'s report, or with live quotes streaming each leg's market mark, P&L and
+        Greeks and whether the mark came from the market or the model."""
+        session = self.session
+        if session is None or session.live_snapshot is None:
+            return self.workspace.export_report(path, include_closed)
+        extra, rows = self.workspace.report_rows_with_risk(include_closed, marks=session.live_marks,
+                                                           market=session.live_snapshot)
+        return self.workspace.export_csv(path, include_closed, extra, rows)
 
     def new_book(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "New book", "planner.db", "Planner books (*.db)")
@@ -804,6 +971,8 @@ class MainWindow(QMainWindow):
         if hasattr(self, "file_source"):
             self.file_source.stop()
             self.replay_source.stop()
+        if getattr(self, "ibkr_source", None) is not None:
+            self.ibkr_source.stop()
         self.planning.shutdown()
         if self.backtest is not None:
             self.backtest.shutdown()

@@ -26,6 +26,8 @@ STATE_COLOURS = {
     SourceState.PLAYING: "#1565c0",
     SourceState.PAUSED: "#8a6d00",
     SourceState.FINISHED: "palette(text)",
+    SourceState.CONNECTING: "#8a6d00",
+    SourceState.DELAYED: "#b26a00",
 }
 
 
@@ -68,7 +70,7 @@ class MarketBar(QFrame):
         self.curve = ElidedLabel("VX curve (pts): —")
         self.updated = SteadyLabel("Updated —", "Updated 2026-12-31 23:59:59 ET")
         self.source = QLabel("Source: manual")
-        self.source_state = SteadyLabel("idle", "finished")
+        self.source_state = SteadyLabel("idle", "connecting")
         self.detail = ElidedLabel("")
         self.spx.setToolTip("S&P 500 index, points (change since the previous stored quote)")
         self.vix.setToolTip("VIX spot index, points")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
 
+from planner.app.settlement import describe_log
 from planner.app.views import chains
 from planner.domain import Book, Leg, Position, PositionKind, Status, Tier
 from planner.ui.formatting import KIND_NAMES, describe, et_time, signed_money, strikes_text
@@ -69,8 +70,12 @@ class PortfolioTree(QTreeWidget):
                         "Enter opens the close or roll ticket")
         self.setUniformRowHeights(True)
         self.itemActivated.connect(self._activated)
+        self._settlement_logs: dict = {}
 
-    def update_book(self, book: Book) -> None:
+    def update_book(self, book: Book, settlement_logs: dict | None = None) -> None:
+        """``settlement_logs``: position id -> its settlement records; an expired position shows each
+        settlement, re-settlement or reversal under it (what ``planner settlement log ID`` prints)."""
+        self._settlement_logs = settlement_logs or {}
         collapsed = {self._key(self.topLevelItem(i)) for i in range(self.topLevelItemCount())
                      if not self.topLevelItem(i).isExpanded()}
         self.clear()
@@ -138,6 +143,11 @@ class PortfolioTree(QTreeWidget):
             closed = et_time(position.closed_at, with_date=True)[:10] if position.closed_at else "—"
             text += " partial close" if position.split_from else f" {position.status}"
             details += f"\n{position.status} {closed}, realized {signed_money(realized)} after fees"
+        settled = describe_log(self._settlement_logs.get(position.id, ()))
+        if settled:
+            details += "\n" + "\n".join(settled)
+            if position.settled_estimated:
+                details += "\nSettled on an estimate: settles again when a better value is imported or typed"
         item = QTreeWidgetItem(parent, [text, f"×{position.quantity:,}", position.expiry.strftime("%Y-%m-%d")])
         item.setData(0, POSITION_ID_ROLE, position.id)
         for column in range(3):
@@ -146,6 +156,9 @@ class PortfolioTree(QTreeWidget):
         if with_legs:
             for leg in position.legs:
                 QTreeWidgetItem(item, [leg_text(leg)])
+        for line in settled:
+            child = QTreeWidgetItem(item, [line])
+            child.setToolTip(0, line)
         return item
 
     def selected_position_id(self) -> int | None:

@@ -80,6 +80,9 @@ COLUMNS: tuple[Column, ...] = (
 )
 COLUMN_INDEX = {column.key: i for i, column in enumerate(COLUMNS)}
 WHAT_COLUMN, EXPIRY_COLUMN = COLUMN_INDEX["what"], COLUMN_INDEX["expiry"]
+MARK_COLUMN = COLUMN_INDEX["mark"]
+# With live quotes, where each position's mark came from (planner.app.leg_marks): a tag after the figure.
+MARK_TAGS = {"market": " mkt", "partly market": " mix", "model": " mdl"}
 
 MARKET_COLUMNS = tuple(i for i, column in enumerate(COLUMNS) if column.market)
 LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
@@ -97,6 +100,7 @@ class PositionsModel(QAbstractTableModel):
         self._cells: dict[tuple[int, int], object] = {}
         self._texts: dict[tuple[int, int], str] = {}
         self._described: dict[int, tuple[Position, str]] = {}
+        self.mark_sources: dict[int, str] = {}  # position id -> market / partly market / model (live only)
         self.sort_column = COLUMN_INDEX["id"]
         self.sort_order = Qt.SortOrder.AscendingOrder
 
@@ -176,7 +180,15 @@ class PositionsModel(QAbstractTableModel):
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         # Role first: the view asks a dozen roles per cell and most are None.
         if role == Qt.ItemDataRole.DisplayRole:
+            if index.column() == MARK_COLUMN and self.mark_sources:
+                source = self.mark_sources.get(self._rows[index.row()][0].id, "model")
+                return self._text(index.row(), index.column()) + MARK_TAGS.get(source, "")
             return self._text(index.row(), index.column())
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == MARK_COLUMN and self.mark_sources:
+            source = self.mark_sources.get(self._rows[index.row()][0].id, "model")
+            return {"market": "Marked from live market quotes (mid, else last)",
+                    "partly market": "Some legs marked from live quotes, the rest by the model",
+                    }.get(source, "Marked by the model (no live quote for its legs)")
         if role == SORT_ROLE:
             return _sort_key(self._value(index.row(), index.column()))
         if role == Qt.ItemDataRole.TextAlignmentRole:

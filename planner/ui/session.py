@@ -51,6 +51,7 @@ class RiskRequest:
     vix_mode: str = "central"  # the curves' VIX: "central", "stressed" (band high) or "fixed"
     fixed_vix: float | None = None  # with "fixed": the level (None: the priced market's VIX)
     pin_spx: float | None = None  # an SPX level the curves hold exactly (a scenario-map cell)
+    notes: tuple[str, ...] = ()  # said of the quotes before the run (futures taken from stored VX history)
     real: object = None  # the stored quote's full report for these inputs, when one is at hand (what-if steps)
 
 
@@ -92,6 +93,10 @@ def run_risk(request: RiskRequest, matrix: bool = True) -> RiskResult:
         real = request.real or analyze(request.book, market, settings, at=at, horizon_days=request.horizon_days,
                                        previous=request.previous, matrix=matrix, legs=False,
                                        vix_mode=request.vix_mode, fixed_vix=request.fixed_vix)
+    if request.notes:
+        report = replace(report, notes=(*report.notes, *request.notes))
+        if real is not None and request.real is None:
+            real = replace(real, notes=(*real.notes, *request.notes))
     return RiskResult(report, shown, priced, real)
 
 
@@ -130,9 +135,12 @@ class Session(QObject):
         self.ws = workspace
         self.runner = CoalescingRunner(priorities=("risk", "scenarios", "history"), parent=self)
         self.book = Book()
+        self.settlement_logs: dict = {}  # position id -> its settlement records, oldest first
         self.snapshot: MarketSnapshot | None = None
         self.shown_market: MarketSnapshot | None = None  # stored, or the replayed day
         self.previous: MarketSnapshot | None = None
+        # The quotes risk runs price on: futures they lack taken from stored VX history, and notes saying so
+        self.priced: tuple[MarketSnapshot | None, MarketSnapshot | None, tuple[str, ...]] = (None, None, ())
         self.settings = Settings()
         self.report = None
         self.real_report = None  # the report at the stored quote: a what-if never reaches real figures
@@ -144,6 +152,8 @@ class Session(QObject):
         self.vix_shift = 0.0
         self.vix_mode, self.fixed_vix, self.pin_spx = "central", None, None
         self.replay_quote: Quote | None = None
+        self.live_snapshot: MarketSnapshot | None = None  # a broker feed's latest, held in memory
+        self.live_marks: dict = {}  # leg id -> planner.app.leg_marks.LegMark
         self.reports_applied = 0
         self._risk_generation = 0  # each quote's two steps share one generation
         self._applied_generation = 0
@@ -217,6 +227,14 @@ class Session(QObject):
             self.market_loaded.emit(self.snapshot)
         self.request_risk()
 
+    def set_live(self, snapshot: MarketSnapshot | None, marks: dict | None = None) -> None:
+        """A live feed's snapshot and leg marks (None: back to the stored market and the model)."""
+        self.live_snapshot = snapshot
+        self.live_marks = marks or {}
+        self.shown_market = snapshot or self.snapshot
+        self.market_loaded.emit(self.shown_market)
+        self.request_risk()
+
     def realized_usd(self) -> float:
         """Dollars realized by the positions no longer open, net of fees (changes with the book only)."""
         if self._realized[0] is not self.book:
@@ -229,7 +247,7 @@ class Session(QObject):
         topics = set(changed.topics)
         if changed.external:
             topics |= {"book", "market", "settings"}
-        relevant = topics & {"book", "market", "settings"}
+        relevant = topics & {"book", "market", "settings", "history"}  # history: stored VX settlements
         if not relevant:
             return
         self._reload(relevant)
@@ -248,13 +266,18 @@ class Session(QObject):
             self.settings_loaded.emit(self.settings)
         if "book" in topics:
             self.book = self.ws.book()
+            self.settlement_logs = self.ws.settlement_logs()  # settling writes positions: a "book" change
             self.book_loaded.emit(self.book)
         if "market" in topics:
             self.snapshot = self.ws.latest_snapshot()
             self.previous = self.ws.previous_snapshot()
-            if self.replay_quote is None:
+            if self.replay_quote is None and self.live_snapshot is None:
                 self.shown_market = self.snapshot
                 self.market_loaded.emit(self.snapshot)
+        if self.snapshot is not None:  # the same quotes as ``planner risk`` (Workspace.quotes_for_risk)
+            self.priced = self.ws.quotes_for_risk(self.snapshot, self.previous, self.book, self.settings)
+        else:
+            self.priced = (None, None, ())
 
     # -- risk --------------------------------------------------------------------------
     def request_risk(self) -> None:
@@ -263,17 +286,23 @@ class Session(QObject):
             self.what_if = False
             self.report_ready.emit(None)
             return
-        # Moving the VIX shift step by step reuses the stored quote's report: only the what-if is new.
-        inputs = (self.book, self.snapshot, self.previous, self.settings, (self.horizon_days, self.vix_mode,
-                                                                           self.fixed_vix))
+        snapshot, previous, notes = self.priced
+        book, snapshot, previous = self.book, snapshot or self.snapshot, previous
+        if self.live_snapshot is not None:  # live quotes price in memory; the stored one is "previous"
+            from planner.app.leg_marks import with_market_marks
+
+            snapshot, previous, notes = self.ws.quotes_for_risk(self.live_snapshot, self.snapshot, book, self.settings)
+            book = with_market_marks(book, self.live_marks)
+        # Moving the VIX shift step by step reuses the quote's own report: only the what-if is new.
+        inputs = (book, snapshot, previous, self.settings, (self.horizon_days, self.vix_mode, self.fixed_vix))
         # Identity, not equality: comparing two books position by position costs more than it saves.
         same = self._full_real_inputs is not None and all(
             a is b for a, b in zip(self._full_real_inputs[:4], inputs[:4], strict=True)
         ) and self._full_real_inputs[4] == inputs[4]
         known = self._full_real if same else None
-        request = RiskRequest(self.book, self.snapshot, self.previous, self.settings, self.ws.now(),
+        request = RiskRequest(book, snapshot, previous, self.settings, self.ws.now(),
                               self.horizon_days, self.replay_quote, self.vix_shift, self.vix_mode, self.fixed_vix,
-                              self.pin_spx, known)
+                              self.pin_spx, notes, known)
         self._risk_generation += 1
         generation = self._risk_generation
         self._inputs_of_generation = {generation: inputs}  # only the newest run's inputs are ever wanted

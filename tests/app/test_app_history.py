@@ -8,6 +8,7 @@ import pytest
 
 from planner.app import Workspace
 from planner.domain.errors import InputError
+from planner.storage import daily_values as store
 
 NOW = datetime(2026, 11, 22, 17, 0, tzinfo=UTC)
 
@@ -80,3 +81,35 @@ def test_bad_history_files(ws, tmp_path, name, content, message):
         ws.import_history(path)
     assert message in str(raised.value)
     assert ws.history_frame().empty
+
+
+def test_two_files_disagreeing_on_a_day_are_a_conflict_not_a_refusal(ws, tmp_path):
+    """The first file's value is kept and the other reported; replacing stores the later file's."""
+    first = tmp_path / "a.csv"
+    first.write_text("date,symbol,close\n2026-11-19,VIX,16.8\n2026-11-20,VIX,16.2\n", encoding="utf-8")
+    second = tmp_path / "b.csv"
+    second.write_text("date,symbol,close\n2026-11-20,VIX,16.4\n2026-11-21,VIX,16.9\n", encoding="utf-8")
+    preview = ws.preview_history([first, second])
+    assert [c.describe() for c in preview.conflicts] == [
+        "VIX 2026-11-20: a.csv line 3 has O/H/L/C -/-/-/16.2, b.csv line 2 has O/H/L/C -/-/-/16.4"]
+    assert ws.history_frame().empty  # a preview writes nothing
+    kept = ws.import_history_files([first, second])
+    assert (kept.inserted, kept.updated, len(kept.kept), kept.replaced) == (3, 0, 1, ())
+    assert ws.repo.history_close("VIX", date(2026, 11, 20)) == 16.2
+    ws.undo()
+    assert ws.history_frame().empty
+    chosen = ws.import_history_files([first, second], replace=[preview.conflicts[0].key])
+    assert (len(chosen.replaced), chosen.kept) == (1, ())
+    assert ws.repo.history_close("VIX", date(2026, 11, 20)) == 16.4
+    assert ws.repo.history_close("VIX", date(2026, 11, 21)) == 16.9
+
+
+def test_a_second_file_adding_the_open_to_the_same_close_is_no_conflict(ws, tmp_path):
+    closes = tmp_path / "SPX_History.csv"
+    closes.write_text("DATE,SPX\n11/20/2026,5890.25\n", encoding="utf-8")
+    ohlc = tmp_path / "ohlc.csv"
+    ohlc.write_text("Date,Open,High,Low,Close\n2026-11-20,5880,5910,5870,5890.25\n", encoding="utf-8")
+    result = ws.import_history_files([closes, ohlc], symbol="SPX")
+    assert (result.kept, result.replaced) == ((), ())
+    bar = store.history_bar(ws.repo.conn, "SPX", date(2026, 11, 20))
+    assert (bar.open, bar.close) == (5880, 5890.25)

@@ -195,3 +195,25 @@ def test_any_import_order_ends_on_the_official_values(tmp_path, order, expired_a
         assert [ws.position(p.id).settled_estimated for p in (condors, future, calls)] == [False] * 3
         assert pnl(ws, condors) == -2010.40
         assert pnl(ws, future, calls) == round((22.75 - 20) * 1000 + (2.75 - 1.50) * 400, 2)
+
+
+def test_the_settlement_log_in_words_settled_resettled_and_reverted(tmp_path):
+    """The lines the window's history shows under an expired position (``planner settlement log`` in words)."""
+    from planner.app.settlement import describe_log
+
+    clock = Clock(BEFORE)
+    with Workspace.open(":memory:", clock=clock) as ws:  # no quote: with no value stored, nothing settles it
+        condors = sell_condors(ws)
+        paths = files(tmp_path)
+        clock.now = AFTER_SPX
+        ws.import_history(paths["spx"])
+        ws.import_history(paths["set"])
+        ws.undo()
+        ws.undo()
+        assert ws.position(condors.id).status is Status.OPEN
+        assert describe_log(ws.settlement_logs()[condors.id]) == [
+            "Settled at 20.00 pts (estimated): SPX open 6430 (estimate), 2026-12-18 17:00 ET",
+            "Re-settled at 20.00 pts (official): SET 6430 (file), 2026-12-18 17:00 ET",
+            "Re-settled at 20.00 pts (estimated): SPX open 6430 (estimate), 2026-12-18 17:00 ET",
+            "Unsettled (open again): no settlement value, 2026-12-18 17:00 ET"]
+        assert ws.settlement_logs()[condors.id] == ws.settlement_log(condors.id)

@@ -124,3 +124,18 @@ def test_settlement_log_shows_how_a_position_was_settled(db, tmp_path):
     assert [(r["close_price"], r["estimated"], r["basis"]) for r in log] == [
         (pytest.approx(1.4), True, "VIX open 17.4 (estimate)"), (pytest.approx(1.62), False, "VRO 17.62 (typed)")]
     assert cli("settlement", "log", "999", db=db)[1] == "position 999 has not been settled\n"
+
+
+def test_two_files_disagreeing_keep_the_first_and_report_the_other(db, tmp_path):
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    first.write_text("date,symbol,value\n2026-11-20,SET,6430\n", encoding="utf-8")
+    second.write_text("date,symbol,value\n2026-11-20,SET,6431.5\n2026-11-20,VRO,16.95\n", encoding="utf-8")
+    code, out, err = cli("history", "import", str(first), str(second), db=db)
+    assert (code, err) == (0, "") and out.splitlines()[1:] == [
+        "skipped 1 values that differ from stored ones or an earlier file's (--replace to replace them):",
+        "  SET 2026-11-20: a.csv line 2 has 6430, b.csv line 2 has 6431.5"]
+    assert cli_json("settlement", "list", db=db)[0]["value"] == 6430
+    cli_json("undo", db=db)
+    replaced = cli_json("history", "import", str(first), str(second), "--replace", db=db)
+    assert replaced["replaced_conflicts"][0]["first_file_line"] == "a.csv line 2"
+    assert cli_json("settlement", "list", db=db)[0]["value"] == 6431.5

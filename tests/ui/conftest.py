@@ -66,12 +66,27 @@ def spiked_window(qtbot, spiked_demo_db, window_state):
     yield from _window(qtbot, spiked_demo_db, window_state)
 
 
-def _window(qtbot, path, window_state):
+@pytest.fixture
+def window_on(qtbot, window_state):
+    """Opens a window on a given book file with a fixed clock (tests that need the time of an expiry)."""
+    opened = []
+
+    def open_window(path, clock):
+        windows = _window(qtbot, path, window_state, clock)
+        opened.append(windows)
+        return next(windows)
+
+    yield open_window
+    for windows in opened:
+        next(windows, None)  # shut the window and close its book
+
+
+def _window(qtbot, path, window_state, clock=None):
     from planner.ui.main_window import MainWindow
 
     win = MainWindow(state=window_state)
     qtbot.addWidget(win)
-    workspace = Workspace.open(path)
+    workspace = Workspace.open(path) if clock is None else Workspace.open(path, clock=clock)
     win.resize(1400, 900)
     win.open_workspace(workspace)
     win.show()

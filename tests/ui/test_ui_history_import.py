@@ -160,3 +160,24 @@ def test_file_menu_import_history_by_keyboard(qtbot, window, monkeypatch):
     assert window.statusBar().currentMessage() == "Imported 2 rows of VX 2024-01-17"
     qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert window.workspace.repo.vx_settlement_curves() == {}
+
+
+def test_two_files_disagreeing_are_a_conflict_to_choose(qtbot, ws, tmp_path):
+    from planner.ui.history_import_dialog import HistoryImportDialog
+
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    first.write_text("date,symbol,value\n2026-12-18,SET,6430\n", encoding="utf-8")
+    second.write_text("date,symbol,value\n2026-12-18,SET,6431.5\n", encoding="utf-8")
+    view = HistoryImportDialog(ws, paths=(str(first), str(second)))
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitExposed(view)
+    assert view.import_button.isEnabled()
+    assert cells(view.conflicts, 0)[1:] == ["SET", "2026-12-18", "6430 (a.csv line 2)", "6431.5", "b.csv line 2"]
+    assert "1 values differ between the files: unticked ones keep the first file's." in view.message.text()
+    view.conflicts.setFocus()
+    view.conflicts.setCurrentCell(0, 0)
+    qtbot.keyClick(view.conflicts, Qt.Key.Key_Space)
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    assert not view.isVisible()
+    assert store.settlement_value(ws.repo.conn, date(2026, 12, 18), "SET").value == 6431.5
