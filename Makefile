@@ -14,7 +14,7 @@ INSTALL_INPUTS := pyproject.toml setup.py planner/pricing/_native.c
 # on import as usual.
 COMPILE := $(BIN)/python -m compileall -q -j 0 planner
 
-.PHONY: run test lint bench clean package package-check
+.PHONY: run test lint bench soak clean package package-check
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "no interpreter to build $(VENV) on: make PYTHON=/path/to/python3.11" >&2; exit 1; }
@@ -45,6 +45,10 @@ lint: $(VENV)/.installed-test
 
 test: lint
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+
+# The long torture runs (600 fuzz cases, 30 s of writers with the window, 100 kills): not in CI.
+soak: $(VENV)/.installed-test
+	PLANNER_SOAK=1 QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -s tests/torture/test_torture_soak.py
 
 bench: $(VENV)/.installed-bench
 	@for script in benchmarks/bench_*.py; do \

@@ -52,6 +52,18 @@ def skew_vols(strikes: Sequence[float], spot: float, base: float, put_slope: flo
     return np.maximum(vols, MIN_VOL)
 
 
+def load_pricing() -> None:
+    """Import what the IV fill needs (numpy, scipy's root finder, pricing: half a second cold).
+
+    Called before a change opens its transaction: imported inside it, they held the book's write
+    lock for over a second, stalling the window and every other writer.
+    """
+    import numpy  # noqa: F401
+    from scipy.optimize import brentq  # noqa: F401
+
+    from planner.pricing import black76_greeks, bsm_greeks  # noqa: F401
+
+
 def needs_iv(position: Position) -> bool:
     return any(leg.is_option and leg.iv is None for leg in position.legs)
 

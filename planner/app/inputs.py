@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from planner import calendars
 from planner.domain.errors import InputError
 from planner.domain.instruments import Settlement, require_finite, require_non_negative, require_whole_positive
+from planner.domain.limits import MAX_FEES_USD, MAX_ID, MAX_POINTS, require_below, require_day_in_range
 
 ET = ZoneInfo("America/New_York")
 LISTING_NAMES = {
@@ -28,13 +29,15 @@ def parse_date(field: str, value: object) -> date:
     datetime.date(2026, 12, 18)
     """
     if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise InputError(field, "must be a date YYYY-MM-DD", value) from None
+        day = value.date()
+    elif isinstance(value, date):
+        day = value
+    else:
+        try:
+            day = date.fromisoformat(str(value).strip())
+        except ValueError:
+            raise InputError(field, "must be a date YYYY-MM-DD", value) from None
+    return require_day_in_range(field, day, value)
 
 
 def parse_moment(field: str, value: object, default_time: time = time(12, 0)) -> datetime:
@@ -61,6 +64,7 @@ def parse_moment(field: str, value: object, default_time: time = time(12, 0)) ->
                              value) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=ET)
+    require_day_in_range(field, moment.date(), value)
     return moment
 
 
@@ -77,8 +81,8 @@ def parse_quantity(field: str, value: object) -> int:
 
 
 def parse_price(field: str, value: object) -> float:
-    """A finite price per unit, 0 or more."""
-    return require_non_negative(field, value)
+    """A finite price per unit, 0 or more (and below the store's bound)."""
+    return require_below(field, require_non_negative(field, value), MAX_POINTS)
 
 
 def parse_fee_cents(value: object) -> int:
@@ -88,6 +92,7 @@ def parse_fee_cents(value: object) -> int:
     (1234, 0)
     """
     dollars = require_non_negative("fees", value)
+    require_below("fees", dollars, MAX_FEES_USD)
     cents = round(dollars * 100)
     if abs(cents - dollars * 100) > 1e-6 * max(1.0, dollars):
         raise InputError("fees", "must be whole cents (total dollars for the trade)", value)
@@ -116,7 +121,7 @@ def parse_position_id(value: object, field: str = "id") -> int:
         if not text.isdigit():
             raise InputError(field, "must be a position number (see 'planner list')", value)
         number = int(text)
-    if number < 1:
+    if not 1 <= number <= MAX_ID:
         raise InputError(field, "must be a position number (see 'planner list')", value)
     return number
 

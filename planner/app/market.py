@@ -100,7 +100,10 @@ def check_quote(repo: Repository, snapshot: MarketSnapshot, force: bool = False,
 
 
 def store_snapshot(repo: Repository, snapshot: MarketSnapshot) -> MarketResult:
-    with repo.change("market set") as tx:
+    # Stored, but not an undo step: Ctrl+Z after a stream of quotes takes back the trade.
+    if repo.position_ids():
+        entry_iv.load_pricing()  # outside the write lock (see load_pricing)
+    with repo.change("market set", journaled=False) as tx:
         stored = repo.insert_snapshot(tx, snapshot)
         filled = entry_iv.fill_missing(repo, tx, repo.load_settings())
         tx.label = f"market set SPX {stored.spx:g} VIX {stored.vix:g}" + (

@@ -27,6 +27,7 @@ from planner.app.inputs import (
 from planner.domain import LayerKind, Leg, Position, PositionKind, Settlement, Status, Tier
 from planner.domain.bounds import check_close_price, check_open_price, confirm
 from planner.domain.errors import InputError, NotFoundError, StateError
+from planner.domain.limits import MAX_POINTS, require_below
 from planner.domain.positions import condor_legs, layer_legs, parse_strikes, validate_condor_credit
 from planner.storage import Repository
 
@@ -100,6 +101,7 @@ def add_condor(
         note=parse_note(note),
     )
     _check_fill(repo, position, credit_value, opened_at, force, "credit")
+    entry_iv.load_pricing()  # outside the write lock
     with repo.change(f"add condor {expiry_date.isoformat()}") as tx:
         stored = repo.insert_position(tx, position)
         stored = entry_iv.fill_position(repo, tx, stored, repo.load_settings())
@@ -132,7 +134,8 @@ def layer_position(
     else:
         legs = layer_legs(kind_value, expiry_date, strike_values, qty, Settlement.AM)
         check_listed("expiry", "vix", expiry_date)
-    price_value = check_open_price(PositionKind.LAYER, kind_value, strike_values, price)
+    price_value = require_below("price", check_open_price(PositionKind.LAYER, kind_value, strike_values, price),
+                                MAX_POINTS)
     check_not_before_open(expiry_date, opened_at)
     if len(legs) == 1:  # one leg: its fill is the package's
         legs = (legs[0].with_changes(open_price=price_value),)
@@ -184,6 +187,7 @@ def add_layer(
         fee_cents=parse_fee_cents(fees), protects=parse_id_list(protects), note=parse_note(note),
     )
     _check_fill(repo, position, position.open_price, opened_at, force)
+    entry_iv.load_pricing()  # outside the write lock
     with repo.change("add layer") as tx:
         _check_protects(repo, position.protects)
         stored = repo.insert_position(tx, position)
@@ -302,6 +306,7 @@ def roll_layer(
     held = _load_open(repo, pid, "roll")
     close_value = check_close_price(held, close_value, "close-price")
     _check_fill(repo, held, close_value, rolled_at, force, "close-price")
+    entry_iv.load_pricing()  # outside the write lock
     with repo.change(f"roll {pid}") as tx:
         old = _load_open(repo, pid, "roll")
         if old.kind is not PositionKind.LAYER:

@@ -41,6 +41,14 @@ def compute(repo: Repository, now: datetime, *, settle: bool = True) -> Suggesti
                    signals=repo.signals(), decisions=repo.decisions(), at=now, options=options_from_settings(settings))
 
 
+def _found(repo: Repository, now: datetime, suggestion_id: object) -> Suggestion:
+    """The suggestion, as `planner suggest` shows it; an unknown id is refused before the
+    settlement that listing would write, so the refusal leaves the book as it was."""
+    if settlement.due_positions(repo, now):
+        find(compute(repo, now, settle=False), suggestion_id)
+    return find(compute(repo, now), suggestion_id)
+
+
 def find(result: SuggestionResult, suggestion_id: object) -> Suggestion:
     """The shown suggestion with this id, or the only one whose id starts with it (at least 4 characters)."""
     text = str(suggestion_id).strip().lower()
@@ -85,7 +93,9 @@ def accept(
     without a trade is only acknowledged. ``force`` keeps a fill the stored
     quote doubts (planner.domain.bounds).
     """
-    suggestion = find(compute(repo, now), suggestion_id)
+    if price not in (None, ""):
+        parse_price("price", price)  # a typo is refused before anything is settled
+    suggestion = _found(repo, now, suggestion_id)
     trade = suggestion.proposal
     if trade is None:
         return _record(repo, suggestion, DecisionKind.ACCEPT, now, extra={})
@@ -120,7 +130,7 @@ def accept(
 
 def dismiss(repo: Repository, suggestion_id: object, *, now: datetime, why: object = "") -> Decision:
     """Keep the suggestion quiet until its condition changes materially; ``why`` is kept with it."""
-    suggestion = find(compute(repo, now), suggestion_id)
+    suggestion = _found(repo, now, suggestion_id)
     return _record(repo, suggestion, DecisionKind.DISMISS, now, reason=str(why or "").strip()).decision
 
 
@@ -130,7 +140,7 @@ def snooze(repo: Repository, suggestion_id: object, *, now: datetime, until: obj
     today = now.astimezone(ET).date()
     if day <= today:
         raise InputError("until", f"must be a date after today ({today.isoformat()})", day.isoformat())
-    suggestion = find(compute(repo, now), suggestion_id)
+    suggestion = _found(repo, now, suggestion_id)
     moment = datetime.combine(day, time(0, 0), tzinfo=ET)
     return _record(repo, suggestion, DecisionKind.SNOOZE, now, until=moment).decision
 

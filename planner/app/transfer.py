@@ -8,15 +8,19 @@ the same as a plain one).
 
 from __future__ import annotations
 
+import contextlib
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from planner.app import entry_iv
+from planner.app.position_checks import check_position
 from planner.domain import Book, Instrument, LayerKind, Leg, Position, PositionKind, Right, Settlement, Status, Tier
 from planner.domain.errors import InputError
+from planner.domain.limits import FIRST_DAY, LAST_DAY, MAX_ID
 from planner.storage import CsvTable, Repository, read_csv, unescape_cell
 from planner.storage.repository import LEG_REPORT_FIELDS, REPORT_LEG_KEYS
 
@@ -156,9 +160,12 @@ class _Cells:
         if raw == "" and optional:
             return None
         try:
-            return int(raw)
+            number = int(raw)
         except ValueError:
             raise self.fail(column, "must be a whole number") from None
+        if abs(number) > MAX_ID:
+            raise self.fail(column, f"must be a whole number of at most {MAX_ID}")
+        return number
 
     def enum(self, column: str, enum: type, optional: bool = False):
         raw = self.text(column).strip()
@@ -171,9 +178,12 @@ class _Cells:
 
     def day(self, column: str) -> date:
         try:
-            return date.fromisoformat(self.text(column).strip())
+            day = date.fromisoformat(self.text(column).strip())
         except ValueError:
             raise self.fail(column, "must be a date YYYY-MM-DD") from None
+        if not FIRST_DAY <= day <= LAST_DAY:
+            raise self.fail(column, f"must be between {FIRST_DAY} and {LAST_DAY}")
+        return day
 
     def moment(self, column: str, optional: bool = False) -> datetime | None:
         raw = self.text(column).strip()
@@ -185,6 +195,8 @@ class _Cells:
             raise self.fail(column, "must be an ISO date-time with a zone") from None
         if moment.tzinfo is None:
             raise self.fail(column, "must carry a time zone")
+        if not FIRST_DAY <= moment.date() <= LAST_DAY:
+            raise self.fail(column, f"must be between {FIRST_DAY} and {LAST_DAY}")
         return moment
 
     def ids(self, column: str) -> tuple[int, ...]:
@@ -192,9 +204,12 @@ class _Cells:
         if not raw:
             return ()
         try:
-            return tuple(int(part) for part in raw.split(";"))
+            ids = tuple(int(part) for part in raw.split(";"))
         except ValueError:
             raise self.fail(column, "must be position ids separated by ;") from None
+        if any(not 1 <= i <= MAX_ID for i in ids):
+            raise self.fail(column, "must be position ids (1 or more) separated by ;")
+        return ids
 
     def flag(self, column: str) -> bool:
         raw = self.text(column).strip().lower()
@@ -205,12 +220,26 @@ class _Cells:
         raise self.fail(column, "must be 0 or 1")
 
 
-def _domain_error(cells: _Cells, error: InputError) -> InputError:
-    return InputError(f"{cells.table.name} line {cells.line}: {error.field}", error.rule, error.value)
+def _domain_error(cells: _Cells, error: InputError, columns: dict[str, str]) -> InputError:
+    column = columns.get(error.field)
+    if column is None:
+        return InputError(f"{cells.table.name} line {cells.line}: {error.field}", error.rule, error.value)
+    return cells.table.error(cells.line, column, f"{error.field} {error.rule}", error.value)
+
+
+@contextlib.contextmanager
+def _located_in(cells: _Cells, columns: dict[str, str]) -> Iterator[None]:
+    """A domain error raised inside, placed at the row's line and the field's column."""
+    try:
+        yield
+    except InputError as error:
+        if error.field.startswith(cells.table.name):
+            raise
+        raise _domain_error(cells, error, columns) from None
 
 
 def _leg(cells: _Cells) -> Leg:
-    try:
+    with _located_in(cells, LEG_FIELD_COLUMNS):
         return Leg(
             instrument=cells.enum("instrument", Instrument),
             expiry=cells.day("expiry"),
@@ -226,34 +255,29 @@ def _leg(cells: _Cells) -> Leg:
             mark=cells.optional_float("mark_pts"),
             multiplier=cells.integer("multiplier"),
         )
-    except InputError as error:
-        if error.field.startswith(cells.table.name):
-            raise
-        raise _domain_error(cells, error) from None
 
 
 def _position(cells: _Cells, legs: tuple[Leg, ...]) -> Position:
     kind = cells.enum("position_kind", PositionKind)
     status = cells.enum("status", Status)
-    position = Position(
-        kind=kind,
-        legs=legs,
-        quantity=cells.integer("position_qty"),
-        open_price=cells.number("position_open_price_pts"),
-        opened_at=cells.moment("opened_at"),
-        tier=cells.enum("tier", Tier, optional=True),
-        layer_kind=cells.enum("layer_kind", LayerKind, optional=True),
-        status=status,
-        closed_at=cells.moment("closed_at", optional=True),
-        close_price=cells.optional_float("position_close_price_pts"),
-        rolled_from=cells.integer("rolled_from_id", optional=True),
-        protects=cells.ids("protects_ids"),
-        note=cells.text("note"),
-        settled_estimated=cells.flag("settled_estimated"),
-        id=cells.integer("position_id"),
-    )
-    if position.quantity < 1:
-        raise cells.fail("position_qty", "must be at least 1")
+    with _located_in(cells, FIELD_COLUMNS):
+        position = Position(
+            kind=kind,
+            legs=legs,
+            quantity=cells.integer("position_qty"),
+            open_price=cells.number("position_open_price_pts"),
+            opened_at=cells.moment("opened_at"),
+            tier=cells.enum("tier", Tier, optional=True),
+            layer_kind=cells.enum("layer_kind", LayerKind, optional=True),
+            status=status,
+            closed_at=cells.moment("closed_at", optional=True),
+            close_price=cells.optional_float("position_close_price_pts"),
+            rolled_from=cells.integer("rolled_from_id", optional=True),
+            protects=cells.ids("protects_ids"),
+            note=cells.text("note"),
+            settled_estimated=cells.flag("settled_estimated"),
+            id=cells.integer("position_id"),
+        )
     if position.open_price < 0 or (position.close_price is not None and position.close_price < 0):
         raise cells.fail("position_open_price_pts", "must be 0 or more")
     if (kind is PositionKind.LAYER) != (position.tier is not None and position.layer_kind is not None):
@@ -305,12 +329,50 @@ def read_positions(path: str | Path) -> list[Position]:
             column = next(c for c in POSITION_COLUMNS if record[c] != first.record[c])
             raise cells.fail(column, f"must match the position's first row (line {first.line})")
         grouped[position_id].append(cells)
+    if len(table.rows) > MAX_IMPORT_LEGS:
+        raise InputError(table.name, f"must hold at most {MAX_IMPORT_LEGS:,} legs", f"{len(table.rows):,} rows")
     positions = []
     for position_id in order:
         rows = sorted(grouped[position_id], key=lambda c: c.integer("leg_seq"))
+        for seq, cells in enumerate(rows):
+            if cells.integer("leg_seq") != seq:
+                raise cells.fail("leg_seq", f"must number the position's legs 0 to {len(rows) - 1}, once each")
         legs = tuple(_leg(cells) for cells in rows)
-        positions.append(_position(rows[0], legs))
+        position = _position(rows[0], legs)
+        try:
+            check_position(position)
+        except InputError as error:
+            raise _located(rows, error) from None
+        positions.append(position)
     return positions
+
+
+# A CHECK a typed position passes, named by the domain's field -> the file's column.
+FIELD_COLUMNS = {
+    "strikes": "strike_pts", "strike": "strike_pts", "qty": "position_qty", "legs": "leg_seq",
+    "credit": "position_open_price_pts", "open_price": "position_open_price_pts",
+    "close_price": "position_close_price_pts", "expiry": "expiry", "closed_at": "closed_at", "status": "status",
+    "layer_kind": "layer_kind", "note": "note",
+}
+LEG_FIELD_COLUMNS = {
+    "quantity": "leg_qty", "strike": "strike_pts", "open_price": "leg_open_price_pts",
+    "close_price": "leg_close_price_pts",
+    "mark": "mark_pts", "fees": "fees_usd", "iv": "iv_decimal", "iv_vix": "iv_set_at_vix_pts",
+}
+MAX_IMPORT_LEGS = 200_000  # 50,000 condors: four times the largest book measured (benchmarks/)
+
+
+def _located(rows: list[_Cells], error: InputError) -> InputError:
+    """The domain's error at the line and column of the file where the position's value is."""
+    first = rows[0]
+    field = error.field
+    if field.startswith("leg "):
+        seq_text, _, name = field[4:].partition(" ")
+        cells = rows[int(seq_text)] if seq_text.isdigit() and int(seq_text) < len(rows) else first
+        column = LEG_FIELD_COLUMNS.get(name, "instrument")
+        return cells.table.error(cells.line, column, f"{field} {error.rule}", error.value)
+    column = FIELD_COLUMNS.get(field, "position_kind")
+    return first.table.error(first.line, column, f"{field} {error.rule}", error.value)
 
 
 def _insert_order(positions: list[Position]) -> list[Position]:
@@ -348,6 +410,7 @@ def import_positions(repo: Repository, path: str | Path) -> ImportResult:
     in_file = {p.id for p in positions}
     dropped = 0
     settings = repo.load_settings()
+    entry_iv.load_pricing()  # outside the write lock
     with repo.change(f"import {Path(path).name}") as tx:
         existing = repo.position_ids()
         skipped_ids = dict(skipped)

@@ -10,6 +10,7 @@ notices writes made by other processes (another window, a CLI command).
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -23,6 +24,8 @@ from planner.domain.records import Decision, Event, Signal
 from planner.domain.settings import SPECS, parse_setting
 from planner.domain.settings_rules import conflicts
 from planner.storage import JournalEntry, Repository, backup_database, csv_text, daily_values, write_csv
+from planner.storage.journal import CLI_ORIGIN
+from planner.storage.output_file import check_output
 
 TOPICS = {
     "positions": "book",
@@ -53,6 +56,31 @@ class Changed:
 Listener = Callable[[Changed], None]
 
 
+# A what-if level within this factor of the stored one: beyond, the spot-vol model's exponentials
+# overflow (SPX 1e-300 or VIX 1e-6), and no scenario a trader weighs is that far away.
+WHAT_IF_FACTOR = 10.0
+
+
+def check_what_if_level(name: str, level: float | None, stored: float) -> None:
+    """InputError unless a what-if ``level`` lies within a tenth and ten times the stored level.
+
+    >>> check_what_if_level("vix", 0.5, 16.0)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    planner.domain.errors.InputError: vix must be a what-if level between 1.6 and 160 (...), got 0.5
+    """
+    if level is None:
+        return
+    low, high = stored / WHAT_IF_FACTOR, stored * WHAT_IF_FACTOR
+    if not low <= level <= high:
+        raise InputError(name, f"must be a what-if level between {low:.4g} and {high:.4g} "
+                         f"(a tenth to ten times the stored {stored:g})", level)
+
+
+def window_origin() -> str:
+    """A name for one open window's changes: its undo stack holds only these."""
+    return f"window:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -69,17 +97,25 @@ class Workspace:
 
     @classmethod
     def open(
-        cls, path: str | os.PathLike = ":memory:", clock: Callable[[], datetime] = utc_now, settle: bool = False
+        cls, path: str | os.PathLike = ":memory:", clock: Callable[[], datetime] = utc_now, settle: bool = False,
+        origin: str = CLI_ORIGIN,
     ) -> Workspace:
         """Open (creating or migrating) the database; ``settle`` settles what expired
-        since the last run right away (the window's start-up; the CLI settles when listing)."""
-        workspace = cls(Repository.open(path), clock)
+        since the last run right away (the window's start-up; the CLI settles when listing).
+        ``origin``: the program whose changes these are ("cli", or ``window_origin()``)."""
+        repo = Repository.open(path)
+        repo.origin = origin
+        workspace = cls(repo, clock)
         if settle:
             workspace.settle_expired()
         return workspace
 
     def close(self) -> None:
         self.repo.close()
+
+    def checkpoint(self) -> None:
+        """The book file alone holds every committed change (see ``Repository.checkpoint``)."""
+        self.repo.checkpoint()
 
     def __enter__(self) -> Workspace:
         return self
@@ -101,7 +137,8 @@ class Workspace:
             listener(changed)
 
     def _committed(self, entry: JournalEntry) -> None:
-        self._data_version = self.repo.data_version()
+        # data_version moves only for other connections' commits, so it is not read here: reading
+        # it after our own commit would swallow an outside write made since the last poll.
         topics = frozenset(TOPICS[t] for t in entry.tables if t in TOPICS)
         self._emit(Changed(topics, entry.position_ids, entry.label))
 
@@ -167,6 +204,8 @@ class Workspace:
             raise StateError("no market snapshot yet: store one with 'planner market set --spx X --vix Y'")
         moment = at or self.now()
         settings = self.settings()
+        for name, level, stored_level in (("spx", spx, latest.spx), ("vix", vix, latest.vix)):
+            check_what_if_level(name, level, stored_level)
         book = self.book()
         # The live quote is priced against the stored one; a stored quote against the one before it.
         previous = self.latest_snapshot() if live is not None else self.previous_snapshot()
@@ -268,8 +307,15 @@ class Workspace:
     def roll_layer(self, position_id: object, **fields: Any) -> tuple[Position, Position]:
         return positions.roll_layer(self.repo, position_id, now=self.now(), **fields)
 
+    @property
+    def read_only(self) -> bool:
+        """The book was opened for reading only (a read-only file or backup): every change is refused."""
+        return self.repo.read_only
+
     def settle_expired(self, days: Sequence[str] = ()) -> list[Position]:
         """Settle what expired; ``days``: ISO dates whose values changed (their settlements are derived again)."""
+        if self.repo.read_only:  # reading a backup never rewrites it; the expired show as they were stored
+            return []
         return settlement.settle_expired(self.repo, self.now(), days)
 
     def undo(self) -> tuple[JournalEntry, list[Position]]:
@@ -429,11 +475,17 @@ class Workspace:
                    ) -> tuple[int, str | None]:
         """Write the report to ``out`` (atomic) and return (rows, None), or with no ``out``
         return (rows, the CSV text). ``rows`` (with ``extra_columns``) replaces the plain report."""
+        if out is not None:
+            self.check_output(out)  # before settling or reading anything
         rows = self._report_rows(include_closed) if rows is None else rows
         columns = (*transfer.COLUMNS, *extra_columns)
         if out is None:
             return len(rows), csv_text(columns, rows)
-        return write_csv(out, columns, rows), None
+        return write_csv(out, columns, rows, self.repo.path), None
+
+    def check_output(self, out: str | Path) -> Path:
+        """InputError unless ``out`` may be written (never the book, a read-only file or a device)."""
+        return check_output(out, self.repo.path)
 
     def export_report(self, out: str | Path | None, include_closed: bool = False) -> tuple[int, str | None]:
         """The positions report with marks, P&L and Greeks: `planner export` and the window's

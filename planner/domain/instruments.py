@@ -14,6 +14,7 @@ from datetime import date
 from enum import StrEnum
 
 from planner.domain.errors import InputError
+from planner.domain.limits import MAX_CONTRACTS, MAX_FEES_USD, MAX_IV, MAX_POINTS, MAX_VIX_POINTS, require_below
 
 
 class Instrument(StrEnum):
@@ -93,6 +94,16 @@ class Leg:
             require_positive("iv", self.iv)
         if self.iv_vix is not None:
             require_positive("iv_vix", self.iv_vix)
+        self._check_store_bounds()
+
+    def _check_store_bounds(self) -> None:
+        if abs(self.quantity) > MAX_CONTRACTS:
+            raise InputError("quantity", f"must be at most {MAX_CONTRACTS:,} contracts", self.quantity)
+        for name in ("strike", "open_price", "close_price", "mark"):
+            require_below(name, getattr(self, name), MAX_POINTS)
+        require_below("fees", self.fees, MAX_FEES_USD)
+        require_below("iv", self.iv, MAX_IV)
+        require_below("iv_vix", self.iv_vix, MAX_VIX_POINTS)
 
     @property
     def is_option(self) -> bool:
@@ -111,9 +122,11 @@ class Leg:
 
 
 def require_finite(name: str, value: object) -> float:
+    if isinstance(value, bool):  # a JSON true is no price, though Python counts it as 1
+        raise InputError(name, "must be a number", value)
     try:
         number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise InputError(name, "must be a number", value) from None
     if not math.isfinite(number):
         raise InputError(name, "must be a finite number", value)
@@ -146,4 +159,6 @@ def require_whole_positive(name: str, value: object) -> int:
         number = int(real)
     if number < 1:
         raise InputError(name, "must be a whole number of contracts, at least 1", value)
+    if number > MAX_CONTRACTS:
+        raise InputError(name, f"must be at most {MAX_CONTRACTS:,} contracts", value)
     return number

@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from planner.domain.errors import InputError
 from planner.domain.instruments import require_finite, require_positive
+from planner.domain.limits import MAX_POINTS, MAX_VIX_POINTS, require_below
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +45,14 @@ class MarketSnapshot:
             raise InputError("vix_futures", "must have one price per expiry, sorted by expiry", expiries)
         for expiry, price in self.vix_futures:
             require_positive(f"future {expiry.isoformat()}", price)
+        self._check_store_bounds()
+
+    def _check_store_bounds(self) -> None:
+        require_below("spx", self.spx, MAX_POINTS)
+        require_below("vix", self.vix, MAX_VIX_POINTS)
+        require_below("vvix", self.vvix, MAX_VIX_POINTS)
+        for expiry, price in self.vix_futures:
+            require_below(f"future {expiry.isoformat()}", price, MAX_VIX_POINTS)
 
     def future_price(self, expiry: date) -> float | None:
         """The VX future for that expiry, or None when the curve does not list it."""

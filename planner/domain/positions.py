@@ -23,6 +23,7 @@ from planner.domain.instruments import (
     require_positive,
     require_whole_positive,
 )
+from planner.domain.limits import MAX_CONTRACTS, MAX_POINTS, require_below
 
 
 class PositionKind(StrEnum):
@@ -88,6 +89,13 @@ class Position:
     settled_estimated: bool = False
     split_from: int | None = None
     id: int | None = None
+
+    def __post_init__(self) -> None:
+        # The store's bounds (domain/limits.py), so that the database never refuses the row.
+        if isinstance(self.quantity, bool) or not 1 <= self.quantity <= MAX_CONTRACTS:
+            raise InputError("qty", f"must be a whole number of contracts, 1 to {MAX_CONTRACTS:,}", self.quantity)
+        require_below("open_price", self.open_price, MAX_POINTS)
+        require_below("close_price", self.close_price, MAX_POINTS)
 
     @property
     def side(self) -> int:

@@ -29,6 +29,7 @@ from zoneinfo import ZoneInfo
 from planner.domain.errors import InputError
 from planner.domain.instruments import require_finite, require_positive
 from planner.feeds.quotes import Quote
+from planner.storage.csvfile import read_input_bytes
 
 ET = ZoneInfo("America/New_York")
 MAX_BYTES = 1_000_000  # a quote file is a few hundred bytes; anything huge is the wrong file
@@ -40,16 +41,31 @@ ALIASES = {"div_yield": "div", "dividend": "div", "time": "asof", "timestamp": "
 def read_quote_file(path: str | os.PathLike, source: str | None = None) -> Quote:
     """Parse the file at ``path`` (format from its suffix, else sniffed)."""
     target = Path(path)
+    return quote_from_bytes(read_quote_bytes(target), target.suffix.lower(), source or f"file {target.name}")
+
+
+def read_quote_bytes(path: Path) -> bytes:
+    """The file's bytes: a regular file under MAX_BYTES, else InputError at once (a pipe would
+    freeze the window that reads it; /dev/zero would never end)."""
+    if not path.exists() and not path.is_symlink():
+        raise InputError("quote file", "must exist", str(path))
+    return read_input_bytes(path, MAX_BYTES, field="quote file")
+
+
+def quote_from_bytes(data: bytes, suffix: str = "", source: str = "file") -> Quote:
+    """``parse_quote_text`` of UTF-8 bytes; every problem is an InputError naming the field."""
     try:
-        size = target.stat().st_size
-        if size > MAX_BYTES:
-            raise InputError("quote file", f"must be under {MAX_BYTES:,} bytes", f"{size:,} bytes")
-        text = target.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError("quote file", "must exist", str(target)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError("quote file", f"must be readable UTF-8 text ({type(exc).__name__})", str(target)) from None
-    return parse_quote_text(text, target.suffix.lower(), source or f"file {target.name}")
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError("quote file", "must be UTF-8 text", f"byte 0x{data[exc.start]:02x}") from None
+    if "\x00" in text:
+        raise InputError("quote file", "must be text (found a NUL byte)", "binary data")
+    try:
+        return parse_quote_text(text, suffix, source)
+    except RecursionError:
+        raise InputError("quote file", "must be one flat JSON object", "nesting too deep") from None
+    except csv.Error as exc:
+        raise InputError("quote file", "must be well-formed CSV", str(exc)) from None
 
 
 def parse_quote_text(text: str, suffix: str = "", source: str = "file") -> Quote:
@@ -80,6 +96,8 @@ def _json_object(text: str) -> dict[str, Any]:
 
 def _csv_mapping(text: str) -> dict[str, Any]:
     rows = [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
+    if not rows:
+        raise InputError("quote file", "must hold spx and vix", "only empty cells")
     header = [cell.strip().lower() for cell in rows[0]]
     if len(header) >= 2 and header[0] in ("symbol", "field", "name") and header[1] in ("value", "price", "close"):
         mapping: dict[str, Any] = {}
@@ -106,6 +124,9 @@ def _from_mapping(raw: dict[str, Any], source: str) -> Quote:
         if match:
             futures[_date(match.group(1))] = require_positive(f"VX {match.group(1)}", value)
         elif name in SCALARS:
+            if isinstance(value, (bool, list, dict)) or (name == "asof" and not isinstance(value, str)):
+                raise InputError(name, "must be a number" if name != "asof" else "must be an ISO date-time text",
+                                 json.dumps(value)[:80])
             values[name] = value
         else:
             raise InputError("quote file", f"must name only {', '.join(SCALARS)} and VX YYYY-MM-DD", key)

@@ -340,9 +340,11 @@ def _condor_coverage(shares, position_greeks, condor_rows) -> dict[int, float]:
     coverage = {}
     protection = position_greeks["protection_usd"]
     vega = position_greeks["vega_usd"]
+    # One product for every condor (a column at a time walked the whole square, strided).
+    protected = protection @ shares
     for i in condor_rows.nonzero()[0]:
         if vega[i] < 0:
-            coverage[int(i)] = float(100.0 * (shares[:, i] @ protection) / abs(vega[i]))
+            coverage[int(i)] = float(100.0 * protected[i] / abs(vega[i]))
     return coverage
 
 

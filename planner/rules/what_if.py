@@ -92,6 +92,7 @@ class WhatIf:
         self._target_count = self._targets.sum(axis=1).astype(float)
         self._target_size = self._targets @ self.size[self.condors]
         self._groups_of: dict[int, tuple] = {}
+        self._cells_of: dict[bytes, np.ndarray] = {}  # layers' cells by the set of layers (see _condor_group)
         self._cache: dict[tuple, Measured] = {}
 
     def position_cells(self, positions: tuple[Position, ...]) -> np.ndarray:
@@ -179,14 +180,34 @@ class WhatIf:
                 weights = self.shares[changed] * (layer_factor[changed] - 1.0)[:, None]
                 groups += weights.T @ self.cells[self.layers[changed]]
         else:
-            shares = _shares(self.member, self.linked, size, alive) * layer_factor[:, None]
-            groups = self.cells[self.condors] * condor_factor[:, None] + shares.T @ self.cells[self.layers]
+            groups = self._regrouped(condor_factor, layer_factor, size, alive)
         for one in adds:
             share = self._addition_shares(one, alive, size)
             groups = groups + np.outer(share, one.cells * one.quantity)
         used = np.maximum(0.0, -groups[alive].min(axis=1)) / self.equity * 100.0
         ids = [self.positions[c].id for c in self.condors[alive]]
         return Measured(coverage, float(used.max()), dict(zip(ids, used.tolist(), strict=True)))
+
+    def _regrouped(self, condor_factor: np.ndarray, layer_factor: np.ndarray, size: np.ndarray,
+                   alive: np.ndarray) -> np.ndarray:
+        """[condors x cells]: each condor scaled, with its layers' shares (as ``_shares``).
+
+        A layer that protects the whole book (it names no alive condor) gives every alive condor the
+        same share, |vega| over the alive total: all such layers add up to one outer product, so
+        their cost no longer grows with layers x condors (most of `suggest` on a big book).
+        """
+        groups = self.cells[self.condors] * condor_factor[:, None]
+        named = (self.member & alive[None, :]).any(axis=1)
+        whole = ~named
+        if np.count_nonzero(whole):
+            total = float(size[alive].sum())
+            weights = np.where(alive, size / total, 0.0) if total > 0 else alive / np.count_nonzero(alive)
+            groups += np.outer(weights, layer_factor[whole] @ self.cells[self.layers[whole]])
+        if np.count_nonzero(named):
+            rows = named.nonzero()[0]
+            shares = _shares(self.member[rows], self.linked[rows], size, alive) * layer_factor[rows, None]
+            groups += shares.T @ self.cells[self.layers[rows]]
+        return groups
 
     def condor_risk_pct(self, condor_id: int, fraction: float) -> float:
         """Risk used by one condor's group with that condor kept at ``fraction`` (> 0) of its size."""
@@ -205,7 +226,13 @@ class WhatIf:
             k = int((self.condors == self.index[condor_id]).nonzero()[0][0])
             protecting = self._targets[:, k].nonzero()[0]
             others = self._target_size[protecting] - self.size[self.condors[k]]
-            found = (k, protecting, others, self.cells[self.layers[protecting]])
+            # Condors protected by the same layers (all of them, for whole-book layers) share one copy
+            # of those layers' cells: a copy per condor was most of `suggest` on a big book.
+            cells_key = protecting.tobytes()
+            cells = self._cells_of.get(cells_key)
+            if cells is None:
+                cells = self._cells_of[cells_key] = self.cells[self.layers[protecting]]
+            found = (k, protecting, others, cells)
             self._groups_of[condor_id] = found
         return found
 

@@ -4,8 +4,8 @@ Writing: UTF-8, a header row, numbers as numbers; a text cell that starts
 with = + - @ tab or CR (a spreadsheet would run it as a formula) gets a
 leading apostrophe. So that reading is the exact inverse, a text cell that
 already starts with an apostrophe gets one too, and ``unescape_cell`` drops
-exactly one. Files are written to a temporary file in the same folder,
-fsynced, then renamed over the target, so a crash never leaves half a file.
+exactly one. Files are written through ``output_file.atomic_output`` (never over the book,
+mode kept, a crash never leaves half a file).
 """
 
 from __future__ import annotations
@@ -14,13 +14,14 @@ import csv
 import io
 import os
 import re
-import tempfile
+import stat
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from planner.domain.errors import InputError
+from planner.storage.output_file import atomic_output
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ESCAPE = "'"
@@ -106,42 +107,45 @@ def _write(handle: Any, columns: Sequence[str], rows: Iterable[Row]) -> int:
     return len(table)
 
 
-def write_csv(path: str | os.PathLike, columns: Sequence[str], rows: Iterable[Row]) -> int:
+def write_csv(path: str | os.PathLike, columns: Sequence[str], rows: Iterable[Row], book: Path | None = None) -> int:
     """Write rows atomically; returns the number of data rows.
 
     A row is a mapping keyed by column (missing keys: empty cells) or a
-    sequence of values in column order.
+    sequence of values in column order. ``book``: the open database, which
+    (with its sidecar files) the target must not be (``output_file``).
     """
-    target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise InputError("out", "must be in an existing folder", str(target))
-    fd, temp_name = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with open(fd, "w", encoding="utf-8", newline="") as handle:
-            count = _write(handle, columns, rows)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp_name, target)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
-    fsync_folder(folder)
-    return count
+    with atomic_output(path, book) as temp, open(temp, "w", encoding="utf-8", newline="") as handle:
+        return _write(handle, columns, rows)
 
 
-def fsync_folder(folder: Path) -> None:
-    """Make the rename itself durable (POSIX; a no-op where folders cannot be opened)."""
+# A book of 12,500 positions exports to about 15 MB; a file many times that is the wrong file.
+MAX_CSV_BYTES = 64 * 1024 * 1024
+
+
+def read_input_bytes(source: Path, limit: int, field: str = "file") -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes, or InputError at once.
+
+    Only regular files: a pipe or a device (/dev/zero) would never end, a folder is no file.
+    The type is checked with stat() (which never blocks), before the file is opened.
+    """
     try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
+        info = source.stat()
+    except OSError as exc:
+        raise InputError(field, f"must be a readable file ({exc.strerror})", str(source)) from None
+    if not stat.S_ISREG(info.st_mode):
+        kind = "a folder" if stat.S_ISDIR(info.st_mode) else "a pipe, device or socket"
+        raise InputError(field, f"must be a regular file, not {kind}", str(source))
+    if info.st_size > limit:
+        shown = f"{info.st_size / 1e6:,.1f} MB in {source}"
+        raise InputError(field, f"must be at most {limit // (1024 * 1024)} MB", shown)
     try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+        with source.open("rb") as handle:
+            raw = handle.read(limit + 1)
+    except OSError as exc:
+        raise InputError(field, f"must be a readable file ({exc.strerror})", str(source)) from None
+    if len(raw) > limit:  # grew while being read
+        raise InputError(field, f"must be at most {limit // (1024 * 1024)} MB", f"more in {source}")
+    return raw
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,14 +163,20 @@ class CsvTable:
         return InputError(position, rule, value)
 
 
-def read_csv(path: str | os.PathLike) -> CsvTable:
-    """Read a UTF-8 CSV with a header; InputError naming the line for anything malformed."""
+def read_csv(path: str | os.PathLike, max_rows: int | None = None) -> CsvTable:
+    """Read a UTF-8 CSV with a header; InputError naming the line for anything malformed.
+
+    ``max_rows``: refuse a longer file before parsing it (lines are counted, so a file of a
+    million rows is refused in a fraction of a second instead of parsed for minutes).
+    """
     source = Path(path)
     name = source.name
-    try:
-        raw = source.read_bytes()
-    except OSError as exc:
-        raise InputError("file", f"must be a readable file ({exc.strerror})", str(source)) from None
+    raw = read_input_bytes(source, MAX_CSV_BYTES)
+    if max_rows is not None:
+        lines = raw.count(b"\n") + (not raw.endswith(b"\n"))
+        if lines - 1 > max_rows:
+            raise InputError(name, f"must hold at most {max_rows:,} rows (split it, or check it is the right file)",
+                             f"{lines - 1:,} rows")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

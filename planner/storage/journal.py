@@ -6,6 +6,14 @@ touched. Undo writes the before images back in reverse order, redo the after
 images in order. A new change after an undo drops the undone tail, like any
 editor's undo stack.
 
+Each entry records which program made it (``origin``: "cli", or "window:<id>"
+for one open window). Undo and redo walk only the caller's own entries, and an
+undo that another program's later change depends on (the same row, or the same
+position: a layer linked to the condor being removed) is refused naming that
+change. Quotes are stored without an entry (``journaled=False``): they are not
+the user's changes, so they are never undone, never clear the redo stack and
+never push a trade out of undo's reach.
+
 BEGIN IMMEDIATE takes the write lock up front, so two processes writing at
 once queue on the busy timeout instead of failing half-way with SQLITE_BUSY.
 """
@@ -15,7 +23,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -40,6 +48,9 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
 DAILY_VALUE_TABLES = frozenset({"history", "settlement_values"})
 # Undo depth kept; older entries are pruned when a new change is recorded.
 MAX_ENTRIES = 1000
+CLI_ORIGIN = "cli"
+# Quotes, whichever change stores them (a feed, a typed quote, the demo book): never undone.
+QUOTE_TABLES = frozenset({"snapshots", "snapshot_futures"})
 
 Row = dict[str, Any]
 
@@ -56,6 +67,18 @@ class JournalEntry:
     row_count: int = 0
     tables: tuple[str, ...] = ()
     days: tuple[str, ...] = ()  # ISO dates of the daily values (history, settlement values) it touched
+    origin: str = CLI_ORIGIN
+
+
+def origin_name(origin: str) -> str:
+    """Who made a change, in words.
+
+    >>> origin_name("cli"), origin_name("window:1f2e")
+    ('the command line', 'a planner window')
+    """
+    if origin == CLI_ORIGIN:
+        return "the command line"
+    return "a planner window" if origin.startswith("window") else origin
 
 
 @dataclass(slots=True)
@@ -80,6 +103,7 @@ class Change:
     label: str
     on_commit: Callable[[Change], None] | None = None
     journaled: bool = True
+    origin: str = CLI_ORIGIN
     rows: list[RowChange] = field(default_factory=list)
     entry: JournalEntry | None = None
     touched_tables: set[str] = field(default_factory=set)
@@ -97,8 +121,13 @@ class Change:
             return
         try:
             if self.rows:
-                self.entry = (record_entry(self.conn, self.label, self.rows) if self.journaled
-                              else unjournaled_entry(self.label, self.rows))
+                undoable = [r for r in self.rows if r.table not in QUOTE_TABLES] if self.journaled else []
+                self.entry = (
+                    replace(record_entry(self.conn, self.label, undoable, self.origin),
+                            tables=tuple(sorted(self.touched_tables)),
+                            days=touched_days((r.table, r.key) for r in self.rows))
+                    if undoable else unjournaled_entry(self.label, self.rows, self.origin)
+                )
             self.conn.execute("COMMIT")
         except BaseException:
             if self.conn.in_transaction:
@@ -208,14 +237,15 @@ def touched_position_ids(rows: Iterable[RowChange]) -> tuple[int, ...]:
     return tuple(sorted(i for i in ids if i is not None))
 
 
-def record_entry(conn: sqlite3.Connection, label: str, rows: list[RowChange]) -> JournalEntry:
-    # A new change after an undo makes the undone changes unreachable.
-    conn.execute("DELETE FROM journal WHERE undone = 1")
+def record_entry(conn: sqlite3.Connection, label: str, rows: list[RowChange],
+                 origin: str = CLI_ORIGIN) -> JournalEntry:
+    # A new change after an undo makes this program's undone changes unreachable (not another's).
+    conn.execute("DELETE FROM journal WHERE undone = 1 AND origin = ?", (origin,))
     created = datetime.now(UTC).isoformat(timespec="microseconds")
     position_ids = touched_position_ids(rows)
     cursor = conn.execute(
-        "INSERT INTO journal (created_at, label, position_ids, undone) VALUES (?, ?, ?, 0)",
-        (created, label, json.dumps(position_ids)),
+        "INSERT INTO journal (created_at, label, position_ids, undone, origin) VALUES (?, ?, ?, 0, ?)",
+        (created, label, json.dumps(position_ids), origin),
     )
     entry_id = int(cursor.lastrowid or 0)
     conn.executemany(
@@ -228,7 +258,7 @@ def record_entry(conn: sqlite3.Connection, label: str, rows: list[RowChange]) ->
     conn.execute("DELETE FROM journal WHERE id <= ?", (entry_id - MAX_ENTRIES,))
     tables = tuple(sorted({r.table for r in rows}))
     return JournalEntry(entry_id, label, created, position_ids, False, len(rows), tables,
-                        touched_days((r.table, r.key) for r in rows))
+                        touched_days((r.table, r.key) for r in rows), origin)
 
 
 def touched_days(table_keys: Iterable[tuple[str, Any]]) -> tuple[str, ...]:
@@ -236,12 +266,12 @@ def touched_days(table_keys: Iterable[tuple[str, Any]]) -> tuple[str, ...]:
     return tuple(sorted({key[0] for table, key in table_keys if table in DAILY_VALUE_TABLES}))
 
 
-def unjournaled_entry(label: str, rows: list[RowChange]) -> JournalEntry:
+def unjournaled_entry(label: str, rows: list[RowChange], origin: str = CLI_ORIGIN) -> JournalEntry:
     """What listeners hear of a change that is not an undo step (id 0: not in the journal)."""
     created = datetime.now(UTC).isoformat(timespec="microseconds")
     tables = tuple(sorted({r.table for r in rows}))
     return JournalEntry(0, label, created, touched_position_ids(rows), False, len(rows), tables,
-                        touched_days((r.table, r.key) for r in rows))
+                        touched_days((r.table, r.key) for r in rows), origin)
 
 
 def dump_image(image: Row | None) -> str | None:
@@ -249,34 +279,46 @@ def dump_image(image: Row | None) -> str | None:
     return None if image is None else json.dumps(image, allow_nan=False)
 
 
-def undo(conn: sqlite3.Connection) -> JournalEntry:
-    """Revert the newest change not yet undone; StateError when there is none."""
-    return _walk(conn, undo=True)
+def undo(conn: sqlite3.Connection, origin: str = CLI_ORIGIN) -> JournalEntry:
+    """Revert ``origin``'s newest change not yet undone; StateError when there is none,
+    or when another program's later change depends on it."""
+    return _walk(conn, undo=True, origin=origin)
 
 
-def redo(conn: sqlite3.Connection) -> JournalEntry:
-    """Re-apply the oldest undone change; StateError when there is none."""
-    return _walk(conn, undo=False)
+def redo(conn: sqlite3.Connection, origin: str = CLI_ORIGIN) -> JournalEntry:
+    """Re-apply ``origin``'s oldest undone change; StateError when there is none."""
+    return _walk(conn, undo=False, origin=origin)
 
 
-def _walk(conn: sqlite3.Connection, undo: bool) -> JournalEntry:
+def _walk(conn: sqlite3.Connection, undo: bool, origin: str) -> JournalEntry:
     conn.execute("BEGIN IMMEDIATE")
     try:
         query = (
-            "SELECT id, label, created_at, position_ids FROM journal WHERE undone = 0 ORDER BY id DESC LIMIT 1"
+            "SELECT id, label, created_at, position_ids FROM journal WHERE undone = 0 AND origin = ? "
+            "ORDER BY id DESC LIMIT 1"
             if undo
-            else "SELECT id, label, created_at, position_ids FROM journal WHERE undone = 1 ORDER BY id ASC LIMIT 1"
+            else "SELECT id, label, created_at, position_ids FROM journal WHERE undone = 1 AND origin = ? "
+            "ORDER BY id ASC LIMIT 1"
         )
-        found = conn.execute(query).fetchone()
+        found = conn.execute(query, (origin,)).fetchone()
         if found is None:
             verb = "undo" if undo else "redo"
-            raise StateError(f"{verb} needs a recorded change to {verb}, got none")
+            raise StateError(f"{verb} needs a recorded change made by {origin_name(origin)} to {verb}, got none")
         entry_id, label, created, position_ids = found
         order = "DESC" if undo else "ASC"
         rows = conn.execute(
             f"SELECT table_name, row_key, before, after FROM journal_rows WHERE entry_id = ? ORDER BY seq {order}",
             (entry_id,),
         ).fetchall()
+        conflict = later_conflict(conn, entry_id, origin, {(t, k) for t, k, _, _ in rows}, json.loads(position_ids))
+        if conflict is not None:
+            other_id, other_label, other_created, other_origin = conflict
+            verb = "undo" if undo else "redo"
+            raise StateError(
+                f"{verb} of '{label}' refused: {origin_name(other_origin)} changed the same positions later "
+                f"('{other_label}', change {other_id} at {_shown_time(other_created)}); "
+                f"undo that there first"
+            )
         for table, key, before, after in rows:
             image = before if undo else after
             write_image(conn, table, tuple(json.loads(key)), None if image is None else json.loads(image))
@@ -288,15 +330,51 @@ def _walk(conn: sqlite3.Connection, undo: bool) -> JournalEntry:
         raise
     tables = tuple(sorted({table for table, *_ in rows}))
     days = touched_days((table, json.loads(key)) for table, key, *_ in rows)
-    return JournalEntry(entry_id, label, created, tuple(json.loads(position_ids)), undo, len(rows), tables, days)
+    return JournalEntry(entry_id, label, created, tuple(json.loads(position_ids)), undo, len(rows), tables, days,
+                        origin)
 
 
-def journal_entries(conn: sqlite3.Connection, limit: int = 50) -> list[JournalEntry]:
-    """Newest first, undone ones included (they are the redo stack)."""
+def later_conflict(conn: sqlite3.Connection, entry_id: int, origin: str, keys: set[tuple[str, str]],
+                   position_ids: list[int]) -> tuple[int, str, str, str] | None:
+    """The oldest change by another program, made after ``entry_id`` and still in force, that
+    touched one of the same rows or the same positions; None when there is none."""
+    later = conn.execute(
+        "SELECT id, label, created_at, origin, position_ids FROM journal "
+        "WHERE id > ? AND undone = 0 AND origin <> ? ORDER BY id",
+        (entry_id, origin),
+    ).fetchall()
+    positions = set(position_ids)
+    for other_id, other_label, other_created, other_origin, other_positions in later:
+        if positions & set(json.loads(other_positions)):
+            return other_id, other_label, other_created, other_origin
+        touched = conn.execute("SELECT table_name, row_key FROM journal_rows WHERE entry_id = ?", (other_id,))
+        if any((table, key) in keys for table, key in touched):
+            return other_id, other_label, other_created, other_origin
+    return None
+
+
+def _shown_time(created: str) -> str:
+    """A journal time as the trader reads it: New York time to the second."""
+    from zoneinfo import ZoneInfo
+
+    try:
+        moment = datetime.fromisoformat(created)
+    except ValueError:
+        return created
+    return moment.astimezone(ZoneInfo("America/New_York")).strftime("%Y-%m-%d %H:%M:%S ET")
+
+
+def shown_time(entry: JournalEntry) -> str:
+    return _shown_time(entry.created_at)
+
+
+def journal_entries(conn: sqlite3.Connection, limit: int = 50, origin: str | None = None) -> list[JournalEntry]:
+    """Newest first, undone ones included (they are the redo stack); ``origin``: one program's only."""
+    where, params = ("WHERE j.origin = ?", (origin, limit)) if origin is not None else ("", (limit,))
     rows = conn.execute(
         "SELECT j.id, j.label, j.created_at, j.position_ids, j.undone, "
-        "(SELECT count(*) FROM journal_rows r WHERE r.entry_id = j.id) "
-        "FROM journal j ORDER BY j.id DESC LIMIT ?",
-        (limit,),
+        "(SELECT count(*) FROM journal_rows r WHERE r.entry_id = j.id), j.origin "
+        f"FROM journal j {where} ORDER BY j.id DESC LIMIT ?",
+        params,
     ).fetchall()
-    return [JournalEntry(i, lab, c, tuple(json.loads(p)), bool(u), n) for i, lab, c, p, u, n in rows]
+    return [JournalEntry(i, lab, c, tuple(json.loads(p)), bool(u), n, (), (), o) for i, lab, c, p, u, n, o in rows]

@@ -10,6 +10,7 @@ next to it with the sqlite3 backup API.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from planner.storage.connection import database_path
 from planner.storage.schema import MIGRATIONS
 
 Migration = tuple[int, str, str]
+PLANNER_TABLES = frozenset({"positions", "legs", "snapshots", "journal", "journal_rows"})
 
 
 def latest_version(migrations: tuple[Migration, ...] = MIGRATIONS) -> int:
@@ -39,22 +41,28 @@ def check_openable(conn: sqlite3.Connection, migrations: tuple[Migration, ...] =
             f"must have schema version {newest} or older (written by a newer planner; update the planner)",
             f"version {version} in {where}",
         )
-    if version == 0:
-        tables = [name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-        if tables:
-            raise InputError(
-                "db", "must be a planner database (this SQLite file holds other tables: " + ", ".join(tables[:5]) + ")",
-                where,
-            )
+    tables = [name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    if version == 0 and tables:
+        raise InputError(
+            "db", "must be a planner database (this SQLite file holds other tables: " + ", ".join(tables[:5]) + ")",
+            where,
+        )
+    if version > 0 and not set(tables) >= PLANNER_TABLES:  # another program's file that sets user_version
+        raise InputError("db", "must be a planner database (this SQLite file has a version but not the planner's "
+                         "tables; left untouched)", where)
     return version
 
 
-def migrate(conn: sqlite3.Connection, migrations: tuple[Migration, ...] = MIGRATIONS) -> int:
-    """Apply every migration newer than the file's version; returns the new version."""
+def migrate(conn: sqlite3.Connection, migrations: tuple[Migration, ...] = MIGRATIONS,
+            prepare: Callable[[], None] | None = None) -> int:
+    """Apply every migration newer than the file's version; returns the new version.
+    ``prepare`` runs first when there is something to write (the store's damage check and WAL switch)."""
     current = check_openable(conn, migrations)
     newest = latest_version(migrations)
     if current == newest:
         return current
+    if prepare is not None:
+        prepare()
     path = database_path(conn)
     if current > 0 and path is not None:
         backup_before_migration(conn, path, current)

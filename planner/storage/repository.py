@@ -7,6 +7,7 @@ user action writes is one transaction and one undo step.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from planner.domain import Book, MarketSnapshot, Position, Settings
+from planner.domain.errors import StateError
 from planner.domain.records import Decision, DecisionKind, Event, EventKind, Signal
 from planner.domain.settings import SPEC_BY_KEY, parse_setting
 from planner.storage import daily_values, journal
@@ -32,7 +34,16 @@ from planner.storage.codec import (
     snapshot_from_row,
     snapshot_row,
 )
-from planner.storage.connection import MEMORY, apply_pragmas, connect, database_path
+from planner.storage.connection import (
+    BUSY_TIMEOUT_MS,
+    MEMORY,
+    apply_pragmas,
+    check_database_file,
+    connect,
+    database_path,
+    is_read_only_file,
+    prepare_write,
+)
 from planner.storage.journal import Change, JournalEntry
 from planner.storage.migrations import check_openable, migrate
 
@@ -41,6 +52,7 @@ if TYPE_CHECKING:
     import sqlite_utils
 
 HISTORY_SYMBOLS = ("SPX", "VIX", "VVIX")
+CHECKPOINT_WAIT_MS = 200
 LEG_REPORT_FIELDS = (
     "position id", "kind", "tier", "layer kind", "status", "quantity", "open price", "close price", "opened at",
     "closed at", "rolled from", "protected condor ids joined by ;", "settled estimated (0/1)", "note",
@@ -54,8 +66,12 @@ REPORT_LEG_KEYS = ("id", "instrument", "right", "strike", "expiry", "settlement"
 class Repository:
     """A planner database. ``Repository.open(path)`` (or ":memory:") migrates it first."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, origin: str = journal.CLI_ORIGIN) -> None:
         self.conn = conn
+        self.origin = origin  # the program whose changes this connection records (and may undo)
+        self.read_only = False
+        self._write_ready = False
+        self._data_version_offset = 0
         self._db: sqlite_utils.Database | None = None
         self._listeners: list[Callable[[JournalEntry], None]] = []
 
@@ -70,16 +86,35 @@ class Repository:
                 listener(entry)
 
     @classmethod
-    def open(cls, path: str | os.PathLike = MEMORY) -> Repository:
-        conn = connect(path)
+    def open(cls, path: str | os.PathLike = MEMORY, read_only: bool | None = None) -> Repository:
+        """Open (creating or migrating) the book; ``read_only`` (default: when the file cannot be
+        written, say a backup on a read-only mount) opens it for reading only, never written."""
+        if read_only is None:
+            read_only = str(path) != MEMORY and check_database_file(path) and is_read_only_file(Path(path))
+        conn = connect(path, read_only=read_only)
         try:
             check_openable(conn)  # before any pragma writes to the file
             apply_pragmas(conn)
-            migrate(conn)
+            if not read_only:
+                migrate(conn, prepare=lambda: prepare_write(conn))
         except BaseException:
             conn.close()
             raise
-        return cls(conn)
+        repo = cls(conn)
+        repo.read_only = read_only
+        return repo
+
+    def _prepare_write(self) -> None:
+        """Once per connection, before its first write (see ``connection.prepare_write``)."""
+        if self.read_only:
+            raise StateError("the book is open read-only (a read-only file or backup): nothing can be changed; "
+                             "copy it to a writable place to edit it")
+        if not self._write_ready:
+            before = self._raw_data_version()
+            prepare_write(self.conn)
+            # The switch to WAL moves data_version as another program's write would: not one.
+            self._data_version_offset += self._raw_data_version() - before
+            self._write_ready = True
 
     @property
     def db(self) -> sqlite_utils.Database:
@@ -98,7 +133,31 @@ class Repository:
     def path(self) -> Path | None:
         return database_path(self.conn)
 
+    def checkpoint(self, truncate: bool = True) -> None:
+        """Move everything committed from the -wal file into the book itself, so that the book
+        file alone is complete (a user who copies planner.db loses nothing). ``truncate=False``:
+        a passive checkpoint, which never holds up another program's writes."""
+        if self.read_only or self.path is None:
+            return
+        if not truncate:
+            with contextlib.suppress(sqlite3.Error):
+                self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+            return
+        # A short wait only: with another program reading or writing, the checkpoint is left to
+        # whichever connection closes last (SQLite checkpoints then), instead of holding this one up.
+        self.conn.execute(f"PRAGMA busy_timeout = {CHECKPOINT_WAIT_MS}")
+        try:
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        except sqlite3.Error:
+            pass
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+
     def close(self) -> None:
+        """A clean close leaves one complete file: a passive checkpoint first (the last connection
+        to close also checkpoints and removes the -wal file itself)."""
+        with contextlib.suppress(sqlite3.ProgrammingError):  # already closed
+            self.checkpoint(truncate=False)
         self.conn.close()
 
     def __enter__(self) -> Repository:
@@ -108,11 +167,17 @@ class Repository:
         self.close()
 
     def change(self, label: str, journaled: bool = True) -> Change:
-        """One transaction; ``journaled=False`` for derived writes that are not an undo step."""
-        return Change(self.conn, label, on_commit=lambda change: self._notify(change.entry), journaled=journaled)
+        """One transaction and (``journaled``) one undo step of this program; quotes and derived
+        writes (settlement) pass False."""
+        self._prepare_write()
+        return Change(self.conn, label, on_commit=lambda change: self._notify(change.entry), origin=self.origin,
+                      journaled=journaled)
 
     def data_version(self) -> int:
         """Changes when another connection commits (poll it to see other processes' writes)."""
+        return self._raw_data_version() - self._data_version_offset
+
+    def _raw_data_version(self) -> int:
         return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
 
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
@@ -469,17 +534,21 @@ class Repository:
 
     # -- journal -----------------------------------------------------------------
     def undo(self) -> JournalEntry:
-        entry = journal.undo(self.conn)
+        """Undo this program's newest change (see journal.py)."""
+        self._prepare_write()
+        entry = journal.undo(self.conn, self.origin)
         self._notify(entry)
         return entry
 
     def redo(self) -> JournalEntry:
-        entry = journal.redo(self.conn)
+        self._prepare_write()
+        entry = journal.redo(self.conn, self.origin)
         self._notify(entry)
         return entry
 
-    def journal(self, limit: int = 50) -> list[JournalEntry]:
-        return journal.journal_entries(self.conn, limit)
+    def journal(self, limit: int = 50, own: bool = False) -> list[JournalEntry]:
+        """Newest first; ``own``: only this program's entries (its undo and redo stacks)."""
+        return journal.journal_entries(self.conn, limit, self.origin if own else None)
 
 
 def _snapshot_filter(base: str, moment: datetime, future_expiry: date | None) -> tuple[str, list[Any]]:

@@ -198,8 +198,20 @@ ALTER TABLE positions ADD COLUMN split_from INTEGER REFERENCES positions(id);
 CREATE INDEX positions_split_from ON positions(split_from);
 """
 
+SCHEMA_V4 = """
+-- Schema version 4: each journal entry records the program that made it ('cli', or
+-- 'window:<id>' for one open window), so that undo takes back only that program's changes.
+ALTER TABLE journal ADD COLUMN origin TEXT NOT NULL DEFAULT 'cli' CHECK (length(origin) >= 1);
+CREATE INDEX journal_origin ON journal(origin, undone, id);
+-- Quotes are no longer undo steps: entries that only stored a quote leave the undo stack.
+DELETE FROM journal WHERE label LIKE 'market set %'
+    AND NOT EXISTS (SELECT 1 FROM journal_rows r WHERE r.entry_id = journal.id
+                    AND r.table_name NOT IN ('snapshots', 'snapshot_futures'));
+"""
+
 MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (1, "positions, legs, market snapshots, history, events, signals, decisions, journal", SCHEMA_V1),
     (2, "history OHLC, settlement values, VX settlements, settlement log", SCHEMA_V2),
     (3, "positions.split_from: the position a partial close was taken out of", SPLIT_FROM_V3),
+    (4, "journal entries record the program that made them; quotes leave the undo stack", SCHEMA_V4),
 )

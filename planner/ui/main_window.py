@@ -11,6 +11,7 @@ methods, wired to the session's signals here.
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer
@@ -298,9 +299,13 @@ class MainWindow(QMainWindow):
         ``after_first_paint``, so the first paint shows the book without waiting
         for the heavy imports.
         """
+        from planner.app.workspace import window_origin
+        from planner.storage.journal import CLI_ORIGIN
         from planner.ui.quote_sources import FileQuoteSource, ReplaySource
         from planner.ui.session import Session
 
+        if workspace.repo.origin == CLI_ORIGIN:  # this window's changes, and only these, are its undo steps
+            workspace.repo.origin = window_origin()
         if not charts_later:
             self._ensure_charts()
         if self.session is not None:
@@ -330,7 +335,12 @@ class MainWindow(QMainWindow):
         path = workspace.repo.path
         self.book_label.setText(f"Book: {label or (path.name if path else 'in memory')}")
         self.book_label.setToolTip(str(path) if path else "in-memory book")
-        self.setWindowTitle(f"Hedge Planner — {path.name if path else 'in memory'}")
+        self.setWindowTitle(f"Hedge Planner — {path.name if path else 'in memory'}"
+                            + (" (read-only)" if workspace.read_only else ""))
+        self._set_editable(not workspace.read_only)
+        if workspace.read_only:
+            self.book_label.setText(self.book_label.text() + " (read-only)")
+            self.statusBar().showMessage("Read-only book: view and export only (copy it somewhere writable to edit)")
         self.planning.open(workspace, session)
         session.matrix_in_view = self.current_tab_name() == "scenarios"
         if self.backtest is not None:
@@ -338,6 +348,12 @@ class MainWindow(QMainWindow):
         session.start(risk=not charts_later)
         if not charts_later:
             self._connect_charts()
+
+    def _set_editable(self, editable: bool) -> None:
+        """A read-only book: every action that would write is off (viewing and exporting stay)."""
+        for action in (self.undo_action, self.redo_action, self.condor_action, self.layer_action,
+                       self.close_action, self.roll_action, self.market_action, self.watch_action):
+            action.setEnabled(editable)
 
     def after_first_paint(self) -> None:
         """The heavy half of start-up: charts, the first risk run, settlement, the first-run offer."""
@@ -604,6 +620,8 @@ class MainWindow(QMainWindow):
             self.workspace.set_market(**quote.market_fields())
         except PlannerError as error:
             self.file_source.report_rejected(error)
+        except sqlite3.Error as error:  # a locked or full disk: the quote is not stored, the window says why
+            self.file_source.report_rejected(PlannerError(f"quote not stored ({error})"))
 
     def watch_quote_file(self, path) -> None:
         self.replay_source.stop()
@@ -904,7 +922,7 @@ class MainWindow(QMainWindow):
     def offer_first_run(self) -> None:
         """An empty book: offer the demo book (with a market and a year of history) or an empty one."""
         ws = self.workspace
-        if ws is None or ws.repo.position_ids() or ws.latest_snapshot() is not None:
+        if ws is None or ws.read_only or ws.repo.position_ids() or ws.latest_snapshot() is not None:
             return
         box = QMessageBox(QMessageBox.Icon.Question, "New book",
                           "This book is empty. Start with the demo book (two condors, VIX layers, a market "
@@ -978,6 +996,8 @@ class MainWindow(QMainWindow):
             self.backtest.shutdown()
         if self.session is not None:
             self.session.shutdown()
+        if self.workspace is not None:  # a clean close leaves one complete file: the latest quotes too
+            self._run("Book not checkpointed", self.workspace.checkpoint)
         self._release_objects()  # the window's objects may become garbage now
 
     def _release_objects(self) -> None:

@@ -6,9 +6,12 @@ Rebuilt when the book changes (a handful of items); quotes do not touch it.
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
 
+from planner.app.printable import printable
 from planner.app.settlement import describe_log
 from planner.app.views import chains
 from planner.domain import Book, Leg, Position, PositionKind, Status, Tier
@@ -48,8 +51,13 @@ def position_details(position: Position) -> str:
     if position.split_from:
         text += f"; partial close: {position.quantity:,} contracts of #{position.split_from}, the rest stay open"
     if position.note:
-        text += f"\nnote: {position.note}"
+        text += f"\nnote: {printable(position.note)}"
     return text
+
+
+def plain_tooltip(text: str) -> str:
+    """A tooltip shown as the text it is: Qt would render a note holding "<b>" or "<img>" as rich text."""
+    return "<qt>" + html.escape(text).replace("\n", "<br>") + "</qt>"
 
 
 class PortfolioTree(QTreeWidget):
@@ -151,7 +159,7 @@ class PortfolioTree(QTreeWidget):
         item = QTreeWidgetItem(parent, [text, f"×{position.quantity:,}", position.expiry.strftime("%Y-%m-%d")])
         item.setData(0, POSITION_ID_ROLE, position.id)
         for column in range(3):
-            item.setToolTip(column, details)
+            item.setToolTip(column, plain_tooltip(details))
         item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if with_legs:
             for leg in position.legs:

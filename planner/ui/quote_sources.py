@@ -17,7 +17,8 @@ from pathlib import Path
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 
 from planner.domain.errors import PlannerError
-from planner.feeds import Quote, Replay, ReplayDay, SourceState, read_quote_file
+from planner.feeds import Quote, Replay, ReplayDay, SourceState
+from planner.feeds.quote_file import quote_from_bytes, read_quote_bytes
 from planner.ui.formatting import et_time
 
 SETTLE_MS = 50  # a writer may touch the folder several times per update; read once it settles
@@ -79,19 +80,23 @@ class FileQuoteSource(QObject):
             if self.state is not SourceState.WATCHING:
                 self._set(SourceState.ERROR, f"{self.path.name} is missing; keeping {self._kept()}")
             return
-        try:
-            data = self.path.read_bytes()
-        except OSError as exc:
-            self._set(SourceState.ERROR, f"cannot read {self.path.name} ({exc.strerror}); keeping {self._kept()}")
+        try:  # a regular file under the size limit only: a pipe here would freeze the window
+            data = read_quote_bytes(self.path)
+        except PlannerError as error:
+            self._digest = b""
+            self._set(SourceState.ERROR, f"{error}; keeping {self._kept()}")
             return
         digest = hashlib.sha256(data).digest()
         if digest == self._digest:
             return
         self._digest = digest
         try:
-            quote = read_quote_file(self.path, source=self.name)
+            quote = quote_from_bytes(data, self.path.suffix.lower(), source=self.name)
         except PlannerError as error:
             self._set(SourceState.ERROR, f"{error}; keeping {self._kept()}")
+            return
+        except Exception as exc:  # a parser gap must not leave the source "live" on a bad file
+            self._set(SourceState.ERROR, f"unreadable quote ({type(exc).__name__}: {exc}); keeping {self._kept()}")
             return
         self.last_good = quote
         self._set(SourceState.LIVE, f"SPX {quote.spx:,.2f} VIX {quote.vix:,.2f}")

@@ -28,7 +28,7 @@ from planner.feeds import Quote
 from planner.ui.pnl_history import PnlHistory, history_markets
 from planner.ui.risk_runner import CoalescingRunner, Job
 
-POLL_MS = 2000  # other programs' writes (the CLI, another window)
+POLL_MS = 250  # other programs' writes (the CLI, another window) show within a second
 HISTORY_DELAY_MS = 1200  # the P&L history waits for the quotes to calm down
 SCENARIO_DELAY_MS = 150  # the matrix step waits for a pause in the quotes, never delaying a quote's curves
 # (unless the scenario map is on screen: then each quote runs the whole analysis in one step)

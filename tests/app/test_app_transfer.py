@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import csv
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from planner import calendars
 from planner.app import Workspace
+from planner.app.inputs import ET
 from planner.app.transfer import COLUMNS
-from planner.domain import Book, LayerKind, Position, PositionKind, Status, Tier
+from planner.domain import Book, LayerKind, Position, PositionKind, Settlement, Status, Tier
 from planner.domain.errors import InputError
 from planner.domain.positions import LAYER_STRIKE_COUNT, condor_legs, layer_legs
 
@@ -22,7 +24,12 @@ FORMULA_NOTES = st.sampled_from(["=SUM(A1:A3)", "+1", "-hedge", "@risk", "\tinde
 NOTES = st.one_of(FORMULA_NOTES, st.text(st.characters(codec="utf-8", exclude_characters="\x00"), max_size=30))
 PRICES = st.floats(min_value=0, max_value=1e5, allow_nan=False, allow_infinity=False)
 MOMENTS = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2030, 1, 1), timezones=st.just(UTC))
-EXPIRIES = st.dates(min_value=date(2000, 1, 1), max_value=date(2035, 1, 1))
+
+
+def listed_after(listing: str, moment: datetime, draw) -> date:
+    """A listed expiry on or after the open day, as a ticket allows (import checks the same)."""
+    day = moment.astimezone(ET).date() + timedelta(days=draw(st.integers(0, 120)))
+    return next(d for d in calendars.nearest_listed(listing, day, 8) if d >= moment.astimezone(ET).date())
 
 
 @st.composite
@@ -41,11 +48,12 @@ def legs_with_details(draw, legs):
 
 
 @st.composite
-def closing(draw):
+def closing(draw, opened: datetime):
     status = draw(st.sampled_from(list(Status)))
     if status is Status.OPEN:
         return {"status": status}
-    return {"status": status, "close_price": draw(PRICES), "closed_at": draw(MOMENTS),
+    closed_at = opened + timedelta(minutes=draw(st.integers(0, 200_000)))
+    return {"status": status, "close_price": draw(PRICES), "closed_at": closed_at,
             "settled_estimated": draw(st.booleans())}
 
 
@@ -55,9 +63,10 @@ def condors(draw):
     strikes = tuple(k * 5.0 for k in strikes)
     widest = max(strikes[1] - strikes[0], strikes[3] - strikes[2])
     qty = draw(st.integers(1, 50))
-    legs = draw(legs_with_details(condor_legs(draw(EXPIRIES), strikes, qty)))
+    opened = draw(MOMENTS)
+    legs = draw(legs_with_details(condor_legs(listed_after("spx-daily", opened, draw), strikes, qty)))
     credit = draw(st.floats(min_value=0.01, max_value=widest - 0.01))
-    return Position(PositionKind.CONDOR, legs, qty, credit, draw(MOMENTS), note=draw(NOTES), **draw(closing()))
+    return Position(PositionKind.CONDOR, legs, qty, credit, opened, note=draw(NOTES), **draw(closing(opened)))
 
 
 @st.composite
@@ -68,11 +77,16 @@ def layers(draw, condor_ids, layer_ids):
     if kind is LayerKind.SPX_PUT_SPREAD:
         strikes.reverse()
     qty = draw(st.integers(1, 100))
-    legs = draw(legs_with_details(layer_legs(kind, draw(EXPIRIES), [float(k) for k in strikes], qty)))
+    opened = draw(MOMENTS)
+    spx = kind is LayerKind.SPX_PUT_SPREAD
+    expiry = listed_after("spx-daily" if spx else "vix", opened, draw)
+    settlement = Settlement.PM if spx else Settlement.AM
+    legs = draw(legs_with_details(layer_legs(kind, expiry, [float(k) for k in strikes], qty, settlement)))
     protects = tuple(sorted(draw(st.sets(st.sampled_from(condor_ids)) if condor_ids else st.just(set()))))
     rolled_from = draw(st.none() | st.sampled_from(layer_ids)) if layer_ids else None
-    return Position(PositionKind.LAYER, legs, qty, draw(PRICES), draw(MOMENTS), tier=draw(st.sampled_from(list(Tier))),
-                    layer_kind=kind, protects=protects, rolled_from=rolled_from, note=draw(NOTES), **draw(closing()))
+    return Position(PositionKind.LAYER, legs, qty, draw(PRICES), opened, tier=draw(st.sampled_from(list(Tier))),
+                    layer_kind=kind, protects=protects, rolled_from=rolled_from, note=draw(NOTES),
+                    **draw(closing(opened)))
 
 
 def without_leg_ids(book: Book) -> list[Position]:

@@ -71,7 +71,7 @@ def test_settlement_set_and_list(db):
         "date": "2026-11-20", "symbol": "VRO", "value": 16.95, "origin": "typed"}
     code, out, _ = cli("settlement", "list", db=db)
     assert (code, out) == (0, "2026-11-20  VRO       16.95  typed\n")
-    assert cli("undo", db=db)[1] == "undid: settlement VRO 2026-11-20 = 16.95\n"
+    assert cli("undo", db=db)[1].startswith("undid: settlement VRO 2026-11-20 = 16.95 (made ")
     assert cli_json("settlement", db=db) == []
 
 
