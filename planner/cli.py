@@ -54,6 +54,12 @@ def _common(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     return parser
 
 
+def _force(parser: argparse.ArgumentParser, what: str = "keep a price the stored quote doubts "
+                                                          "(below intrinsic, above the underlying, far from fair value)"
+           ) -> None:
+    parser.add_argument("--force", action="store_true", help=what)
+
+
 def build_parser() -> Parser:
     parser = Parser(prog="planner", description="Portfolio hedge planner: SPX iron condors and layered VIX hedges.")
     parser.add_argument("--db", metavar="PATH", default=None, help=argparse.SUPPRESS)
@@ -63,8 +69,13 @@ def build_parser() -> Parser:
     def command(name: str, help_text: str, parent: Any = commands) -> Parser:
         return _common(parent.add_parser(name, help=help_text, description=help_text))
 
-    init = command("init", "create the database; --demo writes a sample book")
+    # Routed to the window by planner.main before this parser runs; listed here so --help shows it.
+    command("gui", "open the window (see 'planner gui --help' for its tabs, --screenshot and --size)")
+
+    init = command("init", "create the database; --demo writes a sample book; --equity sets the account")
     init.add_argument("--demo", action="store_true")
+    init.add_argument("--equity", metavar="X", help="account equity, dollars (risk used is measured against it)")
+    init.add_argument("--risk-cap-pct", metavar="Y", help="risk cap, percent of equity (default 1.5)")
 
     condor = commands.add_parser("condor", help="iron condors").add_subparsers(dest="action", required=True)
     add = command("add", "sell iron condors (prices in SPX points per condor)", condor)
@@ -76,6 +87,7 @@ def build_parser() -> Parser:
     add.add_argument("--opened", metavar="T", help="ISO time, ET unless a zone is given (default now)")
     add.add_argument("--settlement", default="PM", metavar="PM|AM")
     add.add_argument("--note", default="", metavar="S")
+    _force(add)
 
     layer = commands.add_parser("layer", help="hedge layers").add_subparsers(dest="action", required=True)
     add = command("add", "buy a hedge layer (prices in points per unit)", layer)
@@ -89,12 +101,15 @@ def build_parser() -> Parser:
     add.add_argument("--opened", metavar="T")
     add.add_argument("--protects", metavar="ID,...", help="condor ids (default: the whole book)")
     add.add_argument("--note", default="", metavar="S")
+    _force(add)
 
     close = command("close", "close a position at a price per unit")
     close.add_argument("id", metavar="ID")
     close.add_argument("--price", required=True, metavar="P")
     close.add_argument("--fees", default="0", metavar="F")
     close.add_argument("--at", metavar="T")
+    close.add_argument("--qty", metavar="N", help="contracts to close (default: all); the rest stay open")
+    _force(close)
 
     roll = command("roll", "close a layer and open its successor in one step")
     roll.add_argument("id", metavar="ID")
@@ -106,6 +121,7 @@ def build_parser() -> Parser:
     roll.add_argument("--fees", default="0", metavar="F", help="total dollars for both sides of the roll")
     roll.add_argument("--at", metavar="T")
     roll.add_argument("--note", metavar="S")
+    _force(roll)
 
     listing = command("list", "open positions (--all adds closed, rolled and expired)")
     listing.add_argument("--all", action="store_true")
@@ -115,9 +131,10 @@ def build_parser() -> Parser:
 
     settings = command("settings", "list every setting with its default and unit")
     settings_actions = settings.add_subparsers(dest="action", required=False)
-    setter = command("set", "change a setting", settings_actions)
+    setter = command("set", "change settings, together (tier shares must add up to 100 %%)", settings_actions)
     setter.add_argument("key", metavar="KEY")
     setter.add_argument("value", metavar="VALUE")
+    setter.add_argument("more", nargs="*", metavar="KEY VALUE", help="more settings changed in the same step")
     getter = command("get", "show one setting", settings_actions)
     getter.add_argument("key", metavar="KEY")
 
@@ -131,6 +148,7 @@ def build_parser() -> Parser:
     quote.add_argument("--rate", metavar="R", help="decimal, 0.045 for 4.5 %%")
     quote.add_argument("--div", metavar="Q", help="SPX dividend yield, decimal")
     quote.add_argument("--asof", metavar="T")
+    _force(quote, "keep a quote far from the last one (SPX beyond the move setting, VIX out of range or jumped)")
 
     feed = commands.add_parser("feed", help="live quotes").add_subparsers(dest="action", required=True)
     ibkr = command("ibkr", "stream quotes from TWS / IB Gateway (read-only) and store sampled snapshots "
@@ -163,6 +181,7 @@ def build_parser() -> Parser:
     accept.add_argument("--qty", metavar="N", help="contracts (default: the proposed quantity)")
     accept.add_argument("--close-price", metavar="P", help="a roll's sale price of the held layer, points")
     accept.add_argument("--fees", default="0", metavar="F", help="total dollars for the trade")
+    _force(accept)
     dismiss = command("dismiss", "keep a suggestion quiet until its condition changes", suggest_actions)
     dismiss.add_argument("id", metavar="ID")
     dismiss.add_argument("--why", default="", metavar="S")
@@ -231,11 +250,16 @@ def _list_text(rows: list[dict[str, Any]]) -> str:
         lines.append(
             f"{row['id']:>4}  {what:<22} {status:<8} {row['quantity']:>4}  {row['expiry']:<10}  {strikes:<24} "
             f"{row['open_price']:>9.2f} {close:>9} {_money(row['realized_pnl']) if close else '':>12} "
-            f"{chain:>12} {chain_cost:>12}  {printable(row['note'], one_line=True)}"
+            f"{chain:>12} {chain_cost:>12}  {printable(_note_of(row), one_line=True)}"
         )
     if any(r["settled_estimated"] for r in rows):
         lines.append("* settled from the last snapshot (estimated): import the settlement close to confirm")
     return "\n".join(lines)
+
+
+def _note_of(row: dict[str, Any]) -> str:
+    part = f"partial close of #{row['split_from']}" if row.get("split_from") else ""
+    return "; ".join(text for text in (part, row["note"]) if text)
 
 
 def _setting_value(value: object) -> str:
@@ -254,6 +278,14 @@ def _settings_text(rows: list[dict[str, Any]]) -> str:
 
 def _setting_line(row: dict[str, Any]) -> str:
     return f"{row['key']} = {_setting_value(row['value'])} {row['unit']} (default {_setting_value(row['default'])})"
+
+
+EQUITY_NOT_SET = ("note: account equity was never set, so risk used and the sizing assume the default "
+                  "$100,000: set it with 'planner settings set equity X' (or init --equity X)")
+
+
+def _equity_note(ws) -> str:
+    return "" if ws.account_set() else "\n" + EQUITY_NOT_SET
 
 
 # -- commands -----------------------------------------------------------------------------------------------------
@@ -277,33 +309,45 @@ def execute(args: argparse.Namespace, ws, db_path: str) -> tuple[Any, str | Call
     from planner.app import views
 
     name = args.command
+    if name == "gui":
+        from planner.domain.errors import StateError
+
+        raise StateError("gui must be the first word, as in 'planner gui --db PATH'")
     if name == "init":
-        made = ws.init(demo_book=args.demo)
+        made = ws.init(demo_book=args.demo, equity=args.equity, risk_cap_pct=args.risk_cap_pct)
         from planner.storage import SCHEMA_VERSION
 
         text = f"database ready: {db_path} (schema version {SCHEMA_VERSION})"
         if made:
             text += f"\ndemo book written: {len(made)} positions, a market snapshot, a year of history"
+        settings = ws.settings()
+        text += (f"\naccount equity {_money(settings.equity)}, risk cap {settings.risk_cap_pct:g} % of equity"
+                 if ws.account_set() else f"\n{EQUITY_NOT_SET}")
         return {"db": db_path, "schema_version": SCHEMA_VERSION, "demo": bool(args.demo),
                 "positions": _dicts_for(ws, [p.id for p in made])}, text
     if name == "condor":
         position = ws.add_condor(expiry=args.expiry, strikes=args.strikes, qty=args.qty, credit=args.credit,
-                                 fees=args.fees, opened=args.opened, settlement=args.settlement, note=args.note)
+                                 fees=args.fees, opened=args.opened, settlement=args.settlement, note=args.note,
+                                 force=args.force)
         value, text = _one(ws, position)
         return value, "added " + text
     if name == "layer":
         position = ws.add_layer(tier=args.tier, kind=args.kind, expiry=args.expiry, strikes=args.strikes,
                                 qty=args.qty, price=args.price, fees=args.fees, opened=args.opened,
-                                protects=args.protects, note=args.note)
+                                protects=args.protects, note=args.note, force=args.force)
         value, text = _one(ws, position)
         return value, "added " + text
     if name == "close":
-        position = ws.close_position(args.id, price=args.price, fees=args.fees, at=args.at)
+        position = ws.close_position(args.id, price=args.price, fees=args.fees, at=args.at, qty=args.qty,
+                                     force=args.force)
         value, text = _one(ws, position)
-        return value, f"closed {text}; realized P&L {_money(position.realized_pnl())} (net of fees)"
+        part = f" ({position.quantity} of position {position.split_from}, now #{position.id})" \
+            if position.split_from is not None else ""
+        return value, f"closed {text}{part}; realized P&L {_money(position.realized_pnl())} (net of fees)"
     if name == "roll":
         old, new = ws.roll_layer(args.id, close_price=args.close_price, expiry=args.expiry, strikes=args.strikes,
-                                 price=args.price, qty=args.qty, fees=args.fees, at=args.at, note=args.note)
+                                 price=args.price, qty=args.qty, fees=args.fees, at=args.at, note=args.note,
+                                 force=args.force)
         old_dict, new_dict = _dicts_for(ws, [old.id, new.id])
         value = {**new_dict, "rolled_position": old_dict}
         text = (f"rolled {old.id} at {old.close_price:g} (P&L {_money(old.realized_pnl())}) into "
@@ -331,8 +375,14 @@ def execute(args: argparse.Namespace, ws, db_path: str) -> tuple[Any, str | Call
         return value, f"{verb}: {entry.label} (made {shown_time(entry)} from the command line)"
     if name == "settings":
         if args.action == "set":
-            row = ws.set_setting(args.key, args.value)
-            return row, _setting_line(row)
+            if len(args.more) % 2:
+                from planner.domain.errors import InputError
+
+                raise InputError("settings", "must be KEY VALUE pairs", " ".join(args.more))
+            pairs = [args.key, args.value, *args.more]
+            rows = ws.set_settings(dict(zip(pairs[::2], pairs[1::2], strict=True)))
+            text = "\n".join(_setting_line(row) for row in rows)
+            return (rows[0] if len(rows) == 1 else rows), text
         if args.action == "get":
             row = ws.get_setting(args.key)
             return row, _setting_line(row)
@@ -340,7 +390,7 @@ def execute(args: argparse.Namespace, ws, db_path: str) -> tuple[Any, str | Call
         return rows, _settings_text(rows)
     if name == "market":
         result = ws.set_market(spx=args.spx, vix=args.vix, vvix=args.vvix, futures=args.future, rate=args.rate,
-                               div=args.div, asof=args.asof)
+                               div=args.div, asof=args.asof, force=args.force)
         snap = result.snapshot
         value = {
             "id": snap.id, "asof": snap.asof.isoformat(), "spx": snap.spx, "vix": snap.vix, "vvix": snap.vvix,
@@ -371,13 +421,13 @@ def execute(args: argparse.Namespace, ws, db_path: str) -> tuple[Any, str | Call
             over=None if args.over is None else _sessions("over", args.over, args.spx),
         )
         # The JSON of every position's figures is built only when asked for (half the time at 3,000 positions).
-        return (report.to_json() if args.json else None), lambda: summary_text(report)
+        return (report.to_json() if args.json else None), lambda: summary_text(report) + _equity_note(ws)
     if name == "suggest":
         from planner.app import suggestions
 
         if args.action == "accept":
             done = suggestions.accept(ws.repo, args.id, now=ws.now(), price=args.price, qty=args.qty,
-                                      close_price=args.close_price, fees=args.fees)
+                                      close_price=args.close_price, fees=args.fees, force=args.force)
             value = {"decision": suggestions.decision_dict(done.decision),
                      "positions": _dicts_for(ws, [p.id for p in done.positions])}
             return value, suggestions.accepted_text(done)
@@ -391,7 +441,8 @@ def execute(args: argparse.Namespace, ws, db_path: str) -> tuple[Any, str | Call
             rows = suggestions.history(ws.repo)
             return rows, lambda: suggestions.decisions_text(rows)
         result = suggestions.compute(ws.repo, ws.now())
-        return (result.to_json() if args.json else None), lambda: suggestions.suggestions_text(result)
+        return ((result.to_json() if args.json else None),
+                lambda: suggestions.suggestions_text(result) + _equity_note(ws))
     if name == "export":
         from planner.app.transfer import COLUMNS
 
@@ -403,18 +454,24 @@ def execute(args: argparse.Namespace, ws, db_path: str) -> tuple[Any, str | Call
                 return [dict(zip((*COLUMNS, *extra), row, strict=True)) for row in rows], ""
             count, text = ws.export_csv(None, args.all, extra, rows)
             return None, text.rstrip("\r\n")
-        count, _ = ws.export_csv(args.out, args.all, extra, rows)
+        count, _ = ws.export_report(args.out, args.all)
         return {"path": str(args.out), "rows": count}, f"exported {count} legs to {args.out}"
     if name == "import":
         result = ws.import_csv(args.file)
         value = {"imported": len(result.positions), "renumbered": result.renumbered,
                  "dropped_links": result.dropped_links,
+                 "skipped": [{"file_id": f, "book_id": b} for f, b in result.skipped],
                  "positions": _dicts_for(ws, [p.id for p in result.positions])}
         text = f"imported {len(result.positions)} positions from {args.file}"
         if result.renumbered:
             text += " (their ids were taken here, so they got new ones)"
         if result.dropped_links:
             text += f"; {result.dropped_links} links to positions not in the file were dropped"
+        if result.skipped:
+            pairs = ", ".join(f"#{file_id} as #{book_id}" if file_id != book_id else f"#{file_id}"
+                              for file_id, book_id in result.skipped)
+            text += (f"; skipped {len(result.skipped)} already in the book (the same trade: legs, quantity, "
+                     f"price and time): {pairs}")
         return value, text
     if name == "backup":
         path = ws.backup(args.out)

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, time
 from planner.app import entry_iv
 from planner.app.inputs import check_listed, check_not_future, parse_date, parse_moment, parse_rate
 from planner.domain import MarketSnapshot, Position
+from planner.domain.bounds import confirm, quote_doubts
 from planner.domain.errors import InputError
 from planner.domain.instruments import require_positive
 from planner.storage import Repository
@@ -58,8 +59,12 @@ def build_snapshot(
     div: object = None,
     asof: object = None,
     source: str = "manual",
+    force: bool = False,
 ) -> MarketSnapshot:
-    """Rate and dividend yield default to the previous snapshot's (else 0.045 / 0.013)."""
+    """Rate and dividend yield default to the previous snapshot's (else 0.045 / 0.013).
+
+    A quote far from the last stored one (planner.domain.bounds.quote_doubts) needs ``force``.
+    """
     spx_value = require_positive("spx", spx)
     vix_value = require_positive("vix", vix)
     vvix_value = None if vvix is None or vvix == "" else require_positive("vvix", vvix)
@@ -68,7 +73,7 @@ def build_snapshot(
     div_value = parse_rate("div", div) if div not in (None, "") else (previous.div_yield if previous else DEFAULT_DIV)
     moment = now if asof in (None, "") else parse_moment("asof", asof, time(16, 0))
     check_not_future("asof", moment, now)
-    return MarketSnapshot(
+    snapshot = MarketSnapshot(
         asof=moment.astimezone(UTC),
         spx=spx_value,
         vix=vix_value,
@@ -78,6 +83,20 @@ def build_snapshot(
         vix_futures=parse_futures(futures, moment),
         source=source,
     )
+    check_quote(repo, snapshot, force, previous)
+    return snapshot
+
+
+def check_quote(repo: Repository, snapshot: MarketSnapshot, force: bool = False,
+                previous: MarketSnapshot | None = None) -> None:
+    """ConfirmationNeeded when the quote looks like a typo against the last stored one; a feed
+    never forces, so such a quote from a feed is not stored and the last good one stays."""
+    if force:
+        return
+    last = previous if previous is not None else repo.latest_snapshot()
+    doubts = quote_doubts(snapshot.spx, snapshot.vix, snapshot.vix_futures, last.spx if last else None,
+                          last.vix if last else None, repo.load_settings())
+    confirm(doubts, force)
 
 
 def store_snapshot(repo: Repository, snapshot: MarketSnapshot) -> MarketResult:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from planner.app import entry_iv
+from planner.app import entry_iv, price_checks
 from planner.app.inputs import (
     check_listed,
     check_not_before_open,
@@ -25,7 +25,9 @@ from planner.app.inputs import (
     spread_cents,
 )
 from planner.domain import LayerKind, Leg, Position, PositionKind, Settlement, Status, Tier
+from planner.domain.bounds import check_close_price, check_open_price, confirm
 from planner.domain.errors import InputError, NotFoundError, StateError
+from planner.domain.limits import MAX_POINTS, require_below
 from planner.domain.positions import condor_legs, layer_legs, parse_strikes, validate_condor_credit
 from planner.storage import Repository
 
@@ -51,6 +53,15 @@ def _with_fees(legs: Sequence[Leg], fee_cents: int) -> tuple[Leg, ...]:
     return tuple(leg.with_changes(fees=round(leg.fees + share, 2)) for leg, share in zip(legs, shares, strict=True))
 
 
+def _check_fill(repo: Repository, position: Position, price: float, at: datetime, force: bool,
+                field: str = "price") -> None:
+    """Doubts of the stored quote about a fill (planner.domain.bounds), unless the user confirmed."""
+    if force:
+        return
+    doubts = price_checks.price_doubts(position, price, repo.latest_snapshot(), repo.load_settings(), at, field)
+    confirm(doubts, force)
+
+
 def _strikes(value: object) -> tuple[float, ...]:
     if value is None or value == "":
         return ()
@@ -69,8 +80,9 @@ def add_condor(
     opened: object = None,
     settlement: object = "PM",
     note: object = "",
+    force: bool = False,
 ) -> Position:
-    """Sell ``qty`` iron condors K1<K2<K3<K4 for ``credit`` points each."""
+    """Sell ``qty`` iron condors K1<K2<K3<K4 for ``credit`` points each (``force``: keep a doubted credit)."""
     strike_values = _strikes(strikes)
     expiry_date = parse_date("expiry", expiry)
     settle = parse_settlement(settlement)
@@ -88,6 +100,7 @@ def add_condor(
         opened_at=opened_at.astimezone(UTC),
         note=parse_note(note),
     )
+    _check_fill(repo, position, credit_value, opened_at, force, "credit")
     entry_iv.load_pricing()  # outside the write lock
     with repo.change(f"add condor {expiry_date.isoformat()}") as tx:
         stored = repo.insert_position(tx, position)
@@ -121,7 +134,8 @@ def layer_position(
     else:
         legs = layer_legs(kind_value, expiry_date, strike_values, qty, Settlement.AM)
         check_listed("expiry", "vix", expiry_date)
-    price_value = parse_price("price", price)
+    price_value = require_below("price", check_open_price(PositionKind.LAYER, kind_value, strike_values, price),
+                                MAX_POINTS)
     check_not_before_open(expiry_date, opened_at)
     if len(legs) == 1:  # one leg: its fill is the package's
         legs = (legs[0].with_changes(open_price=price_value),)
@@ -162,14 +176,17 @@ def add_layer(
     opened: object = None,
     protects: object = None,
     note: object = "",
+    force: bool = False,
 ) -> Position:
-    """Buy ``qty`` hedge layers (VIX call / call spread / future, SPX put spread) at ``price`` points."""
+    """Buy ``qty`` hedge layers (VIX call / call spread / future, SPX put spread) at ``price`` points
+    (``force``: keep a price the stored quote doubts)."""
     qty_value = parse_quantity("qty", qty)
     opened_at = _moment("opened", opened, now)
     position = layer_position(
         tier=tier, kind=kind, expiry=expiry, strikes=strikes, qty=qty_value, price=price, opened_at=opened_at,
         fee_cents=parse_fee_cents(fees), protects=parse_id_list(protects), note=parse_note(note),
     )
+    _check_fill(repo, position, position.open_price, opened_at, force)
     entry_iv.load_pricing()  # outside the write lock
     with repo.change("add layer") as tx:
         _check_protects(repo, position.protects)
@@ -196,21 +213,67 @@ def closed_version(position: Position, price: float, fee_cents: int, at: datetim
 
 
 def close_position(
-    repo: Repository, position_id: object, *, price: object, now: datetime, fees: object = 0, at: object = None
+    repo: Repository, position_id: object, *, price: object, now: datetime, fees: object = 0, at: object = None,
+    qty: object = None, force: bool = False,
 ) -> Position:
-    """Close an open position at ``price`` points per package (what a condor cost to buy back)."""
+    """Close an open position at ``price`` points per package (what a condor cost to buy back).
+
+    ``qty`` N below the position's M closes N of them (``partial_close``); ``force`` keeps a
+    price the stored quote doubts.
+    """
     pid = parse_position_id(position_id)
     price_value = parse_price("price", price)
     fee_cents = parse_fee_cents(fees)
     closed_at = _moment("at", at, now)
+    position = _load_open(repo, pid, "close")
+    quantity = position.quantity if qty is None or qty == "" else parse_quantity("qty", qty)
+    if quantity > position.quantity:
+        raise InputError("qty", f"must be at most the {position.quantity} contracts held", quantity)
+    price_value = check_close_price(position, price_value)
+    _check_not_before(position, closed_at)
+    _check_fill(repo, position, price_value, closed_at, force)
+    if quantity < position.quantity:
+        return partial_close(repo, pid, quantity, price_value, fee_cents, closed_at)
     with repo.change(f"close {pid}") as tx:
         position = _load_open(repo, pid, "close")
-        if closed_at < position.opened_at:
-            raise InputError("at", f"must not be before the position was opened ({position.opened_at.isoformat()})",
-                             closed_at.isoformat())
+        _check_not_before(position, closed_at)
         stored = repo.update_position(tx, position, closed_version(position, price_value, fee_cents, closed_at,
                                                                    Status.CLOSED))
     return stored
+
+
+def partial_close(repo: Repository, position_id: int, quantity: int, price: float, fee_cents: int,
+                  closed_at: datetime) -> Position:
+    """Close ``quantity`` of an open position's contracts at ``price`` in one change.
+
+    The part closed becomes its own closed position (``split_from`` the original) carrying its
+    share of the entry fees, pro rata to the nearest cent per leg, and all of the closing fees; the
+    rest stays open with the remaining fees. The realized P&L is the part's alone.
+    """
+    with repo.change(f"close {quantity} of {position_id}") as tx:
+        position = _load_open(repo, position_id, "close")
+        held = position.quantity
+        part_legs, rest_legs = [], []
+        for leg in position.legs:
+            sign = 1 if leg.quantity > 0 else -1
+            part_fees = round(leg.fees * quantity / held, 2)
+            part_legs.append(leg.with_changes(id=None, quantity=sign * quantity, fees=part_fees))
+            rest_legs.append(leg.with_changes(quantity=sign * (held - quantity), fees=round(leg.fees - part_fees, 2)))
+        rest = position.with_changes(legs=tuple(rest_legs), quantity=held - quantity)
+        part = position.with_changes(id=None, legs=tuple(part_legs), quantity=quantity, split_from=position.id,
+                                     rolled_from=None)  # its history is the position it came out of
+        repo.update_position(tx, position, rest)
+        stored_part = repo.insert_position(tx, part)
+        stored = repo.update_position(tx, stored_part, closed_version(stored_part, price, fee_cents, closed_at,
+                                                                      Status.CLOSED))
+        tx.label = f"close {quantity} of {held} of {position_id} (the part closed is #{stored.id})"
+    return stored
+
+
+def _check_not_before(position: Position, moment: datetime) -> None:
+    if moment < position.opened_at:
+        raise InputError("at", f"must not be before the position was opened ({position.opened_at.isoformat()})",
+                         moment.isoformat())
 
 
 def roll_layer(
@@ -228,6 +291,7 @@ def roll_layer(
     tier: object = None,
     protects: object = None,
     note: object = None,
+    force: bool = False,
 ) -> tuple[Position, Position]:
     """Close a layer and open its successor in one change: (old, new).
 
@@ -239,6 +303,9 @@ def roll_layer(
     close_value = parse_price("close-price", close_price)
     fee_cents = parse_fee_cents(fees)
     rolled_at = _moment("at", at, now)
+    held = _load_open(repo, pid, "roll")
+    close_value = check_close_price(held, close_value, "close-price")
+    _check_fill(repo, held, close_value, rolled_at, force, "close-price")
     entry_iv.load_pricing()  # outside the write lock
     with repo.change(f"roll {pid}") as tx:
         old = _load_open(repo, pid, "roll")
@@ -263,6 +330,7 @@ def roll_layer(
             rolled_from=old.id,
         )
         _check_protects(repo, new.protects)
+        _check_fill(repo, new, new.open_price, rolled_at, force)
         shares = spread_cents(fee_cents, len(old.legs) + len(new.legs))
         close_cents = round(sum(shares[: len(old.legs)]) * 100)
         new = new.with_changes(legs=_with_fees(new.legs, fee_cents - close_cents))

@@ -37,9 +37,14 @@ def leg_risk_rows(rows: list[Any], columns: tuple[str, ...], report) -> list[tup
             continue
         g = leg.greeks
         iv = leg.iv if leg.iv is not None and math.isfinite(leg.iv) else None  # a future has none: empty, not nan
-        out.append((*cells, leg.mark, iv, leg.value_usd, leg.pnl_usd, g.delta_spx_usd, g.delta_vix_usd,
-                            g.gamma_usd, g.vega_usd, g.theta_usd))
+        # Prices and vols to 0.0001, money to the cent: what a statement shows, not float noise.
+        out.append((*cells, _round(leg.mark, 4), _round(iv, 4), *(_round(v, 2) for v in (
+            leg.value_usd, leg.pnl_usd, g.delta_spx_usd, g.delta_vix_usd, g.gamma_usd, g.vega_usd, g.theta_usd))))
     return out
+
+
+def _round(value, digits: int):
+    return None if value is None else round(float(value), digits)
 
 
 def summary_text(report) -> str:

@@ -81,15 +81,17 @@ def accept(
     qty: object = None,
     close_price: object = None,
     fees: object = 0,
+    at: object = None,
+    force: bool = False,
 ) -> Accepted:
     """Do what the suggestion proposes at the trader's fill ``price`` (points per unit) and ``qty``.
 
     ADD (and a WARN that carries a layer to buy): buy the layer. ROLL: sell the
     held layer at ``close_price`` and buy its successor at ``price``. CLOSE and
     TAKE_PROFIT: close the position at ``price``. TRIM: sell ``qty`` of the
-    layer at ``price``, kept as a roll of the rest into the same contract at
-    that price (there is no partial close). A WARN without a trade is only
-    acknowledged.
+    layer at ``price``, a partial close (the rest stays open, untouched). A WARN
+    without a trade is only acknowledged. ``force`` keeps a fill the stored
+    quote doubts (planner.domain.bounds).
     """
     if price not in (None, ""):
         parse_price("price", price)  # a typo is refused before anything is settled
@@ -106,23 +108,22 @@ def accept(
     if trade.side == "buy" and trade.position_id is None:
         opened = (positions.add_layer(repo, tier=trade.tier, kind=trade.instrument, expiry=trade.expiry.isoformat(),
                                       strikes=list(trade.strikes) or None, qty=quantity, price=fill, fees=fees,
-                                      now=now, note=note),)
+                                      now=now, note=note, opened=at, force=force),)
     elif suggestion.action is Action.ROLL or (trade.side == "buy" and held is not None):
         if close_price is None or close_price == "":
             raise InputError("close-price", "is required to accept a roll: the price the held layer was sold at",
                              "none")
         opened = positions.roll_layer(repo, trade.position_id, close_price=close_price, expiry=trade.expiry.isoformat(),
                                       strikes=list(trade.strikes) or None, price=fill, qty=quantity, fees=fees,
-                                      now=now, note=note)
+                                      now=now, note=note, at=at, force=force)
     elif suggestion.action is Action.TRIM and held is not None and quantity < held.quantity:
-        strikes = [leg.strike for leg in held.legs if leg.strike is not None]
-        opened = positions.roll_layer(repo, held.id, close_price=fill, expiry=held.expiry.isoformat(),
-                                      strikes=strikes or None, price=fill, qty=held.quantity - quantity, fees=fees,
-                                      now=now, note=f"{held.note} (trimmed {quantity})".strip())
+        opened = (positions.close_position(repo, held.id, price=fill, fees=fees, now=now, at=at, qty=quantity,
+                                           force=force),)
     else:
         if held is not None and quantity != held.quantity:
             raise InputError("qty", f"must be the whole position ({held.quantity}) to close it", quantity)
-        opened = (positions.close_position(repo, trade.position_id, price=fill, fees=fees, now=now),)
+        opened = (positions.close_position(repo, trade.position_id, price=fill, fees=fees, now=now, at=at,
+                                           force=force),)
     extra = {"fill_price_pts": fill, "quantity": quantity, "position_ids": [p.id for p in opened]}
     return _record(repo, suggestion, DecisionKind.ACCEPT, now, extra=extra, opened=tuple(opened))
 

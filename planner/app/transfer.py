@@ -291,9 +291,21 @@ def _position(cells: _Cells, legs: tuple[Leg, ...]) -> Position:
 
 @dataclass(frozen=True, slots=True)
 class ImportResult:
+    """skipped: (id in the file, id in the book) of each position the book already held."""
+
     positions: tuple[Position, ...]
     renumbered: bool
     dropped_links: int
+    skipped: tuple[tuple[int, int], ...] = ()
+
+
+def trade_key(position: Position) -> tuple:
+    """What makes a position the same trade: what was opened, how many, at what price and when.
+    Not its status, IVs or marks, which the book updates after the file was written."""
+    legs = tuple((str(leg.instrument), leg.right and str(leg.right), leg.strike, leg.expiry, str(leg.settlement),
+                  leg.quantity) for leg in position.legs)
+    return (str(position.kind), position.tier and str(position.tier), position.layer_kind and str(position.layer_kind),
+            position.quantity, position.open_price, position.opened_at, legs)
 
 
 def read_positions(path: str | Path) -> list[Position]:
@@ -386,19 +398,29 @@ def import_positions(repo: Repository, path: str | Path) -> ImportResult:
     Ids are kept when none is taken in this database; otherwise every imported
     position gets a new id and links between them follow. Links to positions
     neither in the file nor (when ids are kept) in the database are dropped.
+    A position the book already holds (the same trade, ``trade_key``) is
+    skipped, so importing a file twice adds nothing; with nothing new, nothing
+    is written at all.
     """
     positions = read_positions(path)
+    held = {trade_key(p): p.id for p in repo.load_book().positions}
+    skipped = tuple((p.id, held[trade_key(p)]) for p in positions if trade_key(p) in held)
+    if len(skipped) == len(positions):
+        return ImportResult((), False, 0, skipped)
     in_file = {p.id for p in positions}
     dropped = 0
     settings = repo.load_settings()
     entry_iv.load_pricing()  # outside the write lock
     with repo.change(f"import {Path(path).name}") as tx:
         existing = repo.position_ids()
-        keep = not (in_file & existing)
+        skipped_ids = dict(skipped)
+        keep = not ((in_file - set(skipped_ids)) & existing)
         known = in_file | (existing if keep else set())
-        new_ids: dict[int, int] = {}
+        new_ids: dict[int, int] = dict(skipped_ids)  # links to a skipped position go to the book's copy
         stored = []
         for position in _insert_order(positions):
+            if position.id in skipped_ids:
+                continue
             rolled_from = position.rolled_from
             if rolled_from is not None and rolled_from not in known:
                 rolled_from, dropped = None, dropped + 1
@@ -407,6 +429,9 @@ def import_positions(repo: Repository, path: str | Path) -> ImportResult:
             if not keep:
                 rolled_from = new_ids.get(rolled_from) if rolled_from is not None else None
                 protects = tuple(new_ids[i] for i in protects if i in new_ids)
+            else:
+                rolled_from = skipped_ids.get(rolled_from, rolled_from) if rolled_from is not None else None
+                protects = tuple(skipped_ids.get(i, i) for i in protects)
             candidate = position.with_changes(
                 id=position.id if keep else None, rolled_from=rolled_from, protects=protects
             )
@@ -416,4 +441,4 @@ def import_positions(repo: Repository, path: str | Path) -> ImportResult:
                 saved = entry_iv.fill_position(repo, tx, saved, settings)
             stored.append(saved)
         tx.label = f"import {len(stored)} positions from {Path(path).name}"
-    return ImportResult(tuple(sorted(stored, key=lambda p: p.id)), not keep, dropped)
+    return ImportResult(tuple(sorted(stored, key=lambda p: p.id)), not keep, dropped, skipped)

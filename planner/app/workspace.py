@@ -22,6 +22,7 @@ from planner.domain import Book, MarketSnapshot, Position, Settings
 from planner.domain.errors import InputError, StateError
 from planner.domain.records import Decision, Event, Signal
 from planner.domain.settings import SPECS, parse_setting
+from planner.domain.settings_rules import conflicts
 from planner.storage import JournalEntry, Repository, backup_database, csv_text, daily_values, write_csv
 from planner.storage.journal import CLI_ORIGIN
 from planner.storage.output_file import check_output
@@ -270,16 +271,29 @@ class Workspace:
         return views.list_json(self.repo.position_records(), include_closed)
 
     # -- positions -------------------------------------------------------------------
-    def init(self, demo_book: bool = False) -> list[Position]:
-        """The store is created on open; ``demo_book`` writes the sample book into an empty one."""
-        if not demo_book:
-            return []
-        count = len(self.repo.position_ids())
-        if count:
-            raise StateError(f"book must be empty for init --demo, got {count} positions (use --db with a new file)")
-        from planner.app import demo  # pricing and numpy only when a demo is asked for
+    def init(self, demo_book: bool = False, equity: object = None, risk_cap_pct: object = None) -> list[Position]:
+        """The store is created on open; ``demo_book`` writes the sample book into an empty one;
+        ``equity`` (dollars) and ``risk_cap_pct`` set the account's figures."""
+        account = {k: v for k, v in (("equity", equity), ("risk_cap_pct", risk_cap_pct)) if v not in (None, "")}
+        if "risk_cap_pct" in account and "equity" not in account and not self.account_set():
+            raise InputError("risk-cap-pct", "needs --equity too (the cap is a share of the account's equity)",
+                             risk_cap_pct)
+        if account:
+            for key, value in account.items():
+                parse_setting(key, value)  # every figure checked before anything is written
+        if demo_book:
+            count = len(self.repo.position_ids())
+            if count:
+                raise StateError(f"book must be empty for init --demo, got {count} positions "
+                                 "(use --db with a new file)")
+        made: list[Position] = []
+        if demo_book:
+            from planner.app import demo  # pricing and numpy only when a demo is asked for
 
-        return demo.write_demo(self.repo, self.now())
+            made = demo.write_demo(self.repo, self.now())
+        if account:  # after the demo, whose account figures the trader's own replace
+            self.set_settings(account)
+        return made
 
     def add_condor(self, **fields: Any) -> Position:
         return positions.add_condor(self.repo, now=self.now(), **fields)
@@ -318,6 +332,10 @@ class Workspace:
         return entry, self.repo.load_positions(entry.position_ids)
 
     # -- settings ----------------------------------------------------------------------
+    def account_set(self) -> bool:
+        """Whether the account's equity was ever given (risk used and sizing depend on it)."""
+        return self.repo.account_set()
+
     def setting_rows(self) -> list[dict[str, Any]]:
         """Every setting: key, value, default, unit, description."""
         current = self.settings().as_dict()
@@ -332,11 +350,23 @@ class Workspace:
         return next(row for row in self.setting_rows() if row["key"] == key)
 
     def set_setting(self, key: str, value: object) -> dict[str, Any]:
-        parse_setting(key, value)  # validate before taking the write lock
-        with self.repo.change(f"settings set {key}") as tx:
-            stored = self.repo.set_setting(tx, key, value)
-            tx.label = f"settings set {key} = {stored}"
+        self.set_settings({key: value})
         return self.get_setting(key)
+
+    def set_settings(self, changes: dict[str, object]) -> list[dict[str, Any]]:
+        """Several settings in one change (one undo step), refused whole when one is out of range or
+        when the result breaks a rule between settings (tier shares adding up to 100 %, ...) that a
+        changed key takes part in."""
+        parsed = {key: parse_setting(key, value) for key, value in changes.items()}  # before the write lock
+        after = {**self.settings().as_dict(), **parsed}
+        for key, rule in conflicts(after).items():
+            if key in parsed:
+                raise InputError(key, f"breaks the rule: {rule}", changes[key])
+        label = ", ".join(f"{key} = {value}" for key, value in parsed.items())
+        with self.repo.change(f"settings set {label}") as tx:
+            for key, value in parsed.items():
+                self.repo.set_setting(tx, key, value)
+        return [self.get_setting(key) for key in parsed]
 
     # -- market and history ----------------------------------------------------------------
     def set_market(self, **fields: Any) -> market.MarketResult:
@@ -352,7 +382,8 @@ class Workspace:
         return result
 
     def store_snapshot(self, snapshot: MarketSnapshot) -> market.MarketResult:
-        """For feeds: a snapshot already built and checked."""
+        """For feeds: a snapshot already built; refused (not stored) when it looks like a bad tick."""
+        market.check_quote(self.repo, snapshot)
         return market.store_snapshot(self.repo, snapshot)
 
     def import_history(self, path: str | Path, symbol: str | None = None,
@@ -455,6 +486,12 @@ class Workspace:
     def check_output(self, out: str | Path) -> Path:
         """InputError unless ``out`` may be written (never the book, a read-only file or a device)."""
         return check_output(out, self.repo.path)
+
+    def export_report(self, out: str | Path | None, include_closed: bool = False) -> tuple[int, str | None]:
+        """The positions report with marks, P&L and Greeks: `planner export` and the window's
+        File > Export CSV both write it, so the two files are the same."""
+        extra, rows = self.report_rows_with_risk(include_closed)
+        return self.export_csv(out, include_closed, extra, rows)
 
     def import_csv(self, path: str | Path) -> transfer.ImportResult:
         return transfer.import_positions(self.repo, path)

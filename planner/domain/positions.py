@@ -69,6 +69,8 @@ class Position:
     protects: ids of the condors a layer protects; empty = the whole book.
     settled_estimated: True when an expiry was settled from the last snapshot
         instead of a recorded settlement price.
+    split_from: the position this one was closed out of (a partial close of N
+        of its contracts); None for a position traded as a whole.
     """
 
     kind: PositionKind
@@ -85,6 +87,7 @@ class Position:
     protects: tuple[int, ...] = ()
     note: str = ""
     settled_estimated: bool = False
+    split_from: int | None = None
     id: int | None = None
 
     def __post_init__(self) -> None:

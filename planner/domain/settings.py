@@ -139,6 +139,14 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("alert_breakeven", True, "on/off", "Alert when SPX comes near a condor's break-even"),
     SettingSpec("alert_breakeven_moves", 1.0, "expected moves", "Break-even alert distance: SPX x VIX/100 x sqrt(days to expiry / 365) times this", 0.01, 10.0),
     SettingSpec("alert_beep", False, "on/off", "Beep with each alert"),
+    # Price and quote sanity (planner/domain/bounds.py): past these a price or quote needs confirming
+    SettingSpec("fill_fair_ratio_max", 3.0, "times fair value", "A fill this many times the model's fair value, or that fraction of it (and the points below away), needs confirming", 1.1, 1000.0),
+    SettingSpec("fill_fair_tolerance_pts", 0.5, "points", "A fill this many points from the model's fair value (and the percent above) needs confirming", 0.0, 10_000.0),
+    SettingSpec("future_curve_tolerance_pct", 50.0, "% from the curve", "A VX future this far from its neighbours on the curve (or a VX fill from the stored future) needs confirming", 1.0, 1000.0),
+    SettingSpec("quote_spx_move_pct", 20.0, "% from the last quote", "An SPX quote this far from the last stored one needs confirming", 1.0, 100.0),
+    SettingSpec("quote_vix_min", 5.0, "VIX points", "A VIX quote below this needs confirming", 0.1, 150.0),
+    SettingSpec("quote_vix_max", 200.0, "VIX points", "A VIX quote above this needs confirming", 10.0, 1000.0),
+    SettingSpec("quote_vix_jump_ratio", 3.0, "times the last VIX", "A VIX quote this many times above (or below) the last one needs confirming", 1.1, 100.0),
 )
 
 SPEC_BY_KEY = {spec.key: spec for spec in SPECS}
@@ -247,6 +255,13 @@ class Settings:
     alert_breakeven: bool = True
     alert_breakeven_moves: float = 1.0
     alert_beep: bool = False
+    fill_fair_ratio_max: float = 3.0
+    fill_fair_tolerance_pts: float = 0.5
+    future_curve_tolerance_pct: float = 50.0
+    quote_spx_move_pct: float = 20.0
+    quote_vix_min: float = 5.0
+    quote_vix_max: float = 200.0
+    quote_vix_jump_ratio: float = 3.0
 
     @property
     def risk_cap_in_force_pct(self) -> float:

@@ -24,7 +24,7 @@ from planner.domain import (
 
 POSITION_COLUMNS = (
     "id", "kind", "tier", "layer_kind", "status", "quantity", "open_price", "close_price",
-    "opened_at", "closed_at", "rolled_from", "note", "settled_estimated",
+    "opened_at", "closed_at", "rolled_from", "note", "settled_estimated", "split_from",
 )
 LEG_COLUMNS = (
     "id", "position_id", "seq", "instrument", "option_right", "strike", "expiry", "settlement",
@@ -65,6 +65,7 @@ def position_row(position: Position) -> dict[str, Any]:
         "rolled_from": position.rolled_from,
         "note": position.note,
         "settled_estimated": int(bool(position.settled_estimated)),
+        "split_from": position.split_from,
     }
 
 
@@ -129,6 +130,7 @@ def position_from_row(row: dict[str, Any], legs: Iterable[Leg], protects: Iterab
         protects=tuple(sorted(protects)),
         note=row["note"],
         settled_estimated=bool(row["settled_estimated"]),
+        split_from=row.get("split_from"),
         id=row["id"],
     )
 

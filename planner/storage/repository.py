@@ -391,13 +391,21 @@ class Repository:
     def stored_settings(self) -> dict[str, Any]:
         return {k: json.loads(v) for k, v in self.conn.execute("SELECT key, value FROM settings")}
 
+    def account_set(self) -> bool:
+        """True once the trader has given the account's equity (init --equity, the first-run
+        dialog, Settings); until then risk figures rest on the default equity."""
+        return self.conn.execute("SELECT 1 FROM settings WHERE key = 'equity'").fetchone() is not None
+
     def load_settings(self) -> Settings:
         return Settings.from_dict(self.stored_settings())
 
     def set_setting(self, tx: Change, key: str, raw: object) -> float | int | bool:
         """Validate and store one setting; returns the parsed value."""
         value = parse_setting(key, raw)
-        if value == SPEC_BY_KEY[key].default and type(value) is type(SPEC_BY_KEY[key].default):
+        # Equity stays stored even at the default: "equity set to $100,000" is not "equity never
+        # set" (``account_set``).
+        default = SPEC_BY_KEY[key].default
+        if key != "equity" and value == default and type(value) is type(default):
             tx.delete("settings", (key,))
         else:
             tx.upsert("settings", {"key": key, "value": json.dumps(value)})

@@ -191,6 +191,13 @@ CREATE TABLE settlement_log (
 CREATE INDEX settlement_log_position ON settlement_log(position_id, id);
 """
 
+# A partial close (N of a position's M contracts) is its own closed position, linked to the one it
+# was closed out of, so the history shows one partial close rather than a close and a re-open.
+SPLIT_FROM_V3 = """
+ALTER TABLE positions ADD COLUMN split_from INTEGER REFERENCES positions(id);
+CREATE INDEX positions_split_from ON positions(split_from);
+"""
+
 SCHEMA_V4 = """
 -- Schema version 4: each journal entry records the program that made it ('cli', or
 -- 'window:<id>' for one open window), so that undo takes back only that program's changes.
@@ -205,5 +212,6 @@ DELETE FROM journal WHERE label LIKE 'market set %'
 MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (1, "positions, legs, market snapshots, history, events, signals, decisions, journal", SCHEMA_V1),
     (2, "history OHLC, settlement values, VX settlements, settlement log", SCHEMA_V2),
+    (3, "positions.split_from: the position a partial close was taken out of", SPLIT_FROM_V3),
     (4, "journal entries record the program that made them; quotes leave the undo stack", SCHEMA_V4),
 )

@@ -8,6 +8,7 @@ mean-reversion rule's definition) are marked on the equity and VIX panels.
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, date, datetime
 
 import numpy as np
@@ -30,7 +31,9 @@ def epoch_seconds(days) -> np.ndarray:
 
 class PercentAxis(pg.AxisItem):
     def tickStrings(self, values, scale, spacing):
-        decimals = 0 if spacing * scale >= 1 else 1
+        # As many decimals as the tick spacing needs: 0.05 % apart shows -0.05 %, -0.10 %, not -0.1 % twice.
+        step = spacing * scale
+        decimals = 0 if step >= 1 else min(4, math.ceil(-math.log10(step) - 1e-9))
         return [f"{v * scale + 0.0:,.{decimals}f} %" for v in values]
 
 
@@ -74,7 +77,11 @@ class BacktestCharts(QWidget):
         self.equity = _plot(MoneyAxis(orientation="left"), "equity")
         self.drawdown = _plot(PercentAxis(orientation="left"), "drawdown")
         self.vix = _plot(pg.AxisItem(orientation="left"), "VIX")
+        # One width for the three left axes, room for "$10,000,000" and the axis title beside it: the
+        # dates line up, and no tick label is hidden for want of space or drawn over the title.
+        axis_width = self.fontMetrics().horizontalAdvance("-$10,000,000") + 2 * self.fontMetrics().height() + 8
         for row, (item, stretch) in enumerate(((self.equity, 5), (self.drawdown, 3), (self.vix, 2))):
+            item.getAxis("left").setWidth(axis_width)
             self.canvas.addItem(item, row=row, col=0)
             self.canvas.ci.layout.setRowStretchFactor(row, stretch)
         self.drawdown.setXLink(self.equity)

@@ -40,9 +40,25 @@ def compact_money(value: float) -> str:
     return f"{sign}${size:,.0f}"
 
 
+def money_ticks(values, spacing: float) -> list[str]:
+    """Compact ticks while they tell the ticks apart; else whole dollars (or cents for ticks under
+    a dollar apart): $3.0M on every tick of a $3,000,000 to $3,004,000 axis says nothing.
+
+    >>> money_ticks([3_000_000.0, 3_001_000.0], 1000.0)
+    ['$3,000,000', '$3,001,000']
+    >>> money_ticks([0.0, 10_000.0], 10_000.0)
+    ['$0', '$10k']
+    """
+    compact = [compact_money(v) for v in values]
+    if len(set(compact)) == len(compact):
+        return compact
+    decimals = 2 if spacing < 1 else 0
+    return [f"{'-' if v < 0 else ''}${abs(v):,.{decimals}f}" for v in values]
+
+
 class MoneyAxis(pg.AxisItem):
     def tickStrings(self, values, scale, spacing):
-        return [compact_money(v * scale) for v in values]
+        return money_ticks([v * scale for v in values], spacing * scale)
 
 
 class PointsAxis(pg.AxisItem):

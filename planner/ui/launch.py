@@ -16,6 +16,8 @@ import time
 from pathlib import Path
 
 FIRST_PAINT_ENV = "PLANNER_EXIT_AFTER_FIRST_PAINT"
+# Every tab --tab can show (the window's own names; a test holds the two lists together).
+TABS = ("risk", "calculator", "timeline", "scenarios", "suggestions", "settings", "backtest")
 SCREENSHOT_TIMEOUT_S = 60.0
 
 
@@ -42,8 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="planner gui", description="Open the hedge planner window.")
     parser.add_argument("--db", help="book database file (default: PLANNER_DB or the user data folder)")
     parser.add_argument("--screenshot", metavar="FILE.png", help="render offscreen, write this PNG and exit")
-    parser.add_argument("--tab", default=None,
-                        help="tab to show first: risk, calculator, timeline, scenarios, suggestions or settings")
+    parser.add_argument("--tab", default=None, metavar="NAME",
+                        help=f"tab to show first: {', '.join(TABS[:-1])} or {TABS[-1]}")
     parser.add_argument("--size", default="1400x900", help="window size WIDTHxHEIGHT (default 1400x900)")
     return parser
 

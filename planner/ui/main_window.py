@@ -82,7 +82,13 @@ class MainWindow(QMainWindow):
         self.risk_split.setSizes([560, 250])  # the charts arrive after the first paint: keep their room
         risk_layout = QVBoxLayout(self.risk_page)
         risk_layout.setContentsMargins(4, 4, 4, 4)
-        risk_layout.addWidget(self.risk_split)
+        from planner.ui.getting_started import GettingStarted
+
+        self.getting_started = GettingStarted()  # in place of empty charts while the book is empty
+        self.getting_started.hide()
+        self.getting_started.chosen.connect(self._start_with)
+        risk_layout.addWidget(self.getting_started, 3)
+        risk_layout.addWidget(self.risk_split, 2)
         self.add_named_tab("risk", self.risk_page, "&Risk")
         self.calculator_tab = LazyTab(self._make_calculator, "Loading the option calculator…")
         self.add_named_tab("calculator", self.calculator_tab, "&Calculator")
@@ -125,6 +131,8 @@ class MainWindow(QMainWindow):
         self.risk_notes = RiskNotes()  # left of the figures; a passing message covers it for a while
         self.statusBar().addWidget(self.risk_notes, 1)
 
+        # A long message is cut at the status bar's width: hovering it shows the whole of it.
+        self.statusBar().messageChanged.connect(lambda text: self.statusBar().setToolTip(text))
         self._build_actions()
         self._build_menus()
         self.market_bar.update_source("manual", SourceState.IDLE, "Trade ▸ Market (Ctrl+M)")
@@ -193,6 +201,8 @@ class MainWindow(QMainWindow):
         self.backup_action = self._action("&Backup…", self.backup, "Ctrl+B", "Write a consistent copy of the book")
         self.export_action = self._action("&Export CSV…", self.export_csv, "Ctrl+E",
                                           "Positions report, one row per leg, with marks and Greeks")
+        self.account_action = self._action("A&ccount…", self.edit_account, None,
+                                           "Account equity and risk cap: what risk used is measured against")
         self.quit_action = self._action("&Quit", self.close, key.Quit)
         self.import_history_action = self._action("Import &history…", self.import_history, "Ctrl+Shift+H",
                                                   "Cboe index and VX files, other providers' SPX, settlement values")
@@ -239,8 +249,8 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        for action in (self.new_action, self.open_action, None, self.import_history_action, self.settlement_action,
-                       None, self.backup_action, self.export_action, None, self.quit_action):
+        for action in (self.new_action, self.open_action, self.account_action, None, self.import_history_action,
+                       self.settlement_action, None, self.backup_action, self.export_action, None, self.quit_action):
             file_menu.addSeparator() if action is None else file_menu.addAction(action)
         edit = bar.addMenu("&Edit")
         edit.addAction(self.undo_action)
@@ -316,7 +326,9 @@ class MainWindow(QMainWindow):
         session.report_ready.connect(self._apply_report)
         session.book_loaded.connect(lambda book: self.tree.update_book(book, session.settlement_logs))
         session.book_loaded.connect(self._replan_ibkr)
+        session.book_loaded.connect(lambda _book: self._update_getting_started())
         session.market_loaded.connect(self._apply_market)
+        session.market_loaded.connect(lambda _market: self._update_getting_started())
         session.settings_loaded.connect(self._apply_settings)
         session.history_ready.connect(self._apply_history)
         session.message.connect(lambda text: self.statusBar().showMessage(text, 15000))
@@ -387,7 +399,7 @@ class MainWindow(QMainWindow):
         self.risk_graph.update_base_vix(market.vix if market else None)
         if session.reports_applied:
             self.risk_graph.update_report(session.report)
-            self.pnl_chart.update_now(session.report, session.realized_usd())
+            self.pnl_chart.update_now(session.real_report, session.realized_usd())
         if session.history is not None:
             self.pnl_chart.update_history(session.history)
         self.planning.start()
@@ -397,9 +409,12 @@ class MainWindow(QMainWindow):
             self.pnl_chart.update_history(points)
 
     def _apply_report(self, report) -> None:
-        self._update_status(report)
+        # A what-if (VIX shift, a scenario cell, a replayed day) redraws the risk graph only: the
+        # table, the status line, the alerts and the P&L chart keep the figures at the quote itself.
+        real = self.session.real_report if self.session is not None else report
+        self._update_status(real)
         if self._streaming():
-            self._check_alerts(report)
+            self._check_alerts(real)
         self._draw_shown_tab(report)
         if not self._settled_objects and self.session is not None and self.session.reports_applied == 1:
             from planner.ui.qt_env import settle_long_lived_objects
@@ -415,8 +430,8 @@ class MainWindow(QMainWindow):
         if name == "risk":
             if self.risk_graph is not None:
                 self.risk_graph.update_report(report)
-                self.pnl_chart.update_now(report, self.session.realized_usd())
-            self.positions.update_report(report, self.session.book)
+                self.pnl_chart.update_now(self.session.real_report, self.session.realized_usd())
+            self.positions.update_report(self.session.real_report, self.session.book)
         else:
             self.planning.update_report(report, name)
 
@@ -436,7 +451,41 @@ class MainWindow(QMainWindow):
     def _apply_settings(self, settings) -> None:
         from planner.ui.formatting import money
 
-        self.equity_label.setText(f"Equity {money(settings.equity)}")
+        if self.workspace is not None and not self.workspace.account_set():
+            self.equity_label.setText(f"Equity not set ({money(settings.equity)} assumed)")
+            self.equity_label.setToolTip("Account equity was never set: risk used and layer sizes assume "
+                                         f"{money(settings.equity)}. Set it in Settings or File ▸ Account…")
+        else:
+            self.equity_label.setText(f"Equity {money(settings.equity)}")
+            self.equity_label.setToolTip("Account equity the risk caps are measured against (Settings)")
+
+    def _update_getting_started(self) -> None:
+        """The getting-started panel instead of the charts while there is nothing to draw."""
+        session = self.session
+        if session is None:
+            return
+        has_positions, has_quote = bool(session.book.open_positions), session.snapshot is not None
+        empty = not (has_positions and has_quote)
+        self.getting_started.update_state(has_positions, has_quote)
+        self.getting_started.setVisible(empty)
+        self.charts.setVisible(not empty)
+
+    def _start_with(self, step: str) -> None:
+        if step == "quote":
+            self.enter_market()
+        elif step == "condor":
+            self.new_condor()
+        elif step == "layer":
+            self.new_layer()
+        elif step == "demo" and self.workspace is not None:
+            self._run("Demo book not written", lambda: self.workspace.init(demo_book=True))
+
+    def edit_account(self) -> None:
+        """Account equity and risk cap (a new book asks for them first)."""
+        if self._require_session():
+            from planner.ui.getting_started import AccountTicket
+
+            self._show_ticket(AccountTicket(self.workspace, self.session.settings, self))
 
     def _update_status(self, report) -> None:
         from planner.ui.formatting import percent, set_style_sheet
@@ -448,7 +497,8 @@ class MainWindow(QMainWindow):
             return
         used, cap = report.risk_used_pct, report.risk_cap_pct
         over = used is not None and used > cap
-        self.risk_label.setText(f"Risk used {percent(used)} of equity / cap {percent(cap)}")
+        assumed = "" if self.workspace is None or self.workspace.account_set() else " (equity not set)"
+        self.risk_label.setText(f"Risk used {percent(used)} of equity / cap {percent(cap)}{assumed}")
         set_style_sheet(self.risk_label, "color: #c62828; font-weight: bold;" if over else "")
         settings = self.session.settings
         coverage = report.coverage_pct
@@ -463,8 +513,8 @@ class MainWindow(QMainWindow):
         from planner.ui.tickets.context import TicketContext
 
         session = self.session
-        return TicketContext(self.workspace, session.book, session.snapshot, session.settings, session.report,
-                             self.workspace.now())
+        return TicketContext(self.workspace, session.book, session.snapshot, session.settings, session.real_report,
+                             self.workspace.now(), self.workspace.account_set())
 
     def _show_ticket(self, ticket) -> None:
         if self.active_ticket is not None:
@@ -487,6 +537,8 @@ class MainWindow(QMainWindow):
             text = f"Rolled #{result[0].id} into #{result[1].id}"
         elif hasattr(result, "legs"):
             text = f"Saved: {describe(result)}"
+        elif isinstance(result, list):
+            text = "Account saved: " + ", ".join(f"{row['key']} {row['value']:,g} {row['unit']}" for row in result)
         else:
             text = "Market quote stored"
         self.statusBar().showMessage(text, 10000)
@@ -803,23 +855,31 @@ class MainWindow(QMainWindow):
                 self.statusBar().showMessage(f"Backup written: {written}", 10000)
 
     def export_csv(self) -> None:
+        """The same report as `planner export [--all]`: one use case writes both."""
         if not self._require_session():
+            return
+        from PySide6.QtWidgets import QInputDialog
+
+        scopes = ["Open positions only (planner export)", "All positions, closed too (planner export --all)"]
+        scope, chosen = QInputDialog.getItem(self, "Export positions", "Positions to export:", scopes, 0, False)
+        if not chosen:
             return
         path, _ = QFileDialog.getSaveFileName(self, "Export positions", "positions.csv", "CSV (*.csv)")
         if path:
-            done = self._run("Export failed", lambda: self._export(path))
+            include_closed = scopes.index(scope) == 1
+            done = self._run("Export failed", lambda: self._export(path, include_closed))
             if done:
                 self.statusBar().showMessage(f"Exported {done[0]:,} rows to {path}", 10000)
 
-    def _export(self, path):
-        """The plain report, or with live quotes streaming each leg's market mark, P&L and Greeks
-        and whether the mark came from the market or the model."""
+    def _export(self, path, include_closed: bool = True):
+        """`planner export`'s report, or with live quotes streaming each leg's market mark, P&L and
+        Greeks and whether the mark came from the market or the model."""
         session = self.session
         if session is None or session.live_snapshot is None:
-            return self.workspace.export_csv(path, include_closed=True)
-        extra, rows = self.workspace.report_rows_with_risk(True, marks=session.live_marks,
+            return self.workspace.export_report(path, include_closed)
+        extra, rows = self.workspace.report_rows_with_risk(include_closed, marks=session.live_marks,
                                                            market=session.live_snapshot)
-        return self.workspace.export_csv(path, True, extra, rows)
+        return self.workspace.export_csv(path, include_closed, extra, rows)
 
     def new_book(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "New book", "planner.db", "Planner books (*.db)")
@@ -875,6 +935,8 @@ class MainWindow(QMainWindow):
             self._run("Demo book not written", lambda: ws.init(demo_book=True))
         else:
             self.statusBar().showMessage("Empty book: enter a market quote first (Ctrl+M), then trades.", 15000)
+            if not ws.account_set():
+                self.edit_account()
 
     def show_shortcuts(self) -> None:
         lines = [f"{a.text().replace('&', '')}: {a.shortcut().toString(QKeySequence.SequenceFormat.NativeText)}"

@@ -6,6 +6,9 @@ live point (the latest report's P&L), each updated with ``setData``.
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pyqtgraph as pg
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
@@ -18,12 +21,24 @@ from planner.ui.formatting import signed_money
 # span shown, and never less than half an hour.
 MIN_ROOM_S = 1800.0
 ROOM_SHARE = 0.05
+ET = ZoneInfo("America/New_York")
+
+
+def et_seconds(moment: datetime) -> float:
+    """The x of a moment: New York wall time counted as if it were UTC, drawn by an axis set to UTC.
+    So the axis labelled ET shows ET whatever the machine's zone, daylight saving included.
+
+    >>> from datetime import UTC
+    >>> et_seconds(datetime(2026, 7, 1, 14, 0, tzinfo=UTC)) - datetime(2026, 7, 1, 10, 0, tzinfo=UTC).timestamp()
+    0.0
+    """
+    return moment.timestamp() + moment.astimezone(ET).utcoffset().total_seconds()
 
 
 class PnlChart(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.plot = plot_widget(pg.DateAxisItem("bottom"), MoneyAxis("left"))
+        self.plot = plot_widget(pg.DateAxisItem("bottom", utcOffset=0), MoneyAxis("left"))
         self.plot.setObjectName("pnlPlot")
         item = self.plot.getPlotItem()
         item.setLabel("left", "Book P&L ($)")
@@ -36,7 +51,7 @@ class PnlChart(QWidget):
             item.addItem(graphic)
         self.caption = QLabel("Book P&L over time ($), realized + open")
         self.caption.setToolTip("Realized P&L of closed positions plus open positions valued at each stored quote "
-                                "and daily close; the pink dot is now")
+                                "and daily close; the pink dot is now, at the live quote (never a what-if)")
         self.caption.setObjectName("pnlCaption")
         self.caption.setWordWrap(True)
         # Changes with every quote: a label that never asks the window to lay out again.
@@ -62,12 +77,12 @@ class PnlChart(QWidget):
     # -- narrow update methods -----------------------------------------------------------
     def update_history(self, points) -> None:
         """``points``: PnlPoint list in time order."""
-        self._times = [p.at.timestamp() for p in points]
+        self._times = [et_seconds(p.at) for p in points]
         self._values = [p.pnl_usd for p in points]
         self.line.setData(self._times, self._values)
         self._fit()
         stored = [p for p in points if p.stored]
-        self.stored.setData([p.at.timestamp() for p in stored], [p.pnl_usd for p in stored])
+        self.stored.setData([et_seconds(p.at) for p in stored], [p.pnl_usd for p in stored])
         if points:
             first = points[0].at.strftime("%Y-%m-%d")
             self.status.setText(f"{len(points):,} past quotes since {first}; dots: stored quotes")
@@ -80,9 +95,9 @@ class PnlChart(QWidget):
             self.now.setData([], [])
             return
         pnl = report.totals["book"].pnl_usd + realized_usd
-        self._now = (report.asof.timestamp(), pnl)
+        self._now = (et_seconds(report.asof), pnl)
         self.now.setData([self._now[0]], [pnl])
-        self.now_label.setText(f"now {signed_money(pnl)}")
+        self.now_label.setText(f"now {signed_money(pnl)} (live quote)")
         self._fit()
 
     def _fit(self) -> None:

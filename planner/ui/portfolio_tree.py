@@ -48,6 +48,8 @@ def position_details(position: Position) -> str:
             f"opened {et_time(position.opened_at, with_date=True)}")
     if position.rolled_from:
         text += f"; rolled from #{position.rolled_from}"
+    if position.split_from:
+        text += f"; partial close: {position.quantity:,} contracts of #{position.split_from}, the rest stay open"
     if position.note:
         text += f"\nnote: {printable(position.note)}"
     return text
@@ -147,7 +149,7 @@ class PortfolioTree(QTreeWidget):
         if position.status is not Status.OPEN:
             realized = position.realized_pnl()
             closed = et_time(position.closed_at, with_date=True)[:10] if position.closed_at else "—"
-            text += f" {position.status}"
+            text += " partial close" if position.split_from else f" {position.status}"
             details += f"\n{position.status} {closed}, realized {signed_money(realized)} after fees"
         settled = describe_log(self._settlement_logs.get(position.id, ()))
         if settled:

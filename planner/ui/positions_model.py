@@ -47,9 +47,10 @@ COLUMNS: tuple[Column, ...] = (
     Column("id", "#", "Position number", lambda r, p, t: r.id, lambda v: str(v), market=False),
     Column("what", "Position", "Condor strikes and settlement, or the layer's tier, kind and strikes",
            lambda r, p, t: describe(p) if p else r.kind, str, market=False),
-    Column("qty", "Qty\n(contracts)", "Packages held: condors or spreads", lambda r, p, t: r.quantity,
+    # Headers stay short, so the Greeks and max loss fit at 1400 px; each tooltip says it in full.
+    Column("qty", "Qty", "Packages held: condors or spreads (contracts)", lambda r, p, t: r.quantity,
            lambda v: f"{v:,}", market=False),
-    Column("expiry", "Expiry\n(days left)", "Expiry date and calendar days left",
+    Column("expiry", "Expiry\n(d left)", "Expiry date and calendar days left",
            lambda r, p, t: r.expiry, lambda v: v, market=False),
     Column("mark", "Mark\n(pts)", "Price per package now, points (a condor's cost to close)",
            lambda r, p, t: r.mark, _pts),
@@ -57,9 +58,9 @@ COLUMNS: tuple[Column, ...] = (
            lambda r, p, t: r.pnl_usd, signed_money, signed=True),
     Column("day_pnl", "Day P&L\n($)", "Change since the previous stored quote, dollars",
            lambda r, p, t: r.day_pnl_usd, signed_money, signed=True),
-    Column("delta_spx", "Δ SPX\n($/SPX pt)", "Dollars gained per 1-point SPX rise (SPX legs)",
+    Column("delta_spx", "Δ SPX\n($/pt)", "Dollars gained per 1-point SPX rise (SPX legs), $ per SPX point",
            lambda r, p, t: r.greeks.delta_spx_usd, money),
-    Column("delta_vix", "Δ VIX\n($/VIX pt)", "Dollars gained per 1-point rise of each leg's VIX future",
+    Column("delta_vix", "Δ VIX\n($/pt)", "Dollars gained per 1-point rise of each leg's VIX future, $ per VIX point",
            lambda r, p, t: r.greeks.delta_vix_usd, money),
     Column("gamma", "Γ\n($Δ/pt)", "Change of the dollar delta per 1-point move of the underlying",
            lambda r, p, t: r.greeks.gamma_usd, lambda v: money(v, 2)),
@@ -67,14 +68,14 @@ COLUMNS: tuple[Column, ...] = (
            lambda r, p, t: r.greeks.vega_usd, money),
     Column("theta", "Θ\n($/day)", "Dollars per calendar day of time decay",
            lambda r, p, t: r.greeks.theta_usd, money),
-    Column("protection", "Protection\n($/VIX pt)", "Hedge gain per 1-point rise of spot VIX",
+    Column("protection", "Protect\n($/VIX pt)", "Hedge protection: gain per 1-point rise of spot VIX, dollars",
            lambda r, p, t: r.greeks.protection_usd, money),
     Column("max_loss", "Max loss\n($)", "Largest possible loss: a condor's widest wing less its credit, "
            "a layer's debit",
            lambda r, p, t: r.max_loss_usd, money, market=False),
-    Column("coverage", "Coverage\n(%)", "Hedge protection on this condor over its volatility exposure",
+    Column("coverage", "Cover\n(%)", "Hedge protection on this condor over its volatility exposure",
            lambda r, p, t: r.coverage_pct, _pct),
-    Column("risk_used", "Risk used\n(% equity)", "Worst scenario loss of the condor with its hedges, % of equity",
+    Column("risk_used", "Risk\n(% eq.)", "Worst scenario loss of the condor with its hedges, % of equity",
            lambda r, p, t: r.risk_used_pct, _pct),
 )
 COLUMN_INDEX = {column.key: i for i, column in enumerate(COLUMNS)}
@@ -199,6 +200,8 @@ class PositionsModel(QAbstractTableModel):
             return None
         if role == POSITION_ID_ROLE:
             return self._rows[index.row()][0].id
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == WHAT_COLUMN:
+            return self._text(index.row(), index.column())  # the column is narrow: the whole description
         return None
 
     def _value(self, row: int, column: int):

@@ -10,6 +10,9 @@ from planner.ui.elided_label import ElidedLabel
 from planner.ui.formatting import money, signed_money
 from planner.ui.positions_model import COLUMN_INDEX, POSITION_ID_ROLE, PositionsModel
 
+HEADER_PADDING_PX = 14  # the header's margins around its text
+WHAT_WIDTH_PX = 170  # the description is cut (its tooltip has it whole) so the Greeks fit at 1400 px
+
 
 class PositionsView(QWidget):
     position_activated = Signal(int)  # Enter or double-click on a row: the position id
@@ -25,6 +28,7 @@ class PositionsView(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)  # a cut description ends in "…" on one line, not after its first word
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(22)
         header = self.table.horizontalHeader()
@@ -55,8 +59,22 @@ class PositionsView(QWidget):
             f"protection {money(report.hedge_protection_usd)}/VIX pt"
         )
         if not self._sized and report.positions:
-            self.table.resizeColumnsToContents()
+            self._fit_columns()
             self._sized = True
+
+    def _fit_columns(self) -> None:
+        """Each column as wide as its figures or its header's longest line, whichever is wider, without
+        the room Qt's own fit keeps for a sort arrow in every header: that room alone pushed the Greeks
+        and max loss out of sight at 1400 px."""
+        header = self.table.horizontalHeader()
+        metrics = header.fontMetrics()
+        for column in range(self.model.columnCount()):
+            title = str(self.model.headerData(column, Qt.Orientation.Horizontal) or "")
+            title_width = max(metrics.horizontalAdvance(line) for line in title.split("\n")) + HEADER_PADDING_PX
+            width = max(self.table.sizeHintForColumn(column), title_width)
+            if column == COLUMN_INDEX["what"]:
+                width = min(width, WHAT_WIDTH_PX)
+            self.table.setColumnWidth(column, width)
 
     def selected_position_id(self) -> int | None:
         rows = self.table.selectionModel().selectedRows()

@@ -18,7 +18,16 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QPushButton, QSlider, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSlider,
+    QVBoxLayout,
+    QWidget,
+)
 
 from planner.ui.chart_style import (
     BAND_1SD,
@@ -37,6 +46,8 @@ from planner.ui.formatting import ET, signed_money
 from planner.ui.steady_label import SteadyLabel
 
 VIX_SHIFT_RANGE = (-10, 40)  # VIX points the what-if control covers
+SLIDER_MIN_WIDTH_PX = 90
+READOUT_HINT = "Move the mouse over the graph for SPX, model VIX and P&L on each curve."
 CURVE_KEYS = ("today", "horizon", "expiry", "today_condors", "horizon_condors", "expiry_condors")
 BAND_KEYS = ("today_low", "today_high")
 BAND_BRUSH = (216, 27, 216, 38)  # the today colour, faint: today's book over the VIX band
@@ -160,7 +171,7 @@ class RiskGraph(QWidget):
         self.legend = QLabel(legend_html())
         self.legend.setObjectName("riskLegend")
         self.legend.setWordWrap(True)
-        self.readout = QLabel("Move the mouse over the graph for SPX, model VIX and P&L on each curve.")
+        self.readout = QLabel(READOUT_HINT)
         self.readout.setObjectName("crosshairReadout")
         self.readout.setTextFormat(Qt.TextFormat.RichText)
         self.readout.setWordWrap(True)
@@ -203,11 +214,18 @@ class RiskGraph(QWidget):
         controls.addWidget(self.vix_label, 0, 5)
         mode_caption = QLabel("VIX &response")
         mode_caption.setBuddy(self.vix_mode)
-        controls.addWidget(mode_caption, 0, 6)
-        controls.addWidget(self.vix_mode, 0, 7)
-        controls.addWidget(self.reset, 0, 8)
+        # The response choice and Reset on a row of their own: on one row with the two sliders, at
+        # 1400 px the sliders shrank to a few pixels (or pushed the P&L chart out when held wide).
+        response = QHBoxLayout()
+        response.addWidget(mode_caption)
+        response.addWidget(self.vix_mode)
+        response.addStretch(1)
+        response.addWidget(self.reset)
+        controls.addLayout(response, 1, 0, 1, 6)
         controls.setColumnStretch(1, 1)
         controls.setColumnStretch(4, 1)
+        for slider in (self.horizon, self.vix_shift):
+            slider.setMinimumWidth(SLIDER_MIN_WIDTH_PX)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -245,6 +263,9 @@ class RiskGraph(QWidget):
             self.break_evens_today.setData([], [])
             self.break_evens_expiry.setData([], [])
             self.title.setText("No market yet: enter SPX and VIX (Trade ▸ Market, Ctrl+M) to draw the risk graph.")
+            self.cross_v.setVisible(False)
+            self.cross_h.setVisible(False)
+            self.readout.setText(READOUT_HINT)
             return
         # Here, not at the top: importing planner.risk loads the engine, which the first paint does not need.
         from planner.risk.curve_points import RELATIVE_TOLERANCE, drawn_points
@@ -391,7 +412,9 @@ class RiskGraph(QWidget):
             cents = 2 if key == "today" else 0  # the book today to the cent: a scenario-map cell's figure
             return f"<span style='color:{colour}'>{name}</span> {signed_money(values[key], cents)}"
 
-        text = (
+        shift = self.vix_shift.value()
+        what_if = f"<b style='color:#1565c0'>What-if VIX {shift:+d} pts:</b> " if shift else ""
+        text = what_if + (
             f"<b>SPX {spx:,.0f} pts</b> ({(spx / report.spx - 1) * 100:+.1f} %) · {vix_words} · "
             f"book: {part(TODAY, 'today', 'today')}, {part(HORIZON, horizon, 'horizon')}, "
             f"{part(EXPIRY, 'expiry', 'expiry')} · condors alone: {part(TODAY, 'today', 'today_condors')}, "

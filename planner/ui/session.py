@@ -52,6 +52,7 @@ class RiskRequest:
     fixed_vix: float | None = None  # with "fixed": the level (None: the priced market's VIX)
     pin_spx: float | None = None  # an SPX level the curves hold exactly (a scenario-map cell)
     notes: tuple[str, ...] = ()  # said of the quotes before the run (futures taken from stored VX history)
+    real: object = None  # the stored quote's full report for these inputs, when one is at hand (what-if steps)
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ class RiskResult:
     report: object  # planner.risk.RiskReport
     shown: MarketSnapshot  # the market the bar shows: stored, or the replayed day (before the VIX shift)
     priced: MarketSnapshot | None = None  # the market the report was valued under
+    real: object = None  # under a what-if: the report at the stored quote (None: ``report`` is it)
 
 
 def run_risk(request: RiskRequest, matrix: bool = True) -> RiskResult:
@@ -86,16 +88,27 @@ def run_risk(request: RiskRequest, matrix: bool = True) -> RiskResult:
     report = analyze(request.book, priced, settings, at=at, horizon_days=request.horizon_days, previous=previous,
                      matrix=matrix, legs=False, vix_mode=request.vix_mode, fixed_vix=request.fixed_vix,
                      pin_spx=request.pin_spx)
+    real = None
+    if priced is not market:  # a what-if draws the risk graph; the table, status and P&L stay real
+        real = request.real or analyze(request.book, market, settings, at=at, horizon_days=request.horizon_days,
+                                       previous=request.previous, matrix=matrix, legs=False,
+                                       vix_mode=request.vix_mode, fixed_vix=request.fixed_vix)
     if request.notes:
         report = replace(report, notes=(*report.notes, *request.notes))
-    return RiskResult(report, shown, priced)
+        if real is not None and request.real is None:
+            real = replace(real, notes=(*real.notes, *request.notes))
+    return RiskResult(report, shown, priced, real)
 
 
 def complete_risk(request: RiskRequest, first: RiskResult) -> RiskResult:
     """The second step of a quote: the matrix, risk used and stress for ``first``'s report."""
     from planner.risk.engine import add_scenarios
 
-    return replace(first, report=add_scenarios(first.report, request.book, first.priced, request.settings))
+    real = first.real
+    if real is not None and real.matrix is None:
+        real = add_scenarios(real, request.book, request.snapshot, request.settings)
+    return replace(first, report=add_scenarios(first.report, request.book, first.priced, request.settings),
+                   real=real)
 
 
 def carry_scenarios(report, full):
@@ -130,6 +143,8 @@ class Session(QObject):
         self.priced: tuple[MarketSnapshot | None, MarketSnapshot | None, tuple[str, ...]] = (None, None, ())
         self.settings = Settings()
         self.report = None
+        self.real_report = None  # the report at the stored quote: a what-if never reaches real figures
+        self.what_if = False
         self.history = None  # the last P&L-over-time points
         self._realized: tuple = (None, 0.0)
         self.charts_connected = False
@@ -143,6 +158,9 @@ class Session(QObject):
         self._risk_generation = 0  # each quote's two steps share one generation
         self._applied_generation = 0
         self._full_report = None  # the last report with its matrix (carried into curves-only ones)
+        self._full_real = None  # the same at the stored quote, when a what-if is on
+        self._full_real_inputs: tuple | None = None  # what ``_full_real`` was computed from
+        self._inputs_of_generation: dict[int, tuple] = {}
         self.matrix_in_view = False  # the scenario map is on screen: every quote needs its own matrix
         self._scenario_job: Job | None = None
         self._scenario_timer = QTimer(self, singleShot=True, interval=SCENARIO_DELAY_MS)
@@ -264,7 +282,8 @@ class Session(QObject):
     # -- risk --------------------------------------------------------------------------
     def request_risk(self) -> None:
         if self.snapshot is None:
-            self.report = None
+            self.report = self.real_report = None
+            self.what_if = False
             self.report_ready.emit(None)
             return
         snapshot, previous, notes = self.priced
@@ -274,11 +293,19 @@ class Session(QObject):
 
             snapshot, previous, notes = self.ws.quotes_for_risk(self.live_snapshot, self.snapshot, book, self.settings)
             book = with_market_marks(book, self.live_marks)
+        # Moving the VIX shift step by step reuses the quote's own report: only the what-if is new.
+        inputs = (book, snapshot, previous, self.settings, (self.horizon_days, self.vix_mode, self.fixed_vix))
+        # Identity, not equality: comparing two books position by position costs more than it saves.
+        same = self._full_real_inputs is not None and all(
+            a is b for a, b in zip(self._full_real_inputs[:4], inputs[:4], strict=True)
+        ) and self._full_real_inputs[4] == inputs[4]
+        known = self._full_real if same else None
         request = RiskRequest(book, snapshot, previous, self.settings, self.ws.now(),
                               self.horizon_days, self.replay_quote, self.vix_shift, self.vix_mode, self.fixed_vix,
-                              self.pin_spx, notes)
+                              self.pin_spx, notes, known)
         self._risk_generation += 1
         generation = self._risk_generation
+        self._inputs_of_generation = {generation: inputs}  # only the newest run's inputs are ever wanted
         if self.matrix_in_view:  # the scenario map is on screen: one step, matrix included
             self._scenario_timer.stop()
             self._scenario_job = None
@@ -296,7 +323,8 @@ class Session(QObject):
 
     def _apply_first(self, request: RiskRequest, generation: int, result: RiskResult) -> None:
         self._applied_generation = generation
-        self._apply_result(replace(result, report=carry_scenarios(result.report, self._full_report)))
+        real = None if result.real is None else carry_scenarios(result.real, self._full_real)
+        self._apply_result(replace(result, report=carry_scenarios(result.report, self._full_report), real=real))
         self._scenario_job = Job("scenarios", lambda: complete_risk(request, result),
                                  lambda full: self._apply_full(generation, full), self._failed)
         self._scenario_timer.start()  # restarted by every quote: runs once they pause
@@ -310,16 +338,20 @@ class Session(QObject):
         if generation != self._applied_generation:
             return  # a newer quote is already drawn; its own matrix is on the way
         self._full_report = result.report
+        self._full_real = result.real if result.real is not None else result.report
+        self._full_real_inputs = self._inputs_of_generation.get(generation)
         self._apply_result(result)
 
     def _apply_result(self, result: RiskResult) -> None:
         if self.replay_quote is not None and result.shown is not self.snapshot:
             self.shown_market = result.shown
             self.market_loaded.emit(result.shown)
-        self._apply_report(result.report)
+        self._apply_report(result.report, result.real)
 
-    def _apply_report(self, report) -> None:
+    def _apply_report(self, report, real=None) -> None:
         self.report = report
+        self.real_report = report if real is None else real  # what the table, status and P&L chart show
+        self.what_if = real is not None
         self.reports_applied += 1
         self.report_ready.emit(report)
 

@@ -15,7 +15,7 @@ Volatilities are decimals in storage and percent on screen (DOMAIN.md,
 
 from __future__ import annotations
 
-import itertools
+import re
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from planner.domain.errors import InputError, PlannerError
 from planner.domain.settings import SPECS, SettingSpec, parse_setting
+from planner.domain.settings_rules import ACCOUNT_KEYS, conflicts
 from planner.ui.calendar_editors import MARKED_STYLE, EventEditor, SignalEditor, Subscription
 
 GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -61,7 +62,7 @@ GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "spread_ref_vix")),
 )
 WORDS = {"vix": "VIX", "spx": "SPX", "otm": "OTM", "roe": "ROE", "iv": "IV", "sma": "SMA", "k": "k",
-         "vvix": "VVIX", "vx": "VX", "atm": "ATM"}
+         "vvix": "VVIX", "vx": "VX", "atm": "ATM", "rsi": "RSI", "macd": "MACD", "pts": "(points)"}
 SHOWN_IN_PERCENT = {"decimal"}  # units stored as decimals and shown as percent
 COLUMNS = ("Setting", "Value", "Unit", "Default", "What it does")
 
@@ -71,6 +72,20 @@ def setting_name(key: str) -> str:
     words = [WORDS.get(w, w) for w in key.removesuffix("_pct").split("_")]
     text = " ".join(words)
     return text[:1].upper() + text[1:]
+
+
+# Keys with an underscore only: "equity" in a sentence is the word, not the setting.
+KEY_PATTERN = re.compile(r"\b(" + "|".join(sorted((s.key for s in SPECS if "_" in s.key), key=len, reverse=True))
+                         + r")\b")
+
+
+def plain_description(text: str) -> str:
+    """A description as a trader reads it: another setting's key becomes its name (the key is in the tooltip).
+
+    >>> plain_description("Add/roll only while RSI of VIX >= gate_rsi_rising_min")
+    'Add/roll only while RSI of VIX >= Gate RSI rising min'
+    """
+    return KEY_PATTERN.sub(lambda match: setting_name(match.group(1)), text)
 
 
 def grouped_specs() -> list[tuple[str, list[SettingSpec]]]:
@@ -126,35 +141,7 @@ def stored_value(spec: SettingSpec, text: str) -> object:
 
 def consistency(values: dict[str, object]) -> dict[str, str]:
     """{key: reason} where settings disagree with each other (each one alone is fine)."""
-    errors: dict[str, str] = {}
-
-    def number(key: str) -> float | None:
-        value = values.get(key)
-        return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
-
-    shares = [number(f"{t}_share_pct") for t in ("near", "mid", "long")]
-    if None not in shares and abs(sum(shares) - 100.0) > 1e-6:
-        for tier in ("near", "mid", "long"):
-            errors[f"{tier}_share_pct"] = f"tier shares must add up to 100 %, now {sum(shares):g} %"
-
-    def ordered(keys: tuple[str, ...], what: str, strict: bool = True) -> None:
-        numbers = [number(k) for k in keys]
-        if None in numbers:
-            return
-        pairs = itertools.pairwise(numbers)
-        if not all((a < b) if strict else (a <= b) for a, b in pairs):
-            for key in keys:
-                errors.setdefault(key, what)
-
-    ordered(("near_vix_threshold", "mid_vix_threshold", "long_vix_threshold"),
-            "tier thresholds must rise from near to mid to long")
-    ordered(("coverage_low_pct", "coverage_target_pct", "coverage_high_pct"),
-            "coverage floor ≤ target ≤ ceiling", strict=False)
-    ordered(("backstop_upper_otm_pct", "backstop_lower_otm_pct"),
-            "the backstop's long put must sit closer to spot than its short put")
-    ordered(("vix_floor", "vix_cap"), "the VIX floor must be below the VIX cap")
-    ordered(("near_min_days", "mid_target_days", "long_min_days"), "tier expiries must lengthen from near to long")
-    return errors
+    return conflicts(values)
 
 
 class SettingRow:
@@ -182,7 +169,7 @@ class SettingRow:
         self.default = QLabel(readable(shown_value(spec, spec.default)))
         self.default.setToolTip("The hedge method's default (DOMAIN.md)")
         self.default.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.description = QLabel(spec.description)
+        self.description = QLabel(plain_description(spec.description))
         self.description.setWordWrap(True)
         self.description.setToolTip(self.tooltip)
         self.saved_text = ""
@@ -267,7 +254,8 @@ class SettingsView(QWidget):
         self.revert_button = QPushButton("&Revert")
         self.revert_button.setToolTip("Throw away the edits: back to the stored values")
         self.defaults_button = QPushButton("Method &defaults")
-        self.defaults_button.setToolTip("Type every default in (nothing is written until you Save)")
+        self.defaults_button.setToolTip("Type every default of the method in, not the account's equity or risk cap "
+                                        "(nothing is written until you Save)")
         self.save_button.clicked.connect(self.save)
         self.revert_button.clicked.connect(self.reload)
         self.defaults_button.clicked.connect(self.fill_defaults)
@@ -331,8 +319,10 @@ class SettingsView(QWidget):
         self._changed()
 
     def fill_defaults(self) -> None:
-        for row in self.rows.values():
-            row.set_text(readable(shown_value(row.spec, row.spec.default)))
+        """The method's defaults; the account's equity and risk cap are the trader's and stay."""
+        for key, row in self.rows.items():
+            if key not in ACCOUNT_KEYS:
+                row.set_text(readable(shown_value(row.spec, row.spec.default)))
 
     # -- validation and saving ------------------------------------------------------------------
     def values(self) -> tuple[dict[str, object], dict[str, str]]:
@@ -370,9 +360,9 @@ class SettingsView(QWidget):
             return []
         written = []
         try:
-            for key in dirty:
-                self.ws.set_setting(key, values[key])
-                written.append(key)
+            # One change: settings that must agree (three tier shares) are checked and written together.
+            self.ws.set_settings({key: values[key] for key in dirty})
+            written = list(dirty)
         except PlannerError as error:
             self.message.setText(f"Not all settings saved: {error}")
         self.reload()

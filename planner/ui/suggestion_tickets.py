@@ -17,7 +17,6 @@ from PySide6.QtWidgets import QComboBox, QWidget
 
 from planner.domain import LayerKind, Tier
 from planner.domain.suggestions import Action, Suggestion
-from planner.ui.inputs import count_box
 from planner.ui.suggestion_board import headline
 from planner.ui.tickets import CloseTicket, LayerTicket, RollTicket
 from planner.ui.tickets.base import Ticket
@@ -65,13 +64,15 @@ class AcceptLayerTicket(LayerTicket):
         _select_expiry(self.expiry, trade.expiry, self.today)
         self.strikes.setText(_strikes_text(trade.strikes))
         self.qty.setValue(trade.quantity)
+        self.qty_typed = True  # the plan sized it (risk cap included): the ticket does not re-size it
         self.price.setValue(round(trade.price_pts, 2))
         self.note.setText(f"suggestion {suggestion.id} ({suggestion.rule})")
         _lock(self, "tier", "kind", "expiry", "strikes", "protects", "note")
         self.refresh()
 
-    def save(self):
-        return self._accept(price=self.price.value(), qty=self.qty.value(), fees=round(self.fees.value(), 2))
+    def save(self, force: bool = False):
+        return self._accept(price=self.price.value(), qty=self.qty.value(), fees=round(self.fees.value(), 2),
+                            at=self.trade_time_text(), force=force)
 
 
 class AcceptRollTicket(RollTicket):
@@ -89,14 +90,14 @@ class AcceptRollTicket(RollTicket):
         _lock(self, "position", "expiry", "strikes")
         self.refresh()
 
-    def save(self):
+    def save(self, force: bool = False):
         return self._accept(price=self.price.value(), qty=self.qty.value(), close_price=self.close_price.value(),
-                            fees=round(self.fees.value(), 2))
+                            fees=round(self.fees.value(), 2), at=self.trade_time_text(), force=force)
 
 
 class AcceptCloseTicket(CloseTicket):
     """CLOSE, TAKE_PROFIT and TRIM: the close ticket on the proposed position at the proposed price.
-    A trim sells part of the layer, so it gets a quantity field."""
+    A trim sells part of the layer (a partial close), so its quantity stays open to change."""
 
     def __init__(self, context, suggestion: Suggestion, accept: Accept, parent: QWidget | None = None) -> None:
         trade = suggestion.proposal
@@ -104,19 +105,19 @@ class AcceptCloseTicket(CloseTicket):
         self.suggestion, self._accept = suggestion, accept
         self.setWindowTitle(f"Accept: {headline(suggestion)}")
         self.price.setValue(round(trade.price_pts, 2))
-        self.trim_qty = None
-        if suggestion.action is Action.TRIM:
-            held = context.book.get(trade.position_id)
-            most = held.quantity if held is not None else max(trade.quantity, 1)
-            self.trim_qty = count_box(1, max(most, 1), min(trade.quantity, most), "contracts",
-                                      "Contracts to sell; the rest stay open")
-            self.add_field("qty", "&Quantity", self.trim_qty, "Contracts to sell; the rest of the layer stays open")
-        _lock(self, "position")
+        self.trimming = suggestion.action is Action.TRIM
+        if self.trimming:
+            self.qty.setValue(min(trade.quantity, self.qty.maximum()))
+            _lock(self, "position")
+        else:
+            _lock(self, "position", "qty")
+        self.first_field = self.price
         self.refresh()
 
-    def save(self):
-        qty = self.trim_qty.value() if self.trim_qty is not None else None
-        return self._accept(price=self.price.value(), qty=qty, fees=round(self.fees.value(), 2))
+    def save(self, force: bool = False):
+        qty = self.qty.value() if self.trimming else None
+        return self._accept(price=self.price.value(), qty=qty, fees=round(self.fees.value(), 2),
+                            at=self.trade_time_text(), force=force)
 
 
 def ticket_for(context, suggestion: Suggestion, accept: Accept, parent: QWidget | None = None) -> Ticket | None:

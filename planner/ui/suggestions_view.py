@@ -314,7 +314,8 @@ class SuggestionsView(QWidget):
             self.header.setText(
                 f"<b>{len(self.suggestions)} suggestion{'s' if len(self.suggestions) != 1 else ''}</b>, "
                 f"{len(new)} new since your last look · {quiet} kept quiet by earlier decisions · "
-                f"computed {at} on the stored quote (VIX {result.report.vix:,.2f} pts)")
+                f"computed {at} on the stored quote (VIX {result.report.vix:,.2f} pts)"
+                + self._equity_note())
             skipped = list(result.skipped)
             checks = f"{len(skipped)} rule check{'s' if len(skipped) != 1 else ''}"
             self.skipped.setText(f"{checks} not judged, or held back by a gate or by the rule (hover for why)"
@@ -324,6 +325,14 @@ class SuggestionsView(QWidget):
         if self.isVisible():
             self.board.mark_seen()
         self._show_selected()
+
+    def _equity_note(self) -> str:
+        """The risk-cap warnings and every layer's size rest on the account's equity: say when it is a guess."""
+        ws = self.board.ws
+        if ws.account_set():
+            return ""
+        return (" · <b style='color:#b26a00'>account equity never set: risk caps and sizes assume "
+                f"${ws.settings().equity:,.0f} (File ▸ Account…)</b>")
 
     def update_decisions(self, decisions) -> None:
         rows = list(reversed(decisions))

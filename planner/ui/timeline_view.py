@@ -309,6 +309,8 @@ class TimelineView(QWidget):
             parts.append(f"realized {signed_usd(position.realized_pnl())}")
         if position.rolled_from is not None:
             parts.append(f"rolled from #{position.rolled_from}")
+        if position.split_from is not None:
+            parts.append(f"partial close of {position.quantity:,} from #{position.split_from}")
         successor = next((new for old, new in self.roll_pairs if old == position.id), None)
         if successor is not None:
             parts.append(f"rolled into #{successor}")

@@ -29,8 +29,9 @@ def ws():
 
 
 def book_with_call_and_condor(ws):
+    # 1.20 is four times the model's value of this call at the fixture's quote: a fill the trader confirms
     call = ws.add_layer(tier="mid", kind="vix-call", expiry="2026-12-16", strikes="25", qty=10, price="1.20",
-                        fees="12.34")
+                        fees="12.34", force=True)
     condor = ws.add_condor(expiry="2026-12-22", strikes="5575,5625,6175,6225", qty=5, credit="12.95", fees="20")
     return call, condor
 

@@ -29,17 +29,24 @@ def shown(repo, now=NOW):
     return list(suggestions.compute(repo, now))
 
 
-def test_trim_sells_part_of_a_layer_as_a_roll_of_the_rest_at_the_fill():
+def test_trim_is_a_partial_close_with_entry_fees_pro_rata():
     repo = demo_at(24.0)
     trim = next(s for s in shown(repo) if s.action is Action.TRIM)
     held = repo.load_position(trim.proposal.position_id)
-    done = suggestions.accept(repo, trim.id, now=NOW, price=4.5)
-    old, rest = done.positions
-    assert old.id == held.id and old.status is Status.ROLLED and old.close_price == 4.5
-    assert rest.quantity == held.quantity - trim.proposal.quantity and rest.open_price == 4.5
-    assert rest.rolled_from == held.id and rest.expiry == held.expiry and rest.tier == held.tier
+    sold = trim.proposal.quantity
+    done = suggestions.accept(repo, trim.id, now=NOW, price=4.5, fees="3.10", force=True)
+    (part,) = done.positions
+    rest = repo.load_position(held.id)
+    assert part.status is Status.CLOSED and part.split_from == held.id and part.rolled_from is None
+    assert (part.quantity, part.close_price, part.open_price) == (sold, 4.5, held.open_price)
+    assert rest.status is Status.OPEN and rest.quantity == held.quantity - sold and rest.open_price == held.open_price
+    entry_share = round(held.fees * sold / held.quantity, 2)
+    assert abs(part.fees - (entry_share + 3.10)) < 0.011  # cents per leg
+    assert abs(part.fees + rest.fees - (held.fees + 3.10)) < 1e-9  # no fee lost or made up
+    expected = (4.5 - held.open_price) * held.multiplier * sold - part.fees
+    assert abs(part.realized_pnl() - expected) < 1e-9
     assert done.decision.decision is DecisionKind.ACCEPT
-    assert done.decision.figures["position_ids"] == [old.id, rest.id]
+    assert done.decision.figures["position_ids"] == [part.id]
     assert trim.id not in [s.id for s in shown(repo)]
 
 

@@ -119,21 +119,37 @@ def test_export_then_import_gives_the_same_book(tmp_path, data):
 
 def test_import_into_a_busy_book_renumbers_and_keeps_links(tmp_path):
     out = tmp_path / "book.csv"
-    with Workspace.open(":memory:", clock=lambda: NOW) as ws:
+    with Workspace.open(":memory:", clock=lambda: NOW) as ws, Workspace.open(":memory:", clock=lambda: NOW) as busy:
         condor = ws.add_condor(expiry="2026-12-22", strikes="5575,5625,6175,6225", qty=10, credit="12.95",
                                note="=cmd|' /C calc'!A0")
         ws.add_layer(tier="near", kind="vix-call", expiry="2026-12-16", strikes="19", qty=20, price="0.85",
                      protects=str(condor.id))
         count, _ = ws.export_csv(out)
         assert count == 5
-        result = ws.import_csv(out)
-        assert result.renumbered and result.dropped_links == 0
+        # Another book whose ids 1 and 2 are other trades.
+        busy.add_condor(expiry="2026-12-22", strikes="5500,5550,6250,6300", qty=5, credit="11")
+        busy.add_layer(tier="mid", kind="vix-call", expiry="2027-01-20", strikes="22", qty=4, price="1.2")
+        result = busy.import_csv(out)
+        assert result.renumbered and result.dropped_links == 0 and result.skipped == ()
         new_condor, new_layer = result.positions
         assert new_condor.id not in (1, 2) and new_layer.protects == (new_condor.id,)
         assert new_condor.note == "=cmd|' /C calc'!A0"
-        assert len(ws.journal()) == 3
-        ws.undo()
-        assert len(ws.book().positions) == 2
+        assert len(busy.journal()) == 3
+        busy.undo()
+        assert len(busy.book().positions) == 2
+
+
+def test_importing_a_book_into_itself_adds_nothing(tmp_path):
+    out = tmp_path / "book.csv"
+    with Workspace.open(":memory:", clock=lambda: NOW) as ws:
+        condor = ws.add_condor(expiry="2026-12-22", strikes="5575,5625,6175,6225", qty=10, credit="12.95")
+        ws.add_layer(tier="near", kind="vix-call", expiry="2026-12-16", strikes="19", qty=20, price="0.85",
+                     protects=str(condor.id))
+        ws.export_csv(out)
+        journal = len(ws.journal())
+        result = ws.import_csv(out)
+        assert result.positions == () and result.skipped == ((1, 1), (2, 2))
+        assert len(ws.book().positions) == 2 and len(ws.journal()) == journal
 
 
 def test_open_only_export_drops_links_to_positions_left_out(tmp_path):

@@ -68,7 +68,7 @@ CASES = [
     (replace(CONDOR, "--credit", "inf"), "credit must be a finite number, got inf"),
     (replace(CONDOR, "--credit", "-1"), "credit must be greater than 0, got -1"),
     (replace(CONDOR, "--credit", "0"), "credit must be greater than 0, got 0"),
-    (replace(LAYER, "--price", "-0.5"), "price must be 0 or more, got -0.5"),
+    (replace(LAYER, "--price", "-0.5"), "price must be greater than 0, got -0.5"),
     (replace(LAYER, "--price", "inf"), "price must be a finite number, got inf"),
     ([*CONDOR, "--fees", "-5"], "fees must be 0 or more, got -5"),
     ([*CONDOR, "--fees", "1.234"], "fees must be whole cents (total dollars for the trade), got 1.234"),

@@ -100,3 +100,57 @@ def stored_book(path):
     """The book as another connection sees it: what is really in the database."""
     with Workspace.open(path) as ws:
         return ws.book()
+
+
+@pytest.fixture
+def pinned_window(qtbot, demo_db, window_state):
+    """The demo window on a stopped clock: two reports of the same quote agree to the cent."""
+    from datetime import UTC, datetime
+
+    from PySide6.QtWidgets import QApplication
+
+    from planner.ui.main_window import MainWindow
+
+    moment = datetime.now(UTC).replace(microsecond=0)
+    workspace = Workspace.open(demo_db, clock=lambda: moment)
+    win = MainWindow(state=window_state)
+    qtbot.addWidget(win)
+    win.resize(1400, 900)
+    win.open_workspace(workspace)
+    win.show()
+    qtbot.waitUntil(lambda: win.session.reports_applied >= 1, timeout=DRAW_TIMEOUT_MS)
+    win.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=5000)
+    yield win
+    win.shutdown()
+    workspace.close()
+
+
+class Person:
+    """Drives the window as a person does: a shortcut opens a ticket, a click into a field, Ctrl+A, typing."""
+
+    def __init__(self, qtbot) -> None:
+        self.qtbot = qtbot
+
+    def open_by_key(self, window, key, modifiers):
+        from PySide6.QtWidgets import QApplication
+
+        self.qtbot.keyClick(window, key, modifiers)
+        self.qtbot.waitUntil(lambda: window.active_ticket is not None, timeout=5000)
+        ticket = window.active_ticket
+        self.qtbot.waitUntil(lambda: ticket.isVisible() and QApplication.activeWindow() is ticket, timeout=5000)
+        return ticket
+
+    def type_into(self, widget, text):
+        from PySide6.QtCore import Qt
+
+        target = widget.lineEdit() if hasattr(widget, "lineEdit") else widget
+        self.qtbot.mouseClick(target, Qt.MouseButton.LeftButton)
+        self.qtbot.keyClick(widget, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+        self.qtbot.keyClicks(widget, text)
+        return widget
+
+
+@pytest.fixture
+def person(qtbot):
+    return Person(qtbot)

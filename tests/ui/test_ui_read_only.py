@@ -37,8 +37,10 @@ def test_a_read_only_book_is_shown_and_never_written(qtbot, demo_db, window_stat
 
 def test_file_export_over_the_book_is_refused(qtbot, window, demo_db, monkeypatch):
     """The window's File > Export reaches the same check as `planner export --out`."""
-    from PySide6.QtWidgets import QFileDialog
+    from PySide6.QtWidgets import QFileDialog, QInputDialog
 
+    # File > Export first asks open positions only or all (the choice `planner export [--all]` has).
+    monkeypatch.setattr(QInputDialog, "getItem", lambda parent, title, label, items, *a: (items[1], True))
     before = demo_db.read_bytes()
     for target in (demo_db, demo_db.with_name(demo_db.name + "-wal")):
         monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, target=target, **k: (str(target), ""))

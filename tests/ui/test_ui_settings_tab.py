@@ -12,7 +12,7 @@ from planner.app import Workspace
 from planner.domain.records import EventKind
 from planner.domain.settings import SPECS
 from planner.ui.formatting import ET
-from planner.ui.settings_view import SettingsView, setting_name
+from planner.ui.settings_view import SettingsView, plain_description, setting_name
 
 
 @pytest.fixture
@@ -42,7 +42,7 @@ def test_every_setting_shows_value_default_unit_and_explanation(settings_tab, wo
     rows = {row["key"]: row for row in workspace.setting_rows()}
     assert set(settings_tab.rows) == set(rows) == {s.key for s in SPECS}
     for key, row in settings_tab.rows.items():
-        assert row.description.text() == rows[key]["description"]
+        assert row.description.text() == plain_description(rows[key]["description"])
         assert row.unit.text()
         assert row.default.text()
         assert row.editor.toolTip() and row.name.toolTip()
@@ -74,7 +74,7 @@ def test_settings_that_must_agree_are_checked_together(qtbot, settings_tab):
     retype(qtbot, settings_tab.rows["near_share_pct"].editor, "50")
     for tier in ("near", "mid", "long"):
         assert settings_tab.rows[f"{tier}_share_pct"].editor.property("invalid") is True
-    assert "add up to 100 %, now 110 %" in settings_tab.message.text()
+    assert "add up to 100 % (now 110 %)" in settings_tab.message.text()
     retype(qtbot, settings_tab.rows["mid_share_pct"].editor, "30")
     assert not settings_tab.errors and settings_tab.save_button.isEnabled()
     retype(qtbot, settings_tab.rows["mid_vix_threshold"].editor, "30")
@@ -156,3 +156,28 @@ def test_every_control_has_a_tooltip(settings_tab):
     for widget in (settings_tab.events.table, settings_tab.signals.table, settings_tab.events.date,
                    settings_tab.events.kind):
         assert widget.toolTip()
+
+
+def test_method_defaults_leave_the_account_figures_alone(qtbot, settings_tab, workspace):
+    workspace.set_settings({"equity": 3_000_000, "risk_cap_pct": 2.5, "spike_pct": 45})
+    qtbot.mouseClick(settings_tab.defaults_button, Qt.MouseButton.LeftButton)
+    assert settings_tab.rows["spike_pct"].editor.text() == "30"
+    assert settings_tab.rows["equity"].editor.text() == "3,000,000"
+    assert settings_tab.rows["risk_cap_pct"].editor.text() == "2.5"
+    qtbot.mouseClick(settings_tab.save_button, Qt.MouseButton.LeftButton)
+    stored = workspace.settings()
+    assert (stored.equity, stored.risk_cap_pct, stored.spike_pct) == (3_000_000, 2.5, 30)
+
+
+def test_descriptions_name_settings_not_keys(settings_tab):
+    row = settings_tab.rows["gate_rsi_adds"]
+    assert "gate_rsi_rising_min" not in row.description.text()
+    assert "Gate RSI rising min" in row.description.text()
+    assert "'gate_rsi_adds'" in row.description.toolTip()  # the key, for the command line
+
+
+def test_three_shares_saved_together(qtbot, settings_tab, workspace):
+    retype(qtbot, settings_tab.rows["near_share_pct"].editor, "50")
+    retype(qtbot, settings_tab.rows["mid_share_pct"].editor, "30")
+    qtbot.mouseClick(settings_tab.save_button, Qt.MouseButton.LeftButton)
+    assert (workspace.settings().near_share_pct, workspace.settings().mid_share_pct) == (50, 30)

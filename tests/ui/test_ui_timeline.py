@@ -73,7 +73,8 @@ def test_a_roll_in_the_store_appears_as_a_link(timeline, workspace):
     today = workspace.now().astimezone(ET).date()
     later = next(d for d in calendars.expirations("vix", today + timedelta(days=1), today + timedelta(days=120))
                  if d > rolled.expiry)
-    _, new = workspace.roll_layer(5, close_price=0.4, expiry=later.isoformat(), price=0.9)
+    # a sale far under the model's mark: confirmed, as the trader would
+    _, new = workspace.roll_layer(5, close_price=0.4, expiry=later.isoformat(), price=0.9, force=True)
     timeline.update_book(workspace.book())
     assert timeline.roll_pairs == [(4, 5), (5, new.id)]
     xs, ys = timeline.roll_links.getData()

@@ -39,7 +39,7 @@ def test_tree_groups_condors_tiers_and_roll_chains(window):
 def test_table_headers_carry_units_and_sort_by_number(qtbot, window):
     model = window.positions.model
     headers = [model.headerData(i, Qt.Orientation.Horizontal) for i in range(model.columnCount())]
-    for column in ("P&L\n($)", "Vega\n($/vol pt)", "Θ\n($/day)", "Δ SPX\n($/SPX pt)", "Mark\n(pts)"):
+    for column in ("P&L\n($)", "Vega\n($/vol pt)", "Θ\n($/day)", "Δ SPX\n($/pt)", "Mark\n(pts)"):
         assert column in headers
     proxy, pnl = window.positions.model, COLUMN_INDEX["pnl"]
     window.positions.table.sortByColumn(pnl, Qt.SortOrder.DescendingOrder)

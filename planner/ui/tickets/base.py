@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -12,12 +13,18 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
+    QLineEdit,
     QVBoxLayout,
     QWidget,
 )
 
+from planner.domain.bounds import ConfirmationNeeded
 from planner.domain.errors import InputError, PlannerError
+
+ET = ZoneInfo("America/New_York")  # a trade's time is typed and shown on the trader's clock
+FUTURE_SLACK_S = 300  # clocks that disagree by a few minutes are not a typo (as the use cases allow)
 
 INVALID_STYLE = "border: 2px solid #c62828; background: #fff3f3; color: #1f1f1f;"  # readable in both palettes
 PREVIEW_DELAY_MS = 120  # the engine-backed part of a preview waits for typing to pause
@@ -44,10 +51,21 @@ class Ticket(QDialog):
         self.preview.setWordWrap(True)
         self.preview.setMinimumWidth(420)
         self.preview.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        # Parented at once, so Save's default status is registered with this dialog; no button is an
+        # auto-default, so focus landing on Cancel never turns Enter into "throw the ticket away".
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel,
+                                        self)
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setText("&Save")
+        for button in self.buttons.buttons():
+            button.setAutoDefault(False)
         self.save_button.setDefault(True)
+        self.first_field: QWidget | None = None  # where typing starts; the first enabled field by default
+        self.fair_labels: dict[str, QLabel] = {}
+        self.trade_time: QLineEdit | None = None
+        self.now: datetime | None = None
+        self.confirmed = False  # the trader saw the quote's doubts and pressed Save again
+        self._confirmed_values: tuple = ()
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -66,13 +84,88 @@ class Ticket(QDialog):
         widget.setObjectName(name)
         widget.setToolTip(tooltip)
         self._tooltips[name] = tooltip
-        self.form.addRow(caption, widget)
+        self.form.addRow(caption, self._with_fair(name, widget))
         self.fields[name] = widget
         for signal_name in ("textEdited", "valueChanged", "currentIndexChanged", "itemChanged"):
             signal = getattr(widget, signal_name, None)
             if signal is not None:
-                signal.connect(self.refresh)
+                signal.connect(self._edited)
         return widget
+
+    def _with_fair(self, name: str, widget: QWidget) -> QWidget:
+        """A price field gets the model's fair value beside it (``set_fair``)."""
+        if name not in self.fair_fields:
+            return widget
+        row = QWidget()
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(widget, 1)
+        fair = QLabel("model —")
+        fair.setObjectName(f"{name}_fair")
+        fair.setToolTip("The model's fair value per unit at the stored quote (Black-76 / BSM with the model's "
+                        "IV): a check on the typed price, not a quote")
+        fair.setMinimumWidth(fair.fontMetrics().horizontalAdvance("model 10,000.00 pts") + 8)
+        layout.addWidget(fair)
+        self.fair_labels[name] = fair
+        return row
+
+    fair_fields: tuple[str, ...] = ()  # names of the price fields that show a fair value
+
+    def set_fair(self, name: str, value: float | None) -> None:
+        label = self.fair_labels.get(name)
+        if label is not None:
+            label.setText("model —" if value is None else f"model {value:,.2f} pts")
+
+    def add_trade_time(self, name: str, now: datetime, label: str = "T&ime (ET)") -> QLineEdit:
+        """When the trade was done, New York time, to the minute; now by default, never in the future.
+
+        Typed as text (the command line's format): a date-time spin box will not take a typed year.
+        """
+        self.now = now
+        self._time_default = f"{now.astimezone(ET):%Y-%m-%d %H:%M}"
+        box = QLineEdit(self._time_default)
+        box.setPlaceholderText("YYYY-MM-DD HH:MM, New York time")
+        self.trade_time = box
+        self.add_field(name, label, box, "When the trade was done, New York time (ET), e.g. 2026-11-20 15:30; "
+                                         "now unless typed. Not in the future, not before the position opened")
+        return box
+
+    def trade_moment(self) -> datetime | None:
+        """The trade-time field as an aware ET moment (None without the field); InputError when unreadable."""
+        if self.trade_time is None:
+            return None
+        from planner.app.inputs import parse_moment
+
+        name = next(n for n, w in self.fields.items() if w is self.trade_time)
+        return parse_moment(name, self.trade_time.text().strip().replace(" ", "T", 1))
+
+    def trade_time_text(self) -> str | None:
+        """The typed moment for the use case; None while the field still shows "now" (the use case
+        then takes its own clock to the second, not this minute rounded down)."""
+        if self.trade_time is None or self.trade_time.text().strip() == self._time_default:
+            return None
+        return self.trade_moment().isoformat()
+
+    def _time_errors(self) -> dict[str, str]:
+        if self.trade_time is None or self.now is None:
+            return {}
+        name = next(n for n, w in self.fields.items() if w is self.trade_time)
+        try:
+            moment = self.trade_moment()
+        except InputError as error:
+            return {name: str(error)}
+        if (moment - self.now).total_seconds() > FUTURE_SLACK_S:
+            shown = f"{self.now.astimezone(ET):%Y-%m-%d %H:%M}"
+            return {name: f"{name} must not be in the future (now {shown} ET), got {moment:%Y-%m-%d %H:%M} ET"}
+        opened = self.opened_at()
+        if opened is not None and moment < opened.replace(second=0, microsecond=0):
+            return {name: f"{name} must not be before the position was opened "
+                          f"({opened.astimezone(ET):%Y-%m-%d %H:%M} ET), got {moment:%Y-%m-%d %H:%M} ET"}
+        return {}
+
+    def opened_at(self):
+        """When the position a ticket acts on was opened (a close or roll cannot come before it)."""
+        return None
 
     # -- what subclasses provide ----------------------------------------------------------
     def check(self) -> dict[str, str]:
@@ -87,16 +180,39 @@ class Ticket(QDialog):
         """Figures from the risk engine, shown once typing pauses."""
         return ""
 
-    def save(self) -> Any:
+    def save(self, force: bool = False) -> Any:
+        """Write through the use case; ``force`` keeps a price or quote the stored quote doubts."""
         raise NotImplementedError
 
     # -- behaviour ----------------------------------------------------------------------------
+    def _values(self) -> tuple:
+        """What the fields hold now (a spin box re-emits an unchanged value on Enter)."""
+        values = []
+        for widget in self.fields.values():
+            if hasattr(widget, "item"):  # the list of condors a layer protects: what is ticked
+                values.append(tuple(widget.item(i).checkState() for i in range(widget.count())))
+                continue
+            getter = next((g for g in ("value", "currentIndex", "text") if hasattr(widget, g)), None)
+            if getter is None:  # a group of editors (the VX curve): the text of each
+                values.append(tuple(child.text() for child in widget.findChildren(QLineEdit)))
+            else:
+                values.append(getattr(widget, getter)())
+        return tuple(values)
+
+    def _edited(self, *_: object) -> None:
+        """A changed field withdraws a confirmation given for the old values."""
+        if self.confirmed and self._values() != self._confirmed_values:
+            self.confirmed = False
+            self.save_button.setText("&Save")
+        self.refresh()
+
     def refresh(self, *_: object) -> None:
         errors: dict[str, str] = {}
         try:
             errors = self.check()
         except InputError as error:
             errors = {self._field_for(error.field): str(error)}
+        errors = {**self._time_errors(), **errors}
         self.errors = errors
         for name, widget in self.fields.items():
             self._mark(name, widget, errors.get(name))
@@ -117,12 +233,38 @@ class Ticket(QDialog):
         if slow:
             self.preview.setText(self._quick + ("<br>" if self._quick else "") + slow)
 
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        # After the button box's own show handling, which would otherwise hand focus to its first
+        # enabled button (Cancel, while Save waits for valid input).
+        first = self.first_field or next((w for w in self.fields.values() if w.isEnabled()), None)
+        if first is not None:
+            first.setFocus(Qt.FocusReason.TabFocusReason)
+
+    def keyPressEvent(self, event) -> None:
+        """Enter is Save (kept open, with the reasons, while something is wrong); Escape cancels."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            event.accept()
+            self.accept()
+            return
+        super().keyPressEvent(event)
+
     def accept(self) -> None:
         self.refresh()
         if self.errors:
             return
         try:
-            result = self.save()
+            # A ticket with nothing for the quote to doubt need not take ``force``.
+            result = self.save(force=True) if self.confirmed else self.save()
+        except ConfirmationNeeded as doubts:
+            # Doubts depend on the quote: a real fill in a fast market may break them, so the
+            # trader may keep it, but only by pressing Save (or Enter) a second time.
+            self.confirmed, self._confirmed_values = True, self._values()
+            self.message.setText(f"{doubts}".replace(" (add --force to keep it anyway)", "")
+                                 + "\nPress Save again (Enter) to keep it anyway, or change it.")
+            self.message.setToolTip(self.message.text())
+            self.save_button.setText("Save &anyway")
+            return
         except InputError as error:
             name = self._field_for(error.field)
             self.errors = {name: str(error)}
@@ -138,7 +280,8 @@ class Ticket(QDialog):
         super().accept()
 
     def _field_for(self, error_field: str) -> str:
-        aliases = {"close-price": "close_price", "div": "div_yield", "credit": "credit", "id": "position"}
+        aliases = {"close-price": "close_price", "div": "div_yield", "credit": "credit", "id": "position",
+                   "opened": "at", "asof": "at"}
         name = aliases.get(error_field, error_field)
         if name.startswith("future"):
             return "futures" if "futures" in self.fields else name

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QComboBox, QLineEdit
 
 from planner.domain import LayerKind, Position, PositionKind
+from planner.domain.bounds import check_close_price, check_open_price
 from planner.domain.errors import InputError
 from planner.domain.positions import parse_strikes
 from planner.ui.formatting import describe, money, signed_money
@@ -27,6 +28,8 @@ def position_combo(positions: list[Position], selected: int | None) -> QComboBox
 
 
 class CloseTicket(Ticket):
+    fair_fields = ("price",)
+
     def __init__(self, context: TicketContext, selected: int | None = None, parent=None) -> None:
         super().__init__("Close position", parent)
         self.context = context
@@ -34,10 +37,16 @@ class CloseTicket(Ticket):
         self.position = position_combo(self.open_positions, selected)
         self.price = number_box(0.0, 100_000.0, 0.0, 2, 0.05, "pts", "Price per package")
         self.fees = number_box(0.0, 1_000_000.0, 0.0, 2, 1.0, "", "Total closing fees", prefix="$")
+        self.qty = count_box(1, 100_000, 1, "contracts", "Contracts to close; the rest stay open")
         self.add_field("position", "P&osition", self.position, "Open position to close")
+        self.add_field("qty", "&Quantity", self.qty,
+                       "Contracts to close (all by default); fewer is a partial close, the rest stay open "
+                       "and the entry fees are shared pro rata")
         self.add_field("price", "&Price", self.price,
                        "Per package, points: what a condor costs to buy back, or what a layer sells for")
         self.add_field("fees", "&Fees", self.fees, "Total closing fees, dollars")
+        self.add_trade_time("at", context.now)
+        self.first_field = self.price
         self.position.currentIndexChanged.connect(self._prefill)
         self._prefill()
 
@@ -45,31 +54,54 @@ class CloseTicket(Ticket):
         position_id = self.position.currentData()
         return next((p for p in self.open_positions if p.id == position_id), None)
 
+    def opened_at(self):
+        position = self._selected()
+        return None if position is None else position.opened_at
+
     def _prefill(self) -> None:
         position = self._selected()
         mark = self.context.mark_of(position.id) if position else None
         self.price.setValue(round(mark, 2) if mark is not None else 0.0)
+        self.set_fair("price", mark)
+        if position is not None:
+            self.qty.blockSignals(True)
+            self.qty.setMaximum(position.quantity)
+            self.qty.setValue(position.quantity)
+            self.qty.blockSignals(False)
         self.refresh()
 
     def check(self) -> dict[str, str]:
-        if self._selected() is None:
+        position = self._selected()
+        if position is None:
             return {"position": "position must be an open position (there are none)"}
+        try:
+            check_close_price(position, self.price.value())
+        except InputError as error:
+            return {"price": str(error)}
         return {}
 
     def quick_preview(self) -> str:
         position = self._selected()
-        closed = position.with_changes(close_price=self.price.value())
-        realized = closed.realized_pnl() - self.fees.value()
+        sold = self.qty.value()
+        # Entry fees follow the contracts closed, pro rata (as the use case splits them).
+        part_fees = position.fees * sold / position.quantity
+        closed = position.with_changes(close_price=self.price.value(), quantity=sold)
+        realized = closed.realized_pnl() + position.fees - part_fees - self.fees.value()
         mark = self.context.mark_of(position.id)
         mark_text = f" · model mark now {mark:,.2f} pts" if mark is not None else ""
-        return f"Realized P&L after fees: <b>{signed_money(realized)}</b>{mark_text}"
+        part = f"Partial close: {sold} of {position.quantity}, {position.quantity - sold} stay open. " \
+            if sold < position.quantity else ""
+        return f"{part}Realized P&L after fees: <b>{signed_money(realized)}</b>{mark_text}"
 
-    def save(self) -> Position:
+    def save(self, force: bool = False) -> Position:
         return self.context.workspace.close_position(self.position.currentData(), price=self.price.value(),
-                                                     fees=round(self.fees.value(), 2))
+                                                     fees=round(self.fees.value(), 2), at=self.trade_time_text(),
+                                                     qty=self.qty.value(), force=force)
 
 
 class RollTicket(Ticket):
+    fair_fields = ("close_price", "price")
+
     def __init__(self, context: TicketContext, selected: int | None = None, parent=None) -> None:
         super().__init__("Roll hedge layer", parent)
         self.context = context
@@ -89,12 +121,18 @@ class RollTicket(Ticket):
         self.add_field("qty", "&Quantity", self.qty, "Contracts in the new layer")
         self.add_field("price", "New &price", self.price, "Debit per unit of the new layer, points")
         self.add_field("fees", "&Fees", self.fees, "Total fees of both sides, dollars")
+        self.add_trade_time("at", context.now)
+        self.first_field = self.close_price
         self.position.currentIndexChanged.connect(self._prefill)
         self._prefill()
 
     def _selected(self) -> Position | None:
         layer_id = self.position.currentData()
         return next((p for p in self.layers if p.id == layer_id), None)
+
+    def opened_at(self):
+        layer = self._selected()
+        return None if layer is None else layer.opened_at
 
     def _prefill(self) -> None:
         layer = self._selected()
@@ -109,6 +147,7 @@ class RollTicket(Ticket):
             widget.blockSignals(True)
         mark = self.context.mark_of(layer.id)
         self.close_price.setValue(round(mark, 2) if mark is not None else 0.0)
+        self.set_fair("close_price", mark)
         self.strikes.setText(",".join(f"{leg.strike:g}" for leg in layer.legs if leg.strike is not None))
         self.strikes.setEnabled(layer.layer_kind is not LayerKind.VIX_FUTURE)
         self.qty.setValue(layer.quantity)
@@ -142,11 +181,15 @@ class RollTicket(Ticket):
         if self.expiry.currentData() is None:
             return {"expiry": "expiry must be a listed expiry after the old one"}
         try:
-            self._new_layer()
+            check_close_price(self._selected(), self.close_price.value(), "close-price")
+        except InputError as error:
+            return {"close_price": str(error)}
+        try:
+            layer = self._new_layer()  # priced at least a cent, for the estimate
+            strikes = tuple(leg.strike for leg in layer.legs if leg.strike is not None)
+            check_open_price(PositionKind.LAYER, layer.layer_kind, strikes, self.price.value())
         except InputError as error:
             return {self._field_for(error.field): str(error)}
-        if self.price.value() <= 0:
-            return {"price": "price must be greater than 0 (the new layer's debit per unit)"}
         return {}
 
     def quick_preview(self) -> str:
@@ -159,11 +202,12 @@ class RollTicket(Ticket):
 
     def slow_preview(self) -> str:
         estimate = self._estimate()
+        self.set_fair("price", estimate)
         return f"Model price of the new layer: {estimate:,.2f} pts" if estimate is not None else ""
 
-    def save(self):
+    def save(self, force: bool = False):
         text = self.strikes.text().strip()
         return self.context.workspace.roll_layer(
             self.position.currentData(), close_price=self.close_price.value(),
             expiry=self.expiry.currentData().isoformat(), strikes=text or None, price=self.price.value(),
-            qty=self.qty.value(), fees=round(self.fees.value(), 2))
+            qty=self.qty.value(), fees=round(self.fees.value(), 2), at=self.trade_time_text(), force=force)

@@ -22,6 +22,8 @@ TARGET_DTE = 45
 
 
 class CondorTicket(Ticket):
+    fair_fields = ("credit",)
+
     def __init__(self, context: TicketContext, parent=None) -> None:
         super().__init__("New iron condor", parent)
         self.context = context
@@ -45,6 +47,8 @@ class CondorTicket(Ticket):
         self.add_field("qty", "&Quantity", self.qty, "Condors sold")
         self.add_field("fees", "&Fees", self.fees, "Total fees for the trade, dollars")
         self.add_field("note", "&Note", self.note, "Optional note kept with the position")
+        self.add_trade_time("at", context.now)
+        self.first_field = self.strikes  # settlement and expiry start on sensible choices
         self.settlement.currentIndexChanged.connect(self._settlement_changed)
         self.refresh()
 
@@ -87,7 +91,8 @@ class CondorTicket(Ticket):
         profit = credit * 100 * qty - fees
         equity = self.context.settings.equity
         cap = self.context.settings.risk_cap_in_force_pct
-        return (f"Max loss <b>{money(loss)}</b> = {percent(loss / equity * 100)} of equity {money(equity)} · "
+        assumed = "" if self.context.equity_set else " (not set: assumed)"
+        return (f"Max loss <b>{money(loss)}</b> = {percent(loss / equity * 100)} of equity {money(equity)}{assumed} · "
                 f"max profit {money(profit)}<br>"
                 f"Break-evens at expiry: <b>{k2 - credit:,.2f}</b> and <b>{k3 + credit:,.2f}</b> SPX pts "
                 f"(risk cap {percent(cap)} of equity = {money(equity * cap / 100)})")
@@ -102,6 +107,7 @@ class CondorTicket(Ticket):
         if report is None:
             return "<i>No market stored yet: enter one (Ctrl+M) to see risk used and coverage.</i>"
         row = report.position(CANDIDATE_ID)
+        self.set_fair("credit", row.mark if row else None)
         used = row.risk_used_pct if row else None
         cap = report.risk_cap_pct
         colour = "#c62828" if used is not None and used > cap else "#1b7f3b"
@@ -109,8 +115,8 @@ class CondorTicket(Ticket):
         return (f"Risk used, worst scenario with its hedges: <b style='color:{colour}'>{percent(used)}</b> of equity "
                 f"(cap {percent(cap)}) · book coverage after: {percent(coverage, 0)}")
 
-    def save(self) -> Position:
-        return self.context.workspace.add_condor(
+    def save(self, force: bool = False) -> Position:
+        return self.context.workspace.add_condor(force=force,
             expiry=self.expiry.currentData().isoformat(), strikes=self.strikes.text().strip(), qty=self.qty.value(),
             credit=self.credit.value(), fees=round(self.fees.value(), 2),
-            settlement=str(self._settlement()), note=self.note.text())
+            settlement=str(self._settlement()), note=self.note.text(), opened=self.trade_time_text())

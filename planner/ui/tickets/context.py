@@ -19,6 +19,7 @@ class TicketContext:
     settings: Settings
     report: Any  # the latest RiskReport, or None
     now: datetime
+    equity_set: bool = True  # False while the account's equity was never given (the default is assumed)
 
     def with_candidate(self, candidate: Position):
         """The risk report of the book with ``candidate`` added (None without a market)."""

@@ -31,6 +31,8 @@ def tier_expiry(days, today, tier: Tier | str, settings):
 
 
 class LayerTicket(Ticket):
+    fair_fields = ("price",)
+
     def __init__(self, context: TicketContext, parent=None) -> None:
         super().__init__("New hedge layer", parent)
         self.context = context
@@ -44,7 +46,11 @@ class LayerTicket(Ticket):
             self.kind.addItem(text, kind)
         self.expiry = expiry_combo([], self.today)
         self.strikes = QLineEdit()
-        self.qty = count_box(1, 100_000, 10, "contracts", "Spreads or contracts bought")
+        # One until the sizing rule has the figures (the coverage target's shortfall in this tier).
+        self.qty = count_box(1, 100_000, 1, "contracts", "Spreads or contracts bought")
+        self.qty_typed = False
+        self.qty.lineEdit().textEdited.connect(self._qty_typed)
+        self.sized_note = ""
         self.price = number_box(0.0, 10_000.0, 0.0, 2, 0.05, "pts", "Debit per unit paid")
         self.fees = number_box(0.0, 1_000_000.0, 0.0, 2, 1.0, "", "Total fees for the whole trade", prefix="$")
         self.protects = QListWidget()
@@ -66,9 +72,27 @@ class LayerTicket(Ticket):
         self.add_field("protects", "Pro&tects", self.protects,
                        "Condors this layer protects; none ticked = the whole book")
         self.add_field("note", "&Note", self.note, "Optional note kept with the position")
+        self.add_trade_time("at", context.now)
         self.tier.currentIndexChanged.connect(self._expiries)
         self.kind.currentIndexChanged.connect(self._expiries)
         self._expiries()
+
+    def _qty_typed(self, *_: object) -> None:
+        self.qty_typed = True
+
+    def sized_quantity(self, report, per_contract_usd: float) -> int | None:
+        """Contracts the sizing rule asks for in this tier (DOMAIN.md "Sizing a proposed layer"):
+        floor((target - what the tier has) / one contract's protection), at least 1."""
+        from planner.rules.sizing import contracts_short, tier_target_usd
+
+        before = self.context.report
+        if before is None or not before.condor_exposure_usd or per_contract_usd <= 0:
+            return None
+        tier = str(self._tier())
+        target = tier_target_usd(before.condor_exposure_usd, tier, self.context.settings)
+        rows = (before.position(p.id) for p in self.context.book.layers if p.tier is not None and str(p.tier) == tier)
+        have = sum(row.greeks.protection_usd for row in rows if row is not None)
+        return max(1, contracts_short(target, have, per_contract_usd))
 
     def _kind(self) -> LayerKind:
         return LayerKind(self.kind.currentData())  # Qt hands enum data back as plain str
@@ -130,15 +154,25 @@ class LayerTicket(Ticket):
         if report is None:
             return "<i>No market stored yet: enter one (Ctrl+M) to see protection and coverage.</i>"
         row = report.position(CANDIDATE_ID)
+        self.set_fair("price", row.mark if row else None)
         added = row.greeks.protection_usd if row else 0.0
+        if not self.qty_typed and row is not None:
+            sized = self.sized_quantity(report, added / max(row.quantity, 1))
+            if sized is not None and sized != self.qty.value():
+                self.qty.blockSignals(True)
+                self.qty.setValue(sized)
+                self.qty.blockSignals(False)
+                self.sized_note = f"Quantity {sized} from the sizing rule (coverage target in this tier). "
+                self.refresh()
+                return ""  # the refreshed preview measures the sized quantity
         coverage_before = before.coverage_pct if before is not None else None
-        return (f"Protection added: <b>{money(added)}</b> per 1-pt rise of spot VIX "
+        return (f"{self.sized_note}Protection added: <b>{money(added)}</b> per 1-pt rise of spot VIX "
                 f"(model IV until the fill sets it) · coverage {percent(coverage_before, 0)} → "
                 f"<b>{percent(report.coverage_pct, 0)}</b>")
 
-    def save(self) -> Position:
-        return self.context.workspace.add_layer(
+    def save(self, force: bool = False) -> Position:
+        return self.context.workspace.add_layer(force=force,
             tier=str(self._tier()), kind=str(self._kind()), expiry=self.expiry.currentData().isoformat(),
             strikes=",".join(f"{k:g}" for k in self._strike_values()) or None, qty=self.qty.value(),
             price=self.price.value(), fees=round(self.fees.value(), 2), protects=list(self._protects()) or None,
-            note=self.note.text())
+            note=self.note.text(), opened=self.trade_time_text())

@@ -47,6 +47,7 @@ class MarketTicket(Ticket):
             grid.addWidget(box, i // 2, (i % 2) * 2 + 1)
             self.futures[expiry] = box
         self.add_field("futures", "VX &futures", self.futures_box, "VIX futures by expiry, points; 0 = not known")
+        self.add_trade_time("at", context.now, "&As of (ET)")
         self.refresh()
 
     def check(self) -> dict[str, str]:
@@ -65,8 +66,8 @@ class MarketTicket(Ticket):
         return (f"SPX {self.spx.value() - last.spx:+,.2f} pts ({spx_move * 100:+.2f} %), "
                 f"VIX {self.vix.value() - last.vix:+,.2f} pts since the stored quote")
 
-    def save(self):
+    def save(self, force: bool = False):
         futures = [(expiry, box.value()) for expiry, box in self.futures.items() if box.value() > 0]
         return self.context.workspace.set_market(
             spx=self.spx.value(), vix=self.vix.value(), vvix=self.vvix.value() or None, futures=futures,
-            rate=self.rate.value() / 100, div=self.div_yield.value() / 100)
+            rate=self.rate.value() / 100, div=self.div_yield.value() / 100, asof=self.trade_time_text(), force=force)
