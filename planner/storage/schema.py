@@ -193,7 +193,7 @@ CREATE INDEX settlement_log_position ON settlement_log(position_id, id);
 
 # A partial close (N of a position's M contracts) is its own closed position, linked to the one it
 # was closed out of, so the history shows one partial close rather than a close and a re-open.
-SPLIT_FROM_V3 = """
+SPLIT_FROM_V5 = """
 ALTER TABLE positions ADD COLUMN split_from INTEGER REFERENCES positions(id);
 CREATE INDEX positions_split_from ON positions(split_from);
 """
@@ -209,9 +209,11 @@ DELETE FROM journal WHERE label LIKE 'market set %'
                     AND r.table_name NOT IN ('snapshots', 'snapshot_futures'));
 """
 
+# There is no version 3: the partial close's column was written after books had been migrated to
+# version 4, so it came as version 5 (a migration only runs above a book's version).
 MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (1, "positions, legs, market snapshots, history, events, signals, decisions, journal", SCHEMA_V1),
     (2, "history OHLC, settlement values, VX settlements, settlement log", SCHEMA_V2),
-    (3, "positions.split_from: the position a partial close was taken out of", SPLIT_FROM_V3),
     (4, "journal entries record the program that made them; quotes leave the undo stack", SCHEMA_V4),
+    (5, "positions.split_from: the position a partial close was taken out of", SPLIT_FROM_V5),
 )
