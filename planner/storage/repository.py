@@ -12,7 +12,8 @@ import json
 import os
 import sqlite3
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from itertools import groupby
@@ -186,20 +187,41 @@ class Repository:
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
     # -- positions ----------------------------------------------------------
+    @contextmanager
+    def _one_read(self) -> Iterator[None]:
+        """Several SELECTs that see one committed state of the file.
+
+        Positions, legs and links are read by separate statements; another program's commit
+        between them (an undo deleting a position with its legs) would otherwise hand back a
+        position without legs. In WAL mode a read transaction keeps its first snapshot.
+        """
+        if self.conn.in_transaction:  # inside a change: already one state
+            yield
+            return
+        self.conn.execute("BEGIN")
+        try:
+            yield
+        finally:
+            if self.conn.in_transaction:
+                self.conn.execute("COMMIT")
+
     def load_book(self, include_closed: bool = True) -> Book:
         """Every position (or only the open ones), ordered by id."""
         where = "" if include_closed else "WHERE status = 'open'"
-        positions = self._rows(f"SELECT * FROM positions {where} ORDER BY id")
-        return Book(tuple(self._assemble(positions, whole_table=include_closed)))
+        with self._one_read():
+            positions = self._rows(f"SELECT * FROM positions {where} ORDER BY id")
+            return Book(tuple(self._assemble(positions, whole_table=include_closed)))
 
     def load_positions(self, ids: Iterable[int]) -> list[Position]:
         """The positions with these ids that exist, ordered by id."""
         ids = sorted(set(ids))
         found: list[Position] = []
-        for start in range(0, len(ids), 500):  # stay far below SQLite's bound-variable limit
-            chunk = ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            found += self._assemble(self._rows(f"SELECT * FROM positions WHERE id IN ({marks}) ORDER BY id", chunk))
+        with self._one_read():
+            for start in range(0, len(ids), 500):  # stay far below SQLite's bound-variable limit
+                chunk = ids[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                found += self._assemble(self._rows(f"SELECT * FROM positions WHERE id IN ({marks}) ORDER BY id",
+                                                   chunk))
         return found
 
     def load_position(self, position_id: int) -> Position | None:
@@ -232,26 +254,29 @@ class Repository:
         """Raw rows for reports of many positions, without building domain objects (the
         ``list --json`` and ``export`` fast path): each position's columns plus "legs"
         (tuples of ``REPORT_LEG_KEYS`` values, in leg order) and "protects" (condor ids, ascending)."""
-        conn = self.conn
-        where = "" if include_closed else "WHERE status = 'open'"
-        cursor = conn.execute(f"SELECT * FROM positions {where} ORDER BY id")
-        names = [d[0] for d in cursor.description]
-        records: dict[int, dict[str, Any]] = {}
-        for row in cursor:
-            record = dict(zip(names, row, strict=True))
-            record["legs"], record["protects"] = [], []
-            records[record["id"]] = record
-        leg_where = "" if include_closed else "WHERE position_id IN (SELECT id FROM positions WHERE status = 'open')"
-        columns = ", ".join("option_right" if key == "right" else key for key in REPORT_LEG_KEYS)
-        # position_id last: zip() with the shorter key tuple leaves it out of the dict.
-        rows = conn.execute(f"SELECT position_id, {columns} FROM legs {leg_where} ORDER BY position_id, seq").fetchall()
-        for position_id, legs in groupby(rows, key=itemgetter(0)):
-            records[position_id]["legs"] = [row[1:] for row in legs]
-        links = conn.execute("SELECT layer_id, condor_id FROM protects ORDER BY layer_id, condor_id")
-        for layer_id, condor_id in links:
-            if layer_id in records:
-                records[layer_id]["protects"].append(condor_id)
-        return list(records.values())
+        with self._one_read():
+            conn = self.conn
+            where = "" if include_closed else "WHERE status = 'open'"
+            cursor = conn.execute(f"SELECT * FROM positions {where} ORDER BY id")
+            names = [d[0] for d in cursor.description]
+            records: dict[int, dict[str, Any]] = {}
+            for row in cursor:
+                record = dict(zip(names, row, strict=True))
+                record["legs"], record["protects"] = [], []
+                records[record["id"]] = record
+            leg_where = ("" if include_closed
+                         else "WHERE position_id IN (SELECT id FROM positions WHERE status = 'open')")
+            columns = ", ".join("option_right" if key == "right" else key for key in REPORT_LEG_KEYS)
+            # position_id last: zip() with the shorter key tuple leaves it out of the dict.
+            rows = conn.execute(
+                f"SELECT position_id, {columns} FROM legs {leg_where} ORDER BY position_id, seq").fetchall()
+            for position_id, legs in groupby(rows, key=itemgetter(0)):
+                records[position_id]["legs"] = [row[1:] for row in legs]
+            links = conn.execute("SELECT layer_id, condor_id FROM protects ORDER BY layer_id, condor_id")
+            for layer_id, condor_id in links:
+                if layer_id in records:
+                    records[layer_id]["protects"].append(condor_id)
+            return list(records.values())
 
     def leg_report_rows(self, include_closed: bool = True) -> list[tuple]:
         """One tuple per leg, in position then leg order, holding ``LEG_REPORT_FIELDS``

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import sqlite3
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -148,3 +149,31 @@ def test_loading_many_positions_by_id(repo):
         ids = [repo.insert_position(tx, a_condor()).id for _ in range(1200)]
     loaded = repo.load_positions([*reversed(ids), 99999])
     assert [p.id for p in loaded] == ids and all(len(p.legs) == 4 for p in loaded)
+
+
+def test_a_book_read_sees_one_state_while_another_program_deletes_a_position(tmp_path):
+    """An undo in another program deleting a position with its legs, committed between the
+    positions query and the legs query, must not hand back a position without legs."""
+    path = tmp_path / "book.db"
+    with Repository.open(path) as store:
+        with store.change("add") as tx:
+            condor = store.insert_position(tx, a_condor())
+        other = sqlite3.connect(path, isolation_level=None)
+        rows = store._rows
+
+        def rows_then_other_program_deletes(sql, params=()):
+            found = rows(sql, params)
+            if "FROM positions" in sql:  # the other program commits between the reader's statements
+                other.execute("BEGIN IMMEDIATE")
+                other.execute("DELETE FROM protects WHERE layer_id = ? OR condor_id = ?", (condor.id, condor.id))
+                other.execute("DELETE FROM legs WHERE position_id = ?", (condor.id,))
+                other.execute("DELETE FROM positions WHERE id = ?", (condor.id,))
+                other.execute("COMMIT")
+            return found
+
+        store._rows = rows_then_other_program_deletes
+        book = store.load_book()
+        store._rows = rows
+        assert book.positions == (condor,)  # the state the read began in, legs and all
+        assert store.load_book().positions == ()  # the next read sees the deletion
+        other.close()
