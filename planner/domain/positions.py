@@ -160,6 +160,7 @@ class Book:
 
 def parse_strikes(text: str | Sequence[float], field: str = "strikes") -> tuple[float, ...]:
     """'5400,5500,6200,6300' -> (5400.0, 5500.0, 6200.0, 6300.0), each finite and > 0."""
+    parts: Sequence[object]
     if isinstance(text, str):
         parts = [p.strip() for p in text.split(",")]
         if any(p == "" for p in parts):
@@ -190,7 +191,7 @@ def condor_legs(
     )
 
 
-def validate_condor_credit(strikes: Sequence[float], credit: float) -> float:
+def validate_condor_credit(strikes: Sequence[float], credit: object) -> float:
     """0 < C < max(K2-K1, K4-K3): a credit at or above the widest wing is a sure loss."""
     credit = require_positive("credit", credit)
     k1, k2, k3, k4 = strikes
