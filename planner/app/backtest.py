@@ -132,7 +132,7 @@ def parse_switch(flag: str, raw: object) -> bool:
 
 def _number(flag: str, raw: object, kind: type) -> float | int:
     try:
-        value = float(raw)  # type: ignore[arg-type] (any value may come in: a wrong type raises, caught below)
+        value = float(raw)  # type: ignore[arg-type]  # any value may come in: a wrong type raises, caught below
     except (TypeError, ValueError):
         raise InputError(flag, "must be a number", raw) from None
     if kind is int:

@@ -125,7 +125,7 @@ def require_finite(name: str, value: object) -> float:
     if isinstance(value, bool):  # a JSON true is no price, though Python counts it as 1
         raise InputError(name, "must be a number", value)
     try:
-        number = float(value)  # type: ignore[arg-type] (any value may come in: a wrong type raises, caught below)
+        number = float(value)  # type: ignore[arg-type]  # any value may come in: a wrong type raises, caught below
     except (TypeError, ValueError, OverflowError):
         raise InputError(name, "must be a number", value) from None
     if not math.isfinite(number):

@@ -315,7 +315,7 @@ def migrate_legacy(values: dict[str, object]) -> dict[str, object]:
         if old not in values or new in values:
             continue
         try:
-            chosen = float(values[old])  # type: ignore[arg-type] (any value may come in: a wrong type raises, caught below)
+            chosen = float(values[old])  # type: ignore[arg-type]  # any value may come in: a wrong type raises, caught below
         except (TypeError, ValueError):
             continue  # an unreadable old value: the new default
         if not math.isclose(chosen, old_default, rel_tol=1e-9):
@@ -342,7 +342,7 @@ def parse_setting(key: str, raw: object) -> float | int | bool:
             return False
         raise InputError(key, "must be on or off (true/false)", raw)
     try:
-        number = float(raw)  # type: ignore[arg-type] (any value may come in: a wrong type raises, caught below)
+        number = float(raw)  # type: ignore[arg-type]  # any value may come in: a wrong type raises, caught below
     except (TypeError, ValueError):
         raise InputError(key, f"must be a number ({spec.unit})", raw) from None
     if not math.isfinite(number):
