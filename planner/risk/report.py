@@ -100,14 +100,18 @@ class LegRowSource:
     __slots__ = ("_build", "_counts", "_rows")
 
     def __init__(self, build: Callable[[], list[tuple[LegRisk, ...]]], counts: list[int]) -> None:
-        self._build, self._counts, self._rows = build, counts, None
+        self._build: Callable[[], list[tuple[LegRisk, ...]]] | None = build
+        self._counts = counts
+        self._rows: list[tuple[LegRisk, ...]] | None = None
 
     def rows(self) -> list[tuple[LegRisk, ...]]:
         rows = self._rows
         if rows is None:
             build = self._build
-            if build is None:  # another thread has just built them
-                return self._rows
+            if build is None:  # another thread has just built them (it sets the rows before it clears build)
+                rows = self._rows
+                assert rows is not None
+                return rows
             rows = self._rows = build()
             self._build = None  # the arrays it closed over are no longer needed
         return rows
