@@ -102,6 +102,16 @@ class Position:
         return -1 if self.kind is PositionKind.CONDOR else 1
 
     @property
+    def saved_id(self) -> int:
+        """The id the store (or a backtest's book) gave it, for code that only sees positions of a book.
+
+        A position not yet saved has none; asking it for one is a programming error, never a user's.
+        """
+        if self.id is None:
+            raise ValueError(f"a {self.kind} position not yet saved has no id")
+        return self.id
+
+    @property
     def multiplier(self) -> int:
         return self.legs[0].multiplier
 

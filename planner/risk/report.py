@@ -13,10 +13,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from planner.domain.jsonable import json_ready
+
+if TYPE_CHECKING:
+    from planner.risk.plausible import Scenarios
 
 GREEK_FIELDS = ("delta_spx_usd", "delta_vix_usd", "delta_spx_equiv_usd", "gamma_usd", "vega_usd", "theta_usd",
                 "protection_usd")
@@ -231,7 +235,7 @@ class PlausibleRisk:
     """The scenarios risk used is measured over (``planner.risk.plausible.Scenarios``) and, in a light
     report, each position's P&L in each [positions x scenarios] (the rules' what-ifs start from it)."""
 
-    scenarios: object
+    scenarios: Scenarios
     position_pnl: np.ndarray | None = None
     book_risk_used_pct: float | None = None  # the whole book's worst plausible loss, % of equity
     book_scenario: dict | None = None  # and its scenario
