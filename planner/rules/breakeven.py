@@ -76,4 +76,4 @@ def breakeven(ctx: RuleContext) -> list[Suggestion]:
     }
     return [add_or_warn(ctx, rule=BREAKEVEN, spec=spec, quantity=max(1, short), severity=Severity.HIGH, why=why,
                         figures=figures, condition=f"ratio-band={band(ratio, RATIO_BAND)}",
-                        targets=tuple(c.id for c, *_ in at_risk))]
+                        targets=tuple(c.saved_id for c, *_ in at_risk))]

@@ -85,8 +85,8 @@ def take_profit(ctx: RuleContext) -> list[Suggestion]:
                    "spike_rise_pct": spike.rise_pct, "peak_vix_pts": peak, "retrace_pct": retrace,
                    "take_profit_retrace_pct": settings.take_profit_retrace_pct, "exit_value_usd": value,
                    "cost_usd": cost, "value_multiple": value / cost, "take_profit_multiple": multiple}
-        found.append(Suggestion(MEAN_REVERSION, Action.TAKE_PROFIT, Severity.MEDIUM, reason, (layer.id,), tier, trade,
-                                figures, f"spike={spike_day.isoformat()}"))
+        found.append(Suggestion(MEAN_REVERSION, Action.TAKE_PROFIT, Severity.MEDIUM, reason, (layer.saved_id,), tier,
+                                trade, figures, f"spike={spike_day.isoformat()}"))
     return found
 
 
@@ -107,6 +107,6 @@ def close_winners(ctx: RuleContext) -> list[Suggestion]:
                   f"{trade.price_pts:.2f} pts ({usd(trade.cost_usd)}) and keep the rest of the credit.")
         figures = {"profit_pct_of_max": share, "take_profit_pct": target, "pnl_usd": row.pnl_usd,
                    "max_profit_usd": max_profit}
-        found.append(Suggestion(CONDOR_TAKE_PROFIT, Action.CLOSE, Severity.MEDIUM, reason, (condor.id,), None, trade,
-                                figures, f"profit|{band(share, PROFIT_BAND_PCT)}"))
+        found.append(Suggestion(CONDOR_TAKE_PROFIT, Action.CLOSE, Severity.MEDIUM, reason, (condor.saved_id,), None,
+                                trade, figures, f"profit|{band(share, PROFIT_BAND_PCT)}"))
     return found
