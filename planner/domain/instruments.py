@@ -113,6 +113,13 @@ class Leg:
     def is_call(self) -> bool:
         return self.right is Right.CALL
 
+    @property
+    def saved_id(self) -> int:
+        """The id the store gave it, for code that only sees legs of a saved book (Position.saved_id)."""
+        if self.id is None:
+            raise ValueError(f"a {self.instrument} leg not yet saved has no id")
+        return self.id
+
     def contract_key(self) -> tuple:
         """What makes two legs the same contract (priced once, weighted by quantity)."""
         return (self.instrument, self.right, self.strike, self.expiry, self.settlement)
