@@ -111,7 +111,7 @@ def check_close_price(position: Position, price: object, field: str = "price") -
 
 
 # -- doubts that depend on the stored quote ---------------------------------------------------
-def option_bounds(layer_kind: LayerKind, strikes: Sequence[float], forward: float, discount: float
+def option_bounds(layer_kind: LayerKind | None, strikes: Sequence[float], forward: float, discount: float
                   ) -> tuple[float, float] | None:
     """(lowest, highest) no-arbitrage value per unit of a layer's package, points.
 
@@ -130,7 +130,7 @@ def option_bounds(layer_kind: LayerKind, strikes: Sequence[float], forward: floa
     return None
 
 
-def option_price_doubts(layer_kind: LayerKind, strikes: Sequence[float], price: float, forward: float,
+def option_price_doubts(layer_kind: LayerKind | None, strikes: Sequence[float], price: float, forward: float,
                         discount: float, field: str = "price") -> list[Doubt]:
     bounds = option_bounds(layer_kind, strikes, forward, discount)
     if bounds is None:
