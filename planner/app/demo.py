@@ -157,7 +157,7 @@ def write_demo(repo: Repository, now: datetime) -> list[Position]:
             calendars.nearest_listed("spx-daily", today + timedelta(days=30), 1)[0], 10, opened, now, settings))
         condor_b = repo.insert_position(tx, condor(
             calendars.nearest_listed("spx-daily", today + timedelta(days=45), 1)[0], 5, opened, now, settings))
-        protected = (condor_a.id, condor_b.id)
+        protected = (condor_a.saved_id, condor_b.saved_id)
 
         # A near layer bought at a quiet moment four to six months ago, sold at the
         # highest VIX of the next three weeks (the method's mean-reversion exit).
@@ -176,8 +176,8 @@ def write_demo(repo: Repository, now: datetime) -> list[Position]:
 
         # The current near layer was rolled from the previous front-month one.
         near_expiry = _first_vix_expiry(today, settings.near_min_days)
-        previous_expiry = calendars.vix_expirations(near_expiry - timedelta(days=45), near_expiry - timedelta(days=1))
-        previous_expiry = previous_expiry[-1]
+        previous_expiry = calendars.vix_expirations(near_expiry - timedelta(days=45),
+                                                    near_expiry - timedelta(days=1))[-1]
         roll_day = [d for d in sessions if d <= previous_expiry - timedelta(days=6)][-1]
         roll_index = sessions.index(roll_day)
         bought = market[roll_index - 20]

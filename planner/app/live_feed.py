@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from planner.app import market
 from planner.app.leg_marks import leg_risk_weights
@@ -23,6 +24,9 @@ from planner.feeds.ibkr import INSTALL_HINT, FeedState, IbkrConfig, IbkrFeed, Li
 from planner.feeds.ibkr_plan import plan_subscriptions
 from planner.feeds.snapshot_sampling import SnapshotSampler
 from planner.storage import Repository
+
+if TYPE_CHECKING:
+    from planner.domain.market import MarketSnapshot
 
 LIVE_SOURCE = "ibkr"
 CLOSE_SUFFIX = " close"
@@ -68,7 +72,8 @@ def run_ibkr_feed(ws, config: IbkrConfig, say: Callable[[str], None], seconds: f
     plan = plan_subscriptions(ws.book(), now.date(), settings.ibkr_line_limit, settings.ibkr_vx_months,
                               risk=leg_risk_weights(report), spx=latest.spx if latest else None)
     say(f"subscribing {plan.describe()}")
-    sampler = SnapshotSampler(timedelta(seconds=settings.live_store_interval_s), settings.live_store_session_close)
+    sampler: SnapshotSampler[MarketSnapshot] = SnapshotSampler(timedelta(seconds=settings.live_store_interval_s),
+                                                               settings.live_store_session_close)
     inbox: queue.Queue = queue.Queue()
     feed = IbkrFeed(config, plan.subscribed, inbox.put, inbox.put)
     feed.start()

@@ -105,6 +105,7 @@ def accept(
     quantity = trade.quantity if qty is None or qty == "" else parse_quantity("qty", qty)
     note = f"suggestion {suggestion.id} ({suggestion.rule})"
     held = None if trade.position_id is None else repo.load_position(trade.position_id)
+    opened: tuple[Position, ...]
     if trade.side == "buy" and trade.position_id is None:
         opened = (positions.add_layer(repo, tier=trade.tier, kind=trade.instrument, expiry=trade.expiry.isoformat(),
                                       strikes=list(trade.strikes) or None, qty=quantity, price=fill, fees=fees,
@@ -172,7 +173,7 @@ def _record(repo: Repository, suggestion: Suggestion, kind: DecisionKind, now: d
     decision = Decision(suggestion.id, suggestion.rule, str(suggestion.action), kind, now, reason, until, figures)
     with repo.change(f"{kind} suggestion {suggestion.id}") as tx:
         stored = repo.record_decision(tx, decision)
-    current = tuple(repo.load_position(p.id) or p for p in opened)
+    current = tuple(repo.load_position(p.saved_id) or p for p in opened)
     return Accepted(suggestion, stored, current)
 
 
