@@ -99,7 +99,7 @@ class PositionsModel(QAbstractTableModel):
         self._today = date.today()
         self._cells: dict[tuple[int, int], object] = {}
         self._texts: dict[tuple[int, int], str] = {}
-        self._described: dict[int, tuple[Position, str]] = {}
+        self._described: dict[int | None, tuple[Position, str]] = {}
         self.mark_sources: dict[int, str] = {}  # position id -> market / partly market / model (live only)
         self.sort_column = COLUMN_INDEX["id"]
         self.sort_order = Qt.SortOrder.AscendingOrder
