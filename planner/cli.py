@@ -307,6 +307,7 @@ def _one(ws, position) -> tuple[dict[str, Any], str]:
 def execute(args: argparse.Namespace, ws, db_path: str) -> tuple[Any, str | Callable[[], str]]:
     """Run one parsed command; returns (JSON value, text or a function making it)."""
     from planner.app import views
+    from planner.app.requests import CloseRequest, CondorRequest, FillRequest, LayerRequest, QuoteRequest, RollRequest
 
     name = args.command
     if name == "gui":
@@ -315,39 +316,37 @@ def execute(args: argparse.Namespace, ws, db_path: str) -> tuple[Any, str | Call
         raise StateError("gui must be the first word, as in 'planner gui --db PATH'")
     if name == "init":
         made = ws.init(demo_book=args.demo, equity=args.equity, risk_cap_pct=args.risk_cap_pct)
-        from planner.storage import SCHEMA_VERSION
-
-        text = f"database ready: {db_path} (schema version {SCHEMA_VERSION})"
+        text = f"database ready: {db_path} (schema version {ws.schema_version})"
         if made:
             text += f"\ndemo book written: {len(made)} positions, a market snapshot, a year of history"
         settings = ws.settings()
         text += (f"\naccount equity {_money(settings.equity)}, risk cap {settings.risk_cap_pct:g} % of equity"
                  if ws.account_set() else f"\n{EQUITY_NOT_SET}")
-        return {"db": db_path, "schema_version": SCHEMA_VERSION, "demo": bool(args.demo),
+        return {"db": db_path, "schema_version": ws.schema_version, "demo": bool(args.demo),
                 "positions": _dicts_for(ws, [p.id for p in made])}, text
     if name == "condor":
-        position = ws.add_condor(expiry=args.expiry, strikes=args.strikes, qty=args.qty, credit=args.credit,
-                                 fees=args.fees, opened=args.opened, settlement=args.settlement, note=args.note,
-                                 force=args.force)
+        position = ws.add_condor(CondorRequest(
+            expiry=args.expiry, strikes=args.strikes, qty=args.qty, credit=args.credit, fees=args.fees,
+            opened=args.opened, settlement=args.settlement, note=args.note, force=args.force))
         value, text = _one(ws, position)
         return value, "added " + text
     if name == "layer":
-        position = ws.add_layer(tier=args.tier, kind=args.kind, expiry=args.expiry, strikes=args.strikes,
-                                qty=args.qty, price=args.price, fees=args.fees, opened=args.opened,
-                                protects=args.protects, note=args.note, force=args.force)
+        position = ws.add_layer(LayerRequest(
+            tier=args.tier, kind=args.kind, expiry=args.expiry, strikes=args.strikes, qty=args.qty, price=args.price,
+            fees=args.fees, opened=args.opened, protects=args.protects, note=args.note, force=args.force))
         value, text = _one(ws, position)
         return value, "added " + text
     if name == "close":
-        position = ws.close_position(args.id, price=args.price, fees=args.fees, at=args.at, qty=args.qty,
-                                     force=args.force)
+        position = ws.close_position(CloseRequest(position_id=args.id, price=args.price, fees=args.fees, at=args.at,
+                                                  qty=args.qty, force=args.force))
         value, text = _one(ws, position)
         part = f" ({position.quantity} of position {position.split_from}, now #{position.id})" \
             if position.split_from is not None else ""
         return value, f"closed {text}{part}; realized P&L {_money(position.realized_pnl())} (net of fees)"
     if name == "roll":
-        old, new = ws.roll_layer(args.id, close_price=args.close_price, expiry=args.expiry, strikes=args.strikes,
-                                 price=args.price, qty=args.qty, fees=args.fees, at=args.at, note=args.note,
-                                 force=args.force)
+        old, new = ws.roll_layer(RollRequest(
+            position_id=args.id, close_price=args.close_price, expiry=args.expiry, strikes=args.strikes,
+            price=args.price, qty=args.qty, fees=args.fees, at=args.at, note=args.note, force=args.force))
         old_dict, new_dict = _dicts_for(ws, [old.id, new.id])
         value = {**new_dict, "rolled_position": old_dict}
         text = (f"rolled {old.id} at {old.close_price:g} (P&L {_money(old.realized_pnl())}) into "
@@ -368,11 +367,11 @@ def execute(args: argparse.Namespace, ws, db_path: str) -> tuple[Any, str | Call
             "positions": _dicts_for(ws, sorted(present)),
             "removed_ids": [i for i in entry.position_ids if i not in present],
         }
-        from planner.storage.journal import shown_time
+        from planner.app.workspace import change_time
 
-        value["change"]["made"] = shown_time(entry)
+        value["change"]["made"] = change_time(entry)
         verb = "undid" if name == "undo" else "redid"
-        return value, f"{verb}: {entry.label} (made {shown_time(entry)} from the command line)"
+        return value, f"{verb}: {entry.label} (made {change_time(entry)} from the command line)"
     if name == "settings":
         if args.action == "set":
             if len(args.more) % 2:
@@ -389,8 +388,8 @@ def execute(args: argparse.Namespace, ws, db_path: str) -> tuple[Any, str | Call
         rows = ws.setting_rows()
         return rows, _settings_text(rows)
     if name == "market":
-        result = ws.set_market(spx=args.spx, vix=args.vix, vvix=args.vvix, futures=args.future, rate=args.rate,
-                               div=args.div, asof=args.asof, force=args.force)
+        result = ws.set_market(QuoteRequest(spx=args.spx, vix=args.vix, vvix=args.vvix, futures=args.future,
+                                            rate=args.rate, div=args.div, asof=args.asof, force=args.force))
         snap = result.snapshot
         value = {
             "id": snap.id, "asof": snap.asof.isoformat(), "spx": snap.spx, "vix": snap.vix, "vvix": snap.vvix,
@@ -426,21 +425,22 @@ def execute(args: argparse.Namespace, ws, db_path: str) -> tuple[Any, str | Call
         from planner.app import suggestions
 
         if args.action == "accept":
-            done = suggestions.accept(ws.repo, args.id, now=ws.now(), price=args.price, qty=args.qty,
-                                      close_price=args.close_price, fees=args.fees, force=args.force)
+            done = ws.accept_suggestion(args.id, FillRequest(price=args.price, qty=args.qty,
+                                                             close_price=args.close_price, fees=args.fees,
+                                                             force=args.force))
             value = {"decision": suggestions.decision_dict(done.decision),
                      "positions": _dicts_for(ws, [p.id for p in done.positions])}
             return value, suggestions.accepted_text(done)
         if args.action in ("dismiss", "snooze"):
-            decision = (suggestions.dismiss(ws.repo, args.id, now=ws.now(), why=args.why) if args.action == "dismiss"
-                        else suggestions.snooze(ws.repo, args.id, now=ws.now(), until=args.until))
+            decision = (ws.dismiss_suggestion(args.id, why=args.why) if args.action == "dismiss"
+                        else ws.snooze_suggestion(args.id, until=args.until))
             until = f" until {decision.until.date().isoformat()}" if decision.until else ""
             done = "dismissed" if args.action == "dismiss" else "snoozed"
             return suggestions.decision_dict(decision), f"{done} {decision.suggestion_id}{until}"
         if args.action == "history":
-            rows = suggestions.history(ws.repo)
+            rows = ws.suggestion_history()
             return rows, lambda: suggestions.decisions_text(rows)
-        result = suggestions.compute(ws.repo, ws.now())
+        result = ws.suggestions()
         return ((result.to_json() if args.json else None),
                 lambda: suggestions.suggestions_text(result) + _equity_note(ws))
     if name == "export":

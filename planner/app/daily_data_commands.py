@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from planner.app.history_import import HistoryImport
-from planner.app.settlement_values import SYMBOL_NAMES, stored_values
+from planner.app.settlement_values import SYMBOL_NAMES
 
 
 def add_history_import_arguments(parser: argparse.ArgumentParser) -> None:
@@ -71,6 +71,6 @@ def settlement_command(args: argparse.Namespace, ws) -> tuple[Any, str]:
                          f"  {'estimated' if r['estimated'] else 'official':<9}  {r['basis']}" for r in rows)
         return rows, text or f"position {args.id} has not been settled"
     rows = [{"date": v.day.isoformat(), "symbol": v.symbol, "value": v.value, "origin": v.origin}
-            for v in stored_values(ws.repo)]
+            for v in ws.settlement_values()]
     text = "\n".join(f"{r['date']}  {r['symbol']}  {r['value']:>10g}  {r['origin']}" for r in rows)
     return rows, text or "no settlement values stored"
