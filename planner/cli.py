@@ -18,12 +18,15 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, TypeVar
 
 from planner.domain.errors import PlannerError
 
 APP_NAME = "hedge-planner"
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
+
+
+AnyParser = TypeVar("AnyParser", bound=argparse.ArgumentParser)
 
 
 class RawJSON(str):
@@ -45,7 +48,7 @@ def default_db_path() -> Path:
     return Path(user_data_dir(APP_NAME, appauthor=False)) / "planner.db"
 
 
-def _common(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+def _common(parser: AnyParser) -> AnyParser:
     # SUPPRESS: a subcommand's default must not overwrite a value given before the command.
     parser.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS,
                         help="database file (default: $PLANNER_DB or the user data folder)")
@@ -468,10 +471,10 @@ def execute(args: argparse.Namespace, ws, db_path: str) -> tuple[Any, str | Call
         if result.dropped_links:
             text += f"; {result.dropped_links} links to positions not in the file were dropped"
         if result.skipped:
-            pairs = ", ".join(f"#{file_id} as #{book_id}" if file_id != book_id else f"#{file_id}"
-                              for file_id, book_id in result.skipped)
+            skipped = ", ".join(f"#{file_id} as #{book_id}" if file_id != book_id else f"#{file_id}"
+                                for file_id, book_id in result.skipped)
             text += (f"; skipped {len(result.skipped)} already in the book (the same trade: legs, quantity, "
-                     f"price and time): {pairs}")
+                     f"price and time): {skipped}")
         return value, text
     if name == "backup":
         path = ws.backup(args.out)

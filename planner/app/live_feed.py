@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 
 from planner.app.leg_marks import leg_risk_weights
 from planner.app.requests import QuoteRequest
+from planner.domain import MarketSnapshot
 from planner.domain.errors import PlannerError, StateError
 from planner.feeds.ibkr import INSTALL_HINT, FeedState, IbkrConfig, IbkrFeed, LiveUpdate, ib_available
 from planner.feeds.ibkr_plan import plan_subscriptions
@@ -68,7 +69,8 @@ def run_ibkr_feed(ws, config: IbkrConfig, say: Callable[[str], None], seconds: f
     plan = plan_subscriptions(ws.book(), now.date(), settings.ibkr_line_limit, settings.ibkr_vx_months,
                               risk=leg_risk_weights(report), spx=latest.spx if latest else None)
     say(f"subscribing {plan.describe()}")
-    sampler = SnapshotSampler(timedelta(seconds=settings.live_store_interval_s), settings.live_store_session_close)
+    sampler: SnapshotSampler[MarketSnapshot] = SnapshotSampler(timedelta(seconds=settings.live_store_interval_s),
+                                                               settings.live_store_session_close)
     inbox: queue.Queue = queue.Queue()
     feed = IbkrFeed(config, plan.subscribed, inbox.put, inbox.put)
     feed.start()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from planner.app import entry_iv, price_checks
 from planner.app.inputs import (
@@ -24,16 +25,19 @@ from planner.app.inputs import (
     parse_settlement,
     spread_cents,
 )
-from planner.app.requests import CloseRequest, CondorRequest, LayerRequest, RollRequest
+from planner.app.requests import CloseRequest, CondorRequest, Day, LayerRequest, RollRequest, Strikes
 from planner.domain import LayerKind, Leg, Position, PositionKind, Settlement, Status, Tier
 from planner.domain.bounds import check_close_price, check_open_price, confirm
 from planner.domain.errors import InputError, NotFoundError, StateError
+from planner.domain.instruments import require_positive
 from planner.domain.limits import MAX_POINTS, require_below
 from planner.domain.positions import condor_legs, layer_legs, parse_strikes, validate_condor_credit
 from planner.storage import Repository
 
+Choice = TypeVar("Choice", Tier, LayerKind)
 
-def _choice(field: str, enum: type, value: object):
+
+def _choice(field: str, enum: type[Choice], value: object) -> Choice:
     try:
         return enum(str(value).strip().lower())
     except ValueError:
@@ -63,10 +67,10 @@ def _check_fill(repo: Repository, position: Position, price: float, at: datetime
     confirm(doubts, force)
 
 
-def _strikes(value: object) -> tuple[float, ...]:
+def _strikes(value: Strikes) -> tuple[float, ...]:
     if value is None or value == "":
         return ()
-    return parse_strikes(value if isinstance(value, str) else list(value))  # type: ignore[arg-type]
+    return parse_strikes(value if isinstance(value, str) else list(value))
 
 
 def add_condor(repo: Repository, request: CondorRequest, now: datetime) -> Position:
@@ -75,7 +79,7 @@ def add_condor(repo: Repository, request: CondorRequest, now: datetime) -> Posit
     expiry_date = parse_date("expiry", request.expiry)
     settle = parse_settlement(request.settlement)
     legs = condor_legs(expiry_date, strike_values, parse_quantity("qty", request.qty), settle)
-    credit_value = validate_condor_credit(strike_values, request.credit)
+    credit_value = validate_condor_credit(strike_values, require_positive("credit", request.credit))
     check_spx_expiry(expiry_date, settle)
     opened_at = _moment("opened", request.opened, now)
     check_not_before_open(expiry_date, opened_at)
@@ -101,9 +105,9 @@ def layer_position(
     *,
     tier: object,
     kind: object,
-    expiry: object,
-    strikes: object,
-    qty: object,
+    expiry: Day,
+    strikes: Strikes,
+    qty: int,
     price: object,
     opened_at: datetime,
     fee_cents: int,
@@ -122,8 +126,8 @@ def layer_position(
     else:
         legs = layer_legs(kind_value, expiry_date, strike_values, qty, Settlement.AM)
         check_listed("expiry", "vix", expiry_date)
-    price_value = require_below("price", check_open_price(PositionKind.LAYER, kind_value, strike_values, price),
-                                MAX_POINTS)
+    price_value = check_open_price(PositionKind.LAYER, kind_value, strike_values, price)
+    require_below("price", price_value, MAX_POINTS)
     check_not_before_open(expiry_date, opened_at)
     if len(legs) == 1:  # one leg: its fill is the package's
         legs = (legs[0].with_changes(open_price=price_value),)

@@ -96,9 +96,11 @@ def accept(repo: Repository, suggestion_id: object, fill: FillRequest, now: date
     quantity = trade.quantity if qty is None or qty == "" else parse_quantity("qty", qty)
     note = f"suggestion {suggestion.id} ({suggestion.rule})"
     held = None if trade.position_id is None else repo.load_position(trade.position_id)
+    held_id = str(trade.position_id)  # parsed and checked like a typed id
+    opened: tuple[Position, ...]
     if trade.side == "buy" and trade.position_id is None:
         opened = (positions.add_layer(repo, LayerRequest(
-            tier=trade.tier, kind=trade.instrument, expiry=trade.expiry.isoformat(),
+            tier=str(trade.tier), kind=trade.instrument, expiry=trade.expiry.isoformat(),
             strikes=list(trade.strikes) or None, qty=quantity, price=fill_price, fees=fees, note=note, opened=at,
             force=force), now),)
     elif suggestion.action is Action.ROLL or (trade.side == "buy" and held is not None):
@@ -106,17 +108,17 @@ def accept(repo: Repository, suggestion_id: object, fill: FillRequest, now: date
             raise InputError("close-price", "is required to accept a roll: the price the held layer was sold at",
                              "none")
         opened = positions.roll_layer(repo, RollRequest(
-            position_id=trade.position_id, close_price=close_price, expiry=trade.expiry.isoformat(),
+            position_id=held_id, close_price=close_price, expiry=trade.expiry.isoformat(),
             strikes=list(trade.strikes) or None, price=fill_price, qty=quantity, fees=fees, note=note, at=at,
             force=force), now)
     elif suggestion.action is Action.TRIM and held is not None and quantity < held.quantity:
         opened = (positions.close_position(repo, CloseRequest(
-            position_id=held.id, price=fill_price, fees=fees, at=at, qty=quantity, force=force), now),)
+            position_id=held_id, price=fill_price, fees=fees, at=at, qty=quantity, force=force), now),)
     else:
         if held is not None and quantity != held.quantity:
             raise InputError("qty", f"must be the whole position ({held.quantity}) to close it", quantity)
         opened = (positions.close_position(repo, CloseRequest(
-            position_id=trade.position_id, price=fill_price, fees=fees, at=at, force=force), now),)
+            position_id=held_id, price=fill_price, fees=fees, at=at, force=force), now),)
     extra = {"fill_price_pts": fill_price, "quantity": quantity, "position_ids": [p.id for p in opened]}
     return _record(repo, suggestion, DecisionKind.ACCEPT, now, extra=extra, opened=tuple(opened))
 
@@ -165,7 +167,7 @@ def _record(repo: Repository, suggestion: Suggestion, kind: DecisionKind, now: d
     decision = Decision(suggestion.id, suggestion.rule, str(suggestion.action), kind, now, reason, until, figures)
     with repo.change(f"{kind} suggestion {suggestion.id}") as tx:
         stored = repo.record_decision(tx, decision)
-    current = tuple(repo.load_position(p.id) or p for p in opened)
+    current = tuple((None if p.id is None else repo.load_position(p.id)) or p for p in opened)
     return Accepted(suggestion, stored, current)
 
 

@@ -576,7 +576,8 @@ class Workspace:
 
         book = self.book()
         by_leg = mark_sources(book, marks)
-        sources = {(p.id, seq): by_leg.get(leg.id, "") for p in book.positions for seq, leg in enumerate(p.legs)}
+        sources = {(p.id, seq): "" if leg.id is None else by_leg.get(leg.id, "")
+                   for p in book.positions for seq, leg in enumerate(p.legs)}
         pid, seq = transfer.COLUMNS.index("position_id"), transfer.COLUMNS.index("leg_seq")
         return (*RISK_COLUMNS, "mark_source"), [(*row, sources.get((row[pid], row[seq]), "")) for row in out]
 

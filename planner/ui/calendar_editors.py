@@ -9,7 +9,7 @@ one at a time through the workspace, checked as typed like a ticket.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from PySide6.QtCore import QDate
 from PySide6.QtGui import QBrush, QColor
@@ -151,8 +151,12 @@ class EventEditor(QWidget):
         self.date.setDate(QDate(tomorrow.year, tomorrow.month, tomorrow.day))
         self.check()
 
-    def _today(self):
-        return self.ws.now().astimezone(ET).date()
+    def _today(self) -> date:
+        return self.ws.today()
+
+    def _day(self) -> date:
+        chosen = self.date.date()
+        return date(chosen.year(), chosen.month(), chosen.day())
 
     def set_workspace(self, workspace) -> None:
         self.ws = workspace
@@ -177,8 +181,7 @@ class EventEditor(QWidget):
         self._selection()
 
     def check(self, *_: object) -> dict[str, str]:
-        problems = event_problems(self.date.date().toPython(), self.kind.currentData(), self.label.text(),
-                                  self._today())
+        problems = event_problems(self._day(), self.kind.currentData(), self.label.text(), self._today())
         errors = {field: str(error) for field, error in problems.items()}
         for name, widget in (("date", self.date), ("kind", self.kind), ("label", self.label)):
             _mark(widget, errors.get(name), self.tips[name])
@@ -189,7 +192,7 @@ class EventEditor(QWidget):
     def add(self) -> Event | None:
         if self.check():
             return None
-        event = Event(self.date.date().toPython(), EventKind(self.kind.currentData()), self.label.text().strip())
+        event = Event(self._day(), EventKind(self.kind.currentData()), self.label.text().strip())
         try:
             stored = self.ws.add_event(event)
         except PlannerError as error:
