@@ -18,9 +18,13 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO, TypeVar
 
 from planner.domain.errors import PlannerError
+
+if TYPE_CHECKING:  # the app loads once a command runs: `planner --help` stays quick
+    from planner.app import Workspace
+    from planner.domain import Position
 
 APP_NAME = "hedge-planner"
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
@@ -38,7 +42,7 @@ class UsageError(Exception):
 
 
 class Parser(argparse.ArgumentParser):
-    def error(self, message: str):  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         raise UsageError(f"{self.prog}: {message}")
 
 
@@ -287,27 +291,27 @@ EQUITY_NOT_SET = ("note: account equity was never set, so risk used and the sizi
                   "$100,000: set it with 'planner settings set equity X' (or init --equity X)")
 
 
-def _equity_note(ws) -> str:
+def _equity_note(ws: Workspace) -> str:
     return "" if ws.account_set() else "\n" + EQUITY_NOT_SET
 
 
 # -- commands -----------------------------------------------------------------------------------------------------
-def _dicts_for(ws, ids: Sequence[int]) -> list[dict[str, Any]]:
+def _dicts_for(ws: Workspace, ids: Sequence[int | None]) -> list[dict[str, Any]]:
     from planner.app import views
 
     book = ws.book()
     chains = views.chains(book)
     wanted = set(ids)
-    return [views.position_dict(p, chains[p.id]) for p in book.positions if p.id in wanted]
+    return [views.position_dict(p, chains[p.id]) for p in book.positions if p.id is not None and p.id in wanted]
 
 
-def _one(ws, position) -> tuple[dict[str, Any], str]:
+def _one(ws: Workspace, position: Position) -> tuple[dict[str, Any], str]:
     from planner.app import views
 
     return _dicts_for(ws, [position.id])[0], views.describe(position)
 
 
-def execute(args: argparse.Namespace, ws, db_path: str) -> tuple[Any, str | Callable[[], str]]:
+def execute(args: argparse.Namespace, ws: Workspace, db_path: str) -> tuple[Any, str | Callable[[], str]]:
     """Run one parsed command; returns (JSON value, text or a function making it)."""
     from planner.app import views
     from planner.app.requests import CloseRequest, CondorRequest, FillRequest, LayerRequest, QuoteRequest, RollRequest
@@ -363,7 +367,7 @@ def execute(args: argparse.Namespace, ws, db_path: str) -> tuple[Any, str | Call
         return rows, _list_text(rows)
     if name in ("undo", "redo"):
         entry, positions = ws.undo() if name == "undo" else ws.redo()
-        present = {p.id for p in positions}
+        present = {p.id for p in positions if p.id is not None}
         value = {
             "action": name,
             "change": {"id": entry.id, "label": entry.label, "created_at": entry.created_at},
@@ -438,42 +442,42 @@ def execute(args: argparse.Namespace, ws, db_path: str) -> tuple[Any, str | Call
             decision = (ws.dismiss_suggestion(args.id, why=args.why) if args.action == "dismiss"
                         else ws.snooze_suggestion(args.id, until=args.until))
             until = f" until {decision.until.date().isoformat()}" if decision.until else ""
-            done = "dismissed" if args.action == "dismiss" else "snoozed"
-            return suggestions.decision_dict(decision), f"{done} {decision.suggestion_id}{until}"
+            said = "dismissed" if args.action == "dismiss" else "snoozed"
+            return suggestions.decision_dict(decision), f"{said} {decision.suggestion_id}{until}"
         if args.action == "history":
             rows = ws.suggestion_history()
             return rows, lambda: suggestions.decisions_text(rows)
-        result = ws.suggestions()
-        return ((result.to_json() if args.json else None),
-                lambda: suggestions.suggestions_text(result) + _equity_note(ws))
+        shown = ws.suggestions()
+        return ((shown.to_json() if args.json else None),
+                lambda: suggestions.suggestions_text(shown) + _equity_note(ws))
     if name == "export":
         from planner.app.transfer import COLUMNS
 
         if args.out is not None:
             ws.check_output(args.out)  # refused before anything is settled or computed
-        extra, rows = ws.report_rows_with_risk(args.all)
+        extra, report_rows = ws.report_rows_with_risk(args.all)
         if args.out is None:
             if args.json:
-                return [dict(zip((*COLUMNS, *extra), row, strict=True)) for row in rows], ""
-            count, text = ws.export_csv(None, args.all, extra, rows)
-            return None, text.rstrip("\r\n")
+                return [dict(zip((*COLUMNS, *extra), row, strict=True)) for row in report_rows], ""
+            _, csv = ws.export_csv(None, args.all, extra, report_rows)
+            return None, (csv or "").rstrip("\r\n")
         count, _ = ws.export_report(args.out, args.all)
         return {"path": str(args.out), "rows": count}, f"exported {count} legs to {args.out}"
     if name == "import":
-        result = ws.import_csv(args.file)
-        value = {"imported": len(result.positions), "renumbered": result.renumbered,
-                 "dropped_links": result.dropped_links,
-                 "skipped": [{"file_id": f, "book_id": b} for f, b in result.skipped],
-                 "positions": _dicts_for(ws, [p.id for p in result.positions])}
-        text = f"imported {len(result.positions)} positions from {args.file}"
-        if result.renumbered:
+        imported = ws.import_csv(args.file)
+        value = {"imported": len(imported.positions), "renumbered": imported.renumbered,
+                 "dropped_links": imported.dropped_links,
+                 "skipped": [{"file_id": f, "book_id": b} for f, b in imported.skipped],
+                 "positions": _dicts_for(ws, [p.id for p in imported.positions])}
+        text = f"imported {len(imported.positions)} positions from {args.file}"
+        if imported.renumbered:
             text += " (their ids were taken here, so they got new ones)"
-        if result.dropped_links:
-            text += f"; {result.dropped_links} links to positions not in the file were dropped"
-        if result.skipped:
+        if imported.dropped_links:
+            text += f"; {imported.dropped_links} links to positions not in the file were dropped"
+        if imported.skipped:
             skipped = ", ".join(f"#{file_id} as #{book_id}" if file_id != book_id else f"#{file_id}"
-                                for file_id, book_id in result.skipped)
-            text += (f"; skipped {len(result.skipped)} already in the book (the same trade: legs, quantity, "
+                                for file_id, book_id in imported.skipped)
+            text += (f"; skipped {len(imported.skipped)} already in the book (the same trade: legs, quantity, "
                      f"price and time): {skipped}")
         return value, text
     if name == "backup":
@@ -593,7 +597,7 @@ def _terminated(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def _feed_ibkr(args, ws):
+def _feed_ibkr(args: argparse.Namespace, ws: Workspace) -> tuple[dict[str, int], str]:
     from planner.app.live_feed import run_ibkr_feed
     from planner.domain.errors import InputError
     from planner.domain.instruments import require_positive

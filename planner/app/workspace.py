@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -45,8 +45,12 @@ from planner.storage import (
 from planner.storage.journal import CLI_ORIGIN, shown_time
 from planner.storage.output_file import check_output
 
-if TYPE_CHECKING:  # the rules load only when suggestions are asked for (start-up time of a command)
+if TYPE_CHECKING:  # the rules, risk and pandas load only when asked for (start-up time of a command)
+    import pandas as pd
+
+    from planner.app.leg_marks import LegMark
     from planner.app.suggestions import Accepted
+    from planner.risk import RiskReport
     from planner.rules import SuggestionResult
 
 TOPICS = {
@@ -237,9 +241,9 @@ class Workspace:
         vix: float | None = None,
         scenarios: bool = True,
         over: int | None = None,
-        marks=None,
+        marks: Mapping[int, LegMark | float] | None = None,
         market: MarketSnapshot | None = None,
-    ):
+    ) -> RiskReport:
         """Risk of the stored book under the latest snapshot (planner.risk.RiskReport).
 
         marks: leg id -> market mark (``planner.app.leg_marks``), used instead of the model;
@@ -304,7 +308,8 @@ class Workspace:
             previous, _ = fill_from_stored_curve(self._repo, previous, book, settings)
         return latest, previous, notes
 
-    def history_frame(self, symbols: Sequence[str] = ("SPX", "VIX", "VVIX")):
+    def history_frame(self, symbols: Sequence[str] = ("SPX", "VIX", "VVIX")) -> pd.DataFrame:
+        """Stored daily closes, one column per symbol, by date."""
         return self._repo.history_frame(symbols)
 
     def events(self) -> list[Event]:
@@ -559,7 +564,7 @@ class Workspace:
         P&L or Greek columns, build from ``transfer.export_rows(book)`` and pass ``extra_columns``."""
         return [dict(zip(transfer.COLUMNS, row, strict=True)) for row in self._report_rows(include_closed)]
 
-    def report_rows_with_risk(self, include_closed: bool = False, marks=None,
+    def report_rows_with_risk(self, include_closed: bool = False, marks: Mapping[int, LegMark] | None = None,
                               market: MarketSnapshot | None = None) -> tuple[tuple[str, ...], list[tuple]]:
         """The positions report with each open leg's mark, P&L and Greeks (when a snapshot exists).
         With live ``marks`` (leg id -> ``LegMark``) a ``mark_source`` column says market or model."""
