@@ -8,18 +8,9 @@ import pytest
 
 from planner.app import Workspace
 from planner.domain.errors import InputError
-from planner.storage import Repository
 from planner.storage import daily_values as store
 
 NOW = datetime(2026, 11, 22, 17, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def repo():
-    """The store under the workspace, for reading back exactly what an import wrote."""
-    store_ = Repository.open(":memory:")
-    yield store_
-    store_.close()
 
 
 @pytest.fixture

@@ -15,19 +15,10 @@ import pytest
 from planner.app import Workspace
 from planner.app.history_files import FileReader
 from planner.domain.errors import InputError
-from planner.storage import Repository
 from planner.storage import daily_values as store
 
 FILES = Path(__file__).parent / "history_files"
 NOW = datetime(2026, 12, 20, 17, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def repo():
-    """The store under the workspace, for reading back exactly what an import wrote."""
-    store_ = Repository.open(":memory:")
-    yield store_
-    store_.close()
 
 
 @pytest.fixture
