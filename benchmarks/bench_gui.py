@@ -39,6 +39,8 @@ from machine import describe
 from sample_books import NOW, leg_count, market, typical_book
 
 from planner.app import Workspace
+from planner.app.requests import QuoteRequest
+from planner.storage import Repository
 
 TIMEOUT_S = 30.0
 # What each tab shows that a quote redraws: the viewports that must paint before a sample ends.
@@ -52,14 +54,13 @@ WATCHED = {
 
 
 def write_book(path: Path, clock) -> Workspace:
-    workspace = Workspace.open(path, clock=clock)
-    repo = workspace.repo
+    repo = Repository.open(path)  # the book is written straight into the store, as fast as it goes
     snapshot = market()
     with repo.change("benchmark book") as tx:
         for position in typical_book().positions:
             repo.insert_position(tx, position.with_changes(id=None))
         repo.insert_snapshot(tx, snapshot)
-    return workspace
+    return Workspace(repo, clock=clock)
 
 
 class PaintWatch:
@@ -170,8 +171,9 @@ def main() -> None:
             watch.arm()
             start, start_cpu = time.perf_counter(), time.thread_time()
             workers_before = len(worker_cpu)
-            workspace.set_market(spx=round(spx, 2), vix=round(vix, 2), vvix=base.vvix, futures=list(base.vix_futures),
-                                 rate=base.rate, div=base.div_yield)
+            workspace.set_market(QuoteRequest(
+                spx=round(spx, 2), vix=round(vix, 2), vvix=base.vvix, futures=list(base.vix_futures), rate=base.rate,
+                div=base.div_yield))
             after_store, after_store_cpu = time.perf_counter(), time.thread_time()
             limit = time.monotonic() + TIMEOUT_S
             while not (session.reports_applied > seen and watch.done() and watch.last >= applied_at.get("t", 1e99)):

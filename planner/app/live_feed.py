@@ -17,8 +17,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from planner.app import market
 from planner.app.leg_marks import leg_risk_weights
+from planner.app.requests import QuoteRequest
+from planner.domain import MarketSnapshot
 from planner.domain.errors import PlannerError, StateError
 from planner.feeds.ibkr import INSTALL_HINT, FeedState, IbkrConfig, IbkrFeed, LiveUpdate, ib_available
 from planner.feeds.ibkr_plan import plan_subscriptions
@@ -64,7 +65,7 @@ def run_ibkr_feed(ws, config: IbkrConfig, say: Callable[[str], None], seconds: f
         raise StateError(f"Interactive Brokers quotes need the ibkr extra: {INSTALL_HINT}")
     settings = ws.settings()
     now = ws.now()
-    pruned = prune_intraday(ws.repo, now, settings.intraday_retention_days)
+    pruned = ws.prune_intraday(settings.intraday_retention_days)
     if pruned:
         say(f"removed {pruned} intraday live snapshots older than {settings.intraday_retention_days} days")
     latest = ws.latest_snapshot()
@@ -96,7 +97,7 @@ def run_ibkr_feed(ws, config: IbkrConfig, say: Callable[[str], None], seconds: f
             if quote is None:
                 continue
             try:
-                snapshot = market.build_snapshot(ws.repo, now=ws.now(), **quote.market_fields())
+                snapshot = ws.quote_snapshot(QuoteRequest(**quote.market_fields()))
             except PlannerError as error:
                 refused += 1
                 say(f"quote refused, not stored: {error}")

@@ -299,13 +299,10 @@ class MainWindow(QMainWindow):
         ``after_first_paint``, so the first paint shows the book without waiting
         for the heavy imports.
         """
-        from planner.app.workspace import window_origin
-        from planner.storage.journal import CLI_ORIGIN
         from planner.ui.quote_sources import FileQuoteSource, ReplaySource
         from planner.ui.session import Session
 
-        if workspace.repo.origin == CLI_ORIGIN:  # this window's changes, and only these, are its undo steps
-            workspace.repo.origin = window_origin()
+        workspace.use_window_origin()  # this window's changes, and only these, are its undo steps
         if not charts_later:
             self._ensure_charts()
         if self.session is not None:
@@ -332,7 +329,7 @@ class MainWindow(QMainWindow):
         session.settings_loaded.connect(self._apply_settings)
         session.history_ready.connect(self._apply_history)
         session.message.connect(lambda text: self.statusBar().showMessage(text, 15000))
-        path = workspace.repo.path
+        path = workspace.path
         self.book_label.setText(f"Book: {label or (path.name if path else 'in memory')}")
         self.book_label.setToolTip(str(path) if path else "in-memory book")
         self.setWindowTitle(f"Hedge Planner — {path.name if path else 'in memory'}"
@@ -614,10 +611,11 @@ class MainWindow(QMainWindow):
 
     # -- quotes ------------------------------------------------------------------------------------
     def _store_quote(self, quote) -> None:
+        from planner.app.requests import QuoteRequest
         from planner.domain.errors import PlannerError
 
         try:
-            self.workspace.set_market(**quote.market_fields())
+            self.workspace.set_market(QuoteRequest(**quote.market_fields()))
         except PlannerError as error:
             self.file_source.report_rejected(error)
         except sqlite3.Error as error:  # a locked or full disk: the quote is not stored, the window says why
@@ -644,8 +642,8 @@ class MainWindow(QMainWindow):
             return
         from planner.feeds import replay_days
 
-        repo = self.workspace.repo
-        days = replay_days(repo.history_rows(("SPX", "VIX", "VVIX")), curves=repo.vx_settlement_curves())
+        ws = self.workspace
+        days = replay_days(ws.history_rows(("SPX", "VIX", "VVIX")), curves=ws.vx_settlement_curves())
         if not days:
             self.statusBar().showMessage("No stored daily closes to replay: import history first "
                                          "(planner history import FILE)", 10000)
@@ -732,14 +730,14 @@ class MainWindow(QMainWindow):
 
     def _live_update(self, update) -> None:
         from planner.app.leg_marks import market_marks
-        from planner.app.market import build_snapshot
+        from planner.app.requests import QuoteRequest
         from planner.domain.errors import PlannerError
 
         quote = update.quote()
         if quote is None or self.session is None:
             return
         try:
-            snapshot = build_snapshot(self.workspace.repo, now=self.workspace.now(), **quote.market_fields())
+            snapshot = self.workspace.quote_snapshot(QuoteRequest(**quote.market_fields()))
         except PlannerError as error:  # a bad quote is never used nor stored
             self.market_bar.update_source("IBKR", SourceState.ERROR, f"quote refused: {error}")
             return
@@ -922,7 +920,7 @@ class MainWindow(QMainWindow):
     def offer_first_run(self) -> None:
         """An empty book: offer the demo book (with a market and a year of history) or an empty one."""
         ws = self.workspace
-        if ws is None or ws.read_only or ws.repo.position_ids() or ws.latest_snapshot() is not None:
+        if ws is None or ws.read_only or ws.has_positions() or ws.latest_snapshot() is not None:
             return
         box = QMessageBox(QMessageBox.Icon.Question, "New book",
                           "This book is empty. Start with the demo book (two condors, VIX layers, a market "

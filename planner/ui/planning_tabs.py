@@ -131,7 +131,7 @@ class PlanningTabs(QObject):
             timeline.update_history(self._history())
 
     def _history(self):
-        return self.workspace.history_frame() if self.workspace.repo.history_symbols() else None
+        return self.workspace.history_frame() if self.workspace.history_symbols() else None
 
     def _timeline_extras(self, timeline) -> None:
         timeline.update_events(self.workspace.events())

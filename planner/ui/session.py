@@ -369,7 +369,7 @@ class Session(QObject):
         book, settings = self.book, self.settings
         opened = [p.opened_at for p in book.positions]
         since = min(opened).astimezone(self.snapshot.asof.tzinfo).date() if opened else None
-        markets = history_markets(self.ws.repo.snapshots(), self.ws.repo.history_rows(("SPX", "VIX", "VVIX")), since)
+        markets = history_markets(self.ws.snapshots(), self.ws.history_rows(("SPX", "VIX", "VVIX")), since)
         self._history_generation += 1
         self._submit_history(self._history_generation, book, markets, settings)
 

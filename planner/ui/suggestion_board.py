@@ -99,7 +99,7 @@ class SuggestionBoard(QObject):
             self._apply(None, None)
             return
         inputs = Inputs(ws.book(), market, ws.settings(), ws.now())
-        history = ws.history_frame() if ws.repo.history_symbols() else None
+        history = ws.history_frame() if ws.history_symbols() else None
         events, signals, decisions = ws.events(), ws.signals(), list(self.decisions)
 
         def work():
@@ -177,19 +177,15 @@ class SuggestionBoard(QObject):
     # -- acting (the app's use cases) --------------------------------------------------------------
     def accept(self, suggestion_id: str, **fill: Any):
         """Trade what the suggestion proposes at the trader's fill (``price``, ``qty``, ``close_price``, ``fees``)."""
-        from planner.app import suggestions
+        from planner.app.requests import FillRequest
 
-        return suggestions.accept(self.ws.repo, suggestion_id, now=self.ws.now(), **fill)
+        return self.ws.accept_suggestion(suggestion_id, FillRequest(**fill))
 
     def dismiss(self, suggestion_id: str, why: str = ""):
-        from planner.app import suggestions
-
-        return suggestions.dismiss(self.ws.repo, suggestion_id, now=self.ws.now(), why=why)
+        return self.ws.dismiss_suggestion(suggestion_id, why=why)
 
     def snooze(self, suggestion_id: str, until: date):
-        from planner.app import suggestions
-
-        return suggestions.snooze(self.ws.repo, suggestion_id, now=self.ws.now(), until=until.isoformat())
+        return self.ws.snooze_suggestion(suggestion_id, until=until.isoformat())
 
     def ticket_context(self):
         """What a ticket previews against: the state the suggestions were computed on."""
