@@ -51,6 +51,7 @@ class Changed:
     position_ids: tuple[int, ...] = ()
     label: str = ""
     external: bool = False
+    snapshot: MarketSnapshot | None = None  # the quote this change stored: listeners need not read it back
 
 
 Listener = Callable[[Changed], None]
@@ -92,6 +93,7 @@ class Workspace:
         self.repo = repo
         self.clock = clock
         self._listeners: list[Listener] = []
+        self._held: list[Changed] | None = None  # changes of a quote being stored, sent with the quote
         self._data_version = repo.data_version()
         repo.add_listener(self._committed)
 
@@ -133,6 +135,9 @@ class Workspace:
         return lambda: self._listeners.remove(listener) if listener in self._listeners else None
 
     def _emit(self, changed: Changed) -> None:
+        if self._held is not None:
+            self._held.append(changed)
+            return
         for listener in list(self._listeners):
             listener(changed)
 
@@ -193,7 +198,7 @@ class Workspace:
         """
         from dataclasses import replace
 
-        from planner.risk import analyze
+        from planner.app.risk_run import price_quotes
         from planner.risk.plausible import sessions_ahead
         from planner.risk.vix_response import vix_response
         from planner.risk.what_if import what_if_market
@@ -210,38 +215,37 @@ class Workspace:
         # The live quote is priced against the stored one; a stored quote against the one before it.
         previous = self.latest_snapshot() if live is not None else self.previous_snapshot()
         stored, previous, notes = self.quotes_for_risk(latest, previous, book, settings)
-        market, band = stored, None
+        moved, band = None, None
         sessions = 1 if over is None else over  # 0: the move happens now, valued now (VIX as in one session)
         if spx is not None:
             moment = sessions_ahead(moment, sessions)
             path = vix_response(spx, stored.spx, stored.vix, sessions, settings)
             band = (float(path.low), float(path.high))
         if spx is not None or vix is not None:  # a what-if's day P&L is measured against the stored quote
-            market = what_if_market(stored, settings, spx=spx, vix=vix, at=moment, sessions=max(1, sessions))
-            previous = stored
+            moved = what_if_market(stored, settings, spx=spx, vix=vix, at=moment, sessions=max(1, sessions))
         if marks:
             from planner.app.leg_marks import with_market_marks
 
             book = with_market_marks(book, marks)
-        report = analyze(book, market, settings, at=moment, horizon_days=horizon_days, light=light,
-                         previous=previous, scenarios=scenarios)
-        if notes:
-            report = replace(report, notes=(*report.notes, *notes))
+        report = price_quotes(book, stored, previous, settings, at=moment, moved=moved, notes=notes,
+                              horizon_days=horizon_days, light=light, scenarios=scenarios)
         return report if band is None else replace(report, vix_band=band)
 
     def quotes_for_risk(self, latest: MarketSnapshot, previous: MarketSnapshot | None, book: Book,
-                        settings: Settings) -> tuple[MarketSnapshot, MarketSnapshot | None, tuple[str, ...]]:
+                        settings: Settings, known: dict | None = None
+                        ) -> tuple[MarketSnapshot, MarketSnapshot | None, tuple[str, ...]]:
         """The quotes a risk run prices on (``planner risk`` and the window alike) and their notes.
 
         Futures the quotes lack come from stored VX settlements where there are recent ones
         (``stored_curve``), in both quotes alike, or the day P&L would show the switch from the
         model's estimate as a move; the notes say which, contract by contract.
+        ``known``: the caller's memo of settlements looked up (``fill_from_stored_curve``).
         """
         from planner.app.stored_curve import fill_from_stored_curve
 
-        latest, notes = fill_from_stored_curve(self.repo, latest, book, settings)
+        latest, notes = fill_from_stored_curve(self.repo, latest, book, settings, known)
         if previous is not None:
-            previous, _ = fill_from_stored_curve(self.repo, previous, book, settings)
+            previous, _ = fill_from_stored_curve(self.repo, previous, book, settings, known)
         return latest, previous, notes
 
     def history_frame(self, symbols: Sequence[str] = ("SPX", "VIX", "VVIX")):
@@ -376,7 +380,7 @@ class Workspace:
         # on the clock and the book, not on the quote: asked before the store, whose commit sets
         # the window's risk run going, so that the check does not compete with it for the GIL.
         due = settlement.due_positions(self.repo, now)
-        result = market.store_snapshot(self.repo, snapshot)
+        result = self._store_quote(snapshot)
         if due:
             self.settle_expired()
         return result
@@ -384,7 +388,23 @@ class Workspace:
     def store_snapshot(self, snapshot: MarketSnapshot) -> market.MarketResult:
         """For feeds: a snapshot already built; refused (not stored) when it looks like a bad tick."""
         market.check_quote(self.repo, snapshot)
-        return market.store_snapshot(self.repo, snapshot)
+        return self._store_quote(snapshot)
+
+    def _store_quote(self, snapshot: MarketSnapshot) -> market.MarketResult:
+        """Store a quote; its change reaches listeners carrying the stored snapshot (read back by no one)."""
+        from dataclasses import replace
+
+        self._held = []
+        result = None
+        try:
+            result = market.store_snapshot(self.repo, snapshot)
+        finally:
+            held, self._held = self._held, None
+            for changed in held:
+                if result is not None and "market" in changed.topics:
+                    changed = replace(changed, snapshot=result.snapshot)
+                self._emit(changed)
+        return result
 
     def import_history(self, path: str | Path, symbol: str | None = None,
                        replace: bool = False) -> history_import.HistoryImport:
@@ -498,3 +518,32 @@ class Workspace:
 
     def backup(self, out: str | Path) -> Path:
         return backup_database(self.repo.conn, out)
+
+    # -- what the window reads instead of the repository (the book state, the quote sources) -------------
+    def snapshots(self) -> list[MarketSnapshot]:
+        """Every stored quote, oldest first (the P&L history's points)."""
+        return self.repo.snapshots()
+
+    def history_rows(self, symbols: Sequence[str] | None = None) -> list[tuple[date, str, float]]:
+        """Stored daily closes, (day, symbol, close)."""
+        return self.repo.history_rows(symbols)
+
+    def history_symbols(self) -> list[str]:
+        return self.repo.history_symbols()
+
+    def position_ids(self) -> set[int]:
+        return self.repo.position_ids()
+
+    @property
+    def path(self) -> Path | None:
+        """The book file (None: an in-memory book)."""
+        return self.repo.path
+
+    def adopt_window_origin(self) -> None:
+        """This window's changes, and only these, become its undo steps (a CLI-opened book included)."""
+        if self.repo.origin == CLI_ORIGIN:
+            self.repo.origin = window_origin()
+
+    def build_snapshot(self, **fields: Any) -> MarketSnapshot:
+        """A feed's quote checked and built as ``set_market`` would, not stored."""
+        return market.build_snapshot(self.repo, now=self.now(), **fields)

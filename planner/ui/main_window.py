@@ -163,10 +163,8 @@ class MainWindow(QMainWindow):
         widget = self.tabs.currentWidget()
         if isinstance(widget, LazyTab):
             widget.ensure()
-        if self.session is not None:
-            self.session.set_matrix_in_view(self.current_tab_name() == "scenarios")
-            if self.session.reports_applied:
-                self._draw_shown_tab(self.session.report)
+        if self.session is not None and self.session.reports_applied:
+            self._draw_shown_tab(self.session.report)
 
     def _make_backtest(self) -> QWidget:
         from planner.ui.backtest_tab import BacktestTab
@@ -342,7 +340,6 @@ class MainWindow(QMainWindow):
             self.book_label.setText(self.book_label.text() + " (read-only)")
             self.statusBar().showMessage("Read-only book: view and export only (copy it somewhere writable to edit)")
         self.planning.open(workspace, session)
-        session.matrix_in_view = self.current_tab_name() == "scenarios"
         if self.backtest is not None:
             self.backtest.set_workspace(workspace)
         session.start(risk=not charts_later)

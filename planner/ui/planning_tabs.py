@@ -65,8 +65,9 @@ class PlanningTabs(QObject):
         session.settings_loaded.connect(self._settings_loaded)
         if self.board is None:
             self._make_board(workspace, session.runner)
+            self.board.book_state = session.state
         else:
-            self.board.switch(workspace, session.runner)
+            self.board.switch(workspace, session.runner, session.state)
         settings = self.view("settings")
         if settings is not None:
             settings.set_workspace(workspace)
