@@ -86,6 +86,7 @@ class BookState:
         self.previous: MarketSnapshot | None = None
         self.priced: tuple[MarketSnapshot | None, MarketSnapshot | None, tuple[str, ...]] = (None, None, ())
         self.settings = Settings()
+        self.account_set = False  # equity was set by the trader (else the default is assumed)
         self.live_snapshot: MarketSnapshot | None = None  # a broker feed's latest, held in memory
         self.live_marks: dict = {}  # leg id -> planner.app.leg_marks.LegMark
         self.what_if = WhatIf()
@@ -133,6 +134,7 @@ class BookState:
         events: list[Event] = []
         if "settings" in topics:
             self.settings = self.ws.settings()
+            self.account_set = self.ws.account_set()
             events.append(SettingsChanged(self.settings))
         if "book" in topics:
             self.book = self.ws.book()
@@ -145,6 +147,7 @@ class BookState:
             events.append(QuoteChanged(self.shown_market, self.previous))
         if "history" in topics:
             self._closes = None
+        if topics & {"history", "book"}:  # new settlements, or a VX expiry not looked up yet
             self._settles = {}
         if topics & RISK_TOPICS:
             self._reprice()
@@ -172,9 +175,11 @@ class BookState:
         self._real_key = None
         if self.snapshot is None:
             self.priced = (None, None, ())
-        else:
-            self.priced = self.ws.quotes_for_risk(self.snapshot, self.previous, self.book, self.settings,
-                                                  self._settles)
+            return
+        if not self._settles:  # one look-up per open VX expiry now, so a quote without futures reads nothing
+            self.ws.quotes_for_risk(replace(self.snapshot, vix_futures=()), None, self.book, self.settings,
+                                    self._settles)
+        self.priced = self.ws.quotes_for_risk(self.snapshot, self.previous, self.book, self.settings, self._settles)
 
     # -- what the window changes in memory ----------------------------------------------------------------
     def set_what_if(self, **changes: Any) -> bool:

@@ -60,6 +60,7 @@ class Session(QObject):
     report = _state_attribute("report", "The report the risk graph draws (under the what-if).")
     real_report = _state_attribute("real_report", "The report at the quote itself: table, status, P&L.")
     reports_applied = _state_attribute("reports_applied")
+    account_set = _state_attribute("account_set", "Equity was set by the trader (else the default is assumed).")
     what_if = _state_attribute("what_if_on", "A what-if moves the graph's market.")
 
     def __init__(self, workspace: Workspace, parent: QObject | None = None, poll: bool = True) -> None:
