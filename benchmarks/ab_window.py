@@ -1,7 +1,7 @@
-"""The window's user-visible figures, this tree beside another (before a change), alternately in one run.
+"""The window's user-visible figures, this tree beside others (before a change), alternately in one run.
 
 Each round runs ``bench_gui.py`` (quote change to painted charts) and
-``bench_startup.py`` (first paint) once from each source tree, in turn, so both
+``bench_startup.py`` (first paint) once from each source tree, in turn, so all
 trees see the same minutes of a shared machine. Each tree's own benchmark
 scripts run against its own ``planner`` package (they put their tree first on
 ``sys.path``; the startup benchmark runs ``python -m planner`` in the tree);
@@ -12,7 +12,7 @@ compiled pricing extension (``planner/pricing/_native*.so``) into it.
 Reports, per tree: the medians over the rounds of bench_gui's wall p50/p95 and
 CPU p50/p95 of "quote change to painted charts" (ms), and of the first paint (s).
 
-Run: python benchmarks/ab_window.py OTHER_TREE [--rounds 3] [--quotes 40] [--tab risk]
+Run: python benchmarks/ab_window.py OTHER_TREE [MORE_TREES...] [--rounds 3] [--quotes 40] [--tab risk]
 """
 
 from __future__ import annotations
@@ -52,13 +52,13 @@ def first_paint(tree: Path, runs: int) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("other", type=Path, help="the source tree to compare with (before the change)")
+    parser.add_argument("others", type=Path, nargs="+", help="source trees to compare with (before the change)")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--quotes", type=int, default=40)
     parser.add_argument("--tab", default="risk")
     parser.add_argument("--startup-runs", type=int, default=3)
     args = parser.parse_args()
-    trees = {"before": args.other.resolve(), "after": HERE}
+    trees = {str(other): other.resolve() for other in args.others} | {"this tree": HERE}
     gui: dict[str, list] = {name: [] for name in trees}
     paint: dict[str, list] = {name: [] for name in trees}
     for round_number in range(args.rounds):

@@ -132,6 +132,7 @@ class BookController:
         if self._streaming():
             self._check_alerts(real)
         self._draw_shown_tab(report)
+        # The one gc.freeze call site (planner.ui.qt_env): deleting this block removes it.
         if not self._settled_objects and self.session is not None and self.session.reports_applied == 1:
             from planner.ui.qt_env import settle_long_lived_objects
 

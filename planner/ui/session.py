@@ -69,6 +69,8 @@ class Session(QObject):
         self.state = BookState(workspace)
         self.runner = Runner(priorities=("risk", "suggestions", "history"), parent=self)
         self.history = None  # the last P&L-over-time points
+        self.risk_requests = 0  # risk runs asked for so far (benchmarks match a report to its request)
+        self.risk_applied = 0  # the number of the request whose report is on screen
         self.charts_connected = False
         self._risk_on = False  # the first risk run waits for ``start_risk`` (after the first paint)
         self._history_timer = QTimer(self, singleShot=True, interval=HISTORY_DELAY_MS)
@@ -162,9 +164,14 @@ class Session(QObject):
         if request is None:
             self.state.apply_risk(None)
             return
-        key, state = self.state.risk_key(), self.state
-        self.runner.submit(Job("risk", lambda _token: run_risk(request), lambda result: state.apply_risk(result, key),
-                               self._failed))
+        self.risk_requests += 1
+        number, key = self.risk_requests, self.state.risk_key()
+
+        def done(result) -> None:
+            self.risk_applied = number
+            self.state.apply_risk(result, key)
+
+        self.runner.submit(Job("risk", lambda _token: run_risk(request), done, self._failed))
 
     def _failed(self, error: BaseException) -> None:
         if isinstance(error, PlannerError):
