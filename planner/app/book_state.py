@@ -160,7 +160,7 @@ class BookState:
     def _take_quote(self, stored: MarketSnapshot | None) -> None:
         """The newest stored quote and the one before: from the change itself when it carries a newer one."""
         latest = self.snapshot
-        if stored is not None and latest is not None and stored.asof >= latest.asof:
+        if stored is not None and (latest is None or stored.asof >= latest.asof):  # None: the book's first quote
             self.previous, self.snapshot = latest, stored
             if self._stored_snapshots is not None:
                 self._stored_snapshots.append(stored)

@@ -2,9 +2,11 @@
 
 The board is the suggestions panel's model. On every change of what the
 rules read (book, market, settings, history, events, signals, decisions) it
-loads their inputs on the GUI thread (the store's connection lives there) and
-runs ``planner.rules.suggest`` on the worker, leading edge then coalesced like
-the risk. Accept, dismiss and snooze go through ``planner.app.suggestions``,
+takes the book, quote and settings from the open book's state
+(``planner.app.book_state``), reads the rest through the workspace on the GUI
+thread (the store's connection lives there) and runs ``planner.rules.suggest``
+on the window's runner (``planner.ui.runner``), leading edge then coalesced
+like the risk. Accept, dismiss and snooze go through ``planner.app.suggestions``,
 the very use cases of ``planner suggest``, so the window and the command line
 record the same decisions.
 

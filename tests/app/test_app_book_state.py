@@ -112,3 +112,14 @@ def test_a_what_if_step_prices_only_the_what_if(ws, state):
     ws.set_market(spx=state.snapshot.spx + 5, vix=state.snapshot.vix, futures=CURVE)
     assert state.risk_request(NOW).real is None  # a new quote: the old report at the quote is not reused
     assert not state.set_what_if(vix_shift=3.0)  # unchanged: no new run asked for
+
+
+def test_the_first_quote_of_an_empty_book_arrives_with_its_change(tmp_path):
+    with Workspace.open(tmp_path / "empty.db", clock=lambda: NOW) as ws:
+        state = BookState(ws)
+        state.load()
+        assert state.snapshot is None and state.risk_request(NOW) is None
+        reads = sql_reads_while_the_state_listens(ws, lambda: ws.set_market(spx=5900, vix=16, futures=CURVE))
+        assert reads == [] and state.previous is None
+        assert state.snapshot == ws.latest_snapshot() and state.risk_request(NOW) is not None
+        state.close()
