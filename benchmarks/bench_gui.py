@@ -113,24 +113,13 @@ def main() -> None:
     worker_cpu: list[float] = []
     run_risk = session_module.run_risk
 
-    def timed_run_risk(request, **options):
+    def timed_run_risk(request):
         start = time.thread_time()
-        result = run_risk(request, **options)
+        result = run_risk(request)
         worker_cpu.append((time.thread_time() - start) * 1000)
         return result
 
-    # The matrix step (risk used, stress, scenario map) follows each quote's curves; timed apart.
-    matrix_cpu: list[float] = []
-    complete_risk = session_module.complete_risk
-
-    def timed_complete_risk(request, first):
-        start = time.thread_time()
-        result = complete_risk(request, first)
-        matrix_cpu.append((time.thread_time() - start) * 1000)
-        return result
-
-    session_module.run_risk = timed_run_risk
-    session_module.complete_risk = timed_complete_risk
+    session_module.run_risk = timed_run_risk  # one run per quote: curves, table and matrix together
 
     app = application()
     started = time.monotonic()
@@ -195,9 +184,6 @@ def main() -> None:
         window.shutdown()
         workspace.close()
 
-    if matrix_cpu:
-        print(f"matrix step after each quote (worker thread CPU, main thread only): median "
-              f"{statistics.median(matrix_cpu):.1f} ms over {len(matrix_cpu)} runs")
     book = typical_book()
     print(f"Typical book: {len(book.positions)} positions, {leg_count(book)} legs; {args.quotes} quote changes, "
           f"{runs} risk runs; tab {args.tab}; window 1400x900 offscreen\n{describe()}")

@@ -131,13 +131,13 @@ def main() -> None:
 
     def timed_set_live(snapshot, marks=None):
         original_set_live(snapshot, marks)
-        handed[session._risk_generation] = time.perf_counter()
+        handed[session.risk_requests] = time.perf_counter()
         state["max_waiting"] = max(state["max_waiting"], len(handed))
 
     session.set_live = timed_set_live
 
     def on_report(_report):
-        generation = session._applied_generation
+        generation = session.risk_applied
         if generation in handed:
             state["gen"] = (generation, handed.pop(generation))
             for older in [g for g in handed if g < generation]:

@@ -77,6 +77,7 @@ class Changed:
     position_ids: tuple[int, ...] = ()
     label: str = ""
     external: bool = False
+    snapshot: MarketSnapshot | None = None  # the quote this change stored: listeners need not read it back
 
 
 Listener = Callable[[Changed], None]
@@ -123,6 +124,7 @@ class Workspace:
         self._repo = repo  # private: the command line and the window call the use cases below, never the store
         self.clock = clock
         self._listeners: list[Listener] = []
+        self._held: list[Changed] | None = None  # changes of a quote being stored, sent with the quote
         self._data_version = repo.data_version()
         repo.add_listener(self._committed)
 
@@ -180,6 +182,9 @@ class Workspace:
         return lambda: self._listeners.remove(listener) if listener in self._listeners else None
 
     def _emit(self, changed: Changed) -> None:
+        if self._held is not None:
+            self._held.append(changed)
+            return
         for listener in list(self._listeners):
             listener(changed)
 
@@ -257,7 +262,7 @@ class Workspace:
         """
         from dataclasses import replace
 
-        from planner.risk import analyze
+        from planner.app.risk_run import price_quotes
         from planner.risk.plausible import sessions_ahead
         from planner.risk.vix_response import vix_response
         from planner.risk.what_if import what_if_market
@@ -274,38 +279,37 @@ class Workspace:
         # The live quote is priced against the stored one; a stored quote against the one before it.
         previous = self.latest_snapshot() if live is not None else self.previous_snapshot()
         stored, previous, notes = self.quotes_for_risk(latest, previous, book, settings)
-        market, band = stored, None
+        moved, band = None, None
         sessions = 1 if over is None else over  # 0: the move happens now, valued now (VIX as in one session)
         if spx is not None:
             moment = sessions_ahead(moment, sessions)
             path = vix_response(spx, stored.spx, stored.vix, sessions, settings)
             band = (float(path.low), float(path.high))
         if spx is not None or vix is not None:  # a what-if's day P&L is measured against the stored quote
-            market = what_if_market(stored, settings, spx=spx, vix=vix, at=moment, sessions=max(1, sessions))
-            previous = stored
+            moved = what_if_market(stored, settings, spx=spx, vix=vix, at=moment, sessions=max(1, sessions))
         if marks:
             from planner.app.leg_marks import with_market_marks
 
             book = with_market_marks(book, marks)
-        report = analyze(book, market, settings, at=moment, horizon_days=horizon_days, light=light,
-                         previous=previous, scenarios=scenarios)
-        if notes:
-            report = replace(report, notes=(*report.notes, *notes))
+        report = price_quotes(book, stored, previous, settings, at=moment, moved=moved, notes=notes,
+                              horizon_days=horizon_days, light=light, scenarios=scenarios)
         return report if band is None else replace(report, vix_band=band)
 
     def quotes_for_risk(self, latest: MarketSnapshot, previous: MarketSnapshot | None, book: Book,
-                        settings: Settings) -> tuple[MarketSnapshot, MarketSnapshot | None, tuple[str, ...]]:
+                        settings: Settings, known: dict | None = None
+                        ) -> tuple[MarketSnapshot, MarketSnapshot | None, tuple[str, ...]]:
         """The quotes a risk run prices on (``planner risk`` and the window alike) and their notes.
 
         Futures the quotes lack come from stored VX settlements where there are recent ones
         (``stored_curve``), in both quotes alike, or the day P&L would show the switch from the
         model's estimate as a move; the notes say which, contract by contract.
+        ``known``: the caller's memo of settlements looked up (``fill_from_stored_curve``).
         """
         from planner.app.stored_curve import fill_from_stored_curve
 
-        latest, notes = fill_from_stored_curve(self._repo, latest, book, settings)
+        latest, notes = fill_from_stored_curve(self._repo, latest, book, settings, known)
         if previous is not None:
-            previous, _ = fill_from_stored_curve(self._repo, previous, book, settings)
+            previous, _ = fill_from_stored_curve(self._repo, previous, book, settings, known)
         return latest, previous, notes
 
     def history_frame(self, symbols: Sequence[str] = ("SPX", "VIX", "VVIX")) -> pd.DataFrame:
@@ -446,7 +450,7 @@ class Workspace:
         # on the clock and the book, not on the quote: asked before the store, whose commit sets
         # the window's risk run going, so that the check does not compete with it for the GIL.
         due = settlement.due_positions(self._repo, now)
-        result = market.store_snapshot(self._repo, snapshot)
+        result = self._store_quote(snapshot)
         if due:
             self.settle_expired()
         return result
@@ -454,7 +458,24 @@ class Workspace:
     def store_snapshot(self, snapshot: MarketSnapshot) -> market.MarketResult:
         """For feeds: a snapshot already built; refused (not stored) when it looks like a bad tick."""
         market.check_quote(self._repo, snapshot)
-        return market.store_snapshot(self._repo, snapshot)
+        return self._store_quote(snapshot)
+
+    def _store_quote(self, snapshot: MarketSnapshot) -> market.MarketResult:
+        """Store a quote; its change reaches listeners carrying the stored snapshot (read back by no one)."""
+        from dataclasses import replace
+
+        self._held = []
+        result = None
+        try:
+            result = market.store_snapshot(self._repo, snapshot)
+        finally:
+            held, self._held = self._held, None
+            for changed in held:
+                if result is not None and "market" in changed.topics:
+                    changed = replace(changed, snapshot=result.snapshot)
+                self._emit(changed)
+        assert result is not None  # store_snapshot raised otherwise, and the finally block re-raised it
+        return result
 
     def prune_intraday(self, retention_days: int) -> int:
         """Remove live intraday snapshots older than ``retention_days``; returns how many went."""

@@ -133,15 +133,15 @@ def test_settlement_ticket_typed_value_resettles_the_condors(qtbot, ws):
 
 
 def test_a_replayed_day_prices_on_its_stored_vx_curve(ws):
+    from planner.app.risk_run import RiskRequest, WhatIf, run_risk
     from planner.feeds import replay_days
-    from planner.ui.session import RiskRequest, run_risk
 
     ws.add_layer(LayerRequest(
         tier="near", kind="vix-future", expiry="2027-01-20", qty=1, price="19", opened="2026-11-20T15:00"))
     rows = [(date(2026, 11, 19), "SPX", 6580.0), (date(2026, 11, 19), "VIX", 17.5)]
     day = replay_days(rows, curves={date(2026, 11, 19): {date(2027, 1, 20): 19.85}})[0]
     request = RiskRequest(ws.book(), ws.latest_snapshot(), None, ws.settings(), NOW - (NOW - datetime(
-        2026, 11, 20, 21, 0, tzinfo=UTC)), None, day.quote())
+        2026, 11, 20, 21, 0, tzinfo=UTC)), WhatIf(replay=day.quote()))
     result = run_risk(request)
     assert result.shown.future_price(date(2027, 1, 20)) == 19.85
     assert result.report.positions[0].mark == pytest.approx(19.85)
