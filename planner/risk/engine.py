@@ -18,8 +18,10 @@ from typing import NamedTuple
 import numpy as np
 
 from planner.domain.errors import InputError
+from planner.domain.expected_move import expected_move_bands
 from planner.domain.market import MarketSnapshot
-from planner.domain.positions import Book, Position, PositionKind
+from planner.domain.payoff import max_loss, position_break_evens
+from planner.domain.positions import Book, Position
 from planner.domain.settings import Settings
 from planner.risk.contracts import SPX, VIX_FUTURE, ContractTable, build_contracts, years_at
 from planner.risk.exposure import coverage_shares, group_weights
@@ -479,7 +481,7 @@ class _Facts(NamedTuple):
 
 
 def _make_facts(position: Position) -> _Facts:
-    break_evens = tuple(condor_expiry_break_evens(position)) if position.kind is PositionKind.CONDOR else ()
+    break_evens = position_break_evens(position)
     head = (position.id, str(position.kind), str(position.tier) if position.tier else None,
             str(position.layer_kind) if position.layer_kind else None, position.quantity, position.expiry)
     return _Facts(position, head, position.side / (position.multiplier * position.quantity), break_evens,
@@ -488,24 +490,6 @@ def _make_facts(position: Position) -> _Facts:
 
 # Each position object (immutable; a quote re-analyses the same ones) computes its facts once.
 _position_facts = PerObject(_make_facts)
-
-
-def condor_expiry_break_evens(position: Position) -> list[float]:
-    """K2 - C and K3 + C, with C the credit net of fees per unit: exact, no search.
-
-    >>> from datetime import UTC, date, datetime
-    >>> from planner.domain.positions import condor_legs
-    >>> legs = condor_legs(date(2026, 12, 18), (5400, 5450, 6300, 6350), 2)
-    >>> legs = tuple(leg.with_changes(fees=5.0) for leg in legs)
-    >>> condor = Position(PositionKind.CONDOR, legs, 2, 4.5, datetime(2026, 11, 2, tzinfo=UTC))
-    >>> condor_expiry_break_evens(condor)  # 4.50 credit less $20 fees on 2 condors = 4.40
-    [5445.6, 6304.4]
-    """
-    strikes = sorted(leg.strike for leg in position.legs)
-    net_credit = position.open_price - position.fees / (position.multiplier * position.quantity)
-    if net_credit <= 0:
-        return []  # fees exceed the credit: the condor loses everywhere at expiry
-    return [round(strikes[1] - net_credit, 6), round(strikes[2] + net_credit, 6)]
 
 
 def _break_evens(table, model, market, positions, grid, each_condor_today, book_today, book_expiry,
@@ -567,9 +551,8 @@ def _break_even_rows(table: ContractTable) -> tuple:
 
 
 def _bands(market: MarketSnapshot, days: float) -> dict[str, tuple[float, float]]:
-    """SPX levels one and two expected moves away: SPX x VIX/100 x sqrt(days/365)."""
-    move = market.spx * market.vix / 100.0 * np.sqrt(max(days, 0.0) / 365.0)
-    return {"1sd": (market.spx - move, market.spx + move), "2sd": (market.spx - 2 * move, market.spx + 2 * move)}
+    """SPX levels one and two expected moves away (``planner.domain.expected_move``)."""
+    return expected_move_bands(market.spx, market.vix, days)
 
 
 def matrix_axes(market: MarketSnapshot, light: bool = False) -> tuple[np.ndarray, np.ndarray]:
@@ -715,16 +698,6 @@ def _stress(table, model, market, settings, positions, today, at) -> tuple[Stres
         rows.append(StressRow(day.name, day.day, day.spx_return, day.vix_ratio, float(spx[k]), float(vix[k]),
                               float(unhedged[k]), float(hedged[k]), reduction))
     return tuple(rows)
-
-
-def max_loss(position: Position) -> float | None:
-    """Dollars at worst: a condor's widest wing less its credit; a bought layer its debit."""
-    if position.kind is PositionKind.CONDOR:
-        from planner.domain.positions import condor_max_loss
-
-        strikes = sorted(leg.strike for leg in position.legs)
-        return condor_max_loss(strikes, position.open_price, position.quantity, position.fees)
-    return position.open_price * position.multiplier * position.quantity + position.fees
 
 
 def _totals(table, all_facts, values, pnl, day_pnl, position_greeks) -> dict[str, GroupTotals]:
