@@ -111,4 +111,6 @@ def max_profit(position: Position) -> float | None:
 
 
 def _strikes(position: Position) -> list[float]:
-    return sorted(leg.strike for leg in position.legs)  # type: ignore[type-var]  # a condor's legs all have one
+    # Plain floats: a strike made with numpy arithmetic would make every step below a numpy scalar operation,
+    # ten times the cost, on every position of every analysis.
+    return sorted(float(leg.strike) for leg in position.legs)  # type: ignore[arg-type]  # a condor's legs all have one

@@ -6,7 +6,6 @@ from typing import NamedTuple
 
 from planner.domain.payoff import max_loss, position_break_evens
 from planner.domain.positions import Position
-from planner.risk.per_object import PerObject
 
 
 class Facts(NamedTuple):
@@ -23,13 +22,9 @@ class Facts(NamedTuple):
         return self.row_head[1]
 
 
-def _make_facts(position: Position) -> Facts:
+def position_facts(position: Position) -> Facts:
     break_evens = position_break_evens(position)
     head = (position.id, str(position.kind), str(position.tier) if position.tier else None,
             str(position.layer_kind) if position.layer_kind else None, position.quantity, position.expiry)
     return Facts(position, head, position.side / (position.multiplier * position.quantity), break_evens,
                  max_loss(position))
-
-
-# Each position object (immutable; a quote re-analyses the same ones) computes its facts once.
-position_facts = PerObject(_make_facts)
