@@ -129,9 +129,12 @@ def main() -> None:
     parser.add_argument("--what", default="risk,growth,backtest")
     args = parser.parse_args()
     whats = [w for w in args.what.split(",") if w]
+    # Named now: a commit made on this branch while the rounds run must not rename "HEAD~1" in the printout.
+    commit = subprocess.run(["git", "rev-parse", "--short", args.before], cwd=ROOT, capture_output=True, text=True,
+                            check=True).stdout.strip()
     with tempfile.TemporaryDirectory() as temporary:
         folder = Path(temporary)
-        before = export(args.before, folder / "before")
+        before = export(commit, folder / "before")
         sides = {"before": before, "after": ROOT}
         db = growth_book(folder) if "growth" in whats else folder / "none.db"
         scratch = folder / "scratch"
@@ -145,8 +148,6 @@ def main() -> None:
                     for name, value in measure(sides[side], what, db, scratch).items():
                         figures[side].setdefault(name, []).append(value)
             print(f"round {round_number + 1} of {args.rounds} done", file=sys.stderr, flush=True)
-    commit = subprocess.run(["git", "rev-parse", "--short", args.before], cwd=ROOT, capture_output=True,
-                            text=True).stdout.strip()
     print(f"before: {commit}; after: this checkout; {args.rounds} rounds, each side twice a round (A B B A)")
     print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print("| figure | before, wall | after, wall | change | before, CPU | after, CPU | change |")
