@@ -22,6 +22,7 @@ from planner import calendars
 from planner.app import entry_iv
 from planner.app.inputs import ET, spread_cents
 from planner.domain import LayerKind, Leg, MarketSnapshot, Position, PositionKind, Status, Tier
+from planner.domain.expected_move import expected_move
 from planner.domain.positions import condor_legs, layer_legs
 from planner.domain.records import Event, EventKind
 from planner.domain.settings import Settings
@@ -97,7 +98,7 @@ def _first_vix_expiry(after: date, min_days: int) -> date:
 
 def condor(expiry: date, quantity: int, opened: datetime, now: datetime, settings: Settings) -> Position:
     years = calendars.time_to_expiry(now, expiry, "PM")
-    move = SPX * VIX / 100 * math.sqrt((expiry - now.astimezone(ET).date()).days / 365)
+    move = expected_move(SPX, VIX, (expiry - now.astimezone(ET).date()).days)
     short_put = math.floor((SPX - move) / 25) * 25
     short_call = math.ceil((SPX + move) / 25) * 25
     strikes = (short_put - 50.0, float(short_put), float(short_call), short_call + 50.0)

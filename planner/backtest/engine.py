@@ -39,6 +39,7 @@ from planner.backtest.model import Costs, MarketModel, commission_usd, leg_array
 from planner.backtest.strategy import CondorChoice, CondorProgram, FridayExpiries, choose_condor, exit_reason
 from planner.domain.errors import InputError
 from planner.domain.instruments import Settlement
+from planner.domain.payoff import widest_wing
 from planner.domain.positions import (
     Book,
     LayerKind,
@@ -328,8 +329,7 @@ class _Run:
         legs = condor_legs(choice.expiry, choice.strikes, quantity, choice.settlement)
         prices = self._prices(legs, at, spx, vix, vvix, years_cache)
         credit = choice.mid_credit_pts - slippage_pts(list(legs), prices, self.costs, self._widening(i))
-        wing = max(choice.strikes[1] - choice.strikes[0], choice.strikes[3] - choice.strikes[2])
-        if not 0 < credit < wing:
+        if not 0 < credit < widest_wing(choice.strikes):
             return  # no credit worth selling after costs
         self.last_entry = i
         self.condor_trades += 1
@@ -338,8 +338,8 @@ class _Run:
         position = Position(PositionKind.CONDOR, legs, quantity, credit, at, id=self._new_id())
         self.open[position.saved_id] = position
         self.marks[position.saved_id] = (choice.mid_credit_pts, prices)
-        self.condor_cash += credit * 100 * quantity - fees
-        self.credit += credit * 100 * quantity
+        self.condor_cash += credit * position.multiplier * quantity - fees
+        self.credit += credit * position.multiplier * quantity
         self.commissions += fees
         self.condor_records[position.saved_id] = CondorRecord(i, self.path.dates[i], choice.expiry, choice.strikes,
                                                               credit)

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 from planner.domain.errors import InputError, PlannerError
 from planner.domain.instruments import require_positive
+from planner.domain.payoff import widest_wing
 from planner.domain.positions import LayerKind, Position, PositionKind, validate_condor_credit
 from planner.domain.settings import Settings
 
@@ -74,11 +75,6 @@ def spread_width(layer_kind: LayerKind | None, strikes: Sequence[float]) -> floa
     if layer_kind in (LayerKind.VIX_CALL_SPREAD, LayerKind.SPX_PUT_SPREAD) and len(strikes) == 2:
         return abs(strikes[1] - strikes[0])
     return None
-
-
-def widest_wing(strikes: Sequence[float]) -> float:
-    k1, k2, k3, k4 = strikes
-    return max(k2 - k1, k4 - k3)
 
 
 def check_open_price(kind: PositionKind, layer_kind: LayerKind | None, strikes: Sequence[float], price: object,

@@ -40,6 +40,17 @@ MULTIPLIER = {
     Instrument.VIX_OPTION: 100,
     Instrument.VIX_FUTURE: 1000,
 }
+"""Dollars per point of price for one contract (Cboe contract specifications: SPX and SPXW options
+$100 x the index, VIX options $100 x VIX, VX futures $1,000 x the index point)."""
+
+
+def multiplier(instrument: Instrument | str) -> int:
+    """Dollars per point of price for one contract of ``instrument``: the one table every caller reads.
+
+    >>> multiplier(Instrument.SPX_OPTION), multiplier("vix-option"), multiplier(Instrument.VIX_FUTURE)
+    (100, 100, 1000)
+    """
+    return MULTIPLIER[Instrument(instrument)]
 
 
 @dataclass(frozen=True, slots=True)

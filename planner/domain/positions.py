@@ -24,6 +24,8 @@ from planner.domain.instruments import (
     require_whole_positive,
 )
 from planner.domain.limits import MAX_CONTRACTS, MAX_POINTS, require_below
+from planner.domain.payoff import condor_max_loss as condor_max_loss  # the rule lives in payoff; kept importable
+from planner.domain.payoff import widest_wing
 
 
 class PositionKind(StrEnum):
@@ -204,17 +206,10 @@ def condor_legs(
 def validate_condor_credit(strikes: Sequence[float], credit: object) -> float:
     """0 < C < max(K2-K1, K4-K3): a credit at or above the widest wing is a sure loss."""
     credit = require_positive("credit", credit)
-    k1, k2, k3, k4 = strikes
-    widest = max(k2 - k1, k4 - k3)
+    widest = widest_wing(strikes)
     if credit >= widest:
         raise InputError("credit", f"must be less than the widest wing {widest:g}", credit)
     return credit
-
-
-def condor_max_loss(strikes: Sequence[float], credit: float, quantity: int, fees: float = 0.0) -> float:
-    """Dollars: (max(K2-K1, K4-K3) - C) x 100 x quantity + fees."""
-    k1, k2, k3, k4 = strikes
-    return (max(k2 - k1, k4 - k3) - credit) * 100 * quantity + fees
 
 
 def layer_legs(

@@ -16,7 +16,7 @@ from datetime import date
 
 from planner.calendars import vix_expirations
 from planner.domain import Book, Position
-from planner.domain.instruments import Instrument, Leg, Settlement
+from planner.domain.instruments import Instrument, Leg, Settlement, multiplier
 
 INDEXES = ("SPX", "VIX", "VVIX")
 
@@ -63,8 +63,8 @@ def index_spec(symbol: str) -> ContractSpec:
 
 
 def future_spec(expiry: date, leg_ids: tuple[int, ...] = ()) -> ContractSpec:
-    return ContractSpec(f"VX {expiry.isoformat()}", "FUT", "VIX", "CFE", "VX", expiry, multiplier="1000",
-                        leg_ids=leg_ids)
+    return ContractSpec(f"VX {expiry.isoformat()}", "FUT", "VIX", "CFE", "VX", expiry,
+                        multiplier=str(multiplier(Instrument.VIX_FUTURE)), leg_ids=leg_ids)
 
 
 def leg_spec(leg: Leg, leg_ids: tuple[int, ...]) -> ContractSpec:
@@ -81,8 +81,8 @@ def leg_spec(leg: Leg, leg_ids: tuple[int, ...]) -> ContractSpec:
     strike = leg.strike
     assert strike is not None  # Leg requires one of every option
     key = f"{trading_class} {leg.expiry.isoformat()} {strike:g} {right}"
-    return ContractSpec(key, "OPT", symbol, "CBOE", trading_class, leg.expiry, float(strike), right, "100",
-                        leg_ids)
+    return ContractSpec(key, "OPT", symbol, "CBOE", trading_class, leg.expiry, float(strike), right,
+                        str(multiplier(leg.instrument)), leg_ids)
 
 
 def _open_legs(positions: Sequence[Position]) -> list[Leg]:

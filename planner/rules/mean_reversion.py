@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+from planner.domain import payoff
 from planner.domain.positions import Position
 from planner.domain.suggestions import Action, Severity, Suggestion
 from planner.domain.units import percent, usd
@@ -95,8 +96,8 @@ def close_winners(ctx: RuleContext) -> list[Suggestion]:
     found = []
     for condor in ctx.condors:
         row = ctx.risk(condor)
-        max_profit = condor.open_price * condor.multiplier * condor.quantity - condor.fees
-        if row is None or max_profit <= 0:
+        max_profit = payoff.max_profit(condor)
+        if row is None or max_profit is None or max_profit <= 0:  # None: not a condor (never here)
             continue
         share = 100.0 * row.pnl_usd / max_profit
         if share < target:

@@ -25,7 +25,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from planner import calendars
-from planner.domain.instruments import Instrument, Leg, Settlement
+from planner.domain.instruments import Instrument, Leg, Settlement, multiplier
 from planner.domain.market import MarketSnapshot
 from planner.domain.positions import Book, LayerKind, Position, PositionKind, Tier, layer_legs
 from planner.domain.settings import Settings
@@ -195,9 +195,9 @@ def vix_option_spec(
         g = black76_greeks(True, future, strike, years, iv, market.rate)
         price, delta = float(g.price), float(g.delta)
         kind, strikes = LayerKind.VIX_CALL, (strike,)
-    multiplier = 100
-    return LayerSpec(str(tier), kind, expiry, strikes, Settlement.AM, price, delta * damping * multiplier,
-                     multiplier, future, iv, short_iv)
+    per_point = multiplier(Instrument.VIX_OPTION)
+    return LayerSpec(str(tier), kind, expiry, strikes, Settlement.AM, price, delta * damping * per_point,
+                     per_point, future, iv, short_iv)
 
 
 def tier_spec(tier: str, market: MarketSnapshot, settings: Settings, at: datetime, book: Book) -> LayerSpec:
@@ -217,11 +217,11 @@ def backstop_spec(market: MarketSnapshot, settings: Settings, at: datetime) -> L
     years = calendars.time_to_expiry(at, expiry, "PM")
     vols = [skew_iv(k, market.spx, market.vix, settings) for k in (upper, lower)]
     g = bsm_greeks([False, False], market.spx, [upper, lower], years, vols, market.rate, market.div_yield)
-    multiplier = 100
+    per_point = multiplier(Instrument.SPX_OPTION)
     price = float(g.price[0] - g.price[1])
     vega = float(g.vega[0] - g.vega[1])
     return LayerSpec(str(Tier.LONG), LayerKind.SPX_PUT_SPREAD, expiry, (upper, lower), Settlement.PM, price,
-                     vega * multiplier, multiplier, None, None)
+                     vega * per_point, per_point, None, None)
 
 
 def roll_spec(layer: Position, market: MarketSnapshot, settings: Settings, at: datetime, book: Book) -> LayerSpec:
