@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from planner.feeds import SourceState
 from planner.ui.market_bar import MarketInputs
+from planner.ui.window_parts import WindowParts
 
 
-class BookController:
+class BookController(WindowParts):
     """Mixed into ``MainWindow``: the open book's session and the views it feeds."""
 
     def open_workspace(self, workspace, label: str = "", charts_later: bool = False) -> None:
@@ -42,7 +43,7 @@ class BookController:
             self.file_source.quote.connect(self._store_quote)
             self.file_source.state_changed.connect(self.market_bar.update_source)
             self.replay_source = ReplaySource(self)
-            self.replay_source.quote.connect(lambda quote: self.session.set_replay_quote(quote))
+            self.replay_source.quote.connect(self._replayed_quote)
             self.replay_source.state_changed.connect(self.market_bar.update_source)
         session = Session(workspace, self)
         self.session = session
@@ -70,6 +71,10 @@ class BookController:
         session.start(risk=not charts_later)
         if not charts_later:
             self._connect_charts()
+
+    def _replayed_quote(self, quote) -> None:
+        if self.session is not None:  # replay starts only on an open book (start_replay)
+            self.session.set_replay_quote(quote)
 
     def after_first_paint(self) -> None:
         """The heavy half of start-up: charts, the first risk run, settlement, the first-run offer."""
@@ -103,21 +108,20 @@ class BookController:
 
     def _connect_charts(self) -> None:
         """Wire the charts to the session (once per session) and draw what it already has."""
-        session = self.session
-        if self.risk_graph is None or session is None or getattr(session, "charts_connected", False):
+        session, graph, chart = self.session, self.risk_graph, self.pnl_chart
+        if graph is None or chart is None or session is None or getattr(session, "charts_connected", False):
             return
         session.charts_connected = True
-        self.risk_graph.horizon_changed.connect(session.set_horizon_days)
-        self.risk_graph.vix_shift_changed.connect(session.set_vix_shift)
-        graph = self.risk_graph
+        graph.horizon_changed.connect(session.set_horizon_days)
+        graph.vix_shift_changed.connect(session.set_vix_shift)
         graph.vix_mode_changed.connect(lambda mode: session.set_vix_response(mode, graph.fixed_vix, graph.pin_spx))
         market = session.shown_market
-        self.risk_graph.update_base_vix(market.vix if market else None)
+        graph.update_base_vix(market.vix if market else None)
         if session.reports_applied:
-            self.risk_graph.update_report(session.report)
-            self.pnl_chart.update_now(session.real_report, session.realized_usd())
+            graph.update_report(session.report)
+            chart.update_now(session.real_report, session.realized_usd())
         if session.history is not None:
-            self.pnl_chart.update_history(session.history)
+            chart.update_history(session.history)
         self.planning.start()
 
     def _apply_history(self, points) -> None:
@@ -144,13 +148,14 @@ class BookController:
         quote is work nobody sees (the timeline's labels alone cost a few milliseconds). A tab
         catches up with the latest report when it is shown (``_tab_changed``)."""
         name = self.current_tab_name()
-        if name == "risk":
-            if self.risk_graph is not None:
-                self.risk_graph.update_report(report)
-                self.pnl_chart.update_now(self.session.real_report, self.session.realized_usd())
-            self.positions.update_report(self.session.real_report, self.session.book)
-        else:
+        session = self.session
+        if name != "risk":
             self.planning.update_report(report, name)
+        elif session is not None:  # a report comes from a session
+            if self.risk_graph is not None and self.pnl_chart is not None:  # the two load together
+                self.risk_graph.update_report(report)
+                self.pnl_chart.update_now(session.real_report, session.realized_usd())
+            self.positions.update_report(session.real_report, session.book)
 
     def _apply_market(self, market) -> None:
         self.market_bar.update_market(market, self.session.previous if self.session else None)
@@ -200,6 +205,8 @@ class BookController:
         assumed = "" if self.session is None or self.session.account_set else " (equity not set)"
         self.risk_label.setText(f"Risk used {percent(used)} of equity / cap {percent(cap)}{assumed}")
         set_style_sheet(self.risk_label, "color: #c62828; font-weight: bold;" if over else "")
+        if self.session is None:  # a report comes from a session
+            return
         settings = self.session.settings
         coverage = report.coverage_pct
         low = coverage is not None and coverage < settings.coverage_low_pct

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
+from planner.ui.window_parts import WindowParts
 
-class BookFiles:
+if TYPE_CHECKING:
+    from planner.app import Workspace
+
+
+class BookFiles(WindowParts):
     """Mixed into ``MainWindow``: what File and Edit do."""
 
     def _run(self, what: str, call):
@@ -23,23 +29,25 @@ class BookFiles:
         return None
 
     def undo(self) -> None:
-        if self._require_session():
-            done = self._run("Nothing undone", self.workspace.undo)
+        if (opened := self._open_book()) is not None:
+            done = self._run("Nothing undone", opened[0].undo)
             if done:
                 self.statusBar().showMessage(f"Undone: {done[0].label}", 10000)
 
     def redo(self) -> None:
-        if self._require_session():
-            done = self._run("Nothing redone", self.workspace.redo)
+        if (opened := self._open_book()) is not None:
+            done = self._run("Nothing redone", opened[0].redo)
             if done:
                 self.statusBar().showMessage(f"Redone: {done[0].label}", 10000)
 
     def backup(self) -> None:
-        if not self._require_session():
+        opened = self._open_book()
+        if opened is None:
             return
+        workspace = opened[0]
         path, _ = QFileDialog.getSaveFileName(self, "Back up the book", "planner-backup.db", "SQLite (*.db)")
         if path:
-            written = self._run("Backup failed", lambda: self.workspace.backup(path))
+            written = self._run("Backup failed", lambda: workspace.backup(path))
             if written:
                 self.statusBar().showMessage(f"Backup written: {written}", 10000)
 
@@ -63,12 +71,14 @@ class BookFiles:
     def _export(self, path, include_closed: bool = True):
         """`planner export`'s report, or with live quotes streaming each leg's market mark, P&L and
         Greeks and whether the mark came from the market or the model."""
-        session = self.session
+        session, workspace = self.session, self.workspace
+        if workspace is None:  # only called once a book is open (export_csv)
+            return None
         if session is None or session.live_snapshot is None:
-            return self.workspace.export_report(path, include_closed)
-        extra, rows = self.workspace.report_rows_with_risk(include_closed, marks=session.live_marks,
-                                                           market=session.live_snapshot)
-        return self.workspace.export_csv(path, include_closed, extra, rows)
+            return workspace.export_report(path, include_closed)
+        extra, rows = workspace.report_rows_with_risk(include_closed, marks=session.live_marks,
+                                                      market=session.live_snapshot)
+        return workspace.export_csv(path, include_closed, extra, rows)
 
     def new_book(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "New book", "planner.db", "Planner books (*.db)")
@@ -102,7 +112,7 @@ class BookFiles:
                 self.offer_first_run()
         return True
 
-    def _settle(self, workspace) -> None:
+    def _settle(self, workspace: Workspace) -> None:
         """Settle what expired since the last run, once the book is on screen (the
         calendar it needs loads meanwhile); a settlement is a change like any other."""
         if workspace is self.workspace:

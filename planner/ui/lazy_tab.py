@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Generic, TypeVar
 
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+ContentT = TypeVar("ContentT", bound=QWidget)
 
-class LazyTab(QWidget):
-    def __init__(self, factory: Callable[[], QWidget], placeholder: str = "Loading…",
+
+class LazyTab(QWidget, Generic[ContentT]):
+    """Typed by its content (``LazyTab[TimelineView]``), so callers of ``content`` know what they hold."""
+
+    def __init__(self, factory: Callable[[], ContentT], placeholder: str = "Loading…",
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._factory = factory
-        self.content: QWidget | None = None
+        self.content: ContentT | None = None
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._placeholder = QLabel(placeholder)
         self._layout.addWidget(self._placeholder)
 
-    def ensure(self) -> QWidget:
+    def ensure(self) -> ContentT:
         if self.content is None:
             self.content = self._factory()
             self._layout.removeWidget(self._placeholder)

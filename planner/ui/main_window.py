@@ -16,9 +16,10 @@ starts the risk worker.
 from __future__ import annotations
 
 import contextlib
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from planner.feeds import SourceState
 from planner.ui.book_controller import BookController
@@ -34,10 +35,14 @@ from planner.ui.steady_label import SteadyLabel
 from planner.ui.trade_tickets import TradeTickets
 from planner.ui.window_actions import REPLAY_SPEEDS, WindowActions
 
+if TYPE_CHECKING:
+    from planner.ui.backtest_tab import BacktestTab
+    from planner.ui.option_calculator import OptionCalculator
+
 DEFAULT_MARKET = MarketInputs(spx=5900.0, vix=16.0, rate=0.045, div_yield=0.013)
 
 
-class MainWindow(WindowActions, BookController, TradeTickets, QuoteFeeds, BookFiles, QMainWindow):
+class MainWindow(WindowActions, BookController, TradeTickets, QuoteFeeds, BookFiles):
     """The layout; the behaviour comes from the mixins above (see the module's docstring)."""
 
     def __init__(self, state: QSettings | None = None, db_label: str = "", clock=None,
@@ -163,13 +168,14 @@ class MainWindow(WindowActions, BookController, TradeTickets, QuoteFeeds, BookFi
         if self.session is not None and self.session.reports_applied:
             self._draw_shown_tab(self.session.report)
 
-    def _make_backtest(self) -> QWidget:
+    def _make_backtest(self) -> BacktestTab:
         from planner.ui.backtest_tab import BacktestTab
 
-        self.backtest = BacktestTab(self.workspace)
-        return self.backtest
+        backtest = BacktestTab(self.workspace)
+        self.backtest = backtest
+        return backtest
 
-    def _make_calculator(self) -> QWidget:
+    def _make_calculator(self) -> OptionCalculator:
         from planner.ui.option_calculator import OptionCalculator
 
         snapshot = self.session.snapshot if self.session else None

@@ -15,18 +15,22 @@ from PySide6.QtWidgets import QFileDialog
 
 from planner.app.requests import QuoteRequest
 from planner.feeds import SourceState
+from planner.ui.window_parts import WindowParts
 
 ALERT_LOG_HEIGHT_PX = 110  # about five alert lines; the charts keep the room
 
 
-class QuoteFeeds:
+class QuoteFeeds(WindowParts):
     """Mixed into ``MainWindow``: starting, stopping and following the quote sources."""
 
     def _store_quote(self, quote) -> None:
         from planner.domain.errors import PlannerError
 
+        workspace = self.workspace
+        if workspace is None:  # the file source starts with the first book: never before
+            return
         try:
-            self.workspace.set_market(QuoteRequest(**quote.market_fields()))
+            workspace.set_market(QuoteRequest(**quote.market_fields()))
         except PlannerError as error:
             self.file_source.report_rejected(error)
         except sqlite3.Error as error:  # a locked or full disk: the quote is not stored, the window says why
@@ -34,7 +38,8 @@ class QuoteFeeds:
 
     def watch_quote_file(self, path) -> None:
         self.replay_source.stop()
-        self.session.set_replay_quote(None)
+        if self.session is not None:
+            self.session.set_replay_quote(None)
         self.file_source.watch(path)
         if self.state is not None:
             self.state.setValue("quotes/file", str(path))
@@ -49,11 +54,12 @@ class QuoteFeeds:
             self.watch_quote_file(path)
 
     def start_replay(self) -> None:
-        if not self._require_session():
+        opened = self._open_book()
+        if opened is None:
             return
         from planner.feeds import replay_days
 
-        ws = self.workspace
+        ws = opened[0]
         days = replay_days(ws.history_rows(("SPX", "VIX", "VVIX")), curves=ws.vx_settlement_curves())
         if not days:
             self.statusBar().showMessage("No stored daily closes to replay: import history first "
@@ -84,12 +90,13 @@ class QuoteFeeds:
             self.ibkr_action.setToolTip(f"Needs the ibkr extra: {INSTALL_HINT}")
             self.statusBar().showMessage(f"Interactive Brokers quotes need the ibkr extra: {INSTALL_HINT}", 30000)
             return False
-        if not self._require_session():
+        opened = self._open_book()
+        if opened is None:
             return False
         from planner.ui.live_quotes import IbkrQuoteSource
 
         self.stop_sources()
-        settings = self.session.settings
+        settings = opened[1].settings
         if not hasattr(self, "ibkr_source"):
             self.ibkr_source = IbkrQuoteSource(self)
             self.ibkr_source.update.connect(self._live_update)
@@ -131,7 +138,7 @@ class QuoteFeeds:
     def _replan_ibkr(self, _book) -> None:
         """A position opened, closed or rolled while quotes stream: subscribe what the book now holds."""
         source = getattr(self, "ibkr_source", None)
-        if source is None or not source.active or source.plan is None:
+        if source is None or not source.active or source.plan is None or self.session is None:
             return
         plan = self._ibkr_plan()
         if [(s.key, s.leg_ids) for s in plan.subscribed] == [(s.key, s.leg_ids) for s in source.plan.subscribed]:
@@ -144,32 +151,35 @@ class QuoteFeeds:
         from planner.domain.errors import PlannerError
 
         quote = update.quote()
-        if quote is None or self.session is None:
+        session, workspace = self.session, self.workspace
+        if quote is None or session is None or workspace is None:
             return
         try:
-            snapshot = self.workspace.quote_snapshot(QuoteRequest(**quote.market_fields()))
+            snapshot = workspace.quote_snapshot(QuoteRequest(**quote.market_fields()))
         except PlannerError as error:  # a bad quote is never used nor stored
             self.market_bar.update_source("IBKR", SourceState.ERROR, f"quote refused: {error}")
             return
         source = self.ibkr_source
-        marks = market_marks(update, source.plan.subscribed, self.session.book, snapshot, snapshot.asof)
+        if source.plan is None or source.sampler is None:  # both set by start(), before any update
+            return
+        marks = market_marks(update, source.plan.subscribed, session.book, snapshot, snapshot.asof)
         from planner.app.leg_marks import position_mark_sources
 
-        self.positions.model.mark_sources = position_mark_sources(self.session.book, marks)
+        self.positions.model.mark_sources = position_mark_sources(session.book, marks)
         for item, is_close in source.sampler.offer(snapshot, snapshot.asof):
             from dataclasses import replace
 
             try:
-                self.workspace.store_snapshot(replace(item, source=f"{item.source} close") if is_close else item)
+                workspace.store_snapshot(replace(item, source=f"{item.source} close") if is_close else item)
             except PlannerError as error:
                 self.statusBar().showMessage(f"Live quote not stored: {error}", 10000)
-        self.session.set_live(snapshot, marks)
+        session.set_live(snapshot, marks)
         source.extra = f"{len(marks)} legs marked by the market"
-        self.market_bar.update_source("IBKR connected", source.state(), source.detail(self.workspace.now()))
+        self.market_bar.update_source("IBKR connected", source.state(), source.detail(workspace.now()))
 
     def _suggestions_for_alerts(self, result) -> None:
         self._live_suggestions = tuple(result) if result is not None else ()
-        if self._streaming():
+        if self._streaming() and self.session is not None:
             self._check_alerts(self.session.report)
 
     def _streaming(self) -> bool:
@@ -182,9 +192,12 @@ class QuoteFeeds:
         from planner.app.alerts import report_causes
         from planner.ui.live_quotes import notify
 
-        settings = self.session.settings
+        session, workspace = self.session, self.workspace
+        if session is None or workspace is None:  # alerts follow live quotes, which need an open book
+            return
+        settings = session.settings
         suggestions = getattr(self, "_live_suggestions", ())
-        for alert in self.alert_monitor.check(report_causes(report, settings, self.workspace.now(), suggestions)):
+        for alert in self.alert_monitor.check(report_causes(report, settings, workspace.now(), suggestions)):
             self.alert_log.add_alert(alert)
             notify(self, alert, settings.alert_beep, getattr(self, "tray", None))
 

@@ -7,8 +7,16 @@ change reaches the views through the book state like any other.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 
-class TradeTickets:
+from planner.ui.window_parts import WindowParts
+
+if TYPE_CHECKING:
+    from planner.app import Workspace
+    from planner.ui.session import Session
+
+
+class TradeTickets(WindowParts):
     """Mixed into ``MainWindow``: opening tickets and saying what they saved."""
 
     def _context(self):
@@ -46,10 +54,14 @@ class TradeTickets:
         self.statusBar().showMessage(text, 10000)
 
     def _require_session(self) -> bool:
-        if self.session is None:
+        return self._open_book() is not None
+
+    def _open_book(self) -> tuple[Workspace, Session] | None:
+        """The open book's workspace and session; None (and the status bar says so) while it is still opening."""
+        if self.session is None or self.workspace is None:
             self.statusBar().showMessage("The book is still opening…", 5000)
-            return False
-        return True
+            return None
+        return self.workspace, self.session
 
     def new_condor(self) -> None:
         if self._require_session():
@@ -91,7 +103,12 @@ class TradeTickets:
             dialog = HistoryImportDialog(self.workspace, self)
             dialog.imported.connect(lambda result: self.statusBar().showMessage(
                 f"Imported {result.rows:,} rows of {', '.join(result.symbols)}", 10000))
-            dialog.finished.connect(lambda _=0: (dialog.deleteLater(), self.activateWindow()))
+
+            def finished(_result: int = 0) -> None:
+                dialog.deleteLater()
+                self.activateWindow()
+
+            dialog.finished.connect(finished)
             dialog.open()
             dialog.choose_files()
 
@@ -116,10 +133,12 @@ class TradeTickets:
 
     def edit_account(self) -> None:
         """Account equity and risk cap (a new book asks for them first)."""
-        if self._require_session():
+        opened = self._open_book()
+        if opened is not None:
             from planner.ui.getting_started import AccountTicket
 
-            self._show_ticket(AccountTicket(self.workspace, self.session.settings, self))
+            workspace, session = opened
+            self._show_ticket(AccountTicket(workspace, session.settings, self))
 
     def _start_with(self, step: str) -> None:
         if step == "quote":
@@ -128,5 +147,5 @@ class TradeTickets:
             self.new_condor()
         elif step == "layer":
             self.new_layer()
-        elif step == "demo" and self.workspace is not None:
-            self._run("Demo book not written", lambda: self.workspace.init(demo_book=True))
+        elif step == "demo" and (workspace := self.workspace) is not None:
+            self._run("Demo book not written", lambda: workspace.init(demo_book=True))

@@ -10,10 +10,12 @@ from __future__ import annotations
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMenu, QMessageBox
 
+from planner.ui.window_parts import WindowParts
+
 REPLAY_SPEEDS = (1.0, 2.0, 5.0, 10.0, 20.0)
 
 
-class WindowActions:
+class WindowActions(WindowParts):
     """Mixed into ``MainWindow``: builds ``*_action`` attributes and the menu bar."""
 
     def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
