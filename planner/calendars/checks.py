@@ -16,7 +16,7 @@ LAST_SUPPORTED_DATE = date(2099, 12, 31)
 """Latest date any function here accepts."""
 
 ExpiryKind = Literal["vix", "spx-monthly", "spx-daily"]
-EXPIRY_KINDS: tuple[str, ...] = ("vix", "spx-monthly", "spx-daily")
+EXPIRY_KINDS: tuple[ExpiryKind, ...] = ("vix", "spx-monthly", "spx-daily")
 
 
 def check_date(name: str, value: object) -> date:
@@ -47,7 +47,8 @@ def check_settlement(value: object) -> str:
     return str(value)
 
 
-def check_kind(value: object) -> str:
-    if value not in EXPIRY_KINDS:
-        raise InputError("kind", f"must be one of {', '.join(EXPIRY_KINDS)}", value)
-    return str(value)
+def check_kind(value: object) -> ExpiryKind:
+    for kind in EXPIRY_KINDS:  # a loop, not ``in``: it hands back the kind as an ExpiryKind
+        if value == kind:
+            return kind
+    raise InputError("kind", f"must be one of {', '.join(EXPIRY_KINDS)}", value)

@@ -139,7 +139,7 @@ def is_listed_expiry(kind: ExpiryKind, day: date) -> bool:
     """
     kind = check_kind(kind)
     day = check_date("day", day)
-    return expirations(kind, day, day) == [day]  # type: ignore[arg-type]
+    return expirations(kind, day, day) == [day]
 
 
 def nearest_listed(kind: ExpiryKind, day: date, n: int = 2) -> list[date]:
@@ -161,7 +161,7 @@ def nearest_listed(kind: ExpiryKind, day: date, n: int = 2) -> list[date]:
     while True:
         low = max(day - reach, FIRST_SUPPORTED_DATE)
         high = min(day + reach, LAST_SUPPORTED_DATE)
-        candidates = expirations(kind, low, high)  # type: ignore[arg-type]
+        candidates = expirations(kind, low, high)
         if len(candidates) >= n or (low == FIRST_SUPPORTED_DATE and high == LAST_SUPPORTED_DATE):
             break
         reach *= 2

@@ -95,9 +95,12 @@ def skew_iv(strike: float, spx: float, vix: float, settings: Settings) -> float:
 
 def spx_iv_today(leg: Leg, vix: float, settings: Settings) -> float:
     """A kept SPX IV moved by the spot-VIX change since it was set (vol points per VIX point)."""
+    iv = leg.iv
+    if iv is None:  # a leg without a kept IV is priced on the skew (skew_iv), never here
+        raise ValueError("spx_iv_today needs a leg with a kept IV")
     if leg.iv_vix is None:
-        return leg.iv
-    return max(leg.iv + settings.spx_iv_per_vix_point * (vix - leg.iv_vix) / 100.0, 0.01)
+        return iv
+    return max(iv + settings.spx_iv_per_vix_point * (vix - leg.iv_vix) / 100.0, 0.01)
 
 
 def default_vix_option_iv(strike: float, future: float, years: float, market: MarketSnapshot,
@@ -133,6 +136,7 @@ def build_contracts(
     surface: list[int] = []  # VIX options priced on the vol surface
     for c, leg in enumerate(layout.first_legs):
         if leg.instrument is Instrument.SPX_OPTION:
+            assert leg.strike is not None  # every option leg has one (Leg's own checks)
             iv[c] = spx_iv_today(leg, market.vix, settings) if leg.iv is not None else skew_iv(
                 leg.strike, market.spx, market.vix, settings)
             continue
@@ -256,7 +260,8 @@ def book_layout(positions: tuple[Position, ...]) -> BookLayout:
         array.flags.writeable = False
     return BookLayout(positions=positions, first_legs=tuple(first_legs), legs=tuple(legs), spans=tuple(spans),
                       expiry=tuple(leg.expiry for leg in first_legs),
-                      settlement=tuple(leg.settlement for leg in first_legs), **arrays)
+                      settlement=tuple(leg.settlement for leg in first_legs),
+                      **arrays)  # type: ignore[arg-type]  # mypy matches **arrays to ``derived`` too; no key names it
 
 
 def years_at(table: ContractTable, moment: datetime, years_to=None) -> np.ndarray:

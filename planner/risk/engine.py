@@ -16,6 +16,7 @@ position alone).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -33,7 +34,7 @@ from planner.risk.leg_rows import make_leg_rows
 from planner.risk.matrix import matrix_axes as matrix_axes  # public here since before the split
 from planner.risk.matrix import start_matrix
 from planner.risk.position_facts import position_facts
-from planner.risk.report import Greeks, LegRows, LegRowSource, PositionRisk, RiskReport
+from planner.risk.report import Greeks, LegRisk, LegRows, LegRowSource, PositionRisk, RiskReport, ScenarioMatrix
 from planner.risk.risk_used import plausible_risk
 from planner.risk.stress_rows import stress_rows
 from planner.risk.threads import single_threaded_blas
@@ -113,7 +114,9 @@ def analyze(
     shares = coverage_shares(table.protect_targets, position_greeks["vega_usd"])
     condor_coverage = coverage_per_condor(shares, position_greeks, condor_rows)
 
-    nothing = [[] for _ in range(len(positions) + 1)]
+    nothing: list[Sequence[float]] = [[] for _ in range(len(positions) + 1)]
+    curve_break_evens: dict[str, list[Sequence[float]]]  # "today" and "expiry": per position, then the book
+    scenario_matrix: ScenarioMatrix | None
     # The matrix's SPX prices (the costliest part) compute on the background thread while this one
     # draws the curves (see _start_matrix).
     pending = (start_matrix(table, model, market, settings, positions, today, fixed, shares, light)
@@ -128,22 +131,22 @@ def analyze(
         for index, facts in enumerate(all_facts):
             if facts.expiry_break_evens:
                 curve_break_evens["expiry"][index] = facts.expiry_break_evens
-        if matrix:
-            matrix = pending.result()
+        if pending is not None:  # started above whenever scenarios and matrix are asked for
+            scenario_matrix = pending.result()
             risk_used, worst, plausible = plausible_risk(table, model, market, settings, positions, today, fixed,
                                                           shares, at, light)
             stress = () if light else stress_rows(table, model, market, settings, positions, today, at)
         else:
-            matrix, risk_used, worst, plausible, stress = None, {}, {}, None, ()
+            scenario_matrix, risk_used, worst, plausible, stress = None, {}, {}, None, ()
     else:
-        curves, curve_break_evens, matrix, stress = None, {"today": nothing, "expiry": nothing}, None, ()
+        curves, curve_break_evens, scenario_matrix, stress = None, {"today": nothing, "expiry": nothing}, None, ()
         risk_used, worst, plausible = {}, {}, None
 
     # Per-leg rows are for the JSON and the CLI; loops and the window never read them, so they are
     # made when first read, from the arrays computed here.
     if legs and not light:
         source = LegRowSource(lambda: make_leg_rows(table, today, leg_greeks), [len(p.legs) for p in positions])
-        leg_rows = [LegRows(source, index) for index in range(len(positions))]
+        leg_rows: list[Sequence[LegRisk]] = [LegRows(source, index) for index in range(len(positions))]
     else:
         leg_rows = [()] * len(positions)
     # Plain lists: indexing numpy arrays element by element costs more than the rows themselves.
@@ -176,7 +179,7 @@ def analyze(
         curves=curves,
         break_evens_today=tuple(curve_break_evens["today"][-1]),
         break_evens_expiry=tuple(curve_break_evens["expiry"][-1]),
-        matrix=matrix,
+        matrix=scenario_matrix,
         condor_exposure_usd=exposure,
         hedge_protection_usd=protection,
         coverage_pct=coverage,

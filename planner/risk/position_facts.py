@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import NamedTuple
 
 from planner.domain.payoff import max_loss, position_break_evens
 from planner.domain.positions import Position
+
+# PositionRisk's first fields: id, kind, tier, layer_kind, quantity, expiry.
+RowHead = tuple[int | None, str, str | None, str | None, int, date]
 
 
 class Facts(NamedTuple):
     """What a position's report row takes from the position alone (no market, no moment)."""
 
     position: Position
-    row_head: tuple  # PositionRisk's first fields: id, kind, tier, layer_kind, quantity, expiry
+    row_head: RowHead
     mark_per_usd: float  # mark = value_usd x this: signed, per unit per package
     expiry_break_evens: tuple[float, ...]
     max_loss: float | None

@@ -4,6 +4,7 @@ and max loss, break-evens and risk against equity shown before anything is saved
 from __future__ import annotations
 
 from datetime import UTC
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QComboBox, QLineEdit
 
@@ -17,8 +18,12 @@ from planner.ui.inputs import count_box, number_box
 from planner.ui.tickets.base import Ticket, expiry_combo, fill_expiries, listed, nearest
 from planner.ui.tickets.context import CANDIDATE_ID, TicketContext
 
-SETTLEMENTS = (("PM: SPXW, settles at the close (every trading day)", Settlement.PM, "spx-daily"),
-               ("AM: SPX monthly, settles at the open (third Friday)", Settlement.AM, "spx-monthly"))
+if TYPE_CHECKING:
+    from planner.calendars import ExpiryKind
+
+SETTLEMENTS: tuple[tuple[str, Settlement, ExpiryKind], ...] = (
+    ("PM: SPXW, settles at the close (every trading day)", Settlement.PM, "spx-daily"),
+    ("AM: SPX monthly, settles at the open (third Friday)", Settlement.AM, "spx-monthly"))
 DAYS_LISTED = 400
 TARGET_DTE = 45
 

@@ -3,6 +3,8 @@ with the protection it adds and the book's coverage after it."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLineEdit, QListWidget, QListWidgetItem
 
@@ -14,6 +16,9 @@ from planner.ui.formatting import describe, money, percent
 from planner.ui.inputs import count_box, number_box
 from planner.ui.tickets.base import Ticket, expiry_combo, fill_expiries, listed, nearest
 from planner.ui.tickets.context import CANDIDATE_ID, TicketContext
+
+if TYPE_CHECKING:
+    from planner.calendars import ExpiryKind
 
 KINDS = (("VIX call", LayerKind.VIX_CALL, "one strike, VIX points, e.g. 22"),
          ("VIX call spread", LayerKind.VIX_CALL_SPREAD, "long strike first, VIX points, e.g. 20,30"),
@@ -103,7 +108,7 @@ class LayerTicket(Ticket):
 
     def _expiries(self) -> None:
         kind = self._kind()
-        listing = "spx-daily" if kind is LayerKind.SPX_PUT_SPREAD else "vix"
+        listing: ExpiryKind = "spx-daily" if kind is LayerKind.SPX_PUT_SPREAD else "vix"
         days = listed(listing, self.today, DAYS_LISTED[listing])
         fill_expiries(self.expiry, days, self.today, tier_expiry(days, self.today, self._tier(),
                                                                  self.context.settings))
