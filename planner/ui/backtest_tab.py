@@ -93,11 +93,11 @@ class BacktestTab(QWidget):
         data_form.addRow("To", self.end)
         program = QGroupBox("Condor program")
         program_form = QFormLayout(program)
-        for label, field in (("Enter every", self.entry_every), ("Target DTE", self.dte),
-                             ("Short delta", self.delta), ("Wing width", self.wing),
-                             ("Profit target", self.profit), ("Loss stop", self.loss),
-                             ("Exit before expiry", self.exit_days)):
-            program_form.addRow(label, field)
+        for label, box in (("Enter every", self.entry_every), ("Target DTE", self.dte),
+                           ("Short delta", self.delta), ("Wing width", self.wing),
+                           ("Profit target", self.profit), ("Loss stop", self.loss),
+                           ("Exit before expiry", self.exit_days)):
+            program_form.addRow(label, box)
 
         self.run_button.setToolTip("Replay the program unhedged and hedged by the live rules, with this book's "
                                    "settings")
@@ -162,10 +162,10 @@ class BacktestTab(QWidget):
     # -- inputs ---------------------------------------------------------------------------
     def _source_changed(self, text: str) -> None:
         generated = text == GENERATED
-        for widget in (self.seed, self.years):
-            widget.setEnabled(generated)
-        for widget in (self.spx_file, self.vix_file, self.vvix_file):
-            widget.setEnabled(not generated)
+        for box in (self.seed, self.years):
+            box.setEnabled(generated)
+        for file_field in (self.spx_file, self.vix_file, self.vvix_file):
+            file_field.setEnabled(not generated)
 
     def options(self):
         """The ``BacktestOptions`` the form describes (InputError naming the field when it cannot)."""

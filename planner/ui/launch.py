@@ -14,6 +14,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import NoReturn
 
 FIRST_PAINT_ENV = "PLANNER_EXIT_AFTER_FIRST_PAINT"
 # Every tab --tab can show (the window's own names; a test holds the two lists together).
@@ -36,7 +37,7 @@ def parse_size(text: str) -> tuple[int, int]:
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, exit 2, like the CLI
+    def error(self, message: str) -> NoReturn:  # one line, exit 2, like the CLI
         raise UsageError(f"planner gui: {message}")
 
 
@@ -74,11 +75,12 @@ def main(argv: list[str]) -> int:
     if args.screenshot:
         window = MainWindow(state=None, restore_state=False)
     else:
-        window = MainWindow(state=window_settings())
-        last = window.state.value("book/last")
+        state = window_settings()
+        window = MainWindow(state=state)
+        last = state.value("book/last")
         if not args.db and not os.environ.get("PLANNER_DB") and last and Path(str(last)).exists():
             db_path = Path(str(last))  # the book opened last time (File ▸ Open)
-        if not window.state.value("window/geometry"):
+        if not state.value("window/geometry"):
             window.resize(*size)
     if args.screenshot or args.size != "1400x900":
         window.resize(*size)

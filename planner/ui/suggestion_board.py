@@ -125,7 +125,7 @@ class SuggestionBoard(QObject):
         self.computed += 1
         current = {s.id for s in result} if result is not None else set()
         self.new_ids = frozenset(current - self.seen)
-        if result is not None:  # before the views see it: a visible list marks everything seen
+        if result is not None and inputs is not None:  # before the views see it: a visible list marks all seen
             self._announce(result, inputs)
         self.result_ready.emit(result)
         self.new_count_changed.emit(len(self.new_ids))
@@ -167,7 +167,7 @@ class SuggestionBoard(QObject):
 
     def _save_seen(self) -> None:
         if self.state is not None:
-            current = [s.id for s in self.result] if self.result is not None else []
+            current: list[str] = [s.id for s in self.result] if self.result is not None else []
             older = [i for i in self.seen if i not in current]
             self.state.setValue(SEEN_KEY, (current + older)[:SEEN_KEPT])
 
