@@ -13,10 +13,23 @@ cell's level, the curves holding its SPX level exactly, the crosshair there.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
 
 from planner.ui.lazy_tab import LazyTab
+
+if TYPE_CHECKING:
+    from planner.app import Workspace
+    from planner.ui.main_window import MainWindow
+    from planner.ui.runner import Runner
+    from planner.ui.scenario_view import ScenarioView
+    from planner.ui.session import Session
+    from planner.ui.settings_view import SettingsView
+    from planner.ui.suggestion_board import SuggestionBoard
+    from planner.ui.suggestions_view import Notifier, SuggestionsView
+    from planner.ui.timeline_view import TimelineView
 
 TITLES = {"timeline": "Time&line", "scenarios": "&Scenarios", "suggestions": "Su&ggestions",
           "settings": "Setti&ngs"}
@@ -29,22 +42,22 @@ TOOLTIPS = {
 
 
 class PlanningTabs(QObject):
-    def __init__(self, window) -> None:
+    def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
-        self.workspace = None
-        self.session = None
-        self.board = None
-        self._notifier = None
-        self._placeholder = None  # an in-memory book behind the settings tab until a real one opens
+        self.workspace: Workspace | None = None
+        self.session: Session | None = None
+        self.board: SuggestionBoard | None = None
+        self._notifier: Notifier | None = None
+        self._placeholder: Workspace | None = None  # an in-memory book behind the settings tab until a real one opens
         self._waiting_notices: list[str] = []
         window.statusBar().messageChanged.connect(self._status_free)
-        self.tabs: dict[str, LazyTab] = {
-            "timeline": LazyTab(self._make_timeline, "Loading the layer timeline…"),
-            "scenarios": LazyTab(self._make_scenarios, "Loading the scenario map…"),
-            "suggestions": LazyTab(self._make_suggestions, "Loading the suggestions…"),
-            "settings": LazyTab(self._make_settings, "Loading the settings…"),
-        }
+        self._timeline = LazyTab(self._make_timeline, "Loading the layer timeline…")
+        self._scenarios = LazyTab(self._make_scenarios, "Loading the scenario map…")
+        self._suggestions = LazyTab(self._make_suggestions, "Loading the suggestions…")
+        self._settings = LazyTab(self._make_settings, "Loading the settings…")
+        self.tabs: dict[str, LazyTab[Any]] = {"timeline": self._timeline, "scenarios": self._scenarios,
+                                              "suggestions": self._suggestions, "settings": self._settings}
         for name, tab in self.tabs.items():
             window.add_named_tab(name, tab, TITLES[name])
             window.tabs.setTabToolTip(window.tabs.indexOf(tab), TOOLTIPS[name])
@@ -54,36 +67,38 @@ class PlanningTabs(QObject):
         return self.tabs[name].content
 
     # -- the open book -----------------------------------------------------------------------------
-    def open(self, workspace, session) -> None:
+    def open(self, workspace: Workspace, session: Session) -> None:
         """Follow a newly opened book; call before ``session.start()`` so its first loads arrive here."""
         self.workspace, self.session = workspace, session
         session.stored_changed.connect(self._stored_changed)
         session.book_loaded.connect(self._book_loaded)
         session.settings_loaded.connect(self._settings_loaded)
         if self.board is None:
-            self._make_board(workspace, session.runner)
-            self.board.book_state = session.state
+            board = self._make_board(workspace, session.runner)
+            board.book_state = session.state
         else:
             self.board.switch(workspace, session.runner, session.state)
-        settings = self.view("settings")
+        settings = self._settings.content
         if settings is not None:
             settings.set_workspace(workspace)
         if self._placeholder is not None:  # the settings tab was shown before any book opened
             self._placeholder.close()
             self._placeholder = None
-        timeline = self.view("timeline")
+        timeline = self._timeline.content
         if timeline is not None:
-            self._timeline_extras(timeline)
+            self._timeline_extras(timeline, workspace)
 
-    def _make_board(self, workspace, runner) -> None:
+    def _make_board(self, workspace: Workspace | None, runner: Runner | None) -> SuggestionBoard:
         from planner.ui.suggestion_board import SuggestionBoard
         from planner.ui.suggestions_view import Notifier
 
-        self.board = SuggestionBoard(workspace, runner=runner, state=self.window.state, parent=self)
-        self.board.new_count_changed.connect(self._badge)
+        board = SuggestionBoard(workspace, runner=runner, state=self.window.state, parent=self)
+        self.board = board
+        board.new_count_changed.connect(self._badge)
         self._notifier = Notifier(self.window, fallback=self._status_notice)
-        self.board.notice.connect(self._notice)
-        self.board.failed.connect(lambda text: self.window.statusBar().showMessage(text, 15000))
+        board.notice.connect(self._notice)
+        board.failed.connect(lambda text: self.window.statusBar().showMessage(text, 15000))
+        return board
 
     def start(self) -> None:
         """The first risk run is under way: compute the suggestions after it (same worker)."""
@@ -92,13 +107,14 @@ class PlanningTabs(QObject):
 
     def update_report(self, report, shown: str) -> None:
         """``report`` for the tab ``shown`` (the one on screen; the window feeds the others when shown)."""
-        view = self.view(shown) if shown in ("scenarios", "timeline") else None
-        if view is None:
-            return
         if shown == "scenarios":
-            view.update_report(report, self._what_if())
-        else:
-            view.update_report(report)
+            scenarios = self._scenarios.content
+            if scenarios is not None:
+                scenarios.update_report(report, self._what_if())
+        elif shown == "timeline":
+            timeline = self._timeline.content
+            if timeline is not None:
+                timeline.update_report(report)
 
     def shutdown(self) -> None:
         if self.board is not None:
@@ -106,30 +122,31 @@ class PlanningTabs(QObject):
 
     # -- feeding the views -----------------------------------------------------------------------------
     def _book_loaded(self, book) -> None:
-        timeline = self.view("timeline")
+        timeline = self._timeline.content
         if timeline is not None:
             timeline.update_book(book)
 
     def _settings_loaded(self, settings) -> None:
-        timeline = self.view("timeline")
+        timeline = self._timeline.content
         if timeline is not None:
             timeline.update_settings(settings)
 
     def _stored_changed(self, topics, external: bool) -> None:
-        timeline = self.view("timeline")
-        if timeline is None:
+        timeline, workspace = self._timeline.content, self.workspace
+        if timeline is None or workspace is None:
             return
         if external or "events" in topics:
-            timeline.update_events(self.workspace.events())
+            timeline.update_events(workspace.events())
         if external or "history" in topics:
-            timeline.update_history(self._history())
+            timeline.update_history(self._history(workspace))
 
-    def _history(self):
-        return self.workspace.history_frame() if self.workspace.history_symbols() else None
+    @staticmethod
+    def _history(workspace: Workspace):
+        return workspace.history_frame() if workspace.history_symbols() else None
 
-    def _timeline_extras(self, timeline) -> None:
-        timeline.update_events(self.workspace.events())
-        timeline.update_history(self._history())
+    def _timeline_extras(self, timeline: TimelineView, workspace: Workspace) -> None:
+        timeline.update_events(workspace.events())
+        timeline.update_history(self._history(workspace))
 
     def _what_if(self) -> str:
         session = self.session
@@ -143,21 +160,21 @@ class PlanningTabs(QObject):
         return ", ".join(parts)
 
     # -- the tabs' contents -------------------------------------------------------------------------------
-    def _make_timeline(self) -> QWidget:
+    def _make_timeline(self) -> TimelineView:
         from planner.ui.timeline_view import TimelineView
 
         timeline = TimelineView()
         timeline.position_activated.connect(self.window.open_position_ticket)
-        session = self.session
-        if session is not None:
+        session, workspace = self.session, self.workspace
+        if session is not None and workspace is not None:  # open() sets both
             timeline.update_settings(session.settings)
-            self._timeline_extras(timeline)
+            self._timeline_extras(timeline, workspace)
             timeline.update_book(session.book)
             if session.reports_applied:
                 timeline.update_report(session.report)
         return timeline
 
-    def _make_scenarios(self) -> QWidget:
+    def _make_scenarios(self) -> ScenarioView:
         from planner.ui.scenario_view import ScenarioView
 
         scenarios = ScenarioView()
@@ -166,19 +183,20 @@ class PlanningTabs(QObject):
             scenarios.update_report(self.session.report, self._what_if())
         return scenarios
 
-    def _make_suggestions(self) -> QWidget:
+    def _make_suggestions(self) -> SuggestionsView:
         from planner.ui.suggestions_view import SuggestionsView
 
-        if self.board is None:  # shown before any book opened (``--tab suggestions``): it follows on open
-            self._make_board(None, None)
-        view = SuggestionsView(self.board, announce=False)
+        board = self.board
+        if board is None:  # shown before any book opened (``--tab suggestions``): it follows on open
+            board = self._make_board(None, None)
+        view = SuggestionsView(board, announce=False)
         view.message.connect(lambda text: self.window.statusBar().showMessage(text, 15000))
-        if self.board.result is not None or self.board.inputs is not None:
-            view.update_result(self.board.result)
-        view.update_decisions(self.board.decisions)
+        if board.result is not None or board.inputs is not None:
+            view.update_result(board.result)
+        view.update_decisions(board.decisions)
         return view
 
-    def _make_settings(self) -> QWidget:
+    def _make_settings(self) -> SettingsView:
         from planner.app import Workspace
         from planner.ui.settings_view import SettingsView
 
@@ -205,10 +223,11 @@ class PlanningTabs(QObject):
             self.window.statusBar().showMessage(self._waiting_notices.pop(0), 15000)
 
     def _notice(self, title: str, text: str) -> None:
-        view = self.view("suggestions")
+        view = self._suggestions.content
         if view is not None:
             view.show_notice(title, text)
-        self._notifier.notify(title, text)
+        if self._notifier is not None:  # made with the board, whose signal calls this
+            self._notifier.notify(title, text)
 
     # -- the scenario map drives the risk graph's what-if -----------------------------------------------------
     def set_what_if(self, spx: float, vix: float) -> None:

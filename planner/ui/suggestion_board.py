@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -29,6 +29,9 @@ from planner.domain import Book, MarketSnapshot, PositionKind, Settings
 from planner.domain.suggestions import Action, Suggestion
 from planner.ui.formatting import ET, describe
 from planner.ui.runner import Job, Runner
+
+if TYPE_CHECKING:
+    from planner.app.book_state import BookState
 
 TOPICS = frozenset({"book", "settings", "events", "signals", "decisions"})  # refresh at once
 QUOTE_TOPICS = frozenset({"market", "history"})  # refresh once quotes calm down
@@ -66,7 +69,7 @@ class SuggestionBoard(QObject):
         self.state = state  # QSettings (or None): the seen ids survive a restart
         self.result = None
         self.inputs: Inputs | None = None
-        self.book_state = None  # planner.app.book_state.BookState: the book, quote and settings in memory
+        self.book_state: BookState | None = None  # the book, quote and settings in memory
         self.decisions: list = []
         self.computed = 0  # results applied (tests wait on it)
         self.seen: set[str] = set(self._load_seen())
