@@ -43,6 +43,10 @@ def checkout(revision: str, folder: Path) -> Path:
     tree = folder / re.sub(r"[^A-Za-z0-9_.-]", "_", revision)
     subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "--quiet", str(tree), revision], check=True)
     subprocess.run([sys.executable, "-c", _BUILD], cwd=tree, check=True, stdout=subprocess.DEVNULL)
+    # Bytecode compiled once, as the install does (where PYTHONDONTWRITEBYTECODE is set, each run would
+    # compile the package again).
+    subprocess.run([sys.executable, "-m", "compileall", "-q", "-j", "0", "planner"], cwd=tree, check=True,
+                   stdout=subprocess.DEVNULL)
     seen = subprocess.run([sys.executable, "-c", "import planner.pricing._kernel as k; print(k.__file__, k.NATIVE)"],
                           cwd=tree, env=_env(tree), capture_output=True, text=True, check=True).stdout
     if not seen.startswith(str(tree)) or " None" in seen:  # the other tree's code, or no compiled kernels
