@@ -56,7 +56,6 @@ class MainWindow(QMainWindow):
         self.risk_graph = None
         self.pnl_chart = None
         self.replay_speed = 5.0
-        self._settled_objects = False  # gc.freeze'd after the open book's first report (qt_env)
 
         self.market_bar = MarketBar()
         self.tree = PortfolioTree()
@@ -312,7 +311,6 @@ class MainWindow(QMainWindow):
             self.stop_sources()
             self.session.shutdown()
             self.session.deleteLater()
-        self._release_objects()  # the book being closed may leave garbage among the frozen objects
         self.workspace = workspace
         if not hasattr(self, "file_source"):
             self.file_source = FileQuoteSource(self)
@@ -416,11 +414,6 @@ class MainWindow(QMainWindow):
         if self._streaming():
             self._check_alerts(real)
         self._draw_shown_tab(report)
-        if not self._settled_objects and self.session is not None and self.session.reports_applied == 1:
-            from planner.ui.qt_env import settle_long_lived_objects
-
-            settle_long_lived_objects()  # the book is open and drawn: what lives now lives with the window
-            self._settled_objects = True
 
     def _draw_shown_tab(self, report) -> None:
         """Feed ``report`` to the views of the tab on screen only: a hidden chart redrawn on every
@@ -998,14 +991,6 @@ class MainWindow(QMainWindow):
             self.session.shutdown()
         if self.workspace is not None:  # a clean close leaves one complete file: the latest quotes too
             self._run("Book not checkpointed", self.workspace.checkpoint)
-        self._release_objects()  # the window's objects may become garbage now
-
-    def _release_objects(self) -> None:
-        if self._settled_objects:
-            from planner.ui.qt_env import release_long_lived_objects
-
-            release_long_lived_objects()
-            self._settled_objects = False
 
     def closeEvent(self, event) -> None:
         self.shutdown()

@@ -35,28 +35,6 @@ def application():
     return app
 
 
-def settle_long_lived_objects() -> None:
-    """Collect once, then leave everything alive now out of later collections (``gc.freeze``).
-
-    Once a book is open and drawn, most of the heap (modules, Qt wrappers, the book)
-    lives as long as the window. A full collection walks all of it: 35 ms with the
-    demo book, long enough to show as a stutter when one falls on a quote. Frozen,
-    those objects are skipped, and a full collection walks only what came after.
-    ``release_long_lived_objects`` undoes it when another book replaces this one.
-    """
-    import gc
-
-    gc.collect()
-    gc.freeze()
-
-
-def release_long_lived_objects() -> None:
-    """Let collections see the frozen objects again (a book is closing: its objects may become garbage)."""
-    import gc
-
-    gc.unfreeze()
-
-
 def collect_garbage_on_gui_thread() -> bool:
     """Run Python's cyclic garbage collection from a GUI-thread timer instead of wherever it falls due.
 
