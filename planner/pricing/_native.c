@@ -70,9 +70,8 @@ typedef struct {
  * (a scalar remainder loop would use the scalar libm, which rounds differently). */
 #define ALIGNED __attribute__((aligned(64)))
 
-/* The block length is a compile-time constant in each instance below (the loops then have no remainder
- * to run in scalar code): small calls take a short block, so one option costs a block of 16, not 256. */
-static inline __attribute__((always_inline)) int greeks_blocks_of(const GreeksJob *job, const int block) {
+CLONES static int greeks_blocks(const GreeksJob *job) {
+    const int block = BLOCK; /* a compile-time constant: the loops have no remainder to run in scalar code */
     double in[6][BLOCK] ALIGNED;
     const double *bases[6] = {job->spot, job->strike, job->t, job->vol, job->r, job->black76 ? job->r : job->q};
     const int64_t steps[6] = {job->step[1], job->step[2], job->step[3], job->step[4], job->step[5],
@@ -136,16 +135,6 @@ static inline __attribute__((always_inline)) int greeks_blocks_of(const GreeksJo
         memcpy(job->cancelled + start, cancelled, m);
     }
     return suspicious;
-}
-
-CLONES static int greeks_blocks_16(const GreeksJob *job) { return greeks_blocks_of(job, 16); }
-CLONES static int greeks_blocks_64(const GreeksJob *job) { return greeks_blocks_of(job, 64); }
-CLONES static int greeks_blocks_256(const GreeksJob *job) { return greeks_blocks_of(job, BLOCK); }
-
-static int greeks_blocks(const GreeksJob *job) {
-    if (job->n <= 16) return greeks_blocks_16(job);
-    if (job->n <= 64) return greeks_blocks_64(job);
-    return greeks_blocks_256(job);
 }
 
 /* ------------------------------------------------------- prices on axes */
