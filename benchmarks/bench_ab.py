@@ -102,8 +102,7 @@ def _env(tree: Path) -> dict[str, str]:
 
 def summary(name: str, values: list[float], cpus: list[float]) -> str:
     return (f"{name:>4}: median {statistics.median(values):.4g} (range {min(values):.4g}-{max(values):.4g}, "
-            f"n={len(values)}); CPU s median {statistics.median(cpus):.3g}: "
-            + ", ".join(f"{v:.4g}" for v in values))
+            f"n={len(values)}); CPU s median {statistics.median(cpus):.3g} (range {min(cpus):.3g}-{max(cpus):.3g})")
 
 
 def main() -> None:
@@ -148,7 +147,8 @@ def main() -> None:
                 order = ("old", "new") if round_ % 2 == 0 else ("new", "old")
                 for side in order:
                     seen[side].append(run_once(expand(command, python, tmp, trees[side]), trees[side], figure))
-                print(f"round {round_ + 1}: old {seen['old'][-1][0]:.4g}, new {seen['new'][-1][0]:.4g}", flush=True)
+                print(f"round {round_ + 1}: old {seen['old'][-1][0]:.4g} (CPU {seen['old'][-1][1]:.3g} s), "
+                      f"new {seen['new'][-1][0]:.4g} (CPU {seen['new'][-1][1]:.3g} s)", flush=True)
             print(f"after: {describe()}")
             for side in ("old", "new"):
                 print(summary(side, [v for v, _ in seen[side]], [c for _, c in seen[side]]))
