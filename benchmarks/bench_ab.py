@@ -8,7 +8,8 @@ the two revisions. After one untimed warm-up run of each, the rounds alternate
 old, new, old, new...: on a shared machine both sides see the same minutes.
 
 The figure of a run is its wall time, or, with ``--figure REGEX``, the number the
-command printed in the regular expression's first group (a benchmark's p95, say).
+command printed in the regular expression's first group (a benchmark's p95, say;
+repeat ``--figure`` for several figures of one command).
 CPU seconds (the command's and its children's) are printed beside wall times: they
 move less than wall time with the other programs' load. The summary gives each
 side's median, its range, and the new side's median change.
@@ -38,9 +39,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def checkout(revision: str, folder: Path) -> Path:
+def checkout(side: str, revision: str, folder: Path) -> Path:
     """A detached worktree of ``revision`` under ``folder`` with its kernels compiled in place."""
-    tree = folder / re.sub(r"[^A-Za-z0-9_.-]", "_", revision)
+    tree = folder / f"{side}-{re.sub(r'[^A-Za-z0-9_.-]', '_', revision)}"
     subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "--quiet", str(tree), revision], check=True)
     subprocess.run([sys.executable, "-c", _BUILD], cwd=tree, check=True, stdout=subprocess.DEVNULL)
     # Bytecode compiled once, as the install does (where PYTHONDONTWRITEBYTECODE is set, each run would
@@ -73,8 +74,8 @@ def expand(words: list[str], python: str, tmp: Path, tree: Path) -> list[str]:
     return [word.format(python=python, tmp=tmp, tree=tree) for word in words]
 
 
-def run_once(command: list[str], tree: Path, figure: re.Pattern | None) -> tuple[float, float]:
-    """(the figure, CPU seconds of the command and its children)."""
+def run_once(command: list[str], tree: Path, figures: list[re.Pattern]) -> tuple[list[float], float]:
+    """(the figures: wall seconds without --figure, CPU seconds of the command and its children)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(command, cwd=tree, env=_env(tree), capture_output=True, text=True, check=False)
@@ -83,13 +84,16 @@ def run_once(command: list[str], tree: Path, figure: re.Pattern | None) -> tuple
     if done.returncode != 0:
         raise SystemExit(f"{shlex.join(command)} failed in {tree} ({done.returncode}): {done.stderr.strip()[-600:]}")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    if figure is None:
-        return wall, cpu
-    found = figure.search(done.stdout + done.stderr)
-    if found is None:
-        raise SystemExit(f"--figure {figure.pattern!r} not found in the output of {shlex.join(command)}:\n"
-                         f"{done.stdout[-1500:]}")
-    return float(found.group(1).replace(",", "")), cpu
+    if not figures:
+        return [wall], cpu
+    values = []
+    for figure in figures:
+        found = figure.search(done.stdout + done.stderr)
+        if found is None:
+            raise SystemExit(f"--figure {figure.pattern!r} not found in the output of {shlex.join(command)}:\n"
+                             f"{done.stdout[-1500:]}")
+        values.append(float(found.group(1).replace(",", "")))
+    return values, cpu
 
 
 def _env(tree: Path) -> dict[str, str]:
@@ -111,13 +115,15 @@ def main() -> None:
     parser.add_argument("new")
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--setup", default=None, help="a command run once before the rounds (in the old tree)")
-    parser.add_argument("--figure", default=None, help="a regular expression whose first group is the figure")
+    parser.add_argument("--figure", action="append", default=[],
+                        help="a regular expression whose first group is a figure (repeat for several)")
     argv = sys.argv[1:]
     if "--" not in argv or argv.index("--") == len(argv) - 1:
         parser.error("no command after --")
     split = argv.index("--")
     args, command = parser.parse_args(argv[:split]), argv[split + 1:]
-    figure = re.compile(args.figure) if args.figure else None
+    figures = [re.compile(pattern) for pattern in args.figure]
+    names = args.figure or ["wall s"]
     sys.path.insert(0, str(Path(__file__).parent))
     from machine import describe
 
@@ -129,7 +135,7 @@ def main() -> None:
         trees = {}
         try:
             for side, revision in (("old", args.old), ("new", args.new)):
-                trees[side] = checkout(revision, folder)
+                trees[side] = checkout(side, revision, folder)
             labels = {side: subprocess.run(["git", "-C", str(ROOT), "log", "-1", "--format=%h %s", revision],
                                            capture_output=True, text=True, check=True).stdout.strip()
                       for side, revision in (("old", args.old), ("new", args.new))}
@@ -141,22 +147,25 @@ def main() -> None:
                                env=_env(trees["old"]), check=True, stdout=subprocess.DEVNULL)
             print(f"before: {describe()}", flush=True)
             for tree in trees.values():  # warm-up, untimed: bytecode, disk cache, the session table
-                run_once(expand(command, python, tmp, tree), tree, figure)
-            seen: dict[str, list[tuple[float, float]]] = {"old": [], "new": []}
+                run_once(expand(command, python, tmp, tree), tree, figures)
+            seen: dict[str, list[tuple[list[float], float]]] = {"old": [], "new": []}
             for round_ in range(args.rounds):
                 order = ("old", "new") if round_ % 2 == 0 else ("new", "old")
                 for side in order:
-                    seen[side].append(run_once(expand(command, python, tmp, trees[side]), trees[side], figure))
-                print(f"round {round_ + 1}: old {seen['old'][-1][0]:.4g} (CPU {seen['old'][-1][1]:.3g} s), "
-                      f"new {seen['new'][-1][0]:.4g} (CPU {seen['new'][-1][1]:.3g} s)", flush=True)
+                    seen[side].append(run_once(expand(command, python, tmp, trees[side]), trees[side], figures))
+                print(f"round {round_ + 1}: " + "; ".join(
+                    f"{side} {', '.join(f'{v:.4g}' for v in seen[side][-1][0])} (CPU {seen[side][-1][1]:.3g} s)"
+                    for side in ("old", "new")), flush=True)
             print(f"after: {describe()}")
-            for side in ("old", "new"):
-                print(summary(side, [v for v, _ in seen[side]], [c for _, c in seen[side]]))
-            old = statistics.median(v for v, _ in seen["old"])
-            new = statistics.median(v for v, _ in seen["new"])
-            wins = sum(n < o for (o, _), (n, _) in zip(seen["old"], seen["new"], strict=True))
-            print(f"new / old medians: {new / old:.3f} ({(new / old - 1) * 100:+.1f} %); "
-                  f"new lower in {wins} of {args.rounds} rounds")
+            for k, name in enumerate(names):
+                print(f"figure: {name}")
+                for side in ("old", "new"):
+                    print(summary(side, [v[k] for v, _ in seen[side]], [c for _, c in seen[side]]))
+                old = statistics.median(v[k] for v, _ in seen["old"])
+                new = statistics.median(v[k] for v, _ in seen["new"])
+                wins = sum(n[k] < o[k] for (o, _), (n, _) in zip(seen["old"], seen["new"], strict=True))
+                print(f"new / old medians: {new / old:.3f} ({(new / old - 1) * 100:+.1f} %); "
+                      f"new lower in {wins} of {args.rounds} rounds")
         finally:
             for tree in trees.values():
                 subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=False)
