@@ -188,18 +188,3 @@ def test_inconsistent_rows_name_the_line(tmp_path):
             ws.import_csv(out)
         assert str(raised.value).startswith(
             "book.csv line 4, column 7 (position_open_price_pts) must match the position's first row (line 2)")
-
-
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(data=st.data())
-def test_fast_report_paths_equal_the_domain_paths(data):
-    """``export`` reads rows without domain objects; they must say the same."""
-    from planner.app import transfer
-
-    with Workspace.open(":memory:", clock=lambda: NOW) as ws:
-        fill(ws, data)
-        book = ws.book()
-        for include_closed in (False, True):
-            fast_rows = [dict(zip(transfer.COLUMNS, row, strict=True)) for row in transfer.report_rows(ws.repo,
-                                                                                                    include_closed)]
-            assert fast_rows == transfer.export_rows(book, include_closed)
