@@ -26,6 +26,10 @@ APP_NAME = "hedge-planner"
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
 
 
+class RawJSON(str):
+    """JSON text already encoded (``list --json`` of a big book): printed as it is."""
+
+
 class UsageError(Exception):
     """argparse's complaint, raised instead of printed so ``run`` controls the output."""
 
@@ -351,8 +355,10 @@ def execute(args: argparse.Namespace, ws, db_path: str) -> tuple[Any, str | Call
                 f"original cost {_money(new_dict['chain_cost_basis'])}")
         return value, text
     if name == "list":
+        if args.json:
+            return RawJSON(ws.positions_json(include_closed=args.all)), ""
         rows = ws.position_dicts(include_closed=args.all)
-        return rows, lambda: _list_text(rows)
+        return rows, _list_text(rows)
     if name in ("undo", "redo"):
         entry, positions = ws.undo() if name == "undo" else ws.redo()
         present = {p.id for p in positions}
@@ -511,7 +517,9 @@ def run(argv: Sequence[str] | None, stdout: TextIO, stderr: TextIO,
         created = not os.path.lexists(db_path)
         ws = Workspace.open(db_path) if clock is None else Workspace.open(db_path, clock)
         value, text = execute(args, ws, db_path)
-        if args.json:
+        if isinstance(value, RawJSON):
+            stdout.write(value + "\n")
+        elif args.json:
             # Compact separators: a 10,000-position list is 10 % smaller and faster to write.
             stdout.write(json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":")) + "\n")
         else:

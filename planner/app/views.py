@@ -8,10 +8,15 @@ times are UTC ISO strings, dates ISO dates.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from planner.domain import Book, Leg, Position
+from planner.storage.repository import REPORT_LEG_KEYS
+
+_MULTIPLIER, _FEES, _EXPIRY, _STRIKE = (REPORT_LEG_KEYS.index(k) for k in ("multiplier", "fees", "expiry", "strike"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +101,103 @@ def position_dict(position: Position, chain: Chain | None = None) -> dict[str, A
     }
 
 
+
+
+def _report_heads(records: list[dict[str, Any]], include_closed: bool) -> Iterator[tuple[dict, dict[str, Any]]]:
+    """(record, ``position_dict`` without "legs") for each reported record.
+
+    The figures use the same expressions, in the same order, as ``Position``'s
+    (a test holds the fast paths equal to ``book_dicts``).
+    """
+    links: Links = {}
+    fees_of: dict[int, float] = {}
+    for record in records:
+        legs = record["legs"]
+        side = -1 if record["kind"] == "condor" else 1
+        multiplier, quantity, open_price = legs[0][_MULTIPLIER], record["quantity"], record["open_price"]
+        fees = sum([leg[_FEES] for leg in legs])
+        close = record["close_price"]
+        realized = None if close is None else side * (close - open_price) * multiplier * quantity - fees
+        links[record["id"]] = (record["rolled_from"], side * open_price * multiplier * quantity, realized)
+        fees_of[record["id"]] = fees
+    for record in records:
+        if not include_closed and record["status"] != "open":
+            continue
+        position_id = record["id"]
+        rolled_from, cost_basis, realized = links[position_id]
+        if rolled_from is None:  # most positions: a chain of one
+            chain_ids, chain_cost, chain_realized = [position_id], cost_basis, realized or 0.0
+        else:
+            chain = chain_of(position_id, links)
+            chain_ids, chain_cost, chain_realized = list(chain.ids), chain.cost_basis, chain.realized_pnl
+        legs = record["legs"]
+        yield record, {
+            "id": position_id,
+            "kind": record["kind"],
+            "tier": record["tier"],
+            "layer_kind": record["layer_kind"],
+            "status": record["status"],
+            "quantity": record["quantity"],
+            "open_price": record["open_price"],
+            "close_price": record["close_price"],
+            "opened_at": record["opened_at"],  # stored as the domain's isoformat() of the UTC moment
+            "closed_at": record["closed_at"],
+            "expiry": min([leg[_EXPIRY] for leg in legs]),
+            "strikes": [leg[_STRIKE] for leg in legs if leg[_STRIKE] is not None],
+            "rolled_from": rolled_from,
+            "split_from": record.get("split_from"),
+            "protects": record["protects"],
+            "note": record["note"],
+            "settled_estimated": record["settled_estimated"] == 1,
+            "fees": round(fees_of[position_id], 2),
+            "cost_basis": round(cost_basis, 2),
+            "realized_pnl": None if realized is None else round(realized, 2),
+            "chain_root_id": chain_ids[0],
+            "chain_ids": chain_ids,
+            "chain_cost_basis": round(chain_cost, 2),
+            "chain_realized_pnl": round(chain_realized, 2),
+        }
+
+
+def record_dicts(records: list[dict[str, Any]], include_closed: bool = False) -> list[dict[str, Any]]:
+    """``book_dicts`` straight from ``Repository.position_records`` (no domain objects)."""
+    rows = []
+    for record, head in _report_heads(records, include_closed):
+        head["legs"] = [dict(zip(REPORT_LEG_KEYS, leg, strict=True)) for leg in record["legs"]]
+        rows.append(head)
+    return rows
+
+
+# One leg as JSON, in leg_dict()'s key order. Its text fields are codes the
+# schema's CHECKs restrict (instrument, C/P, ISO date, AM/PM), so they need no
+# escaping; its numbers are finite (CHECKs again), so repr() is their JSON.
+_LEG_JSON = (
+    '{"id":%r,"instrument":"%s","right":"%s","strike":%r,"expiry":"%s","settlement":"%s","quantity":%r,'
+    '"multiplier":%r,"open_price":%r,"close_price":%r,"fees":%r,"iv":%r,"mark":%r,"iv_vix":%r}'
+)
+
+
+def legs_json(legs: list[tuple]) -> str:
+    """A position's legs (``REPORT_LEG_KEYS`` tuples) as a JSON array, by one format per leg.
+
+    Four times faster than json.dumps over leg dicts, which is what keeps
+    ``planner list --json`` of 10,000 positions under a second.
+
+    >>> legs_json([(7, "vix-future", None, None, "2026-12-16", "AM", 1, 1000, 17.1, None, 4.2, None, None, None)])
+    '[{"id":7,"instrument":"vix-future","right":null,"strike":null,"expiry":"2026-12-16","settlement":"AM",\
+"quantity":1,"multiplier":1000,"open_price":17.1,"close_price":null,"fees":4.2,"iv":null,"mark":null,"iv_vix":null}]'
+    """
+    text = ",".join([_LEG_JSON % leg for leg in legs])
+    return "[" + text.replace('"None"', "null").replace("None", "null") + "]"
+
+
+def list_json(records: list[dict[str, Any]], include_closed: bool = False) -> str:
+    """``json.dumps(record_dicts(records))`` in compact form, written faster (see ``legs_json``)."""
+    encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
+    return "[" + ",".join(
+        [encode(head)[:-1] + ',"legs":' + legs_json(record["legs"]) + "}" for record, head in
+         _report_heads(records, include_closed)]
+    ) + "]"
 
 
 def book_dicts(book: Book, include_closed: bool = False) -> list[dict[str, Any]]:

@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, date, datetime
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -52,6 +54,8 @@ if TYPE_CHECKING:
 
 HISTORY_SYMBOLS = ("SPX", "VIX", "VVIX")
 CHECKPOINT_WAIT_MS = 200
+REPORT_LEG_KEYS = ("id", "instrument", "right", "strike", "expiry", "settlement", "quantity", "multiplier",
+                   "open_price", "close_price", "fees", "iv", "mark", "iv_vix")
 
 
 class Repository:
@@ -239,6 +243,34 @@ class Repository:
             position_from_row(p, (leg for _, leg in sorted(legs[p["id"]], key=lambda s: s[0])), protects[p["id"]])
             for p in positions
         ]
+
+    def position_records(self, include_closed: bool = True) -> list[dict[str, Any]]:
+        """Raw rows for reports of many positions, without building domain objects (the
+        ``list --json`` fast path): each position's columns plus "legs"
+        (tuples of ``REPORT_LEG_KEYS`` values, in leg order) and "protects" (condor ids, ascending)."""
+        with self._one_read():
+            conn = self.conn
+            where = "" if include_closed else "WHERE status = 'open'"
+            cursor = conn.execute(f"SELECT * FROM positions {where} ORDER BY id")
+            names = [d[0] for d in cursor.description]
+            records: dict[int, dict[str, Any]] = {}
+            for row in cursor:
+                record = dict(zip(names, row, strict=True))
+                record["legs"], record["protects"] = [], []
+                records[record["id"]] = record
+            leg_where = ("" if include_closed
+                         else "WHERE position_id IN (SELECT id FROM positions WHERE status = 'open')")
+            columns = ", ".join("option_right" if key == "right" else key for key in REPORT_LEG_KEYS)
+            # position_id last: zip() with the shorter key tuple leaves it out of the dict.
+            rows = conn.execute(
+                f"SELECT position_id, {columns} FROM legs {leg_where} ORDER BY position_id, seq").fetchall()
+            for position_id, legs in groupby(rows, key=itemgetter(0)):
+                records[position_id]["legs"] = [row[1:] for row in legs]
+            links = conn.execute("SELECT layer_id, condor_id FROM protects ORDER BY layer_id, condor_id")
+            for layer_id, condor_id in links:
+                if layer_id in records:
+                    records[layer_id]["protects"].append(condor_id)
+            return list(records.values())
 
     def position_ids(self) -> set[int]:
         return {i for (i,) in self.conn.execute("SELECT id FROM positions")}

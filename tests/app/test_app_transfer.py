@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -188,3 +189,22 @@ def test_inconsistent_rows_name_the_line(tmp_path):
             ws.import_csv(out)
         assert str(raised.value).startswith(
             "book.csv line 4, column 7 (position_open_price_pts) must match the position's first row (line 2)")
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_list_json_fast_path_equals_the_domain_path(data):
+    """``list --json`` reads rows without domain objects; it must say the same."""
+    from planner.app import views
+
+    with Workspace.open(":memory:", clock=lambda: NOW) as ws:
+        fill(ws, data)
+        book = ws.book()
+        records = ws.repo.position_records()
+        for include_closed in (False, True):
+            fast = views.record_dicts(records, include_closed)
+            assert fast == views.book_dicts(book, include_closed)
+            assert [list(row) for row in fast] == [list(row) for row in views.book_dicts(book, include_closed)]
+            expected_json = json.dumps(views.book_dicts(book, include_closed), ensure_ascii=False,
+                                       separators=(",", ":"))
+            assert views.list_json(records, include_closed) == expected_json
