@@ -179,11 +179,8 @@ class Workspace:
         over: int | None = None,
         marks=None,
         market: MarketSnapshot | None = None,
-        book: Book | None = None,
     ):
         """Risk of the stored book under the latest snapshot (planner.risk.RiskReport).
-
-        book: the stored book when the caller has just read it (one read for a report and its rows).
 
         marks: leg id -> market mark (``planner.app.leg_marks``), used instead of the model;
         market: a live snapshot held in memory, used instead of the stored one.
@@ -209,7 +206,7 @@ class Workspace:
         settings = self.settings()
         for name, level, stored_level in (("spx", spx, latest.spx), ("vix", vix, latest.vix)):
             check_what_if_level(name, level, stored_level)
-        book = self.book() if book is None else book
+        book = self.book()
         # The live quote is priced against the stored one; a stored quote against the one before it.
         previous = self.latest_snapshot() if live is not None else self.previous_snapshot()
         stored, previous, notes = self.quotes_for_risk(latest, previous, book, settings)
@@ -454,17 +451,16 @@ class Workspace:
         With live ``marks`` (leg id -> ``LegMark``) a ``mark_source`` column says market or model."""
         from planner.app.risk_report import RISK_COLUMNS, leg_risk_rows
 
-        self.settle_expired()
-        book = self.book()  # read once: the rows, the report and the marks' sources
-        rows = transfer.report_rows(book, include_closed)
-        # Marks and Greeks only (no scenarios).
+        rows = self._report_rows(include_closed)
+        # Marks and Greeks only (no scenarios); the book is read once, inside analyze.
         has_market = market is not None or self.latest_snapshot() is not None
-        report = self.analyze(scenarios=False, marks=marks, market=market, book=book) if has_market else None
+        report = self.analyze(scenarios=False, marks=marks, market=market) if has_market else None
         out = leg_risk_rows(rows, transfer.COLUMNS, report)
         if marks is None:
             return RISK_COLUMNS, out
         from planner.app.leg_marks import mark_sources
 
+        book = self.book()
         by_leg = mark_sources(book, marks)
         sources = {(p.id, seq): by_leg.get(leg.id, "") for p in book.positions for seq, leg in enumerate(p.legs)}
         pid, seq = transfer.COLUMNS.index("position_id"), transfer.COLUMNS.index("leg_seq")
