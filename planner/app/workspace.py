@@ -468,7 +468,7 @@ class Workspace:
 
     def _report_rows(self, include_closed: bool) -> list[tuple]:
         self.settle_expired()
-        return transfer.report_rows(self.book(), include_closed)
+        return transfer.report_rows(self.repo, include_closed)
 
     def export_csv(self, out: str | Path | None, include_closed: bool = False,
                    extra_columns: Sequence[str] = (), rows: Sequence[Any] | None = None

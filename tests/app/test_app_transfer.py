@@ -193,9 +193,9 @@ def test_inconsistent_rows_name_the_line(tmp_path):
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
-def test_list_json_fast_path_equals_the_domain_path(data):
-    """``list --json`` reads rows without domain objects; it must say the same."""
-    from planner.app import views
+def test_fast_report_paths_equal_the_domain_paths(data):
+    """``list --json`` and ``export`` read rows without domain objects; they must say the same."""
+    from planner.app import transfer, views
 
     with Workspace.open(":memory:", clock=lambda: NOW) as ws:
         fill(ws, data)
@@ -208,3 +208,6 @@ def test_list_json_fast_path_equals_the_domain_path(data):
             expected_json = json.dumps(views.book_dicts(book, include_closed), ensure_ascii=False,
                                        separators=(",", ":"))
             assert views.list_json(records, include_closed) == expected_json
+            fast_rows = [dict(zip(transfer.COLUMNS, row, strict=True)) for row in transfer.report_rows(ws.repo,
+                                                                                                    include_closed)]
+            assert fast_rows == transfer.export_rows(book, include_closed)
