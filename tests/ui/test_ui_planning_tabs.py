@@ -6,6 +6,7 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 
+from planner.app.requests import QuoteRequest
 from planner.ui import launch
 from planner.ui.tickets import RollTicket
 
@@ -67,7 +68,7 @@ def test_a_stored_quote_updates_timeline_and_map_in_place(qtbot, window):
     items = (scenarios.image, scenarios.colour_bar, timeline.vix_now, timeline.today_line, *timeline.tier_bars.values())
     image, matrix = np.array(scenarios.image.image, copy=True), scenarios._matrix
     drawn = timeline.updates
-    window.workspace.set_market(spx=5840, vix=19.0)
+    window.workspace.set_market(QuoteRequest(spx=5840, vix=19.0))
     # The map on screen follows the quote (matrix included); the hidden timeline waits to be shown.
     qtbot.waitUntil(lambda: scenarios._matrix is not matrix and scenarios._report.spx == 5840,
                     timeout=DRAW_TIMEOUT_MS)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import Qt
 
+from planner.app.requests import QuoteRequest
 from planner.ui.risk_graph import CURVE_KEYS
 
 DRAW_TIMEOUT_MS = 30_000  # generous: behaviour tests, not timing tests (importlib mode: no conftest imports)
@@ -25,7 +26,7 @@ def test_items_are_reused_across_reports(qtbot, window):
     items_before = {key: id(curve) for key, curve in graph.curves.items()}
     scene_items = len(graph.plot.getPlotItem().items)
     drawn = graph.updates
-    window.workspace.set_market(spx=5850, vix=18.5)
+    window.workspace.set_market(QuoteRequest(spx=5850, vix=18.5))
     qtbot.waitUntil(lambda: graph.updates > drawn and window.session.report.spx == 5850, timeout=DRAW_TIMEOUT_MS)
     assert {key: id(curve) for key, curve in graph.curves.items()} == items_before
     assert len(graph.plot.getPlotItem().items) == scene_items
