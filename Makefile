@@ -42,6 +42,7 @@ run: $(VENV)/.installed-base
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check planner tests benchmarks
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 test: lint
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
@@ -57,7 +58,7 @@ bench: $(VENV)/.installed-bench
 	done
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) build dist .pytest_cache .ruff_cache .mypy_cache .hypothesis
 
 # The desktop bundle (packaging/, README "The desktop bundle", docs/development.md); not part of `make test`.
 # strip (binutils) shrinks the bundle, and the two xcb libraries Qt's X11 plugin needs beyond Qt's

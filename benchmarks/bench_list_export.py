@@ -1,5 +1,5 @@
 """``planner list --json`` and ``planner export`` on one book, in-process (what bench_book_growth.py and
-bench_store.py time), for ``bench_ab.py`` to compare two revisions on the same file.
+bench_store.py time), for ``bench_ab_revisions.py`` to compare two revisions on the same file.
 
     python benchmarks/bench_list_export.py build-growth BOOK   # 3,000 open positions with a quote
     python benchmarks/bench_list_export.py build-store BOOK    # 10,000 positions, no quote

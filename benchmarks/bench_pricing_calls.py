@@ -2,7 +2,7 @@
 """Price + four Greeks per call size: a million SPX options in one call (``bench_pricing.py``'s figure,
 target 60 ns/option) and one option per call (what the backtest's and rules' small calls cost).
 
-CPU time of this thread, median of repeats; ``bench_ab.py`` runs it on two revisions to compare them.
+CPU time of this thread, median of repeats; ``bench_ab_revisions.py`` runs it on two revisions to compare them.
 
     python benchmarks/bench_pricing_calls.py
 """

@@ -17,12 +17,12 @@ window decides how to show an alert (tray, notice, beep, log).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from planner.domain import Settings
+from planner.domain.expected_move import expected_move as expected_move  # kept importable from here
 from planner.domain.suggestions import Severity, Suggestion
 
 TIERS = ("near", "mid", "long")
@@ -47,15 +47,6 @@ class CondorDistance:
     position_id: int
     break_evens: tuple[float, ...]
     days_to_expiry: float
-
-
-def expected_move(spx: float, vix: float, days: float) -> float:
-    """One standard deviation of SPX over ``days`` calendar days, in points.
-
-    >>> round(expected_move(6000.0, 16.0, 365 / 4), 1)
-    480.0
-    """
-    return spx * vix / 100.0 * math.sqrt(max(days, 0.0) / 365.0)
 
 
 def active_causes(*, settings: Settings, at: datetime, spx: float | None, vix: float | None,

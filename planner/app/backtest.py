@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO, overload
 
 from planner.domain.errors import InputError
 from planner.domain.settings import Settings
@@ -130,9 +130,15 @@ def parse_switch(flag: str, raw: object) -> bool:
     raise InputError(flag, "must be on or off", raw)
 
 
+@overload
+def _number(flag: str, raw: object, kind: type[int]) -> int: ...
+@overload
+def _number(flag: str, raw: object, kind: type[float]) -> float: ...
+@overload
+def _number(flag: str, raw: object, kind: type) -> float | int: ...
 def _number(flag: str, raw: object, kind: type) -> float | int:
     try:
-        value = float(raw)  # type: ignore[arg-type]
+        value = float(raw)  # type: ignore[arg-type]  # any value may come in: a wrong type raises, caught below
     except (TypeError, ValueError):
         raise InputError(flag, "must be a number", raw) from None
     if kind is int:
@@ -184,6 +190,7 @@ def load_path(options: BacktestOptions, vx_settlements: VxSettlements | None = N
         return path, None
     from planner.backtest.data import align
 
+    assert options.spx and options.vix  # BacktestOptions: both files wherever no seed is given
     closes = {"SPX": read_closes(options.spx, "SPX"), "VIX": read_closes(options.vix, "VIX")}
     if options.vvix:
         closes["VVIX"] = read_closes(options.vvix, "VVIX")
@@ -375,8 +382,8 @@ def _sessions(value: int | None) -> str:
 
 
 def command(args: argparse.Namespace, settings: Settings, stderr: TextIO | None = None,
-            vx_settlements: VxSettlements | None = None) -> tuple[dict, str]:
-    """The CLI's ``backtest``: (JSON value, text). Progress goes to ``stderr``, never to stdout."""
+            vx_settlements: VxSettlements | None = None) -> tuple[dict, str | Callable[[], str]]:
+    """The CLI's ``backtest``: (JSON value, text or a function making it). Progress goes to ``stderr``, never stdout."""
     if getattr(args, "plot", None):
         raise InputError("--plot", "is drawn by the window layer: run it as `planner backtest ... --plot FILE.png`",
                          args.plot)

@@ -26,11 +26,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from planner.app.pnl_history import PnlHistory, history_markets
 from planner.app.risk_run import RiskRequest, RiskResult, WhatIf
 from planner.domain import Book, MarketSnapshot, Settings
+
+if TYPE_CHECKING:
+    from planner.risk.report import RiskReport
 
 HISTORY_SYMBOLS = ("SPX", "VIX", "VVIX")
 
@@ -91,8 +94,8 @@ class BookState:
         self.live_marks: dict = {}  # leg id -> planner.app.leg_marks.LegMark
         self.what_if = WhatIf()
         self.shown_market: MarketSnapshot | None = None
-        self.report = None
-        self.real_report = None
+        self.report: RiskReport | None = None
+        self.real_report: RiskReport | None = None
         self.reports_applied = 0
         self._real_key: tuple | None = None  # what ``real_report`` was made from (None: nothing current)
         self._inputs_version = 0  # moves with every book, quote, settings or live change

@@ -22,6 +22,7 @@ from planner import calendars
 from planner.app import entry_iv
 from planner.app.inputs import ET, spread_cents
 from planner.domain import LayerKind, Leg, MarketSnapshot, Position, PositionKind, Status, Tier
+from planner.domain.expected_move import expected_move
 from planner.domain.positions import condor_legs, layer_legs
 from planner.domain.records import Event, EventKind
 from planner.domain.settings import Settings
@@ -97,7 +98,7 @@ def _first_vix_expiry(after: date, min_days: int) -> date:
 
 def condor(expiry: date, quantity: int, opened: datetime, now: datetime, settings: Settings) -> Position:
     years = calendars.time_to_expiry(now, expiry, "PM")
-    move = SPX * VIX / 100 * math.sqrt((expiry - now.astimezone(ET).date()).days / 365)
+    move = expected_move(SPX, VIX, (expiry - now.astimezone(ET).date()).days)
     short_put = math.floor((SPX - move) / 25) * 25
     short_call = math.ceil((SPX + move) / 25) * 25
     strikes = (short_put - 50.0, float(short_put), float(short_call), short_call + 50.0)
@@ -157,7 +158,7 @@ def write_demo(repo: Repository, now: datetime) -> list[Position]:
             calendars.nearest_listed("spx-daily", today + timedelta(days=30), 1)[0], 10, opened, now, settings))
         condor_b = repo.insert_position(tx, condor(
             calendars.nearest_listed("spx-daily", today + timedelta(days=45), 1)[0], 5, opened, now, settings))
-        protected = (condor_a.id, condor_b.id)
+        protected = (condor_a.saved_id, condor_b.saved_id)
 
         # A near layer bought at a quiet moment four to six months ago, sold at the
         # highest VIX of the next three weeks (the method's mean-reversion exit).
@@ -176,8 +177,8 @@ def write_demo(repo: Repository, now: datetime) -> list[Position]:
 
         # The current near layer was rolled from the previous front-month one.
         near_expiry = _first_vix_expiry(today, settings.near_min_days)
-        previous_expiry = calendars.vix_expirations(near_expiry - timedelta(days=45), near_expiry - timedelta(days=1))
-        previous_expiry = previous_expiry[-1]
+        previous_expiry = calendars.vix_expirations(near_expiry - timedelta(days=45),
+                                                    near_expiry - timedelta(days=1))[-1]
         roll_day = [d for d in sessions if d <= previous_expiry - timedelta(days=6)][-1]
         roll_index = sessions.index(roll_day)
         bought = market[roll_index - 20]

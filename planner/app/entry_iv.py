@@ -39,7 +39,8 @@ MAX_VOL = 5.0
 SCAN_POINTS = 120
 
 
-def skew_vols(strikes: Sequence[float], spot: float, base: float, put_slope: float, call_slope: float) -> np.ndarray:
+def skew_vols(strikes: Sequence[float] | np.ndarray, spot: float, base: float, put_slope: float,
+              call_slope: float) -> np.ndarray:
     """The skew rule before the parallel shift.
 
     >>> skew_vols([5000.0, 6000.0, 7000.0], 6000.0, 0.16, 0.9, 0.3).round(4).tolist()

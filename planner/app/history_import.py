@@ -152,9 +152,9 @@ def classify(repo: Repository, item: Item) -> tuple[str, Item, str | None, str]:
         if stored is None:
             return "new", item, None, ""
         before, after = _values(stored), _values(item)
-        merged = DailyBar(item.day, item.symbol, *[s if n is None else n for s, n in
-                                                   zip((stored.close, stored.open, stored.high, stored.low),
-                                                       (item.close, item.open, item.high, item.low), strict=True)])
+        opened, high, low = (s if n is None else n for s, n in zip((stored.open, stored.high, stored.low),
+                                                                    (item.open, item.high, item.low), strict=True))
+        merged = DailyBar(item.day, item.symbol, item.close, opened, high, low)
         if not all(_same(s, n) for s, n in zip(before, after, strict=True)):
             return "conflict", merged, _text(before), "imported"
         fills = any(s is None and n is not None for s, n in zip(before, after, strict=True))

@@ -103,7 +103,8 @@ def with_market_marks(book: Book, marks: Mapping[int, LegMark | float]) -> Book:
             positions.append(position)
             continue
         legs = tuple(
-            leg.with_changes(mark=_price(marks[leg.id])) if leg.id in marks and leg.mark is None else leg
+            leg.with_changes(mark=_price(marks[leg.id])) if leg.id is not None and leg.id in marks and leg.mark is None
+            else leg
             for leg in position.legs
         )
         positions.append(position.with_changes(legs=legs))
@@ -116,12 +117,12 @@ def mark_sources(book: Book, marks: Mapping[int, LegMark]) -> dict[int, str]:
     for position in book.open_positions:
         for leg in position.legs:
             if leg.mark is not None:
-                sources[leg.id] = "typed"
-            elif leg.id in marks:
-                mark = marks[leg.id]
-                sources[leg.id] = mark.source if mark.data_type == "live" else f"{mark.source} {mark.data_type}"
+                sources[leg.saved_id] = "typed"
+            elif leg.saved_id in marks:
+                mark = marks[leg.saved_id]
+                sources[leg.saved_id] = mark.source if mark.data_type == "live" else f"{mark.source} {mark.data_type}"
             else:
-                sources[leg.id] = MODEL
+                sources[leg.saved_id] = MODEL
     return sources
 
 
@@ -145,8 +146,8 @@ def position_mark_sources(book: Book, marks: Mapping[int, LegMark]) -> dict[int,
     by_leg = mark_sources(book, marks)
     out = {}
     for position in book.open_positions:
-        quoted = [by_leg.get(leg.id, MODEL) != MODEL for leg in position.legs]
-        out[position.id] = "market" if all(quoted) else ("partly market" if any(quoted) else MODEL)
+        quoted = [by_leg.get(leg.saved_id, MODEL) != MODEL for leg in position.legs]
+        out[position.saved_id] = "market" if all(quoted) else ("partly market" if any(quoted) else MODEL)
     return out
 
 

@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from planner.app.leg_marks import leg_risk_weights
 from planner.app.requests import QuoteRequest
@@ -24,6 +25,9 @@ from planner.feeds.ibkr import INSTALL_HINT, FeedState, IbkrConfig, IbkrFeed, Li
 from planner.feeds.ibkr_plan import plan_subscriptions
 from planner.feeds.snapshot_sampling import SnapshotSampler
 from planner.storage import Repository
+
+if TYPE_CHECKING:
+    from planner.domain.market import MarketSnapshot
 
 LIVE_SOURCE = "ibkr"
 CLOSE_SUFFIX = " close"

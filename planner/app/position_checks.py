@@ -65,7 +65,7 @@ def check_position(position: Position) -> None:
             )
     first = expected[0]
     if position.kind is PositionKind.CONDOR:
-        validate_condor_credit([leg.strike for leg in position.legs], position.open_price)
+        validate_condor_credit([leg.strike or 0.0 for leg in position.legs], position.open_price)
         check_spx_expiry(first.expiry, first.settlement)
     elif first.instrument is Instrument.SPX_OPTION:
         check_spx_expiry(first.expiry, Settlement.PM)

@@ -19,9 +19,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from planner.domain import Book, MarketSnapshot, Settings
 from planner.feeds import Quote
+
+if TYPE_CHECKING:
+    from planner.risk.report import RiskReport
 
 
 @dataclass(frozen=True)
@@ -54,19 +58,20 @@ class RiskRequest:
     at: datetime
     what_if: WhatIf = WhatIf()
     notes: tuple[str, ...] = ()  # said of the quotes (futures taken from stored VX history)
-    real: object = None  # the report at ``snapshot`` for these inputs when the caller has it (what-if steps)
+    real: RiskReport | None = None  # the report at ``snapshot`` for these inputs when the caller has it (what-if steps)
 
 
 @dataclass(frozen=True)
 class RiskResult:
-    report: object  # planner.risk.RiskReport: what the risk graph draws
+    report: RiskReport  # what the risk graph draws
     shown: MarketSnapshot  # the market the bar shows: stored, or the replayed day (before the VIX shift)
     priced: MarketSnapshot  # the market ``report`` was valued under
-    real: object  # the report at the stored quote (``report`` itself when no what-if moves the market)
+    real: RiskReport  # the report at the stored quote (``report`` itself when no what-if moves the market)
 
 
 def price_quotes(book: Book, stored: MarketSnapshot, previous: MarketSnapshot | None, settings: Settings, *,
-                 at: datetime, moved: MarketSnapshot | None = None, notes: tuple[str, ...] = (), **options):
+                 at: datetime, moved: MarketSnapshot | None = None, notes: tuple[str, ...] = (),
+                 **options: Any) -> RiskReport:
     """``book``'s report under ``moved`` (a what-if of ``stored``) or ``stored`` itself.
 
     Day P&L is measured against ``previous`` for the stored quote, against ``stored`` for a what-if.
@@ -101,8 +106,8 @@ def run_risk(request: RiskRequest) -> RiskResult:
         vix = min(max(shown.vix + what_if.vix_shift, settings.vix_floor), settings.vix_cap)
         priced = what_if_market(shown, settings, vix=vix, at=at)
     # The window shows positions, never a leg's row: legs=False saves building ~300 of them per quote.
-    options = dict(horizon_days=what_if.horizon_days, legs=False, vix_mode=what_if.vix_mode,
-                   fixed_vix=what_if.fixed_vix)
+    options: dict[str, Any] = dict(horizon_days=what_if.horizon_days, legs=False, vix_mode=what_if.vix_mode,
+                                   fixed_vix=what_if.fixed_vix)
     moved = None if priced is stored else priced
     report = price_quotes(request.book, stored, request.previous, settings, at=at, moved=moved, notes=request.notes,
                           pin_spx=what_if.pin_spx, **options)

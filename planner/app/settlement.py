@@ -132,9 +132,10 @@ def settle(repo: Repository, position: Position) -> tuple[Position, str]:
             return unsettled(position), "no settlement value"
         recorded = [level or estimated_level(leg, snapshot) for leg, level in zip(position.legs, recorded, strict=True)]
     levels: list[Level] = [level for level in recorded if level is not None]
-    legs = tuple(leg.with_changes(close_price=intrinsic(leg, level.value))
-                 for leg, level in zip(position.legs, levels, strict=True))
-    package = position.side * sum(leg.quantity / position.quantity * leg.close_price for leg in legs)
+    closes = [intrinsic(leg, level.value) for leg, level in zip(position.legs, levels, strict=True)]
+    legs = tuple(leg.with_changes(close_price=close) for leg, close in zip(position.legs, closes, strict=True))
+    package = position.side * sum(leg.quantity / position.quantity * close
+                                  for leg, close in zip(legs, closes, strict=True))
     settled = position.with_changes(
         legs=legs,
         status=Status.EXPIRED,

@@ -148,7 +148,9 @@ def plan(options: BacktestOptions, settings: Settings, specs: Sequence[str] = ()
         config = dict(zip(keys, values, strict=True))
         run_settings, run_options = configure(options, settings, config)
         configs.append(config)
-        seeds = [None] if paths is None else [options.seed + k for k in range(paths)]
+        seeds: list[int | None] = [None]
+        if paths is not None and options.seed is not None:  # plan() refused paths without a seed above
+            seeds = [options.seed + k for k in range(paths)]
         for seed in seeds:
             job_options = run_options if seed is None else replace(run_options, seed=seed)
             jobs.append(Job(index, seed, job_options, run_settings))

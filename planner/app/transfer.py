@@ -13,8 +13,9 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, TypeVar, overload
 
 from planner.app import entry_iv
 from planner.app.position_checks import check_position
@@ -83,6 +84,9 @@ def report_rows(repo: Repository, include_closed: bool = False) -> list[tuple]:
     return repo.leg_report_rows(include_closed)
 
 
+E = TypeVar("E", bound=Enum)
+
+
 class _Cells:
     """Typed access to one CSV row, with errors naming line and column."""
 
@@ -110,6 +114,10 @@ class _Cells:
             raise self.fail(column, "must not be empty")
         return value
 
+    @overload
+    def integer(self, column: str, optional: Literal[False] = False) -> int: ...
+    @overload
+    def integer(self, column: str, optional: bool) -> int | None: ...
     def integer(self, column: str, optional: bool = False) -> int | None:
         raw = self.record.get(column, "").strip()
         if raw == "" and optional:
@@ -122,7 +130,11 @@ class _Cells:
             raise self.fail(column, f"must be a whole number of at most {MAX_ID}")
         return number
 
-    def enum(self, column: str, enum: type, optional: bool = False):
+    @overload
+    def enum(self, column: str, enum: type[E], optional: Literal[False] = False) -> E: ...
+    @overload
+    def enum(self, column: str, enum: type[E], optional: bool) -> E | None: ...
+    def enum(self, column: str, enum: type[E], optional: bool = False) -> E | None:
         raw = self.text(column).strip()
         if raw == "" and optional:
             return None
@@ -140,6 +152,10 @@ class _Cells:
             raise self.fail(column, f"must be between {FIRST_DAY} and {LAST_DAY}")
         return day
 
+    @overload
+    def moment(self, column: str, optional: Literal[False] = False) -> datetime: ...
+    @overload
+    def moment(self, column: str, optional: bool) -> datetime | None: ...
     def moment(self, column: str, optional: bool = False) -> datetime | None:
         raw = self.text(column).strip()
         if raw == "" and optional:
@@ -358,11 +374,11 @@ def import_positions(repo: Repository, path: str | Path) -> ImportResult:
     is written at all.
     """
     positions = read_positions(path)
-    held = {trade_key(p): p.id for p in repo.load_book().positions}
-    skipped = tuple((p.id, held[trade_key(p)]) for p in positions if trade_key(p) in held)
+    held = {trade_key(p): p.saved_id for p in repo.load_book().positions}
+    skipped = tuple((p.saved_id, held[trade_key(p)]) for p in positions if trade_key(p) in held)
     if len(skipped) == len(positions):
         return ImportResult((), False, 0, skipped)
-    in_file = {p.id for p in positions}
+    in_file = {p.saved_id for p in positions}
     dropped = 0
     settings = repo.load_settings()
     entry_iv.load_pricing()  # outside the write lock
@@ -391,9 +407,9 @@ def import_positions(repo: Repository, path: str | Path) -> ImportResult:
                 id=position.id if keep else None, rolled_from=rolled_from, protects=protects
             )
             saved = repo.insert_position(tx, candidate)
-            new_ids[position.id] = saved.id
+            new_ids[position.saved_id] = saved.saved_id
             if saved.is_open:  # legs exported before any snapshot get their IVs here
                 saved = entry_iv.fill_position(repo, tx, saved, settings)
             stored.append(saved)
         tx.label = f"import {len(stored)} positions from {Path(path).name}"
-    return ImportResult(tuple(sorted(stored, key=lambda p: p.id)), not keep, dropped, skipped)
+    return ImportResult(tuple(sorted(stored, key=lambda p: p.saved_id)), not keep, dropped, skipped)

@@ -39,6 +39,7 @@ from planner.backtest.model import Costs, MarketModel, commission_usd, leg_array
 from planner.backtest.strategy import CondorChoice, CondorProgram, FridayExpiries, choose_condor, exit_reason
 from planner.domain.errors import InputError
 from planner.domain.instruments import Settlement
+from planner.domain.payoff import widest_wing
 from planner.domain.positions import (
     Book,
     LayerKind,
@@ -278,7 +279,7 @@ class _Run:
             count = len(position.legs)
             unit = prices[start:start + count]
             per_package = sum(leg.quantity * p for leg, p in zip(position.legs, unit.tolist(), strict=True))
-            marks[position.id] = (abs(per_package) / position.quantity, unit)
+            marks[position.saved_id] = (abs(per_package) / position.quantity, unit)
             start += count
         return marks
 
@@ -289,7 +290,7 @@ class _Run:
         """Dollars held in open condors and in open layers at today's marks (mid)."""
         condors = layers = 0.0
         for position in self.open.values():
-            value = position.side * self.marks[position.id][0] * position.multiplier * position.quantity
+            value = position.side * self.marks[position.saved_id][0] * position.multiplier * position.quantity
             if position.kind is PositionKind.CONDOR:
                 condors += value
             else:
@@ -305,12 +306,12 @@ class _Run:
                 left = years_cache[key] = calendars.time_to_expiry(at, *key)
             if left > 0:
                 continue
-            self._close(i, position, marks[position.id][0], fees=0.0, reason="expiry")  # intrinsic once expired
+            self._close(i, position, marks[position.saved_id][0], fees=0.0, reason="expiry")  # intrinsic once expired
 
     def _program_exits(self, i, marks) -> None:
         today = self.path.dates[i]
         for position in [p for p in self.open.values() if p.kind is PositionKind.CONDOR]:
-            mid, prices = marks[position.id]
+            mid, prices = marks[position.saved_id]
             reason = exit_reason(self.program, position.open_price, mid, (position.expiry - today).days, False)
             if reason is not None:
                 fill = mid + slippage_pts(list(position.legs), prices, self.costs, self._widening(i))
@@ -328,20 +329,20 @@ class _Run:
         legs = condor_legs(choice.expiry, choice.strikes, quantity, choice.settlement)
         prices = self._prices(legs, at, spx, vix, vvix, years_cache)
         credit = choice.mid_credit_pts - slippage_pts(list(legs), prices, self.costs, self._widening(i))
-        wing = max(choice.strikes[1] - choice.strikes[0], choice.strikes[3] - choice.strikes[2])
-        if not 0 < credit < wing:
+        if not 0 < credit < widest_wing(choice.strikes):
             return  # no credit worth selling after costs
         self.last_entry = i
         self.condor_trades += 1
         fees = commission_usd(legs, self.costs)
         legs = tuple(leg.with_changes(fees=self.costs.commission_usd * abs(leg.quantity)) for leg in legs)
         position = Position(PositionKind.CONDOR, legs, quantity, credit, at, id=self._new_id())
-        self.open[position.id] = position
-        self.marks[position.id] = (choice.mid_credit_pts, prices)
-        self.condor_cash += credit * 100 * quantity - fees
-        self.credit += credit * 100 * quantity
+        self.open[position.saved_id] = position
+        self.marks[position.saved_id] = (choice.mid_credit_pts, prices)
+        self.condor_cash += credit * position.multiplier * quantity - fees
+        self.credit += credit * position.multiplier * quantity
         self.commissions += fees
-        self.condor_records[position.id] = CondorRecord(i, self.path.dates[i], choice.expiry, choice.strikes, credit)
+        self.condor_records[position.saved_id] = CondorRecord(i, self.path.dates[i], choice.expiry, choice.strikes,
+                                                              credit)
 
     # -- the hedge rules -------------------------------------------------------------------------------------------
     def history_before(self, i: int) -> DailyHistory:
@@ -388,7 +389,7 @@ class _Run:
             held = self.open.get(trade.position_id)
             if held is None or held.id in acted or held.kind is PositionKind.CONDOR:
                 return  # already acted on today, or gone, or a condor: the program closes those (docstring)
-            acted.add(held.id)
+            acted.add(held.saved_id)
         self.actions[str(suggestion.action)] += 1
         self.by_rule[suggestion.rule] += 1
         action = suggestion.action
@@ -399,7 +400,7 @@ class _Run:
             self.hedge_trades.append(HedgeTrade(i, tier, "sell" if held is not None else "buy", str(action)))
         if held is not None and action in (Action.ROLL, Action.TRIM, Action.CLOSE, Action.TAKE_PROFIT):
             quantity = held.quantity if action is not Action.TRIM else min(trade.quantity, held.quantity)
-            mid, prices = self.marks[held.id]
+            mid, prices = self.marks[held.saved_id]
             fill = max(mid - slippage_pts(list(held.legs), prices, self.costs, self._widening(i)), 0.0)
             fees = commission_usd(held.legs, self.costs, quantity)
             reason = str(action).lower()
@@ -413,6 +414,7 @@ class _Run:
 
     def _buy_layer(self, i, at, suggestion: Suggestion, spx, vix, vvix, years_cache, rolled_from) -> None:
         trade = suggestion.proposal
+        assert trade is not None and trade.tier is not None  # _act buys only on a layer trade, which names its tier
         kind = LayerKind(trade.instrument)
         legs = layer_legs(kind, trade.expiry, trade.strikes, trade.quantity, Settlement(trade.settlement))
         prices = self._prices(legs, at, spx, vix, vvix, years_cache)
@@ -422,13 +424,13 @@ class _Run:
         legs = tuple(leg.with_changes(fees=self.costs.commission_usd * abs(leg.quantity)) for leg in legs)
         position = Position(PositionKind.LAYER, legs, trade.quantity, fill, at, tier=Tier(trade.tier),
                             layer_kind=kind, rolled_from=rolled_from, id=self._new_id())
-        self.open[position.id] = position
-        self.marks[position.id] = (mid, prices)
+        self.open[position.saved_id] = position
+        self.marks[position.saved_id] = (mid, prices)
         cost = fill * position.multiplier * trade.quantity
         self.hedge_cash -= cost + fees
         self.premium += cost
         self.commissions += fees
-        self.layer_records[position.id] = LayerRecord(i, self.path.dates[i], trade.tier, str(kind), trade.expiry,
+        self.layer_records[position.saved_id] = LayerRecord(i, self.path.dates[i], trade.tier, str(kind), trade.expiry,
                                                       tuple(trade.strikes), trade.quantity, fill, suggestion.rule)
 
     # -- bookkeeping -------------------------------------------------------------------------------------------------
@@ -454,28 +456,28 @@ class _Run:
             kept = position.quantity - quantity
             legs = tuple(leg.with_changes(quantity=leg.quantity // position.quantity * kept,
                                           fees=leg.fees * kept / position.quantity) for leg in position.legs)
-            self.open[position.id] = position.with_changes(quantity=kept, legs=legs)
+            self.open[position.saved_id] = position.with_changes(quantity=kept, legs=legs)
             self._layer_trimmed(position, quantity, price_pts, fees)
             return
-        del self.open[position.id]
-        self.marks.pop(position.id, None)
+        del self.open[position.saved_id]
+        self.marks.pop(position.saved_id, None)
         opening_fees = position.fees
         pnl = position.side * (price_pts - position.open_price) * position.multiplier * quantity - opening_fees - fees
         day = self.path.dates[i]
         if position.kind is PositionKind.CONDOR:
-            record = self.condor_records[position.id]
-            self.condor_records[position.id] = _replace(record, exit_index=i, exit_day=day, exit_reason=reason,
+            record = self.condor_records[position.saved_id]
+            self.condor_records[position.saved_id] = _replace(record, exit_index=i, exit_day=day, exit_reason=reason,
                                                         exit_price_pts=price_pts, pnl_usd=pnl)
         else:
-            record = self.layer_records.pop(position.id)
-            self.closed_layers.append(_replace(record, close_day=day, close_action=reason,
-                                               pnl_usd=(record.pnl_usd or 0.0) + pnl))
+            layer_record = self.layer_records.pop(position.saved_id)
+            self.closed_layers.append(_replace(layer_record, close_day=day, close_action=reason,
+                                               pnl_usd=(layer_record.pnl_usd or 0.0) + pnl))
 
     def _layer_trimmed(self, position: Position, quantity: int, price_pts: float, fees: float) -> None:
-        record = self.layer_records[position.id]
+        record = self.layer_records[position.saved_id]
         share = quantity / position.quantity
         pnl = (price_pts - position.open_price) * position.multiplier * quantity - position.fees * share - fees
-        self.layer_records[position.id] = _replace(record, pnl_usd=(record.pnl_usd or 0.0) + pnl)
+        self.layer_records[position.saved_id] = _replace(record, pnl_usd=(record.pnl_usd or 0.0) + pnl)
 
     def result(self) -> RunResult:
         layers = sorted(self.closed_layers + list(self.layer_records.values()), key=lambda r: r.open_index)

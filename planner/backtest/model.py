@@ -137,6 +137,7 @@ class MarketModel:
         """
         today = at.astimezone(calendars.ET).date()
         horizon = today + timedelta(days=FUTURES_CURVE_DAYS)
+        candidates: Sequence[date]
         if vix_expiries is None:
             candidates = calendars.vix_expirations(today, horizon)
         else:

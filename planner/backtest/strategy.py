@@ -189,7 +189,10 @@ def exit_reason(program: CondorProgram, credit_pts: float, close_cost_pts: float
     """
     if expired:
         return EXPIRY
-    if credit_pts - close_cost_pts >= program.profit_target_pct / 100.0 * credit_pts:
+    target_pct = program.profit_target_pct
+    if target_pct is None:
+        raise ValueError("exit_reason needs the program's profit target: pass CondorProgram.resolved(...)")
+    if credit_pts - close_cost_pts >= target_pct / 100.0 * credit_pts:
         return PROFIT
     if close_cost_pts - credit_pts >= program.loss_multiple * credit_pts:
         return LOSS

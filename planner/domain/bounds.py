@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 from planner.domain.errors import InputError, PlannerError
 from planner.domain.instruments import require_positive
+from planner.domain.payoff import widest_wing
 from planner.domain.positions import LayerKind, Position, PositionKind, validate_condor_credit
 from planner.domain.settings import Settings
 
@@ -76,11 +77,6 @@ def spread_width(layer_kind: LayerKind | None, strikes: Sequence[float]) -> floa
     return None
 
 
-def widest_wing(strikes: Sequence[float]) -> float:
-    k1, k2, k3, k4 = strikes
-    return max(k2 - k1, k4 - k3)
-
-
 def check_open_price(kind: PositionKind, layer_kind: LayerKind | None, strikes: Sequence[float], price: object,
                      field: str = "price") -> float:
     """The opening price per unit within the bounds any market respects; returns it as a float."""
@@ -111,7 +107,7 @@ def check_close_price(position: Position, price: object, field: str = "price") -
 
 
 # -- doubts that depend on the stored quote ---------------------------------------------------
-def option_bounds(layer_kind: LayerKind, strikes: Sequence[float], forward: float, discount: float
+def option_bounds(layer_kind: LayerKind | None, strikes: Sequence[float], forward: float, discount: float
                   ) -> tuple[float, float] | None:
     """(lowest, highest) no-arbitrage value per unit of a layer's package, points.
 
@@ -130,7 +126,7 @@ def option_bounds(layer_kind: LayerKind, strikes: Sequence[float], forward: floa
     return None
 
 
-def option_price_doubts(layer_kind: LayerKind, strikes: Sequence[float], price: float, forward: float,
+def option_price_doubts(layer_kind: LayerKind | None, strikes: Sequence[float], price: float, forward: float,
                         discount: float, field: str = "price") -> list[Doubt]:
     bounds = option_bounds(layer_kind, strikes, forward, discount)
     if bounds is None:

@@ -40,6 +40,17 @@ MULTIPLIER = {
     Instrument.VIX_OPTION: 100,
     Instrument.VIX_FUTURE: 1000,
 }
+"""Dollars per point of price for one contract (Cboe contract specifications: SPX and SPXW options
+$100 x the index, VIX options $100 x VIX, VX futures $1,000 x the index point)."""
+
+
+def multiplier(instrument: Instrument | str) -> int:
+    """Dollars per point of price for one contract of ``instrument``: the one table every caller reads.
+
+    >>> multiplier(Instrument.SPX_OPTION), multiplier("vix-option"), multiplier(Instrument.VIX_FUTURE)
+    (100, 100, 1000)
+    """
+    return MULTIPLIER[Instrument(instrument)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +124,13 @@ class Leg:
     def is_call(self) -> bool:
         return self.right is Right.CALL
 
+    @property
+    def saved_id(self) -> int:
+        """The id the store gave it, for code that only sees legs of a saved book (Position.saved_id)."""
+        if self.id is None:
+            raise ValueError(f"a {self.instrument} leg not yet saved has no id")
+        return self.id
+
     def contract_key(self) -> tuple:
         """What makes two legs the same contract (priced once, weighted by quantity)."""
         return (self.instrument, self.right, self.strike, self.expiry, self.settlement)
@@ -125,7 +143,7 @@ def require_finite(name: str, value: object) -> float:
     if isinstance(value, bool):  # a JSON true is no price, though Python counts it as 1
         raise InputError(name, "must be a number", value)
     try:
-        number = float(value)  # type: ignore[arg-type]
+        number = float(value)  # type: ignore[arg-type]  # any value may come in: a wrong type raises, caught below
     except (TypeError, ValueError, OverflowError):
         raise InputError(name, "must be a number", value) from None
     if not math.isfinite(number):

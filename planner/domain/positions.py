@@ -24,6 +24,8 @@ from planner.domain.instruments import (
     require_whole_positive,
 )
 from planner.domain.limits import MAX_CONTRACTS, MAX_POINTS, require_below
+from planner.domain.payoff import condor_max_loss as condor_max_loss  # the rule lives in payoff; kept importable
+from planner.domain.payoff import widest_wing
 
 
 class PositionKind(StrEnum):
@@ -102,6 +104,16 @@ class Position:
         return -1 if self.kind is PositionKind.CONDOR else 1
 
     @property
+    def saved_id(self) -> int:
+        """The id the store (or a backtest's book) gave it, for code that only sees positions of a book.
+
+        A position not yet saved has none; asking it for one is a programming error, never a user's.
+        """
+        if self.id is None:
+            raise ValueError(f"a {self.kind} position not yet saved has no id")
+        return self.id
+
+    @property
     def multiplier(self) -> int:
         return self.legs[0].multiplier
 
@@ -160,6 +172,7 @@ class Book:
 
 def parse_strikes(text: str | Sequence[float], field: str = "strikes") -> tuple[float, ...]:
     """'5400,5500,6200,6300' -> (5400.0, 5500.0, 6200.0, 6300.0), each finite and > 0."""
+    parts: Sequence[object]
     if isinstance(text, str):
         parts = [p.strip() for p in text.split(",")]
         if any(p == "" for p in parts):
@@ -190,20 +203,13 @@ def condor_legs(
     )
 
 
-def validate_condor_credit(strikes: Sequence[float], credit: float) -> float:
+def validate_condor_credit(strikes: Sequence[float], credit: object) -> float:
     """0 < C < max(K2-K1, K4-K3): a credit at or above the widest wing is a sure loss."""
     credit = require_positive("credit", credit)
-    k1, k2, k3, k4 = strikes
-    widest = max(k2 - k1, k4 - k3)
+    widest = widest_wing(strikes)
     if credit >= widest:
         raise InputError("credit", f"must be less than the widest wing {widest:g}", credit)
     return credit
-
-
-def condor_max_loss(strikes: Sequence[float], credit: float, quantity: int, fees: float = 0.0) -> float:
-    """Dollars: (max(K2-K1, K4-K3) - C) x 100 x quantity + fees."""
-    k1, k2, k3, k4 = strikes
-    return (max(k2 - k1, k4 - k3) - credit) * 100 * quantity + fees
 
 
 def layer_legs(

@@ -278,13 +278,15 @@ class Settings:
 
     def with_value(self, key: str, raw: object) -> Settings:
         """A copy with one setting changed, validated against its spec."""
-        return replace(self, **{key: parse_setting(key, raw)})
+        # Any: the field is chosen by name at run time, and parse_setting checked its type against the spec.
+        changed: dict[str, Any] = {key: parse_setting(key, raw)}
+        return replace(self, **changed)
 
     @classmethod
     def from_dict(cls, values: dict[str, object]) -> Settings:
         """Stored values over the defaults; unknown keys are ignored (older files)."""
         values = migrate_legacy(values)
-        known = {k: parse_setting(k, v) for k, v in values.items() if k in SPEC_BY_KEY}
+        known: dict[str, Any] = {k: parse_setting(k, v) for k, v in values.items() if k in SPEC_BY_KEY}
         return cls(**known)
 
 
@@ -313,7 +315,7 @@ def migrate_legacy(values: dict[str, object]) -> dict[str, object]:
         if old not in values or new in values:
             continue
         try:
-            chosen = float(values[old])  # type: ignore[arg-type]
+            chosen = float(values[old])  # type: ignore[arg-type]  # any value may come in: a wrong type raises, caught below
         except (TypeError, ValueError):
             continue  # an unreadable old value: the new default
         if not math.isclose(chosen, old_default, rel_tol=1e-9):
@@ -340,7 +342,7 @@ def parse_setting(key: str, raw: object) -> float | int | bool:
             return False
         raise InputError(key, "must be on or off (true/false)", raw)
     try:
-        number = float(raw)  # type: ignore[arg-type]
+        number = float(raw)  # type: ignore[arg-type]  # any value may come in: a wrong type raises, caught below
     except (TypeError, ValueError):
         raise InputError(key, f"must be a number ({spec.unit})", raw) from None
     if not math.isfinite(number):

@@ -38,13 +38,13 @@ def conflicts(values: Mapping[str, object]) -> dict[str, str]:
         value = values.get(key)
         return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
-    shares = [number(f"{t}_share_pct") for t in ("near", "mid", "long")]
-    if None not in shares and abs(sum(shares) - 100.0) > 1e-6:
+    shares = [share for t in ("near", "mid", "long") if (share := number(f"{t}_share_pct")) is not None]
+    if len(shares) == 3 and abs(sum(shares) - 100.0) > 1e-6:
         for tier in ("near", "mid", "long"):
             errors[f"{tier}_share_pct"] = f"tier shares must add up to 100 % (now {sum(shares):g} %)"
     for keys, rule, strict in ORDERED:
-        numbers = [number(k) for k in keys]
-        if None in numbers:
+        numbers = [n for k in keys if (n := number(k)) is not None]
+        if len(numbers) < len(keys):
             continue
         if not all((a < b) if strict else (a <= b) for a, b in itertools.pairwise(numbers)):
             now = ", ".join(f"{n:g}" for n in numbers)

@@ -6,9 +6,13 @@ Shared by the command line and the window so a number reads the same in both.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing_extensions import TypeIs
 
 
-def _finite(value: float | None) -> bool:
+def _finite(value: float | None) -> TypeIs[float]:
     return value is not None and math.isfinite(value)
 
 

@@ -26,9 +26,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from planner.feeds.ibkr_plan import ContractSpec
 from planner.feeds.quotes import Quote
+
+if TYPE_CHECKING:
+    from ib_async import Ticker
 
 INSTALL_HINT = "pip install 'hedge-planner[ibkr]'"
 DATA_TYPES = {1: "live", 2: "frozen", 3: "delayed", 4: "delayed frozen"}
@@ -172,7 +176,8 @@ def ib_available() -> bool:
 
 
 def to_ib_contract(ib_async, spec: ContractSpec):
-    kwargs = {"symbol": spec.symbol, "secType": spec.sec_type, "exchange": spec.exchange, "currency": "USD"}
+    kwargs: dict[str, object] = {"symbol": spec.symbol, "secType": spec.sec_type, "exchange": spec.exchange,
+                                 "currency": "USD"}
     if spec.trading_class:
         kwargs["tradingClass"] = spec.trading_class
     if spec.expiry is not None:
@@ -185,7 +190,7 @@ def to_ib_contract(ib_async, spec: ContractSpec):
 @dataclass(slots=True)
 class _Line:
     spec: ContractSpec
-    ticker: object = None
+    ticker: Ticker | None = None
     data_type: str = "live"
     refused: bool = False
     detail: str = ""
@@ -249,10 +254,10 @@ class IbkrFeed:
         loop = asyncio.new_event_loop()
         asyncio.set_event_loop(loop)
         self._loop = loop
-        self._stop = asyncio.Event()
+        stop = self._stop = asyncio.Event()
         self._ready.set()
         try:
-            loop.run_until_complete(self._main())
+            loop.run_until_complete(self._main(stop))
         finally:
             loop.run_until_complete(loop.shutdown_asyncgens())
             loop.close()
@@ -261,11 +266,11 @@ class IbkrFeed:
     def _state(self, state: LinkState, detail: str = "", code: int | None = None) -> None:
         self.on_state(FeedState(state, detail, code))
 
-    async def _main(self) -> None:
+    async def _main(self, stop: asyncio.Event) -> None:
         ib_async = load_ib_async()
         backoff = self.config.first_backoff_s
         where = f"{self.config.host}:{self.config.port}"
-        while not self._stop.is_set():
+        while not stop.is_set():
             ib = ib_async.IB()
             ib.RaiseRequestErrors = False
             ib.errorEvent += self._on_error
@@ -280,7 +285,7 @@ class IbkrFeed:
                 backoff = self.config.first_backoff_s
                 await self._subscribe(ib, ib_async)
                 self._state(LinkState.CONNECTED, self._summary())
-                await self._stream(ib)
+                await self._stream(ib, stop)
                 reason = "the connection to TWS / IB Gateway dropped"
             except (OSError, ConnectionError, TimeoutError) as exc:
                 reason = self._connect_failure(exc, where)
@@ -289,11 +294,11 @@ class IbkrFeed:
                 ib.pendingTickersEvent -= self._on_tickers
                 ib.disconnect()
                 self._ib = None
-            if self._stop.is_set():
+            if stop.is_set():
                 break
             self._state(LinkState.RECONNECTING, f"{reason}; trying again in {backoff:g} s")
             with contextlib.suppress(TimeoutError, asyncio.TimeoutError):
-                await asyncio.wait_for(self._stop.wait(), backoff)
+                await asyncio.wait_for(stop.wait(), backoff)
             backoff = min(backoff * 2, self.config.reconnect_max_s)
         self._state(LinkState.STOPPED, "disconnected")
 
@@ -321,11 +326,11 @@ class IbkrFeed:
             line.req_id = ib.wrapper.ticker2ReqId["mktData"].get(line.ticker)
         self._dirty = True
 
-    async def _stream(self, ib) -> None:
+    async def _stream(self, ib, stop: asyncio.Event) -> None:
         interval = 1.0 / self.config.snapshots_per_s
-        while not self._stop.is_set() and ib.isConnected():
+        while not stop.is_set() and ib.isConnected():
             with contextlib.suppress(TimeoutError, asyncio.TimeoutError):
-                await asyncio.wait_for(self._stop.wait(), interval)
+                await asyncio.wait_for(stop.wait(), interval)
             if self._dirty and ib.isConnected():
                 self._dirty = False
                 self._publish()

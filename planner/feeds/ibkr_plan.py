@@ -16,7 +16,7 @@ from datetime import date
 
 from planner.calendars import vix_expirations
 from planner.domain import Book, Position
-from planner.domain.instruments import Instrument, Leg, Settlement
+from planner.domain.instruments import Instrument, Leg, Settlement, multiplier
 
 INDEXES = ("SPX", "VIX", "VVIX")
 
@@ -63,8 +63,8 @@ def index_spec(symbol: str) -> ContractSpec:
 
 
 def future_spec(expiry: date, leg_ids: tuple[int, ...] = ()) -> ContractSpec:
-    return ContractSpec(f"VX {expiry.isoformat()}", "FUT", "VIX", "CFE", "VX", expiry, multiplier="1000",
-                        leg_ids=leg_ids)
+    return ContractSpec(f"VX {expiry.isoformat()}", "FUT", "VIX", "CFE", "VX", expiry,
+                        multiplier=str(multiplier(Instrument.VIX_FUTURE)), leg_ids=leg_ids)
 
 
 def leg_spec(leg: Leg, leg_ids: tuple[int, ...]) -> ContractSpec:
@@ -78,9 +78,11 @@ def leg_spec(leg: Leg, leg_ids: tuple[int, ...]) -> ContractSpec:
         symbol = "SPX"
     else:
         trading_class = symbol = "VIX"
-    key = f"{trading_class} {leg.expiry.isoformat()} {leg.strike:g} {right}"
-    return ContractSpec(key, "OPT", symbol, "CBOE", trading_class, leg.expiry, float(leg.strike), right, "100",
-                        leg_ids)
+    strike = leg.strike
+    assert strike is not None  # Leg requires one of every option
+    key = f"{trading_class} {leg.expiry.isoformat()} {strike:g} {right}"
+    return ContractSpec(key, "OPT", symbol, "CBOE", trading_class, leg.expiry, float(strike), right,
+                        str(multiplier(leg.instrument)), leg_ids)
 
 
 def _open_legs(positions: Sequence[Position]) -> list[Leg]:
@@ -103,13 +105,13 @@ def leg_contracts(book: Book, risk: Mapping[int, float] | None = None, spx: floa
     for legs in grouped.values():
         first = legs[0]
         if risk:
-            weight = sum(abs(risk.get(leg.id, 0.0)) for leg in legs)
+            weight = sum(abs(risk.get(leg.saved_id, 0.0)) for leg in legs)
         else:
             size = sum(abs(leg.quantity) for leg in legs) * first.multiplier
             distance = abs(first.strike / spx - 1.0) if (spx and first.strike and
                                                          first.instrument is Instrument.SPX_OPTION) else 0.0
             weight = size * math.exp(-distance / 0.05)  # 5 % out of the money weighs 1/e of at the money
-        weighted.append((weight, first.expiry, leg_spec(first, tuple(leg.id for leg in legs))))
+        weighted.append((weight, first.expiry, leg_spec(first, tuple(leg.saved_id for leg in legs))))
     weighted.sort(key=lambda item: (-item[0], item[1], item[2].key))
     return [spec for _, _, spec in weighted]
 

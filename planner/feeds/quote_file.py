@@ -155,6 +155,7 @@ def _futures(value: object) -> dict[date, float]:
     if not isinstance(pairs, (list, tuple, type({}.items()))):
         raise InputError("futures", "must map expiry dates to prices", value)
     found = {}
+    item: object
     for item in pairs:
         if not isinstance(item, (list, tuple)) or len(item) != 2:
             raise InputError("futures", "must be [expiry, price] pairs", item)

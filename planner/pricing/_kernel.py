@@ -32,14 +32,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from types import ModuleType
 
 import numpy as np
 
 from planner.pricing._inputs import Operand, take
 from planner.pricing._normalised_black import INV_SQRT_2PI, normalised_black
 
+NATIVE: ModuleType | None  # the compiled kernels (_native.pyi types them), None where they were not built
 try:
-    from planner.pricing import _native as NATIVE
+    import planner.pricing._native as NATIVE
 except ImportError:  # not built (no C compiler at install time, or another platform): numpy only
     NATIVE = None
 
@@ -70,7 +72,7 @@ def _constant(value: float) -> np.ndarray:
 
 
 def price_and_greeks(
-    is_call: np.ndarray | bool,
+    is_call: Operand,  # bools, or one flag (broadcast_flat hands it as a Python bool)
     spot: Operand,
     strike: Operand,
     t: Operand,
@@ -108,13 +110,13 @@ def price_and_greeks(
     if black76:
         q = r
     # Scalar rates fold their sign, and the 1/365 of theta, into one constant.
-    r_is_array, q_is_array = isinstance(r, np.ndarray), isinstance(q, np.ndarray)
-    minus_r = None if r_is_array else _constant(-r)
-    minus_q = None if q_is_array else _constant(-q)
-    rates_are_scalars = not (r_is_array or q_is_array)
-    r_carry = _constant(r / DAYS_PER_YEAR) if rates_are_scalars else None
-    q_carry = _constant(q / DAYS_PER_YEAR) if rates_are_scalars else None
-    scalar_sign = None if isinstance(is_call, np.ndarray) else (one if is_call else -one)
+    minus_r = None if isinstance(r, np.ndarray) else _constant(-r)
+    minus_q = None if isinstance(q, np.ndarray) else _constant(-q)
+    r_carry: np.ndarray | None = None
+    q_carry: np.ndarray | None = None
+    if not (isinstance(r, np.ndarray) or isinstance(q, np.ndarray)):
+        r_carry, q_carry = _constant(r / DAYS_PER_YEAR), _constant(q / DAYS_PER_YEAR)
+    rates_are_scalars = r_carry is not None
     suspicious = False
     with np.errstate(all="ignore"):
         for start in range(0, n, size):
@@ -126,8 +128,8 @@ def price_and_greeks(
             K = strike[cut] if isinstance(strike, np.ndarray) else strike
             t_c = t[cut] if isinstance(t, np.ndarray) else t
             vol_c = vol[cut] if isinstance(vol, np.ndarray) else vol
-            r_c = r[cut] if r_is_array else r
-            q_c = q[cut] if q_is_array else q
+            r_c = r[cut] if isinstance(r, np.ndarray) else r
+            q_c = q[cut] if isinstance(q, np.ndarray) else q
             sqt, sst, dq, sq, kr = buf["sqt"], buf["sst"], buf["dq"], buf["sq"], buf["kr"]
             d1, n1, n2, a, tmp = buf["d1"], buf["n1"], buf["n2"], buf["a"], buf["tmp"]
             np.sqrt(t_c, out=sqt)
@@ -135,14 +137,14 @@ def price_and_greeks(
             suspicious = suspicious or not np.minimum.reduce(sst) > 0
             # exp(-r t) becomes K exp(-r t) in place (Black-76 keeps it in dq: it discounts the future too).
             dr = dq if black76 else kr
-            if r_is_array:
+            if minus_r is None:
                 mul(r_c, t_c, out=dr)
                 np.negative(dr, out=dr)
             else:
                 mul(t_c, minus_r, out=dr)
             exp(dr, out=dr)
             if not black76:
-                if q_is_array:
+                if minus_q is None:
                     mul(q_c, t_c, out=dq)
                     np.negative(dq, out=dq)
                 else:
@@ -155,7 +157,7 @@ def price_and_greeks(
                 mul(is_call[cut], two, out=w)
                 sub(w, one, out=w)
             else:
-                w = scalar_sign
+                w = one if is_call else -one
             div(sq, kr, out=d1)
             np.log(d1, out=d1)
             div(d1, sst, out=d1)
@@ -195,11 +197,11 @@ def price_and_greeks(
             div(theta, sqt, out=theta)
             mul(theta, decay_scale, out=theta)
             # Carry, w (q Sq N(w d1) - r Kr N(w d2)) / 365; for Black-76 (q = r) that is r price / 365.
-            r_factor = r_carry if rates_are_scalars else r_c
+            r_factor = r_carry if r_carry is not None else r_c
             if black76:
                 mul(price, r_factor, out=tmp)
             else:
-                mul(a, q_carry if rates_are_scalars else q_c, out=tmp)
+                mul(a, q_carry if q_carry is not None else q_c, out=tmp)
                 mul(b, r_factor, out=n1)
                 sub(tmp, n1, out=tmp)
                 mul(tmp, w, out=tmp)
@@ -232,10 +234,12 @@ def _native_fill(operands, mask: int, n: int, black76: bool, *, exact_prices: bo
     block = np.empty((5, n))
     out = Outputs(block[0], block[1], block[2], block[3], block[4])
     cancelled = np.empty(n, dtype=np.bool_)
+    assert NATIVE is not None  # the callers run this only where the kernels are built
     suspicious = NATIVE.greeks(*(np.ascontiguousarray(o) if (mask >> k) & 1 else o for k, o in enumerate(operands)),
                                _STEPS[mask], black76, *block, cancelled)
     if exact_prices and np.count_nonzero(cancelled):
-        refine_prices(out, np.flatnonzero(cancelled), *operands, black76)
+        is_call, spot, strike, t, vol, r, q = operands
+        refine_prices(out, np.flatnonzero(cancelled), is_call, spot, strike, t, vol, r, q, black76)
     return out, bool(suspicious)
 
 
@@ -249,7 +253,7 @@ del _steps
 def refine_prices(
     out: Outputs,
     rows: np.ndarray,
-    is_call: np.ndarray | bool,
+    is_call: Operand,  # bools, or one flag (broadcast_flat hands it as a Python bool)
     spot: Operand,
     strike: Operand,
     t: Operand,
@@ -276,7 +280,7 @@ def refine_prices(
 def limit_values(
     out: Outputs,
     rows: np.ndarray,
-    is_call: np.ndarray | bool,
+    is_call: Operand,  # bools, or one flag (broadcast_flat hands it as a Python bool)
     spot: Operand,
     strike: Operand,
     t: Operand,

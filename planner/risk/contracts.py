@@ -9,8 +9,6 @@ weights over those contracts: dollars of value per point of contract price.
 from __future__ import annotations
 
 import math
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
@@ -22,7 +20,6 @@ from planner.domain.market import MarketSnapshot
 from planner.domain.positions import Position, PositionKind
 from planner.domain.settings import Settings
 from planner.risk.exposure import protection_targets
-from planner.risk.per_object import PerObject
 from planner.risk.spot_vol import futures_damping, term_structure_future
 from planner.risk.vix_option_vol import vix_option_iv
 
@@ -175,8 +172,10 @@ class BookLayout:
     derived: a memo for figures that depend on the positions alone, filled by
     whoever needs them (the risk engine's break-even rows and group masks).
 
-    A quote re-analyses the same position objects, so ``book_layout`` keeps the
-    last few layouts; their arrays are read-only because tables share them.
+    Made afresh by each ``build_contracts``: no cache keyed by object identity
+    (measured in docs/performance.md, "Identity-keyed caches": the layout is a
+    few per cent of an analysis). Its arrays are read-only because the tables
+    made from it share them.
     """
 
     positions: tuple[Position, ...]
@@ -200,29 +199,8 @@ class BookLayout:
     derived: dict = field(default_factory=dict, compare=False, repr=False)
 
 
-_LAYOUTS: OrderedDict[tuple[int, ...], BookLayout] = OrderedDict()
-_LAYOUTS_KEPT = 16
-_layouts_lock = threading.Lock()
-
-
-def book_layout(positions: tuple[Position, ...]) -> BookLayout:
-    """The layout of ``positions``, made once per tuple of position objects (checked by identity)."""
-    key = tuple(id(p) for p in positions)
-    with _layouts_lock:
-        known = _LAYOUTS.get(key)
-        if known is not None and all(a is b for a, b in zip(known.positions, positions, strict=True)):
-            _LAYOUTS.move_to_end(key)
-            return known
-    layout = _make_layout(positions)
-    with _layouts_lock:
-        _LAYOUTS[key] = layout
-        while len(_LAYOUTS) > _LAYOUTS_KEPT:
-            _LAYOUTS.popitem(last=False)
-    return layout
-
-
 class _Part(NamedTuple):
-    """What a layout takes from one position alone, made once per position object (immutable)."""
+    """What a layout takes from one position alone."""
 
     keys: tuple[tuple, ...]  # per leg: everything that sets its value (one contract per distinct key)
     weights: tuple[float, ...]  # per leg: signed quantity x multiplier
@@ -237,17 +215,15 @@ def _make_part(position: Position) -> _Part:
                  position.cost_basis + position.fees, position.kind is PositionKind.CONDOR)
 
 
-_part = PerObject(_make_part)
-
-
-def _make_layout(positions: tuple[Position, ...]) -> BookLayout:
+def book_layout(positions: tuple[Position, ...]) -> BookLayout:
+    """The layout of ``positions``: their distinct contracts and each position's weights over them."""
     index: dict[tuple, int] = {}
     first_legs: list[Leg] = []
     legs: list[Leg] = []
     leg_position: list[int] = []
     leg_contract: list[int] = []
     leg_weight: list[float] = []
-    parts = [_part(position) for position in positions]
+    parts = [_make_part(position) for position in positions]
     for p_index, (position, part) in enumerate(zip(positions, parts, strict=True)):
         for leg, key in zip(position.legs, part.keys, strict=True):
             c = index.get(key)

@@ -28,7 +28,7 @@ def protection_targets(positions: tuple[Position, ...]) -> np.ndarray:
             else:
                 whole_book.append(row)
     if whole_book:  # one indexed write for every whole-book layer (a row at a time cost seconds at 12,500)
-        targets[np.ix_(whole_book, every_condor)] = 1.0
+        targets[np.ix_(np.asarray(whole_book, dtype=np.intp), every_condor)] = 1.0
     return targets
 
 
@@ -41,7 +41,7 @@ def coverage_shares(targets: np.ndarray, position_vega: np.ndarray) -> np.ndarra
     # Computed on the block of layer rows and condor columns only: the rest is zero, and on a book
     # of 3,000 positions the whole square was most of a risk run's time.
     shares = np.zeros(targets.shape)  # calloc'd: untouched pages cost nothing (zeros_like writes them)
-    rows, cols = targets.any(axis=1).nonzero()[0], targets.any(axis=0).nonzero()[0]
+    rows, cols = np.flatnonzero(targets.any(axis=1)), np.flatnonzero(targets.any(axis=0))
     if not rows.size:
         return shares
     block = targets[np.ix_(rows, cols)]

@@ -142,6 +142,7 @@ def prices_on_axes(is_call, strike, years, vols, spots, rate: float, carry: floa
     is filled once the Future is done.
     """
     native = _kernel.NATIVE
+    assert native is not None  # the callers run this only where the kernels are built
     count = strike.size
     spots = np.ascontiguousarray(spots, dtype=np.float64)
     vols = np.ascontiguousarray(vols, dtype=np.float64)
@@ -149,7 +150,7 @@ def prices_on_axes(is_call, strike, years, vols, spots, rate: float, carry: floa
                  np.ascontiguousarray(years, dtype=np.float64), float(rate), float(carry), spots, spots.ndim == 2,
                  vols, vol_per_point, 1 if vol_per_point else vols.shape[1], out)
     if later is not None:
-        later.append(background().submit(native.prices_on_axes, *arguments, 0, count))
+        later.append(background().submit(lambda: native.prices_on_axes(*arguments, 0, count)))
         return out
     threads = min(threads, count, max(1, out.size // MIN_CELLS_PER_THREAD))
     if threads == 1:

@@ -13,10 +13,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from planner.domain.jsonable import json_ready
+
+if TYPE_CHECKING:
+    from planner.risk.plausible import Scenarios
 
 GREEK_FIELDS = ("delta_spx_usd", "delta_vix_usd", "delta_spx_equiv_usd", "gamma_usd", "vega_usd", "theta_usd",
                 "protection_usd")
@@ -100,14 +104,18 @@ class LegRowSource:
     __slots__ = ("_build", "_counts", "_rows")
 
     def __init__(self, build: Callable[[], list[tuple[LegRisk, ...]]], counts: list[int]) -> None:
-        self._build, self._counts, self._rows = build, counts, None
+        self._build: Callable[[], list[tuple[LegRisk, ...]]] | None = build
+        self._counts = counts
+        self._rows: list[tuple[LegRisk, ...]] | None = None
 
     def rows(self) -> list[tuple[LegRisk, ...]]:
         rows = self._rows
         if rows is None:
             build = self._build
-            if build is None:  # another thread has just built them
-                return self._rows
+            if build is None:  # another thread has just built them (it sets the rows before it clears build)
+                rows = self._rows
+                assert rows is not None
+                return rows
             rows = self._rows = build()
             self._build = None  # the arrays it closed over are no longer needed
         return rows
@@ -227,7 +235,7 @@ class PlausibleRisk:
     """The scenarios risk used is measured over (``planner.risk.plausible.Scenarios``) and, in a light
     report, each position's P&L in each [positions x scenarios] (the rules' what-ifs start from it)."""
 
-    scenarios: object
+    scenarios: Scenarios
     position_pnl: np.ndarray | None = None
     book_risk_used_pct: float | None = None  # the whole book's worst plausible loss, % of equity
     book_scenario: dict | None = None  # and its scenario

@@ -45,7 +45,7 @@ def refine_roots(
     x = np.where(fa == 0, a, b)
     done = fa == 0
     width_tolerance = tolerance  # in the grid's units (index points): far below a displayed cent
-    value_tolerance = np.maximum(value_tolerance, 1e-9 * np.maximum(1.0, np.abs(fa) + np.abs(fb)))
+    value_tolerances = np.maximum(value_tolerance, 1e-9 * np.maximum(1.0, np.abs(fa) + np.abs(fb)))
     last = np.zeros(rows.size)  # +1: b was replaced last step, -1: a was
     for _ in range(max_iterations):
         active = np.flatnonzero(~done)
@@ -73,7 +73,7 @@ def refine_roots(
         a[active] = np.where(same_b, a[active], c)
         fa[active] = np.where(same_b, fa[active], fc)
         last[active] = np.where(same_b, 1, -1)
-        converged = (np.abs(fc) <= value_tolerance[active]) | (np.abs(b[active] - a[active]) <= width_tolerance)
+        converged = (np.abs(fc) <= value_tolerances[active]) | (np.abs(b[active] - a[active]) <= width_tolerance)
         done[active] = converged
     for row, root in zip(rows, x, strict=True):
         result[int(row)].append(float(root))

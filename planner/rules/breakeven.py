@@ -11,8 +11,8 @@ layer sized to its share; it stays quiet once the mid tier holds its share
 
 from __future__ import annotations
 
-import math
-
+from planner.domain.expected_move import expected_move
+from planner.domain.payoff import position_break_evens
 from planner.domain.positions import Position
 from planner.domain.suggestions import Severity, Suggestion
 from planner.rules.common import add_or_warn, band, pts
@@ -26,10 +26,8 @@ MID = "mid"
 
 def expiry_break_evens(condor: Position) -> tuple[float, float] | None:
     """(lower, upper) break-evens at the condor's own expiry, K2 - C and K3 + C with fees moving them
-    inward (the risk engine's closed form); None when fees eat the whole credit."""
-    from planner.risk.engine import condor_expiry_break_evens
-
-    found = condor_expiry_break_evens(condor)
+    inward (``planner.domain.payoff``); None when fees eat the whole credit."""
+    found = position_break_evens(condor)
     return (found[0], found[1]) if found else None
 
 
@@ -45,7 +43,7 @@ def move_ratio(ctx: RuleContext, condor: Position) -> tuple[float, float, float,
     # No break-even at all (fees above the credit): the condor loses wherever SPX settles.
     distance = 0.0 if found is None else min(spx - found[0], found[1] - spx)
     days = years * 365.0
-    expected = spx * ctx.market.vix / 100.0 * math.sqrt(days / 365.0)
+    expected = expected_move(spx, ctx.market.vix, days)
     return distance / expected, distance, expected, days
 
 
@@ -76,4 +74,4 @@ def breakeven(ctx: RuleContext) -> list[Suggestion]:
     }
     return [add_or_warn(ctx, rule=BREAKEVEN, spec=spec, quantity=max(1, short), severity=Severity.HIGH, why=why,
                         figures=figures, condition=f"ratio-band={band(ratio, RATIO_BAND)}",
-                        targets=tuple(c.id for c, *_ in at_risk))]
+                        targets=tuple(c.saved_id for c, *_ in at_risk))]

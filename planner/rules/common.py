@@ -61,10 +61,11 @@ def describe_layer(kind: LayerKind, expiry: date, strikes: tuple[float, ...]) ->
 
 def describe_position(position: Position) -> str:
     if position.kind is PositionKind.CONDOR:
-        strikes = "/".join(f"{leg.strike:g}" for leg in sorted(position.legs, key=lambda leg: leg.strike))
+        strikes = "/".join(f"{leg.strike:g}" for leg in sorted(position.legs, key=lambda leg: leg.strike or 0.0))
         return f"condor {position.id} ({position.expiry.isoformat()} {strikes})"
-    strikes = tuple(leg.strike for leg in position.legs if leg.strike is not None)
-    layer = describe_layer(position.layer_kind, position.expiry, strikes)
+    layer_strikes = tuple(leg.strike for leg in position.legs if leg.strike is not None)
+    assert position.layer_kind is not None  # a layer always has its kind (the positions table's CHECK)
+    layer = describe_layer(position.layer_kind, position.expiry, layer_strikes)
     return f"{position.tier or 'untiered'} layer {position.id} ({layer})"
 
 
@@ -166,7 +167,7 @@ def roll_or_warn(
     spec = ctx.roll_spec(layer)
     have = ctx.tier_protection_usd(spec.tier) - ctx.position_protection_usd(layer)
     quantity = layer_quantity(ctx, spec, have_usd=have) if ctx.has_condor_exposure else layer.quantity
-    sized = ctx.sizer.size(spec, quantity, remove=(layer.id,))
+    sized = ctx.sizer.size(spec, quantity, remove=(layer.saved_id,))
     closing = close_value(ctx, layer)
     figures = {**figures, **sized_figures(ctx, sized), "close_price_pts": closing[0], "close_value_usd": closing[1]}
     what = describe_position(layer)
@@ -176,12 +177,12 @@ def roll_or_warn(
         reason = (f"{why}, but rolling {what} into even one {successor}"
                   f" would take risk used to {percent(trade.risk_used_after_pct)} of equity, over the "
                   f"{percent(ctx.settings.risk_cap_in_force_pct)} cap; consider closing it.")
-        return Suggestion(rule, Action.WARN, Severity.HIGH, reason, (layer.id,), spec.tier,
+        return Suggestion(rule, Action.WARN, Severity.HIGH, reason, (layer.saved_id,), spec.tier,
                           _with_position(trade, layer), figures, f"{condition}|blocked", reasons=(why,))
     trade = _with_position(buy_trade(sized, sized.quantity), layer)
     reason = (f"{why}: sell {what} at about {closing[0]:.2f} pts ({usd(closing[1])}) and buy {trade_words(trade)}; "
               f"{after_words(trade, ctx)}.")
-    return Suggestion(rule, Action.ROLL, severity, reason, (layer.id,), spec.tier, trade, figures, condition,
+    return Suggestion(rule, Action.ROLL, severity, reason, (layer.saved_id,), spec.tier, trade, figures, condition,
                       reasons=(why,))
 
 
@@ -204,7 +205,7 @@ def close_trade(ctx: RuleContext, position: Position, quantity: int | None = Non
     quantity = position.quantity if quantity is None else quantity
     mark, _ = close_value(ctx, position)
     kept = max(0.0, 1.0 - quantity / position.quantity)
-    after = ctx.what_if.measure(scale={position.id: kept}, key=("keep",))
+    after = ctx.what_if.measure(scale={position.saved_id: kept}, key=("keep",))
     row = ctx.risk(position)
     protection = row.greeks.protection_usd * quantity / position.quantity if row else 0.0
     is_condor = position.kind is PositionKind.CONDOR

@@ -70,7 +70,7 @@ class RuleContext:
         return {row.id: row for row in self.report.positions if row.id is not None}
 
     def risk(self, position: Position) -> PositionRisk | None:
-        return self.risk_by_id.get(position.id)
+        return None if position.id is None else self.risk_by_id.get(position.id)
 
     @cached_property
     def condors(self) -> tuple[Position, ...]:

@@ -137,7 +137,7 @@ def _trim(ctx: RuleContext, now: float, exposure: float, shortfall: dict[str, fl
         reason = (f"{why}: sell {quantity} of {describe_position(layer)} at about {trade.price_pts:.2f} pts "
                   f"({usd(-trade.cost_usd)}), back to the {percent(settings.coverage_target_pct, 0)} target; "
                   f"coverage after {percent(trade.coverage_after_pct, 1)}.")
-        found.append(Suggestion(COVERAGE, Action.TRIM, Severity.LOW, reason, (layer.id,), tier, trade,
+        found.append(Suggestion(COVERAGE, Action.TRIM, Severity.LOW, reason, (layer.saved_id,), tier, trade,
                                 {**figures, "coverage_high_pct": settings.coverage_high_pct,
                                  "tier_excess_usd": -shortfall[tier], "coverage_after_pct": left_pct},
                                 f"above|{band(now, step)}", reasons=(why,)))

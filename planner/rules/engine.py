@@ -114,8 +114,9 @@ def suggest(
     if at.tzinfo is None:
         raise InputError("at", "must carry a time zone", at.isoformat())
     # The rules measure risk on the report's scenario matrix: a report made without one is not enough.
-    reusable = risk is not None and risk.matrix is not None
-    report = risk if reusable else analyze(book, market, settings, at=at, light=True)
+    report = risk
+    if report is None or report.matrix is None:
+        report = analyze(book, market, settings, at=at, light=True)
     decisions = tuple(decisions)
     ctx = RuleContext(book, market, settings, report, at, DailyHistory.of(history, before=_day(at)),
                       tuple(events), {s.name: s for s in signals}, decisions)

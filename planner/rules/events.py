@@ -33,7 +33,7 @@ def event_risk(ctx: RuleContext) -> list[Suggestion]:
         sessions = calendars.trading_days_between(ctx.today, event.date)
         if sessions > window:
             continue
-        exposed = tuple(c.id for c in ctx.condors if event.date <= c.expiry)
+        exposed = tuple(c.saved_id for c in ctx.condors if event.date <= c.expiry)
         if not exposed:
             continue
         first = first or (event, sessions, exposed)

@@ -44,7 +44,7 @@ def still_wanted(ctx: RuleContext, layer: Position) -> tuple[bool, str]:
     threshold = ctx.settings.tier_vix_threshold(tier)
     if ctx.market.vix >= threshold:
         return True, f"VIX {ctx.market.vix:.2f} pts is at or above the {tier} tier's {threshold:g} pts threshold"
-    without = ctx.what_if.measure(scale={layer.id: 0.0}, key=("keep",)).coverage_pct
+    without = ctx.what_if.measure(scale={layer.saved_id: 0.0}, key=("keep",)).coverage_pct
     low = ctx.settings.coverage_low_pct
     if without is not None and without < low:
         return True, f"coverage would fall to {percent(without, 1)} without it, below {percent(low, 0)}"
@@ -61,7 +61,7 @@ def _roll_or_close(ctx: RuleContext, layer: Position, *, rule: str, severity: Se
     trade = close_trade(ctx, layer)
     reason = (f"{why} and {because}: sell {describe_position(layer)} at about {trade.price_pts:.2f} pts "
               f"({usd(-trade.cost_usd)}); coverage after {percent(trade.coverage_after_pct, 1)}.")
-    return Suggestion(rule, Action.CLOSE, severity, reason, (layer.id,), str(layer.tier) if layer.tier else None,
+    return Suggestion(rule, Action.CLOSE, severity, reason, (layer.saved_id,), str(layer.tier) if layer.tier else None,
                       trade, figures, f"{condition}|close", reasons=(f"{why} and {because}",))
 
 

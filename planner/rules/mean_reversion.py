@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+from planner.domain import payoff
 from planner.domain.positions import Position
 from planner.domain.suggestions import Action, Severity, Suggestion
 from planner.domain.units import percent, usd
@@ -85,8 +86,8 @@ def take_profit(ctx: RuleContext) -> list[Suggestion]:
                    "spike_rise_pct": spike.rise_pct, "peak_vix_pts": peak, "retrace_pct": retrace,
                    "take_profit_retrace_pct": settings.take_profit_retrace_pct, "exit_value_usd": value,
                    "cost_usd": cost, "value_multiple": value / cost, "take_profit_multiple": multiple}
-        found.append(Suggestion(MEAN_REVERSION, Action.TAKE_PROFIT, Severity.MEDIUM, reason, (layer.id,), tier, trade,
-                                figures, f"spike={spike_day.isoformat()}"))
+        found.append(Suggestion(MEAN_REVERSION, Action.TAKE_PROFIT, Severity.MEDIUM, reason, (layer.saved_id,), tier,
+                                trade, figures, f"spike={spike_day.isoformat()}"))
     return found
 
 
@@ -95,8 +96,8 @@ def close_winners(ctx: RuleContext) -> list[Suggestion]:
     found = []
     for condor in ctx.condors:
         row = ctx.risk(condor)
-        max_profit = condor.open_price * condor.multiplier * condor.quantity - condor.fees
-        if row is None or max_profit <= 0:
+        max_profit = payoff.max_profit(condor)
+        if row is None or max_profit is None or max_profit <= 0:  # None: not a condor (never here)
             continue
         share = 100.0 * row.pnl_usd / max_profit
         if share < target:
@@ -107,6 +108,6 @@ def close_winners(ctx: RuleContext) -> list[Suggestion]:
                   f"{trade.price_pts:.2f} pts ({usd(trade.cost_usd)}) and keep the rest of the credit.")
         figures = {"profit_pct_of_max": share, "take_profit_pct": target, "pnl_usd": row.pnl_usd,
                    "max_profit_usd": max_profit}
-        found.append(Suggestion(CONDOR_TAKE_PROFIT, Action.CLOSE, Severity.MEDIUM, reason, (condor.id,), None, trade,
-                                figures, f"profit|{band(share, PROFIT_BAND_PCT)}"))
+        found.append(Suggestion(CONDOR_TAKE_PROFIT, Action.CLOSE, Severity.MEDIUM, reason, (condor.saved_id,), None,
+                                trade, figures, f"profit|{band(share, PROFIT_BAND_PCT)}"))
     return found

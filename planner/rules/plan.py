@@ -65,6 +65,18 @@ class _Decided:
     def primary(self) -> Suggestion:
         return self.parts[0]
 
+    @property
+    def held(self) -> Position:
+        """The layer a roll acts on: a roll is always of a held layer its suggestion names."""
+        assert self.layer is not None, f"a {self.kind} in the {self.tier} tier without its layer"
+        return self.layer
+
+
+def _trade(s: Suggestion) -> ProposedTrade:
+    """The trade of an intent the plan sorted into a tier or the condor trades (only those with one are)."""
+    assert s.proposal is not None, f"{s.rule} {s.action} without a trade"
+    return s.proposal
+
 
 class Planner:
     """Turns one review's intents into its plan; ``skipped`` gathers (rule, why) for intents left out."""
@@ -98,7 +110,9 @@ class Planner:
         decided = [d for t in TIERS if (d := self._decide(t, tiers[t])) is not None]
         decided = self._no_sale_on_a_bought_expiry(decided, backstops)
         for s in condor_trades:  # the condor program's own exits: the hedges are sized for the book without them
-            self.scale[s.proposal.position_id] = 0.0
+            closed = _trade(s).position_id
+            if closed is not None:
+                self.scale[closed] = 0.0
             shown.append(s)
         for d in decided:
             if d.kind == "sell" and d.primary.action is not Action.TRIM:
@@ -162,7 +176,7 @@ class Planner:
         elif t.rolls or (closes and t.buys):
             primary = t.rolls[0] if t.rolls else closes[0]
             chosen = _Decided(tier, "roll", [primary, *t.buys], self._layer(primary))
-            why = f"one trade per tier: the {tier} tier rolls {describe_position(chosen.layer)} in this plan"
+            why = f"one trade per tier: the {tier} tier rolls {describe_position(chosen.held)} in this plan"
         elif t.buys:
             chosen = _Decided(tier, "buy", list(t.buys))
             why = f"the plan buys in the {tier} tier: selling in it too would be a round trip"
@@ -181,9 +195,9 @@ class Planner:
         bought = {}
         for d in decided:
             if d.kind != "sell":
-                bought[d.primary.proposal.expiry] = d.tier
+                bought[_trade(d.primary).expiry] = d.tier
         for s in backstops:
-            bought[s.proposal.expiry] = "long"
+            bought[_trade(s).expiry] = "long"
         kept = []
         for d in decided:
             if d.kind == "buy" or d.layer is None:
@@ -211,27 +225,27 @@ class Planner:
         total = 0.0
         for c in what_if.condors:
             position = what_if.positions[c]
-            total += what_if.vega[c] * self.scale.get(position.id, 1.0)
+            total += what_if.vega[c] * self.scale.get(position.saved_id, 1.0)
         return abs(total)
 
     def _tier_protection_usd(self, tier: str, without: int | None = None) -> float:
-        held = sum(self.ctx.position_protection_usd(p) * self.scale.get(p.id, 1.0)
+        held = sum(self.ctx.position_protection_usd(p) * self.scale.get(p.saved_id, 1.0)
                    for p in self.ctx.tier_layers(tier) if p.id != without)
         return held + self.added_usd[tier]
 
     def _tier_holds_layers(self, tier: str, without: int | None = None) -> bool:
-        return self.added_usd[tier] > 0 or any(self.scale.get(p.id, 1.0) > 0 and p.id != without
+        return self.added_usd[tier] > 0 or any(self.scale.get(p.saved_id, 1.0) > 0 and p.id != without
                                                for p in self.ctx.tier_layers(tier))
 
     # -- sales ------------------------------------------------------------------------------------------------------
     def _sell(self, d: _Decided) -> list[Suggestion]:
         """A take-profit or a close: all of the layer."""
         if d.layer is not None:
-            self.scale[d.layer.id] = 0.0
+            self.scale[d.layer.saved_id] = 0.0
         return [d.primary]
 
     def _book_protection_usd(self) -> float:
-        held = sum(self.ctx.position_protection_usd(p) * self.scale.get(p.id, 1.0) for p in self.ctx.layers)
+        held = sum(self.ctx.position_protection_usd(p) * self.scale.get(p.saved_id, 1.0) for p in self.ctx.layers)
         return held + sum(self.added_usd.values())
 
     def _trim(self, d: _Decided) -> list[Suggestion]:
@@ -263,9 +277,9 @@ class Planner:
             self._skip(s, f"it moves {usd(per_contract * quantity)} per VIX point, under the "
                           f"{percent(settings.min_trade_coverage_pct, 0)} of exposure worth trading")
             return []
-        self.scale[layer.id] = 1.0 - quantity / layer.quantity
+        self.scale[layer.saved_id] = 1.0 - quantity / layer.quantity
         after = ctx.what_if.measure(tuple(self.additions) or None, dict(self.scale))
-        old = s.proposal
+        old = _trade(s)
         trade = replace(old, quantity=quantity, cost_usd=old.cost_usd * quantity / old.quantity,
                         protection_usd=-per_contract * quantity, coverage_after_pct=after.coverage_pct,
                         risk_used_after_pct=after.risk_used_pct)
@@ -281,7 +295,7 @@ class Planner:
         if backstop:
             return self.ctx.backstop_spec()
         if d.kind == "roll":
-            return self.ctx.roll_spec(d.layer)
+            return self.ctx.roll_spec(d.held)
         return self.ctx.tier_spec(d.tier)
 
     def _goal_usd(self, d: _Decided) -> float:
@@ -307,14 +321,14 @@ class Planner:
     def _buy(self, d: _Decided, backstop: bool = False) -> list[Suggestion]:
         ctx = self.ctx
         spec = self._spec(d, backstop)
-        rolled = d.layer.id if d.kind == "roll" else None
+        rolled = d.held.saved_id if d.kind == "roll" else None
         have = self._tier_protection_usd(d.tier, without=rolled)
         goal = self._goal_usd(d)
         need = contracts_short(goal, have, spec.protection_usd)
         exposure = self._exposure_usd()
         notes: list[str] = []
         if d.kind == "roll":
-            quantity = max(1, need) if ctx.has_condor_exposure else d.layer.quantity
+            quantity = max(1, need) if ctx.has_condor_exposure else d.held.quantity
         elif not self._tier_holds_layers(d.tier):
             quantity = max(1, need)  # a tier's first layer: at least one contract
         else:
@@ -334,6 +348,7 @@ class Planner:
         per_contract_cost = spec.price_pts * spec.multiplier
         if left is not None and per_contract_cost > 0 and quantity * per_contract_cost > left:
             fits = int(max(0.0, left) // per_contract_cost)
+            assert self.budget is not None  # _budget_left_usd set it with ``left``
             if fits < 1:
                 for s in d.parts:
                     self._skip(s, f"the hedge spend budget of {usd(self.budget[0])} per {BUDGET_DAYS} days "
@@ -382,8 +397,8 @@ class Planner:
         after = (f"coverage {percent(ctx.report.coverage_pct, 1)} -> {percent(trade.coverage_after_pct, 1)}, "
                  f"risk used {percent(trade.risk_used_after_pct)} of equity")
         if d.kind == "roll":
-            mark, value = close_value(ctx, d.layer)
-            act = (f"sell {describe_position(d.layer)} at about {mark:.2f} pts ({usd(value)}) and buy "
+            mark, value = close_value(ctx, d.held)
+            act = (f"sell {describe_position(d.held)} at about {mark:.2f} pts ({usd(value)}) and buy "
                    f"{trade_words(trade)}{capped}")
             action = Action.ROLL
         else:

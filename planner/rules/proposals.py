@@ -25,7 +25,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from planner import calendars
-from planner.domain.instruments import Instrument, Leg, Settlement
+from planner.domain.instruments import Instrument, Leg, Settlement, multiplier
 from planner.domain.market import MarketSnapshot
 from planner.domain.positions import Book, LayerKind, Position, PositionKind, Tier, layer_legs
 from planner.domain.settings import Settings
@@ -153,10 +153,11 @@ def vix_future_at(expiry: date, market: MarketSnapshot, settings: Settings, year
 def layer_iv(expiry: date, strike: float, book: Book, market: MarketSnapshot, settings: Settings,
              future: float, years: float) -> float:
     """IV of the open VIX-option leg of that expiry nearest the strike, else the vol surface's at that strike."""
-    candidates = [leg for p in book.layers for leg in p.legs
-                  if leg.instrument is Instrument.VIX_OPTION and leg.expiry == expiry and leg.iv is not None]
+    candidates = [(leg.strike, leg.iv) for p in book.layers for leg in p.legs
+                  if leg.instrument is Instrument.VIX_OPTION and leg.expiry == expiry
+                  and leg.strike is not None and leg.iv is not None]
     if candidates:
-        return min(candidates, key=lambda leg: abs(leg.strike - strike)).iv
+        return min(candidates, key=lambda candidate: abs(candidate[0] - strike))[1]
     return default_vix_option_iv(strike, future, years, market, settings)
 
 
@@ -180,6 +181,7 @@ def vix_option_spec(
         strike = vix_strike(future * (1.0 + strike_otm_pct(tier, settings) / 100.0))
     iv = layer_iv(expiry, strike, book, market, settings, future, years)
     damping = float(futures_damping(years, settings))
+    strikes: tuple[float, ...]
     if spread_width:
         short = vix_strike(strike + spread_width)
         # The short leg has its own point on the smile, as the risk engine prices it once held.
@@ -193,9 +195,9 @@ def vix_option_spec(
         g = black76_greeks(True, future, strike, years, iv, market.rate)
         price, delta = float(g.price), float(g.delta)
         kind, strikes = LayerKind.VIX_CALL, (strike,)
-    multiplier = 100
-    return LayerSpec(str(tier), kind, expiry, strikes, Settlement.AM, price, delta * damping * multiplier,
-                     multiplier, future, iv, short_iv)
+    per_point = multiplier(Instrument.VIX_OPTION)
+    return LayerSpec(str(tier), kind, expiry, strikes, Settlement.AM, price, delta * damping * per_point,
+                     per_point, future, iv, short_iv)
 
 
 def tier_spec(tier: str, market: MarketSnapshot, settings: Settings, at: datetime, book: Book) -> LayerSpec:
@@ -215,11 +217,11 @@ def backstop_spec(market: MarketSnapshot, settings: Settings, at: datetime) -> L
     years = calendars.time_to_expiry(at, expiry, "PM")
     vols = [skew_iv(k, market.spx, market.vix, settings) for k in (upper, lower)]
     g = bsm_greeks([False, False], market.spx, [upper, lower], years, vols, market.rate, market.div_yield)
-    multiplier = 100
+    per_point = multiplier(Instrument.SPX_OPTION)
     price = float(g.price[0] - g.price[1])
     vega = float(g.vega[0] - g.vega[1])
     return LayerSpec(str(Tier.LONG), LayerKind.SPX_PUT_SPREAD, expiry, (upper, lower), Settlement.PM, price,
-                     vega * multiplier, multiplier, None, None)
+                     vega * per_point, per_point, None, None)
 
 
 def roll_spec(layer: Position, market: MarketSnapshot, settings: Settings, at: datetime, book: Book) -> LayerSpec:
@@ -232,6 +234,6 @@ def roll_spec(layer: Position, market: MarketSnapshot, settings: Settings, at: d
         return backstop_spec(market, settings, at)
     width = None
     if layer.layer_kind is LayerKind.VIX_CALL_SPREAD:
-        strikes = sorted(leg.strike for leg in layer.legs)
+        strikes = sorted(leg.strike for leg in layer.legs if leg.strike is not None)
         width = strikes[-1] - strikes[0]
     return vix_option_spec(tier, tier_vix_expiry(tier, at, settings), market, settings, at, book, spread_width=width)

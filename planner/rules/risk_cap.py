@@ -29,7 +29,7 @@ def largest_fitting(ctx: RuleContext, condor: Position, cap: float) -> int:
     """Most contracts of this condor whose group stays within the cap (0 when not even one)."""
 
     def fits(quantity: int) -> bool:
-        return ctx.what_if.condor_risk_pct(condor.id, quantity / condor.quantity) <= cap + RISK_TOLERANCE_PCT
+        return ctx.what_if.condor_risk_pct(condor.saved_id, quantity / condor.quantity) <= cap + RISK_TOLERANCE_PCT
 
     low, high = 0, condor.quantity  # low fits (no condor, no risk), high breaks
     while high - low > 1:
@@ -66,8 +66,8 @@ def risk_cap(ctx: RuleContext) -> list[Suggestion]:
                    "equity_usd": ctx.settings.equity, "quantity": condor.quantity, "largest_quantity": fitting}
         # Once per condor and size: the id holds while risk used moves (a decision keeps it quiet then) and
         # changes when the condor is resized, which is when the largest fitting quantity means something new.
-        found.append(Suggestion(RISK_CAP, Action.WARN, Severity.CRITICAL, reason, (condor.id,), None, None, figures,
-                                f"over|qty={condor.quantity}"))
+        found.append(Suggestion(RISK_CAP, Action.WARN, Severity.CRITICAL, reason, (condor.saved_id,), None, None,
+                                figures, f"over|qty={condor.quantity}"))
     return found
 
 

@@ -18,7 +18,7 @@ cell (SPX down with VIX low) is one where VIX hedges only cost their premium.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from planner.domain.settings import Settings
 from planner.rules.proposals import LayerSpec
@@ -52,11 +52,7 @@ class Base:
     """The plan's trades so far: layers bought (``additions``) and held positions kept at a fraction (``scale``)."""
 
     additions: tuple[Addition, ...] = ()
-    scale: dict[int, float] | None = None
-
-    def __post_init__(self) -> None:
-        if self.scale is None:
-            object.__setattr__(self, "scale", {})
+    scale: dict[int, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

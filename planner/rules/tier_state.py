@@ -67,7 +67,7 @@ def sales(book: Book, at: datetime, decisions: Iterable[Decision] = ()) -> tuple
     if not closed:
         return ()
     profit_ids = take_profit_ids(decisions)
-    successors = {p.rolled_from: p for p in book.positions if p.rolled_from is not None}
+    successors: dict[int | None, Position] = {p.rolled_from: p for p in book.positions if p.rolled_from is not None}
     found = []
     for p in closed:
         if p.status is Status.ROLLED:
@@ -76,6 +76,7 @@ def sales(book: Book, at: datetime, decisions: Iterable[Decision] = ()) -> tuple
             if successor is None or not _same_contract(p, successor) or successor.quantity >= p.quantity:
                 continue
         profit = p.id in profit_ids or p.note == TAKE_PROFIT_NOTE
+        assert p.closed_at is not None  # only closed positions were taken above
         found.append(Sale(str(p.tier), p.closed_at, p.closed_at.astimezone(calendars.ET).date(), profit, p.id))
     return tuple(sorted(found, key=lambda s: s.at))
 

@@ -85,6 +85,7 @@ def _escape_columns(table: list[Sequence[Any]]) -> None:
                 continue
             if kinds <= _TEXT_ONLY and not _UNSAFE_CELL.search("\x00" + "\x00".join(filter(None, column))):
                 continue
+        replacement: int | str
         for i, value in enumerate(column):
             if value.__class__ is bool:
                 replacement = int(value)
@@ -95,7 +96,7 @@ def _escape_columns(table: list[Sequence[Any]]) -> None:
             if i not in copied:  # copy only the rows that change, never the caller's
                 table[i] = list(table[i])
                 copied.add(i)
-            table[i][j] = replacement  # type: ignore[index]
+            table[i][j] = replacement  # type: ignore[index]  # a list since the copy above; declared a Sequence
 
 
 def _write(handle: Any, columns: Sequence[str], rows: Iterable[Row]) -> int:

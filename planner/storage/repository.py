@@ -464,7 +464,8 @@ class Repository:
     def history_rows(
         self, symbols: Sequence[str] | None = None, start: date | None = None, end: date | None = None
     ) -> list[tuple[date, str, float]]:
-        clauses, params = [], []
+        clauses: list[str] = []
+        params: list[str] = []
         if symbols:
             clauses.append(f"symbol IN ({','.join('?' * len(symbols))})")
             params.extend(symbols)
@@ -501,7 +502,8 @@ class Repository:
         ]
 
     def add_event(self, tx: Change, event: Event) -> Event:
-        row = {"date": event.date.isoformat(), "kind": str(EventKind(event.kind)), "label": event.label}
+        row: dict[str, str | int] = {"date": event.date.isoformat(), "kind": str(EventKind(event.kind)),
+                                     "label": event.label}
         if event.id is not None:
             row["id"] = event.id
         event_id = tx.insert("events", row)

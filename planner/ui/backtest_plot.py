@@ -12,6 +12,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
 PLOT_SIZE_PX = (1600, 1000)
@@ -22,7 +23,7 @@ class UsageError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, exit 2, like the CLI
+    def error(self, message: str) -> NoReturn:  # one line, exit 2, like the CLI
         raise UsageError(f"planner backtest: {message}")
 
 

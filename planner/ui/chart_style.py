@@ -98,7 +98,7 @@ class FollowRange:
         self.following = True
         self.view.sigRangeChangedManually.connect(self._manual)
         widget.scene().sigMouseClicked.connect(self._clicked)
-        self._last = None
+        self._last: tuple[tuple[float, float], tuple[float, float]] | None = None
 
     def _manual(self, *_: object) -> None:
         self.following = False

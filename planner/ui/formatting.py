@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from planner.domain import Position, PositionKind
 from planner.domain.units import percent, points, usd
+
+if TYPE_CHECKING:
+    from typing_extensions import TypeIs
 
 ET = ZoneInfo("America/New_York")
 KIND_NAMES = {
@@ -24,7 +28,7 @@ KIND_NAMES = {
 __all__ = ["ET", "describe", "et_time", "money", "percent", "points", "signed_money", "usd"]
 
 
-def finite(value: float | None) -> bool:
+def finite(value: float | None) -> TypeIs[float]:
     return value is not None and math.isfinite(value)
 
 

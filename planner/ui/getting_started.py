@@ -24,6 +24,7 @@ class AccountTicket(Ticket):
         super().__init__("Account", parent)
         self.workspace = workspace
         cap = SPEC_BY_KEY["risk_cap_pct"]
+        assert cap.minimum is not None and cap.maximum is not None  # the risk cap's spec bounds it both ways
         self.equity = number_box(1.0, 1e12, settings.equity, 0, 10_000.0, "", "Account equity, dollars", prefix="$")
         self.risk_cap = number_box(cap.minimum, cap.maximum, settings.risk_cap_pct, 2, 0.1, "% of equity",
                                    "Largest loss a condor with its hedges may show in its worst scenario")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -23,6 +24,9 @@ from PySide6.QtWidgets import (
 )
 
 from planner.domain.errors import PlannerError
+
+if TYPE_CHECKING:
+    from planner.app.history_import import ImportPreview
 
 SERIES_COLUMNS = ("File", "Series", "First", "Last", "Rows", "New", "Filled", "Duplicates", "Conflicts", "Skipped")
 CONFLICT_COLUMNS = ("Replace", "Series", "Date", "Kept (stored or first file)", "In the file", "Where")
@@ -57,7 +61,7 @@ class HistoryImportDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Import history")
         self.workspace = workspace
-        self.preview = None
+        self.preview: ImportPreview | None = None
         self.files = QListWidget()
         self.files.setObjectName("files")
         self.files.setMaximumHeight(90)
@@ -147,18 +151,19 @@ class HistoryImportDialog(QDialog):
             self._say("Add the files to import.", error=False)
             return
         try:
-            self.preview = self.workspace.preview_history(paths, self.symbol.text().strip() or None)
+            preview: ImportPreview = self.workspace.preview_history(paths, self.symbol.text().strip() or None)
         except PlannerError as error:
             self._say(f"Nothing can be imported: {error}", error=True)
             return
-        for summary in self.preview.series:
+        self.preview = preview
+        for summary in preview.series:
             row = self.series.rowCount()
             self.series.insertRow(row)
             values = (summary.file, summary.series, summary.first, summary.last, summary.rows, summary.new,
                       summary.filled, summary.duplicates, summary.conflicts, summary.skipped)
             for column, value in enumerate(values):
                 self.series.setItem(row, column, _cell(value, align_right=column >= 4))
-        for conflict in self.preview.conflicts:
+        for conflict in preview.conflicts:
             row = self.conflicts.rowCount()
             self.conflicts.insertRow(row)
             tick = QTableWidgetItem()
@@ -169,14 +174,14 @@ class HistoryImportDialog(QDialog):
             for column, value in enumerate((series, day, f"{conflict.stored} ({conflict.kept_from})", conflict.incoming,
                                             f"{conflict.file} line {conflict.line}"), start=1):
                 self.conflicts.setItem(row, column, _cell(value))
-        self.conflicts_caption.setVisible(bool(self.preview.conflicts))
-        self.conflicts.setVisible(bool(self.preview.conflicts))
-        rows = self.preview.rows
+        self.conflicts_caption.setVisible(bool(preview.conflicts))
+        self.conflicts.setVisible(bool(preview.conflicts))
+        rows = preview.rows
         note = f"{rows:,} rows in {len(paths)} file{'s' if len(paths) > 1 else ''}; one undo step (Ctrl+Z)."
-        if self.preview.conflicts:
-            between = sum(1 for c in self.preview.conflicts if c.first)
-            if len(self.preview.conflicts) > between:
-                note += f" {len(self.preview.conflicts) - between} stored values differ: unticked ones are kept."
+        if preview.conflicts:
+            between = sum(1 for c in preview.conflicts if c.first)
+            if len(preview.conflicts) > between:
+                note += f" {len(preview.conflicts) - between} stored values differ: unticked ones are kept."
             if between:
                 note += f" {between} values differ between the files: unticked ones keep the first file's."
         self._say(note, error=False)
@@ -190,7 +195,7 @@ class HistoryImportDialog(QDialog):
         if self.preview is None:
             return []
         return [conflict.key for row, conflict in enumerate(self.preview.conflicts)
-                if self.conflicts.item(row, 0).checkState() == Qt.CheckState.Checked]
+                if (tick := self.conflicts.item(row, 0)) is not None and tick.checkState() == Qt.CheckState.Checked]
 
     # -- import -------------------------------------------------------------------------------
     def accept(self) -> None:

@@ -108,8 +108,8 @@ class MarketBar(QFrame):
             self.curve.setText("VX curve (pts): —")
             self.updated.setText("No quote yet")
             return
-        self.spx.setText(f"SPX {market.spx:,.2f} pts{_change(market.spx, previous and previous.spx)}")
-        self.vix.setText(f"VIX {market.vix:,.2f} pts{_change(market.vix, previous and previous.vix)}")
+        self.spx.setText(f"SPX {market.spx:,.2f} pts{_change(market.spx, previous.spx if previous else None)}")
+        self.vix.setText(f"VIX {market.vix:,.2f} pts{_change(market.vix, previous.vix if previous else None)}")
         self.vvix.setText(f"VVIX {market.vvix:,.2f} pts" if market.vvix else "VVIX —")
         self.curve.setText(f"VX curve (pts): {futures_text(market)}")
         from planner.ui.formatting import et_time

@@ -70,8 +70,10 @@ def is_dark(palette: QPalette | None = None) -> bool:
 
 
 def system_is_dark(app: QGuiApplication | None = None) -> bool:
-    app = app or QGuiApplication.instance()
-    return app.styleHints().colorScheme() == Qt.ColorScheme.Dark
+    found = app or QGuiApplication.instance()
+    if not isinstance(found, QGuiApplication):
+        return False  # no GUI application to ask (yet): the light default
+    return found.styleHints().colorScheme() == Qt.ColorScheme.Dark
 
 
 def apply_palette(app: QGuiApplication, dark: bool) -> None:

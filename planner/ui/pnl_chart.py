@@ -32,7 +32,9 @@ def et_seconds(moment: datetime) -> float:
     >>> et_seconds(datetime(2026, 7, 1, 14, 0, tzinfo=UTC)) - datetime(2026, 7, 1, 10, 0, tzinfo=UTC).timestamp()
     0.0
     """
-    return moment.timestamp() + moment.astimezone(ET).utcoffset().total_seconds()
+    offset = moment.astimezone(ET).utcoffset()
+    assert offset is not None  # a time in a zone always has one
+    return moment.timestamp() + offset.total_seconds()
 
 
 class PnlChart(QWidget):

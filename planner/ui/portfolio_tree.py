@@ -84,8 +84,8 @@ class PortfolioTree(QTreeWidget):
         """``settlement_logs``: position id -> its settlement records; an expired position shows each
         settlement, re-settlement or reversal under it (what ``planner settlement log ID`` prints)."""
         self._settlement_logs = settlement_logs or {}
-        collapsed = {self._key(self.topLevelItem(i)) for i in range(self.topLevelItemCount())
-                     if not self.topLevelItem(i).isExpanded()}
+        collapsed = {self._key(item) for i in range(self.topLevelItemCount())
+                     if (item := self.topLevelItem(i)) is not None and not item.isExpanded()}
         self.clear()
         condors = [p for p in book.open_positions if p.kind is PositionKind.CONDOR]
         group = self._group(f"Condors ({len(condors)} open)", "condors")
@@ -104,7 +104,8 @@ class PortfolioTree(QTreeWidget):
         self._history(book)
         for i in range(self.topLevelItemCount()):
             item = self.topLevelItem(i)
-            item.setExpanded(self._key(item) not in collapsed)
+            if item is not None:  # never, below topLevelItemCount()
+                item.setExpanded(self._key(item) not in collapsed)
 
     def _history(self, book: Book) -> None:
         done = [p for p in book.positions if p.status is not Status.OPEN]
@@ -113,10 +114,10 @@ class PortfolioTree(QTreeWidget):
         all_chains = chains(book)
         shown: set[int] = set()
         # Roll chains first: each chain ends in its newest member (open or not).
-        chain_ends = [p for p in book.positions if len(all_chains[p.id].ids) > 1
+        chain_ends = [p for p in book.positions if len(all_chains[p.saved_id].ids) > 1
                       and not any(q.rolled_from == p.id for q in book.positions)]
         for end in chain_ends:
-            chain = all_chains[end.id]
+            chain = all_chains[end.saved_id]
             arrow = " → ".join(f"#{i}" for i in chain.ids)
             item = QTreeWidgetItem(history, [f"Rolls {arrow}: {signed_money(chain.realized_pnl)}"])
             for column in range(3):

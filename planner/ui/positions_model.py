@@ -70,8 +70,8 @@ COLUMNS: tuple[Column, ...] = (
            lambda r, p, t: r.greeks.theta_usd, money),
     Column("protection", "Protect\n($/VIX pt)", "Hedge protection: gain per 1-point rise of spot VIX, dollars",
            lambda r, p, t: r.greeks.protection_usd, money),
-    Column("max_loss", "Max loss\n($)", "Largest possible loss: a condor's widest wing less its credit, "
-           "a layer's debit",
+    Column("max_loss", "Max loss\n($)", "Largest possible loss, fees included: a condor's widest wing less its "
+           "credit, a layer's debit",
            lambda r, p, t: r.max_loss_usd, money, market=False),
     Column("coverage", "Cover\n(%)", "Hedge protection on this condor over its volatility exposure",
            lambda r, p, t: r.coverage_pct, _pct),
@@ -99,7 +99,7 @@ class PositionsModel(QAbstractTableModel):
         self._today = date.today()
         self._cells: dict[tuple[int, int], object] = {}
         self._texts: dict[tuple[int, int], str] = {}
-        self._described: dict[int, tuple[Position, str]] = {}
+        self._described: dict[int | None, tuple[Position, str]] = {}
         self.mark_sources: dict[int, str] = {}  # position id -> market / partly market / model (live only)
         self.sort_column = COLUMN_INDEX["id"]
         self.sort_order = Qt.SortOrder.AscendingOrder

@@ -151,21 +151,24 @@ class ReplaySource(QObject):
         self.state = SourceState.IDLE
 
     def _tick(self) -> None:
-        quote = self.replay.step() if self.replay else None
-        if quote is None:
+        replay = self.replay
+        quote = replay.step() if replay else None
+        if replay is None or quote is None:
             self._timer.stop()
             self._set(SourceState.FINISHED, self._where())
             self.finished.emit()
             return
-        if self.replay.index == 1 or self.replay.index % 5 == 0:
+        if replay.index == 1 or replay.index % 5 == 0:
             self._set(SourceState.PLAYING, self._where())
         self.quote.emit(quote)
 
     def _where(self) -> str:
-        day = self.replay.current() if self.replay else None
-        total = len(self.replay.days) if self.replay else 0
-        where = f"day {self.replay.index:,}/{total:,}" if self.replay else ""
-        return f"{where} ({day.day.isoformat()}) at {self.replay.speed:g} days/s" if day else where
+        replay = self.replay
+        if replay is None:
+            return ""
+        day = replay.current()
+        where = f"day {replay.index:,}/{len(replay.days):,}"
+        return f"{where} ({day.day.isoformat()}) at {replay.speed:g} days/s" if day else where
 
     def _set(self, state: SourceState, detail: str) -> None:
         self.state = state

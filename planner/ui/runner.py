@@ -23,6 +23,7 @@ page has its own (same class), so an 8-second backtest never holds up a quote's 
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -80,7 +81,9 @@ class _Runnable(QRunnable):
     def run(self) -> None:  # worker thread
         job = self.job
         try:
-            outcome = ("done", job.work(job.token))
+            token = job.token
+            assert token is not None  # Runner.submit gives every job its token before it runs
+            outcome = ("done", job.work(token))
         except Exception as error:  # handed to the GUI thread: a worker must always answer
             outcome = ("cancelled", str(error)) if _is_cancel(error) else ("failed", error)
         self.report(job, *outcome)
@@ -122,7 +125,7 @@ class Runner(QObject):
         if self._closed:
             return
         job.generation = self._generation[job.kind] = self._generation.get(job.kind, 0) + 1
-        job.token = Token(lambda fraction, words, job=job: self._progressed.emit(job, fraction, words))
+        job.token = Token(functools.partial(self._progressed.emit, job))  # emits (job, fraction, words)
         if self._running is not None:
             self._pending[job.kind] = job  # replaces an older waiting job of the same kind
             return

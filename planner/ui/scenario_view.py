@@ -15,6 +15,7 @@ Items are made once; ``update_report`` calls ``setImage`` / ``setData`` /
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
@@ -38,6 +39,9 @@ from planner.ui.chart_export import add_png_export
 from planner.ui.chart_style import GAIN, LOSS, TODAY, compact_money
 from planner.ui.figure_text import percent, points, signed_usd
 from planner.ui.palette import chart_colours, is_dark, is_palette_event, style_plot
+
+if TYPE_CHECKING:
+    from planner.risk.report import RiskReport, ScenarioMatrix
 
 MODES = {
     "hedged": ("&With hedges", "Book P&L with the hedge layers ($)"),
@@ -107,11 +111,11 @@ class ScenarioView(QWidget):
         self.setObjectName("scenarioView")
         self.mode = "hedged"
         self.updates = 0
-        self._report = None
-        self._matrix = None
+        self._report: RiskReport | None = None
+        self._matrix: ScenarioMatrix | None = None
         self.picked: tuple[int, int] | None = None  # (VIX row, SPX column) last clicked
         self.what_if = ""
-        self._ticks_for = None
+        self._ticks_for: tuple[bytes, bytes] | None = None
 
         self.plot = pg.PlotWidget()
         self.plot.setObjectName("scenarioPlot")
@@ -178,7 +182,7 @@ class ScenarioView(QWidget):
             button.setObjectName(f"mode_{mode}")
             button.setToolTip(tip)
             button.setChecked(mode == self.mode)
-            button.toggled.connect(lambda on, m=mode: on and self.set_mode(m))
+            button.toggled.connect(lambda on, m=mode: self.set_mode(m) if on else None)
             self.mode_group.addButton(button)
             self.mode_buttons[mode] = button
             modes.addWidget(button)
@@ -193,7 +197,9 @@ class ScenarioView(QWidget):
         self.stress.setObjectName("stressTable")
         self.stress.setHorizontalHeaderLabels(STRESS_COLUMNS)
         for column, tip in enumerate(STRESS_TIPS):
-            self.stress.horizontalHeaderItem(column).setToolTip(tip)
+            header_item = self.stress.horizontalHeaderItem(column)
+            if header_item is not None:  # one per column, from setHorizontalHeaderLabels
+                header_item.setToolTip(tip)
         self.stress.verticalHeader().setVisible(False)
         self.stress.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.stress.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -284,8 +290,8 @@ class ScenarioView(QWidget):
 
     def cell_levels(self, row: int, column: int) -> tuple[float, float]:
         """(SPX level, VIX level) in points of the cell at VIX ``row``, SPX ``column``."""
-        m = self._matrix
-        return float(self._report.spx * (1.0 + m.spx_moves[column])), float(m.vix_levels[row])
+        report, m = self._shown()
+        return float(report.spx * (1.0 + m.spx_moves[column])), float(m.vix_levels[row])
 
     def cell_at(self, x: float, y: float) -> tuple[int, int] | None:
         """The (row, column) under the view point ``(x, y)`` (cell space), or None outside the map."""
@@ -301,8 +307,14 @@ class ScenarioView(QWidget):
         """Scene position of a cell's centre (tests click there)."""
         return self.view.mapViewToScene(QPointF(column + 0.5, row + 0.5))
 
+    def _shown(self) -> tuple[RiskReport, ScenarioMatrix]:
+        """The report and the matrix on screen: a cell exists only while there is one."""
+        if self._report is None or self._matrix is None:
+            raise LookupError("no scenario matrix is shown")
+        return self._report, self._matrix
+
     def readout_for(self, row: int, column: int) -> str:
-        m = self._matrix
+        _, m = self._shown()
         spx, vix = self.cell_levels(row, column)
         move = m.spx_moves[column] * 100.0
         hedged, unhedged = float(m.hedged[row, column]), float(m.unhedged[row, column])
@@ -320,8 +332,8 @@ class ScenarioView(QWidget):
 
     # -- drawing ------------------------------------------------------------------------------
     def _draw_matrix(self) -> None:
-        m = self._matrix
-        if m is None:
+        report, m = self._report, self._matrix
+        if report is None or m is None:  # a matrix comes with its report
             self.image.clear()
             self.break_even.setData([], [])
             self.today_marker.setData([], [])
@@ -333,6 +345,7 @@ class ScenarioView(QWidget):
                                "Scenario map: no market yet (enter SPX and VIX, Trade ▸ Market, Ctrl+M)")
             return
         data = self.values()
+        assert data is not None  # a matrix is shown
         finite = data[np.isfinite(data)]
         reach = float(np.max(np.abs(finite))) if finite.size else 1.0
         reach = reach if reach > 0 else 1.0
@@ -347,7 +360,7 @@ class ScenarioView(QWidget):
         self.today_label.setAnchor((1, 1) if right_half else (0, 1))  # keep the label inside the map
         self.today_label.setPos(spot[0] + (-0.8 if right_half else 0.8), spot[1] + 0.8)
         now = "what-if" if self.what_if else "today"
-        self.today_label.setText(f"{now}: SPX {self._report.spx:,.0f}, VIX {self._report.vix:,.1f}")
+        self.today_label.setText(f"{now}: SPX {report.spx:,.0f}, VIX {report.vix:,.1f}")
         if self.picked is not None and self.cell_at(self.picked[1] + 0.5, self.picked[0] + 0.5) is None:
             self.picked = None
         if self.picked is None:
@@ -356,10 +369,10 @@ class ScenarioView(QWidget):
         self.colour_bar.axis.setLabel(BAR_LABELS[self.mode])
         if self.mode == "difference":
             what = (f"<b>What the hedge buys</b>: P&L with hedges minus without ($), valued today "
-                    f"({self._report.asof:%Y-%m-%d}) · least {signed_usd(worst)} · line: the hedge is worth 0")
+                    f"({report.asof:%Y-%m-%d}) · least {signed_usd(worst)} · line: the hedge is worth 0")
         else:
             title = MODES[self.mode][0].replace("&", "")
-            what = (f"<b>{title}</b>: P&L ($) over SPX move × VIX level, valued today ({self._report.asof:%Y-%m-%d}) "
+            what = (f"<b>{title}</b>: P&L ($) over SPX move × VIX level, valued today ({report.asof:%Y-%m-%d}) "
                     f"· worst cell {signed_usd(worst)} · line: break-even (P&L 0)")
         if self.what_if:
             what = f"<b style='color:#1565c0'>What-if ({self.what_if}, not stored; Ctrl+0 resets)</b> · " + what
@@ -427,14 +440,16 @@ class ScenarioView(QWidget):
                    f"one trading day later: without hedges {signed_usd(row.pnl_unhedged_usd)}, with hedges "
                    f"{signed_usd(row.pnl_hedged_usd)}")
             for c, text in enumerate(texts):
-                cell = table.item(r, c)
-                if cell.text() != text:  # each change costs the view a relayout
-                    cell.setText(text)
-                    cell.setToolTip(tip)
+                shown = table.item(r, c)
+                if shown is None:  # never: every cell was made above
+                    continue
+                if shown.text() != text:  # each change costs the view a relayout
+                    shown.setText(text)
+                    shown.setToolTip(tip)
                 value = {3: row.pnl_unhedged_usd, 4: row.pnl_hedged_usd}.get(c)
                 brush = QBrush(colours[value >= 0]) if value is not None else QBrush()
-                if cell.foreground() != brush:
-                    cell.setForeground(brush)
+                if shown.foreground() != brush:
+                    shown.setForeground(brush)
             if row.loss_reduction_pct is not None and math.isfinite(row.loss_reduction_pct):
                 reductions.append(float(row.loss_reduction_pct))
         if resized and rows:

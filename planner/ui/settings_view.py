@@ -102,7 +102,7 @@ def shown_unit(spec: SettingSpec) -> str:
     return "% (vol)" if spec.unit in SHOWN_IN_PERCENT else spec.unit
 
 
-def shown_value(spec: SettingSpec, value: object) -> str:
+def shown_value(spec: SettingSpec, value: float) -> str:  # a bool or an int is one too
     if isinstance(value, bool):
         return "on" if value else "off"
     if spec.unit in SHOWN_IN_PERCENT:
@@ -153,6 +153,7 @@ class SettingRow:
                         f"{shown_value(spec, spec.default)}")
         self.name = QLabel(setting_name(spec.key))
         self.name.setToolTip(self.tooltip)
+        self.editor: QCheckBox | QLineEdit
         if spec.kind is bool:
             self.editor = QCheckBox("on")
             self.editor.toggled.connect(on_change)
@@ -185,7 +186,7 @@ class SettingRow:
         else:
             self.editor.setText(text)
 
-    def load(self, value: object) -> None:
+    def load(self, value: float) -> None:
         self.saved_text = readable(shown_value(self.spec, value))
         self.set_text(self.saved_text)
 
@@ -236,12 +237,13 @@ class SettingsView(QWidget):
         grid.setRowStretch(line, 1)
         body = QWidget()
         body.setLayout(grid)
-        self.scroll = QScrollArea()
-        self.scroll.setObjectName("settingsScroll")
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # descriptions wrap
-        self.scroll.setWidget(body)
+        # Not self.scroll: that would hide QWidget.scroll(), which Qt and callers may use.
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setObjectName("settingsScroll")
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # descriptions wrap
+        self.scroll_area.setWidget(body)
 
         self.message = QLabel("")
         self.message.setObjectName("settingsMessage")
@@ -271,7 +273,7 @@ class SettingsView(QWidget):
                        "(1.5 means 1.5 %); the high-ROE switch moves the risk cap to its higher value.")
         intro.setWordWrap(True)
         settings_layout.addWidget(intro)
-        settings_layout.addWidget(self.scroll, 1)
+        settings_layout.addWidget(self.scroll_area, 1)
         settings_layout.addWidget(self.message)
         settings_layout.addLayout(buttons)
 
@@ -343,7 +345,7 @@ class SettingsView(QWidget):
     def _changed(self, *_: object) -> None:
         if self._loading:
             return
-        _, self.errors = self.values()
+        self.errors = self.values()[1]
         for key, row in self.rows.items():
             row.mark(self.errors.get(key))
         dirty = self.dirty_keys()

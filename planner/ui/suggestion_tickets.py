@@ -16,7 +16,7 @@ from datetime import date
 from PySide6.QtWidgets import QComboBox, QWidget
 
 from planner.domain import LayerKind, Tier
-from planner.domain.suggestions import Action, Suggestion
+from planner.domain.suggestions import Action, ProposedTrade, Suggestion
 from planner.ui.suggestion_board import headline
 from planner.ui.tickets import CloseTicket, LayerTicket, RollTicket
 from planner.ui.tickets.base import Ticket
@@ -47,6 +47,13 @@ def _lock(ticket: Ticket, *names: str) -> None:
         widget.setToolTip(ticket._tooltips[name])
 
 
+def _trade(suggestion: Suggestion) -> ProposedTrade:
+    """The trade an accept ticket carries out (``ticket_for`` makes one only for a suggestion with a trade)."""
+    if suggestion.proposal is None:
+        raise ValueError(f"suggestion {suggestion.id} has no trade to accept")
+    return suggestion.proposal
+
+
 def _strikes_text(strikes) -> str:
     return ",".join(f"{k:g}" for k in strikes)
 
@@ -57,7 +64,7 @@ class AcceptLayerTicket(LayerTicket):
     def __init__(self, context, suggestion: Suggestion, accept: Accept, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
         self.suggestion, self._accept = suggestion, accept
-        trade = suggestion.proposal
+        trade = _trade(suggestion)
         self.setWindowTitle(f"Accept: {headline(suggestion)}")
         _select(self.tier, Tier(trade.tier) if trade.tier else Tier.NEAR)
         _select(self.kind, LayerKind(trade.instrument))
@@ -79,7 +86,7 @@ class AcceptRollTicket(RollTicket):
     """ROLL: the roll ticket on the proposed layer, into the proposed expiry and strikes."""
 
     def __init__(self, context, suggestion: Suggestion, accept: Accept, parent: QWidget | None = None) -> None:
-        trade = suggestion.proposal
+        trade = _trade(suggestion)
         super().__init__(context, trade.position_id, parent)
         self.suggestion, self._accept = suggestion, accept
         self.setWindowTitle(f"Accept: {headline(suggestion)}")
@@ -100,7 +107,7 @@ class AcceptCloseTicket(CloseTicket):
     A trim sells part of the layer (a partial close), so its quantity stays open to change."""
 
     def __init__(self, context, suggestion: Suggestion, accept: Accept, parent: QWidget | None = None) -> None:
-        trade = suggestion.proposal
+        trade = _trade(suggestion)
         super().__init__(context, trade.position_id, parent)
         self.suggestion, self._accept = suggestion, accept
         self.setWindowTitle(f"Accept: {headline(suggestion)}")

@@ -10,6 +10,7 @@ the view only shows what it hands over and forwards the user's choices.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
@@ -42,6 +43,9 @@ from planner.ui.elided_label import ElidedLabel
 from planner.ui.figure_text import figure, figure_label, percent, points, usd
 from planner.ui.formatting import ET, KIND_NAMES
 from planner.ui.suggestion_board import SuggestionBoard, headline
+
+if TYPE_CHECKING:
+    from planner.ui.tickets.base import Ticket
 
 SEVERITY_COLOURS = {"critical": "#c62828", "high": "#e65100", "medium": "#9e7700", "low": "#607d8b"}
 ID_ROLE = Qt.ItemDataRole.UserRole + 7
@@ -132,7 +136,8 @@ class SnoozeDialog(QDialog):
         _one_field_layout(self, "&Until", self.until, "&Snooze", "Record the snooze")
 
     def chosen(self) -> date:
-        return self.until.date().toPython()
+        day = self.until.date()
+        return date(day.year(), day.month(), day.day())
 
 
 class Notifier:
@@ -167,7 +172,7 @@ class SuggestionsView(QWidget):
         super().__init__(parent)
         self.setObjectName("suggestionsView")
         self.board = board
-        self.active_ticket = None
+        self.active_ticket: Ticket | None = None
         self.active_dialog = None
         self.notifier = Notifier(self, fallback=self._fallback_notice)
         self.suggestions: list[Suggestion] = []
@@ -369,11 +374,12 @@ class SuggestionsView(QWidget):
     def _select(self, suggestion_id: str | None) -> None:
         for i in range(self.list.topLevelItemCount()):
             item = self.list.topLevelItem(i)
-            if suggestion_id is None or item.data(0, ID_ROLE) == suggestion_id:
+            if item is not None and (suggestion_id is None or item.data(0, ID_ROLE) == suggestion_id):
                 self.list.setCurrentItem(item)
                 return
-        if self.list.topLevelItemCount():
-            self.list.setCurrentItem(self.list.topLevelItem(0))
+        first = self.list.topLevelItem(0)
+        if first is not None:
+            self.list.setCurrentItem(first)
 
     def _show_selected(self) -> None:
         s = self.selected()
@@ -410,7 +416,7 @@ class SuggestionsView(QWidget):
                 self.details.setItem(r, 1, QTableWidgetItem(""))
                 self.details.setSpan(r, 0, 1, 2)
                 continue
-            for c, text in enumerate((name, value)):
+            for c, text in enumerate((str(name), value)):  # a str: SECTION rows were handled above
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
                 self.details.setItem(r, c, item)

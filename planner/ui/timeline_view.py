@@ -16,6 +16,7 @@ costs a redraw, never a rebuild. Labels come from a pool that only grows.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
@@ -30,6 +31,9 @@ from planner.ui.figure_text import points, signed_usd, usd
 from planner.ui.formatting import ET, describe
 from planner.ui.label_layer import Label, LabelLayer
 from planner.ui.palette import chart_colours, is_palette_event, style_plot
+
+if TYPE_CHECKING:
+    from planner.risk.report import PositionRisk
 
 TIER_COLOURS = {"near": "#1e88e5", "mid": "#fb8c00", "long": "#5e35b1"}
 CONDOR_COLOUR = "#90a4ae"
@@ -224,7 +228,7 @@ class TimelineView(QWidget):
         for tier, bars in self.tier_bars.items():
             _set_bars(bars, bars_of([p for p in layers if str(p.tier) == tier], TIER_COLOURS[tier]), BAR_HEIGHT)
 
-        self.roll_pairs = [(p.rolled_from, p.id) for p in self.rows
+        self.roll_pairs = [(p.rolled_from, p.saved_id) for p in self.rows
                            if p.rolled_from is not None and p.rolled_from in row_of]
         xs, ys = [], []
         for old_id, new_id in self.roll_pairs:
@@ -353,7 +357,7 @@ class TimelineView(QWidget):
         before = self._today.astimezone(ET).date()
         colours = chart_colours(self.palette())
         foreground, muted = QColor(colours.foreground), QColor(colours.muted)
-        risks = {r.id: r for r in self.report.positions} if self.report is not None else {}
+        risks: dict[int | None, PositionRisk] = {r.id: r for r in self.report.positions} if self.report else {}
         labels = []
         for row, position in enumerate(self.rows):
             if position.is_open:

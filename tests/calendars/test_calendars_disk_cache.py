@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from planner import calendars
+from planner.calendars import session_table
 
 FIRST, LAST = date(2019, 1, 1), date(2021, 12, 31)
 
@@ -21,11 +21,11 @@ def cache_dir(tmp_path, monkeypatch):
 
 
 def test_a_cached_table_equals_the_librarys(cache_dir):
-    built = calendars._build_table(FIRST, LAST)  # builds and writes the file
+    built = session_table.build_table(FIRST, LAST)  # builds and writes the file
     files = list(cache_dir.glob("xnys-sessions-*-2019-01-01-2021-12-31.json"))
     assert len(files) == 1
-    loaded = calendars._load_cached(files[0])
-    assert loaded == built == calendars._table_from_library(FIRST, LAST)
+    loaded = session_table.load_cached(files[0])
+    assert loaded == built == session_table.table_from_library(FIRST, LAST)
     assert date(2020, 11, 27).toordinal() in loaded.early_close_ordinals  # the day after Thanksgiving
     assert date(2021, 7, 5).toordinal() not in loaded.session_ordinals  # Independence Day observed
 
@@ -35,13 +35,13 @@ def test_a_cached_table_equals_the_librarys(cache_dir):
                                                  "session_ordinals": [3, 2, 1], "close_epochs": [0, 0, 0],
                                                  "early_close_ordinals": []})])
 def test_a_damaged_or_foreign_file_is_ignored_and_replaced(cache_dir, content):
-    path = calendars._cache_path(FIRST, LAST)
+    path = session_table.cache_path(FIRST, LAST)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(content)
-    assert calendars._load_cached(path) is None
-    table = calendars._build_table(FIRST, LAST)
-    assert table == calendars._table_from_library(FIRST, LAST)
-    assert calendars._load_cached(path) == table  # rewritten whole
+    assert session_table.load_cached(path) is None
+    table = session_table.build_table(FIRST, LAST)
+    assert table == session_table.table_from_library(FIRST, LAST)
+    assert session_table.load_cached(path) == table  # rewritten whole
 
 
 def test_a_later_process_needs_neither_exchange_calendars_nor_pandas(cache_dir):

@@ -254,17 +254,26 @@ def test_group_minima_refuses_indices_outside_the_grid():
         _kernel.NATIVE.group_minima(values, 3, np.array([0, 1]), np.array([0]), np.array([1.0]), np.empty((1, 3)))
 
 
-def test_a_book_layout_is_made_once_per_set_of_position_objects():
-    from dataclasses import replace as changed
+def test_a_book_layout_holds_each_contract_once_in_read_only_arrays():
+    from planner.risk.contracts import build_contracts
 
-    from planner.risk.contracts import book_layout, build_contracts
-
-    positions = tuple(book(condor(strikes=(5500, 5550, 6250, 6300), credit=6.0), vix_call()).open_positions)
-    layout = book_layout(positions)
-    assert book_layout(tuple(positions)) is layout  # a new tuple of the same objects
-    copies = tuple(changed(p) for p in positions)  # equal, but other objects: their own layout
-    assert book_layout(copies) is not layout
-    with pytest.raises(ValueError):
-        layout.weights[0, 0] = 1.0  # shared by every table made from it: read-only
+    # Two condors on the same strikes and IV share their four contracts; the VIX call is the fifth.
+    positions = (condor(qty=2, position_id=1), condor(qty=1, position_id=2), vix_call(qty=5))
     table = build_contracts(positions, market(), SETTINGS, NOW)
-    assert table.weights is layout.weights and table.size == 5
+    assert table.size == 5
+    np.testing.assert_array_equal(table.weights, [[200, -200, -200, 200, 0], [100, -100, -100, 100, 0],
+                                                  [0, 0, 0, 0, 500]])
+    with pytest.raises(ValueError):
+        table.weights[0, 0] = 1.0  # shared by every table made from the layout: read-only
+    assert build_contracts(positions, market(spx=6000.0), SETTINGS, NOW).size == 5
+
+
+def test_analysing_other_books_in_between_changes_nothing():
+    """No cache a second book could evict or confuse: the same book gives the same report after 40 others."""
+    the_book = book(condor(), vix_call(), vix_future())
+    first = analyze(the_book, market(), SETTINGS, at=NOW)
+    for k in range(40):
+        analyze(book(condor(strikes=(5400 + k, 5450 + k, 6300, 6350), credit=5.0)), market(), SETTINGS, at=NOW,
+                light=True)
+    again = analyze(the_book, market(), SETTINGS, at=NOW)
+    assert again.to_json() == first.to_json()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -16,12 +16,17 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from planner.domain.bounds import ConfirmationNeeded
 from planner.domain.errors import InputError, PlannerError
+
+if TYPE_CHECKING:
+    from planner.calendars import ExpiryKind
 
 ET = ZoneInfo("America/New_York")  # a trade's time is typed and shown on the trader's clock
 FUTURE_SLACK_S = 300  # clocks that disagree by a few minutes are not a typo (as the use cases allow)
@@ -58,7 +63,8 @@ class Ticket(QDialog):
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setText("&Save")
         for button in self.buttons.buttons():
-            button.setAutoDefault(False)
+            if isinstance(button, QPushButton):  # every one of a button box's standard buttons
+                button.setAutoDefault(False)
         self.save_button.setDefault(True)
         self.first_field: QWidget | None = None  # where typing starts; the first enabled field by default
         self.fair_labels: dict[str, QLabel] = {}
@@ -144,7 +150,8 @@ class Ticket(QDialog):
         then takes its own clock to the second, not this minute rounded down)."""
         if self.trade_time is None or self.trade_time.text().strip() == self._time_default:
             return None
-        return self.trade_moment().isoformat()
+        moment = self.trade_moment()
+        return None if moment is None else moment.isoformat()
 
     def _time_errors(self) -> dict[str, str]:
         if self.trade_time is None or self.now is None:
@@ -154,6 +161,8 @@ class Ticket(QDialog):
             moment = self.trade_moment()
         except InputError as error:
             return {name: str(error)}
+        if moment is None:
+            return {}
         if (moment - self.now).total_seconds() > FUTURE_SLACK_S:
             shown = f"{self.now.astimezone(ET):%Y-%m-%d %H:%M}"
             return {name: f"{name} must not be in the future (now {shown} ET), got {moment:%Y-%m-%d %H:%M} ET"}
@@ -187,10 +196,11 @@ class Ticket(QDialog):
     # -- behaviour ----------------------------------------------------------------------------
     def _values(self) -> tuple:
         """What the fields hold now (a spin box re-emits an unchanged value on Enter)."""
-        values = []
+        values: list[object] = []
         for widget in self.fields.values():
-            if hasattr(widget, "item"):  # the list of condors a layer protects: what is ticked
-                values.append(tuple(widget.item(i).checkState() for i in range(widget.count())))
+            if isinstance(widget, QListWidget):  # the list of condors a layer protects: what is ticked
+                values.append(tuple(item.checkState() for i in range(widget.count())
+                                    if (item := widget.item(i)) is not None))
                 continue
             getter = next((g for g in ("value", "currentIndex", "text") if hasattr(widget, g)), None)
             if getter is None:  # a group of editors (the VX curve): the text of each
@@ -309,7 +319,7 @@ def fill_expiries(combo: QComboBox, days: list[date], today: date, default: date
     combo.blockSignals(False)
 
 
-def listed(kind: str, today: date, days_ahead: int) -> list[date]:
+def listed(kind: ExpiryKind, today: date, days_ahead: int) -> list[date]:
     from planner import calendars
 
     return calendars.expirations(kind, today + timedelta(days=1), today + timedelta(days=days_ahead))

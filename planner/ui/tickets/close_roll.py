@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import QComboBox, QLineEdit
 
 from planner.app.requests import CloseRequest, RollRequest
@@ -14,6 +16,9 @@ from planner.ui.inputs import count_box, number_box
 from planner.ui.tickets.base import Ticket, expiry_combo, fill_expiries, listed
 from planner.ui.tickets.context import CANDIDATE_ID, TicketContext
 from planner.ui.tickets.layer import tier_expiry
+
+if TYPE_CHECKING:
+    from planner.calendars import ExpiryKind
 
 
 def position_combo(positions: list[Position], selected: int | None) -> QComboBox:
@@ -61,7 +66,7 @@ class CloseTicket(Ticket):
 
     def _prefill(self) -> None:
         position = self._selected()
-        mark = self.context.mark_of(position.id) if position else None
+        mark = self.context.mark_of(position.saved_id) if position else None
         self.price.setValue(round(mark, 2) if mark is not None else 0.0)
         self.set_fair("price", mark)
         if position is not None:
@@ -83,12 +88,16 @@ class CloseTicket(Ticket):
 
     def quick_preview(self) -> str:
         position = self._selected()
+        if position is None:  # check() said so already
+            return ""
         sold = self.qty.value()
         # Entry fees follow the contracts closed, pro rata (as the use case splits them).
         part_fees = position.fees * sold / position.quantity
         closed = position.with_changes(close_price=self.price.value(), quantity=sold)
-        realized = closed.realized_pnl() + position.fees - part_fees - self.fees.value()
-        mark = self.context.mark_of(position.id)
+        pnl = closed.realized_pnl()
+        assert pnl is not None  # it has a close price now
+        realized = pnl + position.fees - part_fees - self.fees.value()
+        mark = self.context.mark_of(position.saved_id)
         mark_text = f" · model mark now {mark:,.2f} pts" if mark is not None else ""
         part = f"Partial close: {sold} of {position.quantity}, {position.quantity - sold} stay open. " \
             if sold < position.quantity else ""
@@ -137,16 +146,16 @@ class RollTicket(Ticket):
 
     def _prefill(self) -> None:
         layer = self._selected()
-        if layer is None:
+        if layer is None or layer.tier is None:  # no layer to roll (a stored one always has its tier)
             self.refresh()
             return
-        listing = "spx-daily" if layer.layer_kind is LayerKind.SPX_PUT_SPREAD else "vix"
+        listing: ExpiryKind = "spx-daily" if layer.layer_kind is LayerKind.SPX_PUT_SPREAD else "vix"
         days = [d for d in listed(listing, self.today, 500) if d > layer.expiry]
         target = tier_expiry(days, self.today, layer.tier, self.context.settings)
         fill_expiries(self.expiry, days, self.today, target)
         for widget in (self.close_price, self.qty, self.price):
             widget.blockSignals(True)
-        mark = self.context.mark_of(layer.id)
+        mark = self.context.mark_of(layer.saved_id)
         self.close_price.setValue(round(mark, 2) if mark is not None else 0.0)
         self.set_fair("close_price", mark)
         self.strikes.setText(",".join(f"{leg.strike:g}" for leg in layer.legs if leg.strike is not None))
@@ -161,6 +170,8 @@ class RollTicket(Ticket):
         from planner.app.positions import layer_position
 
         layer = self._selected()
+        if layer is None:
+            raise InputError("layer", "must be an open hedge layer", "none")
         text = self.strikes.text().strip()
         return layer_position(tier=layer.tier, kind=layer.layer_kind, expiry=self.expiry.currentData(),
                               strikes=parse_strikes(text) if text else (), qty=self.qty.value(),
@@ -177,12 +188,13 @@ class RollTicket(Ticket):
         return round(row.mark, 2) if row is not None else None
 
     def check(self) -> dict[str, str]:
-        if self._selected() is None:
+        selected = self._selected()
+        if selected is None:
             return {"position": "layer must be an open hedge layer (there are none)"}
         if self.expiry.currentData() is None:
             return {"expiry": "expiry must be a listed expiry after the old one"}
         try:
-            check_close_price(self._selected(), self.close_price.value(), "close-price")
+            check_close_price(selected, self.close_price.value(), "close-price")
         except InputError as error:
             return {"close_price": str(error)}
         try:
@@ -195,6 +207,8 @@ class RollTicket(Ticket):
 
     def quick_preview(self) -> str:
         layer = self._selected()
+        if layer is None:  # check() said so already
+            return ""
         sold = self.close_price.value() * layer.multiplier * layer.quantity
         bought = self.price.value() * layer.multiplier * self.qty.value()
         net = sold - bought - self.fees.value()

@@ -10,7 +10,8 @@ from PySide6.QtWidgets import QComboBox, QLineEdit
 from planner.app.requests import CondorRequest
 from planner.domain import Position, PositionKind, Settlement
 from planner.domain.errors import InputError
-from planner.domain.positions import condor_legs, condor_max_loss, parse_strikes, validate_condor_credit
+from planner.domain.payoff import SPX_MULTIPLIER, condor_break_evens, condor_max_loss, condor_max_profit
+from planner.domain.positions import condor_legs, parse_strikes, validate_condor_credit
 from planner.ui.formatting import money, percent
 from planner.ui.inputs import count_box, number_box
 from planner.ui.tickets.base import Ticket, expiry_combo, fill_expiries, listed, nearest
@@ -44,9 +45,11 @@ class CondorTicket(Ticket):
         self.add_field("expiry", "&Expiry", self.expiry, "Listed SPX expiries; days left in brackets")
         self.add_field("strikes", "St&rikes", self.strikes,
                        "Long put K1 < short put K2 < short call K3 < long call K4, SPX points, comma-separated")
-        self.add_field("credit", "&Credit", self.credit, "Net credit received per condor, points (× 100 = $)")
+        self.add_field("credit", "&Credit", self.credit,
+                       f"Net credit received per condor, points (× {SPX_MULTIPLIER} = $)")
         self.add_field("qty", "&Quantity", self.qty, "Condors sold")
-        self.add_field("fees", "&Fees", self.fees, "Total fees for the trade, dollars")
+        self.add_field("fees", "&Fees", self.fees, "Total fees for the trade, dollars: they raise the max loss, "
+                       "lower the max profit and move both break-evens inward")
         self.add_field("note", "&Note", self.note, "Optional note kept with the position")
         self.add_trade_time("at", context.now)
         self.first_field = self.strikes  # settlement and expiry start on sensible choices
@@ -86,16 +89,16 @@ class CondorTicket(Ticket):
         return errors
 
     def quick_preview(self) -> str:
-        k1, k2, k3, k4 = self._strikes()
+        strikes = self._strikes()
         credit, qty, fees = self.credit.value(), self.qty.value(), self.fees.value()
-        loss = condor_max_loss((k1, k2, k3, k4), credit, qty, fees)
-        profit = credit * 100 * qty - fees
+        loss = condor_max_loss(strikes, credit, qty, fees)
+        profit = condor_max_profit(credit, qty, fees)
         equity = self.context.settings.equity
         cap = self.context.settings.risk_cap_in_force_pct
         assumed = "" if self.context.equity_set else " (not set: assumed)"
         return (f"Max loss <b>{money(loss)}</b> = {percent(loss / equity * 100)} of equity {money(equity)}{assumed} · "
                 f"max profit {money(profit)}<br>"
-                f"Break-evens at expiry: <b>{k2 - credit:,.2f}</b> and <b>{k3 + credit:,.2f}</b> SPX pts "
+                f"{break_evens_text(condor_break_evens(strikes, credit, qty, fees))} "
                 f"(risk cap {percent(cap)} of equity = {money(equity * cap / 100)})")
 
     def candidate(self) -> Position:
@@ -121,3 +124,11 @@ class CondorTicket(Ticket):
             expiry=self.expiry.currentData().isoformat(), strikes=self.strikes.text().strip(), qty=self.qty.value(),
             credit=self.credit.value(), fees=round(self.fees.value(), 2),
             settlement=str(self._settlement()), note=self.note.text(), opened=self.trade_time_text(), force=force))
+
+
+def break_evens_text(found: tuple[float, float] | None) -> str:
+    """The ticket's break-even line: the levels are net of fees (the credit less fees per condor), as the risk
+    report's, and say so."""
+    if found is None:
+        return "Break-evens at expiry, after fees: <b>none</b>: the fees exceed the credit, a loss wherever SPX settles"
+    return f"Break-evens at expiry, after fees: <b>{found[0]:,.2f}</b> and <b>{found[1]:,.2f}</b> SPX pts"

@@ -1,0 +1,30 @@
+"""What a position's report row takes from the position alone (no market, no moment)."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from planner.domain.payoff import max_loss, position_break_evens
+from planner.domain.positions import Position
+
+
+class Facts(NamedTuple):
+    """What a position's report row takes from the position alone (no market, no moment)."""
+
+    position: Position
+    row_head: tuple  # PositionRisk's first fields: id, kind, tier, layer_kind, quantity, expiry
+    mark_per_usd: float  # mark = value_usd x this: signed, per unit per package
+    expiry_break_evens: tuple[float, ...]
+    max_loss: float | None
+
+    @property
+    def kind(self) -> str:
+        return self.row_head[1]
+
+
+def position_facts(position: Position) -> Facts:
+    break_evens = position_break_evens(position)
+    head = (position.id, str(position.kind), str(position.tier) if position.tier else None,
+            str(position.layer_kind) if position.layer_kind else None, position.quantity, position.expiry)
+    return Facts(position, head, position.side / (position.multiplier * position.quantity), break_evens,
+                 max_loss(position))
