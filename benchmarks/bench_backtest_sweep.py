@@ -42,7 +42,7 @@ def core_share() -> tuple[float, float]:
     path = load_path(options)[0]
     settings = Settings(near_vix_threshold=16.0, coverage_target_pct=40.0)
     started, cpu = time.perf_counter(), time.process_time()
-    run_both(path, settings, config_for(options), side_process=False)
+    run_both(path, settings, config_for(options))
     return time.perf_counter() - started, time.process_time() - cpu
 
 

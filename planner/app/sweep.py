@@ -296,7 +296,7 @@ def run_job(job: Job) -> dict[str, Any]:
     path = _path(job.options)
     stop = _STOP
     try:
-        runs = run_both(path, job.settings, config_for(job.options), side_process=False,
+        runs = run_both(path, job.settings, config_for(job.options),
                         cancel=None if stop is None else stop.is_set)
     except Cancelled as why:
         raise SweepCancelled(str(why)) from None

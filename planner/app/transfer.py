@@ -23,7 +23,7 @@ from planner.domain import Book, Instrument, LayerKind, Leg, Position, PositionK
 from planner.domain.errors import InputError
 from planner.domain.limits import FIRST_DAY, LAST_DAY, MAX_ID
 from planner.storage import CsvTable, Repository, read_csv, unescape_cell
-from planner.storage.repository import LEG_REPORT_FIELDS, REPORT_LEG_KEYS
+from planner.storage.repository import LEG_REPORT_FIELDS
 
 COLUMNS = (
     "position_id", "position_kind", "tier", "layer_kind", "status", "position_qty",
@@ -82,51 +82,6 @@ def report_rows(repo: Repository, include_closed: bool = False) -> list[tuple]:
     """``export_rows`` as tuples in ``COLUMNS`` order, straight from SQL (the fast path of
     ``planner export``; a test holds it equal to ``export_rows``)."""
     return repo.leg_report_rows(include_closed)
-
-
-def record_rows(records: list[dict[str, Any]], include_closed: bool = False) -> list[dict[str, Any]]:
-    """``export_rows`` straight from ``Repository.position_records`` (the fast path of
-    ``planner export``; a test holds it equal to ``export_rows``)."""
-    rows = []
-    for record in records:
-        if not include_closed and record["status"] != "open":
-            continue
-        head = {
-            "position_id": record["id"],
-            "position_kind": record["kind"],
-            "tier": record["tier"],
-            "layer_kind": record["layer_kind"],
-            "status": record["status"],
-            "position_qty": record["quantity"],
-            "position_open_price_pts": record["open_price"],
-            "position_close_price_pts": record["close_price"],
-            "opened_at": record["opened_at"],  # stored as the domain's isoformat() of the UTC moment
-            "closed_at": record["closed_at"],
-            "rolled_from_id": record["rolled_from"],
-            "protects_ids": ";".join(map(str, record["protects"])),
-            "settled_estimated": record["settled_estimated"],
-            "note": record["note"],
-        }
-        for seq, values in enumerate(record["legs"]):
-            leg = dict(zip(REPORT_LEG_KEYS, values, strict=True))
-            rows.append({
-                **head,
-                "leg_seq": seq,
-                "instrument": leg["instrument"],
-                "right": leg["right"],
-                "strike_pts": leg["strike"],
-                "expiry": leg["expiry"],
-                "settlement": leg["settlement"],
-                "leg_qty": leg["quantity"],
-                "multiplier": leg["multiplier"],
-                "leg_open_price_pts": leg["open_price"],
-                "leg_close_price_pts": leg["close_price"],
-                "fees_usd": leg["fees"],
-                "iv_decimal": leg["iv"],
-                "iv_set_at_vix_pts": leg["iv_vix"],
-                "mark_pts": leg["mark"],
-            })
-    return rows
 
 
 E = TypeVar("E", bound=Enum)

@@ -561,37 +561,17 @@ def run_both(
     progress: Progress | None = None,
     cancel: Callable[[], bool] | None = None,
     observer: Callable | None = None,
-    side_process: bool | None = None,
 ) -> BacktestRuns:
-    """The unhedged and the hedged run over the same path; progress covers both.
-
-    side_process: run the unhedged run in a forked child beside the hedged one (``side_run``);
-    None (the default) does so where that is safe, else the runs go in turn. The results
-    are the same either way.
-    """
-    from planner.backtest import side_run
-
+    """The unhedged and the hedged run over the same path, in turn; progress covers both."""
     config = config or BacktestConfig()
     if len(path) < 2:
         raise InputError("path", "must hold at least two sessions", len(path))
     setup = PathSetup(path, settings, config)
-    if side_process is None:
-        side_process = side_run.available()
-    if not side_process:
-        split = 1.0 / (1.0 + HEDGED_DAY_WEIGHT)
-        unhedged = run_path(path, settings, config, hedged=False, progress=progress, cancel=cancel,
-                            progress_span=(0.0, split), setup=setup)
-        hedged = run_path(path, settings, config, hedged=True, progress=progress, cancel=cancel, observer=observer,
-                          progress_span=(split, 1.0), setup=setup)
-        return BacktestRuns(path, unhedged, hedged, config, settings)
-    # The unhedged run (a tenth of the work) beside the hedged one: the bar follows the hedged run.
-    side = side_run.SideRun(lambda: run_path(path, settings, config, hedged=False, setup=setup))
-    try:
-        hedged = run_path(path, settings, config, hedged=True, progress=progress, cancel=cancel, observer=observer,
-                          setup=setup)
-        unhedged = side.result()
-    finally:
-        side.stop()
+    split = 1.0 / (1.0 + HEDGED_DAY_WEIGHT)
+    unhedged = run_path(path, settings, config, hedged=False, progress=progress, cancel=cancel,
+                        progress_span=(0.0, split), setup=setup)
+    hedged = run_path(path, settings, config, hedged=True, progress=progress, cancel=cancel, observer=observer,
+                      progress_span=(split, 1.0), setup=setup)
     return BacktestRuns(path, unhedged, hedged, config, settings)
 
 

@@ -81,15 +81,18 @@ def price_and_greeks(
     q: Operand,
     n: int,
     black76: bool,
+    exact_prices: bool = True,
 ) -> tuple[Outputs, bool]:
     """Fill price and Greeks for ``n`` options given as flat arrays or scalars.
 
     For Black-76, ``spot`` is the future and ``q`` is ignored. Returns the
     outputs and whether the slow path must run (suspicious input somewhere, or
-    elements with t == 0 or vol == 0).
+    elements with t == 0 or vol == 0). ``exact_prices=False`` skips the refinement
+    of far out-of-the-money prices (their relative digits) for callers that use
+    only the Greeks, which it never changes.
     """
     if NATIVE is not None and n:
-        return _run_native(is_call, spot, strike, t, vol, r, q, n, black76)
+        return _run_native(is_call, spot, strike, t, vol, r, q, n, black76, exact_prices)
     from scipy.special import ndtr
 
     out = Outputs.empty(n)
@@ -211,16 +214,17 @@ def price_and_greeks(
             cancelled = np.less(n1, tmp, out=mask_buffer[:k])
             if cancelled.any():
                 to_refine.append(np.flatnonzero(cancelled) + start)
-    if to_refine:
+    if to_refine and exact_prices:
         refine_prices(out, np.concatenate(to_refine), is_call, spot, strike, t, vol, r, q, black76)
     return out, suspicious
 
 
-def _run_native(is_call, spot, strike, t, vol, r, q, n: int, black76: bool) -> tuple[Outputs, bool]:
+def _run_native(is_call, spot, strike, t, vol, r, q, n: int, black76: bool, exact_prices: bool,
+                ) -> tuple[Outputs, bool]:
     # broadcast_flat hands scalars as Python numbers, which the kernel takes as they are.
     operands = (is_call, spot, strike, t, vol, r, q)
     mask = sum(1 << k for k, value in enumerate(operands) if isinstance(value, np.ndarray))
-    return _native_fill(operands, mask, n, black76, exact_prices=True)
+    return _native_fill(operands, mask, n, black76, exact_prices=exact_prices)
 
 
 def _native_fill(operands, mask: int, n: int, black76: bool, *, exact_prices: bool) -> tuple[Outputs, bool]:
@@ -244,80 +248,6 @@ _STEPS = tuple(np.array([(mask >> k) & 1 for k in range(7)], dtype=np.int64) for
 for _steps in _STEPS:
     _steps.flags.writeable = False
 del _steps
-
-
-def small_call(is_call: object, values: tuple[object, ...], black76: bool, *, exact_prices: bool = True,
-               ) -> tuple[tuple[int, ...], Outputs] | None:
-    """The native kernel called with the least Python around it, for inputs that need no checking.
-
-    ``values`` are the six float inputs (underlying, strike, t, vol, r, q). Each must be a Python number,
-    a float64 ndarray or a list of numbers (``is_call``: a bool, a bool ndarray or a list of bools).
-    They are broadcast and flattened as ``broadcast_flat`` does. Returns (shape, outputs), or None
-    when the general path must run instead: other inputs, shapes that do not broadcast, no compiled
-    kernel, no options, or a call the kernel flags (invalid input, t == 0 or vol == 0), which the
-    general path validates and recomputes. Where it answers, the bits are those of the general path:
-    the same kernel on the same flat inputs, and the same refinement. ``exact_prices=False`` skips that
-    refinement of far out-of-the-money prices (their relative digits) for callers that use only the
-    Greeks, which it never changes.
-    """
-    if NATIVE is None:
-        return None
-    operands: list[object] = []
-    arrays: list[tuple[int, np.ndarray]] = []
-    kind = type(is_call)
-    if kind is bool:
-        operands.append(is_call)
-    else:
-        if kind is list:
-            is_call = np.asarray(is_call)
-        elif type(is_call) is not np.ndarray:
-            return None
-        if is_call.dtype != np.bool_:
-            return None
-        operands.append(None)
-        arrays.append((0, is_call))
-    for k, value in enumerate(values, start=1):
-        kind = type(value)
-        if kind is float:
-            operands.append(value)
-            continue
-        if kind is list:
-            try:
-                value = np.asarray(value, dtype=np.float64)
-            except (TypeError, ValueError):
-                return None
-        elif type(value) is not np.ndarray:
-            if type(value) is int or (kind is not bool and isinstance(value, float)):
-                operands.append(float(value))
-                continue
-            return None
-        elif value.dtype != np.float64:
-            return None
-        operands.append(None)
-        arrays.append((k, value))
-    mask = 0
-    if arrays:
-        shapes = {a.shape for _, a in arrays}
-        if len(shapes) == 1:
-            (shape,) = shapes
-        else:
-            try:
-                shape = np.broadcast_shapes(*shapes)
-            except ValueError:
-                return None
-        for k, a in arrays:
-            if a.size == 1:
-                operands[k] = a.reshape(-1)[0].item()
-            else:
-                operands[k] = (a if a.shape == shape else np.broadcast_to(a, shape)).reshape(-1)
-                mask |= 1 << k
-        n = math.prod(shape)
-    else:
-        shape, n = (), 1
-    if n == 0:
-        return None
-    out, suspicious = _native_fill(operands, mask, n, black76, exact_prices=exact_prices)
-    return None if suspicious else (shape, out)
 
 
 def refine_prices(

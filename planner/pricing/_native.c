@@ -1,7 +1,6 @@
 /* Compiled kernels for the pricing core: price and Greeks of many options, option
  * prices over scenario axes (the risk engine's curves and matrix), the worst
- * cell of weighted groups of those prices (the matrix's risk used), and the
- * points a drawn P&L curve needs (Douglas-Peucker, for the risk graph).
+ * cell of weighted groups of those prices (the matrix's risk used).
  *
  * Why C: every figure the planner draws is a sum of BSM or Black-76 prices, and
  * the normal CDF dominates their cost. glibc (2.35 and later, x86-64) ships
@@ -70,9 +69,8 @@ typedef struct {
  * (a scalar remainder loop would use the scalar libm, which rounds differently). */
 #define ALIGNED __attribute__((aligned(64)))
 
-/* The block length is a compile-time constant in each instance below (the loops then have no remainder
- * to run in scalar code): small calls take a short block, so one option costs a block of 16, not 256. */
-static inline __attribute__((always_inline)) int greeks_blocks_of(const GreeksJob *job, const int block) {
+CLONES static int greeks_blocks(const GreeksJob *job) {
+    const int block = BLOCK; /* a compile-time constant: the loops have no remainder to run in scalar code */
     double in[6][BLOCK] ALIGNED;
     const double *bases[6] = {job->spot, job->strike, job->t, job->vol, job->r, job->black76 ? job->r : job->q};
     const int64_t steps[6] = {job->step[1], job->step[2], job->step[3], job->step[4], job->step[5],
@@ -136,16 +134,6 @@ static inline __attribute__((always_inline)) int greeks_blocks_of(const GreeksJo
         memcpy(job->cancelled + start, cancelled, m);
     }
     return suspicious;
-}
-
-CLONES static int greeks_blocks_16(const GreeksJob *job) { return greeks_blocks_of(job, 16); }
-CLONES static int greeks_blocks_64(const GreeksJob *job) { return greeks_blocks_of(job, 64); }
-CLONES static int greeks_blocks_256(const GreeksJob *job) { return greeks_blocks_of(job, BLOCK); }
-
-static int greeks_blocks(const GreeksJob *job) {
-    if (job->n <= 16) return greeks_blocks_16(job);
-    if (job->n <= 64) return greeks_blocks_64(job);
-    return greeks_blocks_256(job);
 }
 
 /* ------------------------------------------------------- prices on axes */
@@ -245,55 +233,6 @@ CLONES static void group_minima_of(const double *values, Py_ssize_t rows, Py_ssi
                 lowest = sum[i] < lowest ? sum[i] : lowest;
             out[g * rows + j] = lowest;
         }
-    }
-}
-
-/* ------------------------------------------------------------ curve points */
-
-/* Douglas-Peucker on one curve y(x), x increasing, with the vertical distance: mark in keep[]
- * the points a polyline through them needs so that every other point lies within ``tolerance``
- * of the segment between the kept points around it. Runs of finite values are simplified
- * apart; a non-finite value and its neighbours are always kept, so gaps stay gaps.
- * stack: scratch for 2 n indices. */
-static void curve_points_of(const double *x, const double *y, Py_ssize_t n, double tolerance, uint8_t *keep,
-                            Py_ssize_t *stack) {
-    memset(keep, 0, (size_t)n);
-    Py_ssize_t start = 0;
-    while (start < n) {
-        if (!isfinite(y[start])) {
-            keep[start++] = 1;
-            continue;
-        }
-        Py_ssize_t end = start;
-        while (end + 1 < n && isfinite(y[end + 1])) end++;
-        keep[start] = keep[end] = 1;
-        Py_ssize_t top = 0;
-        stack[top++] = start;
-        stack[top++] = end;
-        while (top > 0) {
-            const Py_ssize_t b = stack[--top], a = stack[--top];
-            if (b - a < 2) continue;
-            const double run = x[b] - x[a];
-            const double slope = run > 0 ? (y[b] - y[a]) / run : 0.0;
-            double worst = -1.0;
-            Py_ssize_t at = a + 1;
-            for (Py_ssize_t i = a + 1; i < b; i++) {
-                double off = fabs(y[a] + slope * (x[i] - x[a]) - y[i]);
-                if (isnan(off)) off = INFINITY; /* overflowed: keep the point rather than drop it */
-                if (off > worst) {
-                    worst = off;
-                    at = i;
-                }
-            }
-            if (worst > tolerance || !(run > 0)) {
-                keep[at] = 1;
-                stack[top++] = a;
-                stack[top++] = at;
-                stack[top++] = at;
-                stack[top++] = b;
-            }
-        }
-        start = end + 1;
     }
 }
 
@@ -506,61 +445,10 @@ fail:
     return NULL;
 }
 
-PyDoc_STRVAR(curve_points_doc,
-             "curve_points(x, y, tolerance, keep) -> None\n\n"
-             "x: [n] float64, increasing; y: [curves x n] float64; keep: [curves x n] bool, filled with the\n"
-             "points each curve's polyline needs so that no dropped point lies further than tolerance\n"
-             "(in y units) from it (Douglas-Peucker); non-finite values and their neighbours are kept.");
-
-static PyObject *curve_points(PyObject *self, PyObject *args) {
-    (void)self;
-    PyObject *x, *y, *keep;
-    double tolerance;
-    if (!PyArg_ParseTuple(args, "OOdO", &x, &y, &tolerance, &keep)) return NULL;
-    if (!(tolerance >= 0)) {
-        PyErr_SetString(PyExc_ValueError, "tolerance must be a number at least 0");
-        return NULL;
-    }
-    Buffer buffers[3];
-    memset(buffers, 0, sizeof buffers);
-    if (get_buffer(x, &buffers[0], 0, 8, 0, "x") < 0) goto fail;
-    const Py_ssize_t n = buffers[0].view.len / 8;
-    if (get_buffer(y, &buffers[1], 0, 8, 0, "y") < 0) goto fail;
-    if (n < 1 || buffers[1].view.len % (n * 8) != 0) {
-        PyErr_SetString(PyExc_ValueError, "y: expected [curves x n] for the n points of x");
-        goto fail;
-    }
-    const Py_ssize_t curves = buffers[1].view.len / (n * 8);
-    if (get_buffer(keep, &buffers[2], 1, 1, curves * n, "keep") < 0) goto fail;
-    const double *xs = buffers[0].view.buf;
-    for (Py_ssize_t i = 0; i < n; i++)
-        if (!isfinite(xs[i]) || (i > 0 && !(xs[i] > xs[i - 1]))) {
-            PyErr_SetString(PyExc_ValueError, "x must be finite and increasing");
-            goto fail;
-        }
-    Py_ssize_t *stack = malloc(2 * (size_t)n * sizeof(Py_ssize_t));
-    if (!stack) {
-        PyErr_NoMemory();
-        goto fail;
-    }
-    Py_BEGIN_ALLOW_THREADS
-    for (Py_ssize_t c = 0; c < curves; c++)
-        curve_points_of(xs, (const double *)buffers[1].view.buf + c * n, n, tolerance,
-                        (uint8_t *)buffers[2].view.buf + c * n, stack);
-    Py_END_ALLOW_THREADS
-    free(stack);
-    release_all(buffers, 3);
-    Py_RETURN_NONE;
-fail:
-    release_all(buffers, 3);
-    return NULL;
-}
-
 static PyMethodDef methods[] = {
     {"greeks", greeks, METH_VARARGS, greeks_doc},
     {"prices_on_axes", prices_on_axes, METH_VARARGS, axes_doc},
     {"group_minima", group_minima, METH_VARARGS, minima_doc},
-    {"curve_points", curve_points, METH_VARARGS, curve_points_doc},
     {NULL, NULL, 0, NULL},
 };
 

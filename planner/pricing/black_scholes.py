@@ -42,7 +42,7 @@ from planner.pricing._inputs import (
     require_non_negative,
     require_positive,
 )
-from planner.pricing._kernel import limit_values, price_and_greeks, small_call
+from planner.pricing._kernel import limit_values, price_and_greeks
 from planner.pricing.greeks import Greeks
 
 
@@ -78,11 +78,7 @@ def bsm_delta(is_call, spot, strike, t, vol, r, q) -> np.ndarray:
     >>> [round(float(d), 3) for d in bsm_delta([True, False], 49.0, 50.0, 20 / 52, 0.20, 0.05, 0.0)]
     [0.522, -0.478]
     """
-    fast = small_call(is_call, (spot, strike, t, vol, r, q), False, exact_prices=False)
-    if fast is not None:
-        shape, out = fast
-        return out.delta.reshape(shape)
-    return bsm_greeks(is_call, spot, strike, t, vol, r, q).delta
+    return _greeks(is_call, spot, strike, t, vol, r, q, black76=False, exact_prices=False).delta
 
 
 def black76_greeks(is_call, forward, strike, t, vol, r) -> Greeks:
@@ -102,16 +98,7 @@ def black76_greeks(is_call, forward, strike, t, vol, r) -> Greeks:
     return _greeks(is_call, forward, strike, t, vol, r, 0.0, black76=True)
 
 
-def _greeks(is_call, underlying, strike, t, vol, r, q, *, black76: bool) -> Greeks:
-    # Small calls (a few options, inputs already floats or flat float64 arrays) skip the coercion and
-    # broadcasting below, which cost more than the kernel itself; anything else, or anything the
-    # kernel flags, takes the general path.
-    fast = small_call(is_call, (underlying, strike, t, vol, r, q), black76)
-    if fast is not None:
-        shape, out = fast
-        if len(shape) == 1:
-            return Greeks(out.price, out.delta, out.gamma, out.vega, out.theta)
-        return Greeks(*(a.reshape(shape) for a in (out.price, out.delta, out.gamma, out.vega, out.theta)))
+def _greeks(is_call, underlying, strike, t, vol, r, q, *, black76: bool, exact_prices: bool = True) -> Greeks:
     underlying_name = "forward" if black76 else "spot"
     flags = as_is_call(is_call)
     names = (underlying_name, "strike", "t", "vol", "r", "q")
@@ -120,7 +107,8 @@ def _greeks(is_call, underlying, strike, t, vol, r, q, *, black76: bool) -> Gree
     flag_flat, spot_flat, strike_flat, t_flat, vol_flat, r_flat, q_flat = flat
     n = math.prod(shape)
     out, suspicious = price_and_greeks(
-        flag_flat, spot_flat, strike_flat, t_flat, vol_flat, r_flat, q_flat, n=n, black76=black76
+        flag_flat, spot_flat, strike_flat, t_flat, vol_flat, r_flat, q_flat, n=n, black76=black76,
+        exact_prices=exact_prices,
     )
     if suspicious:
         underlying_array, strike_array, t_array, vol_array, r_array, q_array = arrays

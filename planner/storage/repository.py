@@ -252,7 +252,7 @@ class Repository:
 
     def position_records(self, include_closed: bool = True) -> list[dict[str, Any]]:
         """Raw rows for reports of many positions, without building domain objects (the
-        ``list --json`` and ``export`` fast path): each position's columns plus "legs"
+        ``list --json`` fast path): each position's columns plus "legs"
         (tuples of ``REPORT_LEG_KEYS`` values, in leg order) and "protects" (condor ids, ascending)."""
         with self._one_read():
             conn = self.conn

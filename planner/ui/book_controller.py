@@ -36,7 +36,6 @@ class BookController(WindowParts):
             self.stop_sources()
             self.session.shutdown()
             self.session.deleteLater()
-        self._release_objects()  # the book being closed may leave garbage among the frozen objects
         self.workspace = workspace
         if not hasattr(self, "file_source"):
             self.file_source = FileQuoteSource(self)
@@ -136,12 +135,6 @@ class BookController(WindowParts):
         if self._streaming():
             self._check_alerts(real)
         self._draw_shown_tab(report)
-        # The one gc.freeze call site (planner.ui.qt_env): deleting this block removes it.
-        if not self._settled_objects and self.session is not None and self.session.reports_applied == 1:
-            from planner.ui.qt_env import settle_long_lived_objects
-
-            settle_long_lived_objects()  # the book is open and drawn: what lives now lives with the window
-            self._settled_objects = True
 
     def _draw_shown_tab(self, report) -> None:
         """Feed ``report`` to the views of the tab on screen only: a hidden chart redrawn on every

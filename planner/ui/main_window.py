@@ -58,7 +58,6 @@ class MainWindow(WindowActions, BookController, TradeTickets, QuoteFeeds, BookFi
         self.risk_graph = None
         self.pnl_chart = None
         self.replay_speed = 5.0
-        self._settled_objects = False  # gc.freeze'd after the open book's first report (qt_env)
 
         self.market_bar = MarketBar()
         self.tree = PortfolioTree()
@@ -238,14 +237,6 @@ class MainWindow(WindowActions, BookController, TradeTickets, QuoteFeeds, BookFi
             self.session.shutdown()
         if self.workspace is not None:  # a clean close leaves one complete file: the latest quotes too
             self._run("Book not checkpointed", self.workspace.checkpoint)
-        self._release_objects()  # the window's objects may become garbage now
-
-    def _release_objects(self) -> None:
-        if self._settled_objects:
-            from planner.ui.qt_env import release_long_lived_objects
-
-            release_long_lived_objects()
-            self._settled_objects = False
 
     def closeEvent(self, event) -> None:
         self.shutdown()

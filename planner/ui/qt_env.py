@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import sys
 
-_guarded = False
 _collector = None  # the GUI-thread garbage collector, once the application exists
 
 
@@ -15,48 +14,10 @@ def prepare_environment(offscreen: bool) -> None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
-def guard_emit_refcount() -> bool:
-    """Work around reference leaks of ``None`` and ``True`` in PySide6 6.12.0 on Python 3.11.
-
-    There, every call of a method returning nothing (``processEvents()``,
-    ``setObjectName()``, each pyqtgraph ``setData``...) hands back ``None``
-    without the reference it owes, and every Python-side ``Signal.emit()``
-    does the same with ``True``. From Python 3.12 these singletons are immortal
-    and nothing happens; on 3.11 the interpreter aborts ("none_dealloc",
-    "bool_dealloc") after some thousands of calls, that is within minutes of
-    live quotes. When a probe shows the leak, each singleton gets a reserve of
-    references so large it cannot run out (they are never freed anyway), which
-    is what 3.12 does by design. Returns True when the reserve was added.
-    Remove once the pinned PySide6 no longer leaks.
-    """
-    global _guarded
-    if _guarded or sys.version_info >= (3, 12) or sys.implementation.name != "cpython":
-        return False
-    from PySide6.QtCore import QObject, Signal
-
-    class _Probe(QObject):
-        ping = Signal()
-
-    probe = _Probe()
-    before = sys.getrefcount(None), sys.getrefcount(True)
-    for _ in range(8):
-        probe.setObjectName("probe")
-        probe.ping.emit()
-    after = sys.getrefcount(None), sys.getrefcount(True)
-    if before[0] - after[0] >= 8 or before[1] - after[1] >= 8:
-        import ctypes
-
-        for singleton in (None, True, False):
-            ctypes.c_ssize_t.from_address(id(singleton)).value += 1 << 48  # ob_refcnt: a PyObject's first field
-        _guarded = True
-    return _guarded
-
-
 def application():
     """The one QApplication, created on first use."""
     from PySide6.QtWidgets import QApplication
 
-    guard_emit_refcount()
     app = QApplication.instance()
     if app is None:
         app = QApplication(sys.argv[:1])
@@ -72,28 +33,6 @@ def application():
         app.setDesktopFileName("org.hedgeplanner.HedgePlanner")
     collect_garbage_on_gui_thread()
     return app
-
-
-def settle_long_lived_objects() -> None:
-    """Collect once, then leave everything alive now out of later collections (``gc.freeze``).
-
-    Once a book is open and drawn, most of the heap (modules, Qt wrappers, the book)
-    lives as long as the window. A full collection walks all of it: 35 ms with the
-    demo book, long enough to show as a stutter when one falls on a quote. Frozen,
-    those objects are skipped, and a full collection walks only what came after.
-    ``release_long_lived_objects`` undoes it when another book replaces this one.
-    """
-    import gc
-
-    gc.collect()
-    gc.freeze()
-
-
-def release_long_lived_objects() -> None:
-    """Let collections see the frozen objects again (a book is closing: its objects may become garbage)."""
-    import gc
-
-    gc.unfreeze()
 
 
 def collect_garbage_on_gui_thread() -> bool:

@@ -267,21 +267,13 @@ class RiskGraph(QWidget):
             self.cross_h.setVisible(False)
             self.readout.setText(READOUT_HINT)
             return
-        # Here, not at the top: importing planner.risk loads the engine, which the first paint does not need.
-        from planner.risk.curve_points import RELATIVE_TOLERANCE, drawn_points
-
         c = report.curves
         stacked = np.vstack([getattr(c, key) for key in CURVE_KEYS])
         band = np.vstack([getattr(c, key) for key in BAND_KEYS])
         low, high, _, clipped_high = y_range(np.concatenate([stacked[:3].ravel(), band.ravel()]),
                                              stacked[3:].ravel())
-        finite = stacked[np.isfinite(stacked)]
-        span = max(0.0, float(finite.max(initial=0.0))) - min(0.0, float(finite.min(initial=0.0)))
-        # Only the points the eye needs: a fraction of a pixel from the priced curve, a third of
-        # the points to stroke (the antialiased book curves are most of this plot's paint).
-        keep = drawn_points(c.spx, stacked, RELATIVE_TOLERANCE * min(span, high - low))
-        for key, values, kept in zip(CURVE_KEYS, stacked, keep, strict=True):
-            self.curves[key].setData(c.spx[kept], values[kept])
+        for key, values in zip(CURVE_KEYS, stacked, strict=True):
+            self.curves[key].setData(c.spx, values)
         for key, values in zip(BAND_KEYS, band, strict=True):
             self.band_curves[key].setData(c.spx, values)
         self._mark_off_scale(c, np.vstack([stacked[:3], band[1:]]), high if clipped_high else None)

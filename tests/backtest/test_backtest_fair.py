@@ -32,8 +32,8 @@ def test_with_the_hedge_off_the_two_equity_curves_are_identical(tmp_path):
 
 def test_through_a_crash_the_runs_differ_only_by_the_hedge_layers():
     path = crash_path()
-    hedged_on = run_both(path, Settings(), SAME_EXITS, side_process=False)
-    off = run_both(path, Settings(), replace(SAME_EXITS, hedge=False), side_process=False)
+    hedged_on = run_both(path, Settings(), SAME_EXITS)
+    off = run_both(path, Settings(), replace(SAME_EXITS, hedge=False))
     np.testing.assert_array_equal(off.hedged.equity, off.unhedged.equity)
     assert off.hedged.hedge_trades == () and off.hedged.layers == ()
     # With the rules on, the condors and their exits are the same, condor for condor; the equity differs by
@@ -50,7 +50,7 @@ def test_the_profit_target_is_the_setting_in_both_runs_unless_the_run_sets_it():
     off = replace(SAME_EXITS, hedge=False)
 
     def exits(settings, config):
-        runs = run_both(path, settings, config, side_process=False)
+        runs = run_both(path, settings, config)
         return [(c.exit_day, c.exit_reason) for c in runs.unhedged.condors]
 
     by_setting = exits(Settings(condor_take_profit_pct=30.0), off)

@@ -41,8 +41,7 @@ def test_a_sweep_runs_every_configuration_of_the_grid_and_matches_single_runs(tm
     # Each configuration's figures are those of the same backtest run alone, in this process.
     last = payload["sweep"][-1]["figures"]
     options = BacktestOptions(seed=4, years=0.5, knobs={"profit_target_pct": 60.0})
-    alone = report(run_both(load_path(options)[0], Settings(near_vix_threshold=20.0), config_for(options),
-                            side_process=False)).to_json()
+    alone = report(run_both(load_path(options)[0], Settings(near_vix_threshold=20.0), config_for(options))).to_json()
     assert last["hedged"] == alone["hedged"] and last["unhedged"] == alone["unhedged"]
     assert last["risk_matched"] == alone["risk_matched"]
     assert "4/4 runs" in capsys.readouterr().err  # progress on the process's stderr, never stdout
@@ -68,7 +67,7 @@ def test_paths_report_the_median_and_percentiles_of_the_per_path_figures(tmp_pat
     reductions, mar_differences, trades, trips = [], [], [], []
     for seed in (20, 21, 22):  # each path run alone
         options = BacktestOptions(seed=seed, years=0.4)
-        alone = report(run_both(load_path(options)[0], Settings(), config_for(options), side_process=False))
+        alone = report(run_both(load_path(options)[0], Settings(), config_for(options)))
         reductions.append(alone.drawdown_reduction_pct)
         mar_differences.append(alone.hedged.mar - alone.unhedged.mar)
         trades.append(alone.hedged.hedge_trades)
