@@ -34,8 +34,10 @@ Links = dict[int, tuple[int | None, float, float | None]]
 def chain_of(position_id: int, links: Links) -> Chain:
     """The chain ending at ``position_id``: walk ``rolled_from`` back to the root."""
     members = [position_id]
-    while links[members[-1]][0] in links and links[members[-1]][0] not in members:
-        members.append(links[members[-1]][0])
+    parent = links[position_id][0]
+    while parent is not None and parent in links and parent not in members:
+        members.append(parent)
+        parent = links[parent][0]
     members.reverse()
     realized = sum(links[i][2] or 0.0 for i in members)
     return Chain(members[0], tuple(members), links[members[0]][1], realized)
@@ -43,7 +45,7 @@ def chain_of(position_id: int, links: Links) -> Chain:
 
 def chains(book: Book) -> dict[int, Chain]:
     """Roll chain of every position in the book, by position id."""
-    links = {p.id: (p.rolled_from, p.cost_basis, p.realized_pnl()) for p in book.positions}
+    links: Links = {p.saved_id: (p.rolled_from, p.cost_basis, p.realized_pnl()) for p in book.positions}
     return {position_id: chain_of(position_id, links) for position_id in links}
 
 
@@ -71,7 +73,7 @@ def leg_dict(leg: Leg) -> dict[str, Any]:
 
 
 def position_dict(position: Position, chain: Chain | None = None) -> dict[str, Any]:
-    chain = chain or Chain(position.id, (position.id,), position.cost_basis, position.realized_pnl() or 0.0)
+    chain = chain or Chain(position.saved_id, (position.saved_id,), position.cost_basis, position.realized_pnl() or 0.0)
     return {
         "id": position.id,
         "kind": str(position.kind),
@@ -204,7 +206,7 @@ def book_dicts(book: Book, include_closed: bool = False) -> list[dict[str, Any]]
     """One dict per position (open only unless ``include_closed``), chain figures over the whole book."""
     all_chains = chains(book)
     return [
-        position_dict(p, all_chains[p.id]) for p in book.positions if include_closed or p.is_open
+        position_dict(p, all_chains[p.saved_id]) for p in book.positions if include_closed or p.is_open
     ]
 
 

@@ -135,7 +135,6 @@ class WindowParts(QMainWindow):
         def current_tab_name(self) -> str: ...  # MainWindow
 
         @abstractmethod
-        def _release_objects(self) -> None: ...  # MainWindow
 
         @abstractmethod
         def open_workspace(self, workspace: Workspace, label: str = "",
