@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import math
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
+from risk_books import NOW, book, condor, market, vix_call
 from scipy.stats import norm
 
 from planner.calendars import time_to_expiry
@@ -15,9 +14,6 @@ from planner.domain import Settings
 from planner.domain.instruments import Right
 from planner.risk import analyze
 from planner.risk.vix_response import vix_response
-
-sys.path.insert(0, str(Path(__file__).parent))
-from risk_books import NOW, book, condor, market, vix_call
 
 SETTINGS = Settings()
 RATE, DIV = 0.045, 0.013

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import sys
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
+from rules_books import NOW, VIX_JAN, book, condor, context, fired, market, vix_call
 
 from planner.domain import Settings
 from planner.domain.suggestions import Action, Severity
 from planner.risk import analyze
 from planner.rules.risk_cap import risk_cap
-
-sys.path.insert(0, str(Path(__file__).parent))
-from rules_books import NOW, VIX_JAN, book, condor, context, fired, market, vix_call
 
 SNAPSHOT = market(vix=20.0)
 EQUITY = Settings(equity=2_200_000.0)  # ten condors lose about $44,000 at worst: about 2 % of equity

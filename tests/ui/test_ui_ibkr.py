@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "feeds"))
 from fake_tws import ASK, BID, LAST, FakeTws
+from PySide6.QtCore import Qt
 
 DRAW_TIMEOUT_MS = 30_000
 

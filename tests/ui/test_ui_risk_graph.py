@@ -136,15 +136,11 @@ def test_the_vix_response_choice_moves_the_curves_and_the_band_is_drawn(qtbot, w
 
 
 def test_a_hedge_payoff_far_above_the_condors_keeps_their_scale_and_is_marked_off_scale(qtbot):
-    import sys
-    from pathlib import Path
+    from risk_books import NOW, book, condor, market, vix_call
 
     from planner.domain import Settings
     from planner.risk import analyze
     from planner.ui.risk_graph import RiskGraph, y_range
-
-    sys.path.insert(0, str(Path(__file__).parents[1] / "risk"))
-    from risk_books import NOW, book, condor, market, vix_call
 
     report = analyze(book(condor(qty=2), vix_call(strike=25.0, qty=40, price=0.862)), market(), Settings(), at=NOW)
     graph = RiskGraph()
