@@ -21,6 +21,23 @@ def demo_template(tmp_path_factory):
     return path
 
 
+@pytest.fixture(scope="session")
+def demo_reports(tmp_path_factory, demo_template):
+    """The demo book's risk report and a what-if one (SPX 5,850, VIX 18.5) of the same instant, computed once:
+    a view is tested on them without opening a whole window."""
+    path = tmp_path_factory.mktemp("demo_reports") / "book.db"
+    with Workspace.open(demo_template) as ws:
+        ws.backup(path)
+    with Workspace.open(path) as ws:
+        report = ws.analyze()
+        return report, ws.analyze(at=report.asof, spx=5850.0, vix=18.5)
+
+
+@pytest.fixture
+def demo_report(demo_reports):
+    return demo_reports[0]
+
+
 @pytest.fixture
 def demo_db(tmp_path, demo_template):
     """A fresh copy of the demo book for one test."""
