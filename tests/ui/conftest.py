@@ -15,22 +15,28 @@ from planner.app import Workspace
 DRAW_TIMEOUT_MS = 30_000  # generous: these are behaviour tests, not timing tests
 
 
-@pytest.fixture(scope="session")
-def demo_template(tmp_path_factory):
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    with Workspace.open(path) as ws:
+def make_demo(path, clock=None):
+    with Workspace.open(path) if clock is None else Workspace.open(path, clock=clock) as ws:
         ws.init(demo_book=True)
     return path
+
+
+def copy_book(template, path):
+    with Workspace.open(template) as ws:
+        ws.backup(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory):
+    return make_demo(tmp_path_factory.mktemp("demo") / "demo.db")
 
 
 @pytest.fixture(scope="session")
 def demo_reports(tmp_path_factory, demo_template):
     """The demo book's risk report and a what-if one (SPX 5,850, VIX 18.5) of the same instant, computed once:
     a view is tested on them without opening a whole window."""
-    path = tmp_path_factory.mktemp("demo_reports") / "book.db"
-    with Workspace.open(demo_template) as ws:
-        ws.backup(path)
-    with Workspace.open(path) as ws:
+    with Workspace.open(copy_book(demo_template, tmp_path_factory.mktemp("demo_reports") / "book.db")) as ws:
         report = ws.analyze()
         return report, ws.analyze(at=report.asof, spx=5850.0, vix=18.5)
 
@@ -43,10 +49,7 @@ def demo_report(demo_reports):
 @pytest.fixture
 def demo_db(tmp_path, demo_template):
     """A fresh copy of the demo book for one test."""
-    path = tmp_path / "book.db"
-    with Workspace.open(demo_template) as ws:
-        ws.backup(path)
-    return path
+    return copy_book(demo_template, tmp_path / "book.db")
 
 
 # A fixed day for the tests whose typed prices the model checks: how far the next VIX expiry is, and so every
@@ -63,19 +66,13 @@ def running_from(moment):
 
 @pytest.fixture(scope="session")
 def fixed_day_template(tmp_path_factory):
-    path = tmp_path_factory.mktemp("fixed_day") / "demo.db"
-    with Workspace.open(path, clock=lambda: FIXED_DAY) as ws:
-        ws.init(demo_book=True)
-    return path
+    return make_demo(tmp_path_factory.mktemp("fixed_day") / "demo.db", clock=lambda: FIXED_DAY)
 
 
 @pytest.fixture
 def fixed_day_db(tmp_path, fixed_day_template):
     """A fresh copy of the demo book made on FIXED_DAY."""
-    path = tmp_path / "book.db"
-    with Workspace.open(fixed_day_template) as ws:
-        ws.backup(path)
-    return path
+    return copy_book(fixed_day_template, tmp_path / "book.db")
 
 
 @pytest.fixture
