@@ -64,7 +64,7 @@ bench: $(VENV)/.installed-bench
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .ruff_cache .hypothesis
 
-# The desktop bundle (packaging/, README "Build the desktop bundle"); not part of `make test`.
+# The desktop bundle (packaging/, README "The desktop bundle", docs/development.md); not part of `make test`.
 # strip (binutils) shrinks the bundle, and the two xcb libraries Qt's X11 plugin needs beyond Qt's
 # packages get bundled. The check needs Qt's libraries (as .ci/run), the validators and an X server.
 QT_SYSTEM_PACKAGES := libegl1 libgl1 libxkbcommon0 libfontconfig1 libglib2.0-0 libdbus-1-3 fonts-dejavu-core

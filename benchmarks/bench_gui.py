@@ -39,6 +39,8 @@ from machine import describe
 from sample_books import NOW, leg_count, market, typical_book
 
 from planner.app import Workspace
+from planner.app.requests import QuoteRequest
+from planner.storage import Repository
 
 TIMEOUT_S = 30.0
 # What each tab shows that a quote redraws: the viewports that must paint before a sample ends.
@@ -52,14 +54,13 @@ WATCHED = {
 
 
 def write_book(path: Path, clock) -> Workspace:
-    workspace = Workspace.open(path, clock=clock)
-    repo = workspace.repo
+    repo = Repository.open(path)  # the book is written straight into the store, as fast as it goes
     snapshot = market()
     with repo.change("benchmark book") as tx:
         for position in typical_book().positions:
             repo.insert_position(tx, position.with_changes(id=None))
         repo.insert_snapshot(tx, snapshot)
-    return workspace
+    return Workspace(repo, clock=clock)
 
 
 class PaintWatch:
@@ -112,24 +113,13 @@ def main() -> None:
     worker_cpu: list[float] = []
     run_risk = session_module.run_risk
 
-    def timed_run_risk(request, **options):
+    def timed_run_risk(request):
         start = time.thread_time()
-        result = run_risk(request, **options)
+        result = run_risk(request)
         worker_cpu.append((time.thread_time() - start) * 1000)
         return result
 
-    # The matrix step (risk used, stress, scenario map) follows each quote's curves; timed apart.
-    matrix_cpu: list[float] = []
-    complete_risk = session_module.complete_risk
-
-    def timed_complete_risk(request, first):
-        start = time.thread_time()
-        result = complete_risk(request, first)
-        matrix_cpu.append((time.thread_time() - start) * 1000)
-        return result
-
-    session_module.run_risk = timed_run_risk
-    session_module.complete_risk = timed_complete_risk
+    session_module.run_risk = timed_run_risk  # one run per quote: curves, table and matrix together
 
     app = application()
     started = time.monotonic()
@@ -170,8 +160,9 @@ def main() -> None:
             watch.arm()
             start, start_cpu = time.perf_counter(), time.thread_time()
             workers_before = len(worker_cpu)
-            workspace.set_market(spx=round(spx, 2), vix=round(vix, 2), vvix=base.vvix, futures=list(base.vix_futures),
-                                 rate=base.rate, div=base.div_yield)
+            workspace.set_market(QuoteRequest(
+                spx=round(spx, 2), vix=round(vix, 2), vvix=base.vvix, futures=list(base.vix_futures), rate=base.rate,
+                div=base.div_yield))
             after_store, after_store_cpu = time.perf_counter(), time.thread_time()
             limit = time.monotonic() + TIMEOUT_S
             while not (session.reports_applied > seen and watch.done() and watch.last >= applied_at.get("t", 1e99)):
@@ -193,9 +184,6 @@ def main() -> None:
         window.shutdown()
         workspace.close()
 
-    if matrix_cpu:
-        print(f"matrix step after each quote (worker thread CPU, main thread only): median "
-              f"{statistics.median(matrix_cpu):.1f} ms over {len(matrix_cpu)} runs")
     book = typical_book()
     print(f"Typical book: {len(book.positions)} positions, {leg_count(book)} legs; {args.quotes} quote changes, "
           f"{runs} risk runs; tab {args.tab}; window 1400x900 offscreen\n{describe()}")

@@ -104,8 +104,8 @@ def main() -> None:
             raise SystemExit("benchmark: condition not met in time")
 
     wait(lambda: window.session.reports_applied >= 1)
-    stored_before = len(workspace.repo.snapshots())
-    workspace.repo.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    stored_before = len(workspace.snapshots())
+    workspace.checkpoint()
     size_before = path.stat().st_size
     window.connect_ibkr()
     wait(lambda: window.session.live_snapshot is not None and len(tws.subscriptions) > 3)
@@ -131,13 +131,13 @@ def main() -> None:
 
     def timed_set_live(snapshot, marks=None):
         original_set_live(snapshot, marks)
-        handed[session._risk_generation] = time.perf_counter()
+        handed[session.risk_requests] = time.perf_counter()
         state["max_waiting"] = max(state["max_waiting"], len(handed))
 
     session.set_live = timed_set_live
 
     def on_report(_report):
-        generation = session._applied_generation
+        generation = session.risk_applied
         if generation in handed:
             state["gen"] = (generation, handed.pop(generation))
             for older in [g for g in handed if g < generation]:
@@ -186,10 +186,10 @@ def main() -> None:
             app.processEvents()
         window.grab().save(str(args.shots / "ibkr-alert.png"))
     updates = window.ibkr_source.sampler.offered
-    stored = len(workspace.repo.snapshots()) - stored_before
+    stored = len(workspace.snapshots()) - stored_before
     sampled = window.ibkr_source.sampler.stored
     window.shutdown()
-    workspace.repo.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    workspace.checkpoint()
     growth = path.stat().st_size - size_before
     workspace.close()
     tws.stop()

@@ -18,12 +18,19 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO, TypeVar
 
 from planner.domain.errors import PlannerError
 
+if TYPE_CHECKING:  # the app loads once a command runs: `planner --help` stays quick
+    from planner.app import Workspace
+    from planner.domain import Position
+
 APP_NAME = "hedge-planner"
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
+
+
+AnyParser = TypeVar("AnyParser", bound=argparse.ArgumentParser)
 
 
 class RawJSON(str):
@@ -35,7 +42,7 @@ class UsageError(Exception):
 
 
 class Parser(argparse.ArgumentParser):
-    def error(self, message: str):  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         raise UsageError(f"{self.prog}: {message}")
 
 
@@ -45,7 +52,7 @@ def default_db_path() -> Path:
     return Path(user_data_dir(APP_NAME, appauthor=False)) / "planner.db"
 
 
-def _common(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+def _common(parser: AnyParser) -> AnyParser:
     # SUPPRESS: a subcommand's default must not overwrite a value given before the command.
     parser.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS,
                         help="database file (default: $PLANNER_DB or the user data folder)")
@@ -284,29 +291,30 @@ EQUITY_NOT_SET = ("note: account equity was never set, so risk used and the sizi
                   "$100,000: set it with 'planner settings set equity X' (or init --equity X)")
 
 
-def _equity_note(ws) -> str:
+def _equity_note(ws: Workspace) -> str:
     return "" if ws.account_set() else "\n" + EQUITY_NOT_SET
 
 
 # -- commands -----------------------------------------------------------------------------------------------------
-def _dicts_for(ws, ids: Sequence[int]) -> list[dict[str, Any]]:
+def _dicts_for(ws: Workspace, ids: Sequence[int | None]) -> list[dict[str, Any]]:
     from planner.app import views
 
     book = ws.book()
     chains = views.chains(book)
     wanted = set(ids)
-    return [views.position_dict(p, chains[p.id]) for p in book.positions if p.id in wanted]
+    return [views.position_dict(p, chains[p.id]) for p in book.positions if p.id is not None and p.id in wanted]
 
 
-def _one(ws, position) -> tuple[dict[str, Any], str]:
+def _one(ws: Workspace, position: Position) -> tuple[dict[str, Any], str]:
     from planner.app import views
 
     return _dicts_for(ws, [position.id])[0], views.describe(position)
 
 
-def execute(args: argparse.Namespace, ws, db_path: str) -> tuple[Any, str | Callable[[], str]]:
+def execute(args: argparse.Namespace, ws: Workspace, db_path: str) -> tuple[Any, str | Callable[[], str]]:
     """Run one parsed command; returns (JSON value, text or a function making it)."""
     from planner.app import views
+    from planner.app.requests import CloseRequest, CondorRequest, FillRequest, LayerRequest, QuoteRequest, RollRequest
 
     name = args.command
     if name == "gui":
@@ -315,39 +323,37 @@ def execute(args: argparse.Namespace, ws, db_path: str) -> tuple[Any, str | Call
         raise StateError("gui must be the first word, as in 'planner gui --db PATH'")
     if name == "init":
         made = ws.init(demo_book=args.demo, equity=args.equity, risk_cap_pct=args.risk_cap_pct)
-        from planner.storage import SCHEMA_VERSION
-
-        text = f"database ready: {db_path} (schema version {SCHEMA_VERSION})"
+        text = f"database ready: {db_path} (schema version {ws.schema_version})"
         if made:
             text += f"\ndemo book written: {len(made)} positions, a market snapshot, a year of history"
         settings = ws.settings()
         text += (f"\naccount equity {_money(settings.equity)}, risk cap {settings.risk_cap_pct:g} % of equity"
                  if ws.account_set() else f"\n{EQUITY_NOT_SET}")
-        return {"db": db_path, "schema_version": SCHEMA_VERSION, "demo": bool(args.demo),
+        return {"db": db_path, "schema_version": ws.schema_version, "demo": bool(args.demo),
                 "positions": _dicts_for(ws, [p.id for p in made])}, text
     if name == "condor":
-        position = ws.add_condor(expiry=args.expiry, strikes=args.strikes, qty=args.qty, credit=args.credit,
-                                 fees=args.fees, opened=args.opened, settlement=args.settlement, note=args.note,
-                                 force=args.force)
+        position = ws.add_condor(CondorRequest(
+            expiry=args.expiry, strikes=args.strikes, qty=args.qty, credit=args.credit, fees=args.fees,
+            opened=args.opened, settlement=args.settlement, note=args.note, force=args.force))
         value, text = _one(ws, position)
         return value, "added " + text
     if name == "layer":
-        position = ws.add_layer(tier=args.tier, kind=args.kind, expiry=args.expiry, strikes=args.strikes,
-                                qty=args.qty, price=args.price, fees=args.fees, opened=args.opened,
-                                protects=args.protects, note=args.note, force=args.force)
+        position = ws.add_layer(LayerRequest(
+            tier=args.tier, kind=args.kind, expiry=args.expiry, strikes=args.strikes, qty=args.qty, price=args.price,
+            fees=args.fees, opened=args.opened, protects=args.protects, note=args.note, force=args.force))
         value, text = _one(ws, position)
         return value, "added " + text
     if name == "close":
-        position = ws.close_position(args.id, price=args.price, fees=args.fees, at=args.at, qty=args.qty,
-                                     force=args.force)
+        position = ws.close_position(CloseRequest(position_id=args.id, price=args.price, fees=args.fees, at=args.at,
+                                                  qty=args.qty, force=args.force))
         value, text = _one(ws, position)
         part = f" ({position.quantity} of position {position.split_from}, now #{position.id})" \
             if position.split_from is not None else ""
         return value, f"closed {text}{part}; realized P&L {_money(position.realized_pnl())} (net of fees)"
     if name == "roll":
-        old, new = ws.roll_layer(args.id, close_price=args.close_price, expiry=args.expiry, strikes=args.strikes,
-                                 price=args.price, qty=args.qty, fees=args.fees, at=args.at, note=args.note,
-                                 force=args.force)
+        old, new = ws.roll_layer(RollRequest(
+            position_id=args.id, close_price=args.close_price, expiry=args.expiry, strikes=args.strikes,
+            price=args.price, qty=args.qty, fees=args.fees, at=args.at, note=args.note, force=args.force))
         old_dict, new_dict = _dicts_for(ws, [old.id, new.id])
         value = {**new_dict, "rolled_position": old_dict}
         text = (f"rolled {old.id} at {old.close_price:g} (P&L {_money(old.realized_pnl())}) into "
@@ -361,18 +367,18 @@ def execute(args: argparse.Namespace, ws, db_path: str) -> tuple[Any, str | Call
         return rows, _list_text(rows)
     if name in ("undo", "redo"):
         entry, positions = ws.undo() if name == "undo" else ws.redo()
-        present = {p.id for p in positions}
+        present = {p.id for p in positions if p.id is not None}
         value = {
             "action": name,
             "change": {"id": entry.id, "label": entry.label, "created_at": entry.created_at},
             "positions": _dicts_for(ws, sorted(present)),
             "removed_ids": [i for i in entry.position_ids if i not in present],
         }
-        from planner.storage.journal import shown_time
+        from planner.app.workspace import change_time
 
-        value["change"]["made"] = shown_time(entry)
+        value["change"]["made"] = change_time(entry)
         verb = "undid" if name == "undo" else "redid"
-        return value, f"{verb}: {entry.label} (made {shown_time(entry)} from the command line)"
+        return value, f"{verb}: {entry.label} (made {change_time(entry)} from the command line)"
     if name == "settings":
         if args.action == "set":
             if len(args.more) % 2:
@@ -389,8 +395,8 @@ def execute(args: argparse.Namespace, ws, db_path: str) -> tuple[Any, str | Call
         rows = ws.setting_rows()
         return rows, _settings_text(rows)
     if name == "market":
-        result = ws.set_market(spx=args.spx, vix=args.vix, vvix=args.vvix, futures=args.future, rate=args.rate,
-                               div=args.div, asof=args.asof, force=args.force)
+        result = ws.set_market(QuoteRequest(spx=args.spx, vix=args.vix, vvix=args.vvix, futures=args.future,
+                                            rate=args.rate, div=args.div, asof=args.asof, force=args.force))
         snap = result.snapshot
         value = {
             "id": snap.id, "asof": snap.asof.isoformat(), "spx": snap.spx, "vix": snap.vix, "vvix": snap.vvix,
@@ -426,52 +432,53 @@ def execute(args: argparse.Namespace, ws, db_path: str) -> tuple[Any, str | Call
         from planner.app import suggestions
 
         if args.action == "accept":
-            done = suggestions.accept(ws.repo, args.id, now=ws.now(), price=args.price, qty=args.qty,
-                                      close_price=args.close_price, fees=args.fees, force=args.force)
+            done = ws.accept_suggestion(args.id, FillRequest(price=args.price, qty=args.qty,
+                                                             close_price=args.close_price, fees=args.fees,
+                                                             force=args.force))
             value = {"decision": suggestions.decision_dict(done.decision),
                      "positions": _dicts_for(ws, [p.id for p in done.positions])}
             return value, suggestions.accepted_text(done)
         if args.action in ("dismiss", "snooze"):
-            decision = (suggestions.dismiss(ws.repo, args.id, now=ws.now(), why=args.why) if args.action == "dismiss"
-                        else suggestions.snooze(ws.repo, args.id, now=ws.now(), until=args.until))
+            decision = (ws.dismiss_suggestion(args.id, why=args.why) if args.action == "dismiss"
+                        else ws.snooze_suggestion(args.id, until=args.until))
             until = f" until {decision.until.date().isoformat()}" if decision.until else ""
-            done = "dismissed" if args.action == "dismiss" else "snoozed"
-            return suggestions.decision_dict(decision), f"{done} {decision.suggestion_id}{until}"
+            said = "dismissed" if args.action == "dismiss" else "snoozed"
+            return suggestions.decision_dict(decision), f"{said} {decision.suggestion_id}{until}"
         if args.action == "history":
-            rows = suggestions.history(ws.repo)
+            rows = ws.suggestion_history()
             return rows, lambda: suggestions.decisions_text(rows)
-        result = suggestions.compute(ws.repo, ws.now())
-        return ((result.to_json() if args.json else None),
-                lambda: suggestions.suggestions_text(result) + _equity_note(ws))
+        shown = ws.suggestions()
+        return ((shown.to_json() if args.json else None),
+                lambda: suggestions.suggestions_text(shown) + _equity_note(ws))
     if name == "export":
         from planner.app.transfer import COLUMNS
 
         if args.out is not None:
             ws.check_output(args.out)  # refused before anything is settled or computed
-        extra, rows = ws.report_rows_with_risk(args.all)
+        extra, report_rows = ws.report_rows_with_risk(args.all)
         if args.out is None:
             if args.json:
-                return [dict(zip((*COLUMNS, *extra), row, strict=True)) for row in rows], ""
-            count, text = ws.export_csv(None, args.all, extra, rows)
-            return None, text.rstrip("\r\n")
+                return [dict(zip((*COLUMNS, *extra), row, strict=True)) for row in report_rows], ""
+            _, csv = ws.export_csv(None, args.all, extra, report_rows)
+            return None, (csv or "").rstrip("\r\n")
         count, _ = ws.export_report(args.out, args.all)
         return {"path": str(args.out), "rows": count}, f"exported {count} legs to {args.out}"
     if name == "import":
-        result = ws.import_csv(args.file)
-        value = {"imported": len(result.positions), "renumbered": result.renumbered,
-                 "dropped_links": result.dropped_links,
-                 "skipped": [{"file_id": f, "book_id": b} for f, b in result.skipped],
-                 "positions": _dicts_for(ws, [p.id for p in result.positions])}
-        text = f"imported {len(result.positions)} positions from {args.file}"
-        if result.renumbered:
+        imported = ws.import_csv(args.file)
+        value = {"imported": len(imported.positions), "renumbered": imported.renumbered,
+                 "dropped_links": imported.dropped_links,
+                 "skipped": [{"file_id": f, "book_id": b} for f, b in imported.skipped],
+                 "positions": _dicts_for(ws, [p.id for p in imported.positions])}
+        text = f"imported {len(imported.positions)} positions from {args.file}"
+        if imported.renumbered:
             text += " (their ids were taken here, so they got new ones)"
-        if result.dropped_links:
-            text += f"; {result.dropped_links} links to positions not in the file were dropped"
-        if result.skipped:
-            pairs = ", ".join(f"#{file_id} as #{book_id}" if file_id != book_id else f"#{file_id}"
-                              for file_id, book_id in result.skipped)
-            text += (f"; skipped {len(result.skipped)} already in the book (the same trade: legs, quantity, "
-                     f"price and time): {pairs}")
+        if imported.dropped_links:
+            text += f"; {imported.dropped_links} links to positions not in the file were dropped"
+        if imported.skipped:
+            skipped = ", ".join(f"#{file_id} as #{book_id}" if file_id != book_id else f"#{file_id}"
+                                for file_id, book_id in imported.skipped)
+            text += (f"; skipped {len(imported.skipped)} already in the book (the same trade: legs, quantity, "
+                     f"price and time): {skipped}")
         return value, text
     if name == "backup":
         path = ws.backup(args.out)
@@ -590,7 +597,7 @@ def _terminated(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def _feed_ibkr(args, ws):
+def _feed_ibkr(args: argparse.Namespace, ws: Workspace) -> tuple[dict[str, int], str]:
     from planner.app.live_feed import run_ibkr_feed
     from planner.domain.errors import InputError
     from planner.domain.instruments import require_positive

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from planner.app.history_import import HistoryImport
-from planner.app.settlement_values import SYMBOL_NAMES, stored_values
+from planner.app.settlement_values import SYMBOL_NAMES
+
+if TYPE_CHECKING:
+    from planner.app.workspace import Workspace
 
 
 def add_history_import_arguments(parser: argparse.ArgumentParser) -> None:
@@ -18,7 +22,8 @@ def add_history_import_arguments(parser: argparse.ArgumentParser) -> None:
                         help="replace stored values the files contradict (default: keep them and report)")
 
 
-def add_settlement_arguments(parser: argparse.ArgumentParser, command) -> None:
+def add_settlement_arguments(parser: argparse.ArgumentParser,
+                             command: Callable[..., argparse.ArgumentParser]) -> None:
     """``settlement set DATE SYMBOL VALUE`` and ``settlement list``; ``command`` makes a subcommand parser."""
     actions = parser.add_subparsers(dest="action", required=False)
     setter = command("set", "store an official settlement value by hand (undoable)", actions)
@@ -42,7 +47,7 @@ def import_value(result: HistoryImport) -> dict[str, Any]:
             "replaced_conflicts": conflicts(result.replaced)}
 
 
-def history_import_command(args: argparse.Namespace, ws) -> tuple[dict[str, Any], str]:
+def history_import_command(args: argparse.Namespace, ws: Workspace) -> tuple[dict[str, Any], str]:
     result = ws.import_history_files(args.file, args.symbol, bool(args.replace))
     text = (f"imported {result.rows} rows of {', '.join(result.symbols)} ({result.first} to {result.last}): "
             f"{result.inserted} new, {result.updated} updated")
@@ -56,7 +61,7 @@ def history_import_command(args: argparse.Namespace, ws) -> tuple[dict[str, Any]
     return import_value(result), text
 
 
-def settlement_command(args: argparse.Namespace, ws) -> tuple[Any, str]:
+def settlement_command(args: argparse.Namespace, ws: Workspace) -> tuple[Any, str]:
     if args.action == "set":
         value = ws.set_settlement_value(args.date, args.symbol, args.value)
         return ({"date": value.day.isoformat(), "symbol": value.symbol, "value": value.value, "origin": value.origin},
@@ -71,6 +76,6 @@ def settlement_command(args: argparse.Namespace, ws) -> tuple[Any, str]:
                          f"  {'estimated' if r['estimated'] else 'official':<9}  {r['basis']}" for r in rows)
         return rows, text or f"position {args.id} has not been settled"
     rows = [{"date": v.day.isoformat(), "symbol": v.symbol, "value": v.value, "origin": v.origin}
-            for v in stored_values(ws.repo)]
+            for v in ws.settlement_values()]
     text = "\n".join(f"{r['date']}  {r['symbol']}  {r['value']:>10g}  {r['origin']}" for r in rows)
     return rows, text or "no settlement values stored"

@@ -82,7 +82,9 @@ def parse_quantity(field: str, value: object) -> int:
 
 def parse_price(field: str, value: object) -> float:
     """A finite price per unit, 0 or more (and below the store's bound)."""
-    return require_below(field, require_non_negative(field, value), MAX_POINTS)
+    price = require_non_negative(field, value)
+    require_below(field, price, MAX_POINTS)
+    return price
 
 
 def parse_fee_cents(value: object) -> int:
@@ -130,6 +132,7 @@ def parse_id_list(value: object, field: str = "protects") -> tuple[int, ...]:
     """'3,4' -> (3, 4); empty -> ()."""
     if value is None:
         return ()
+    parts: list[object]
     if isinstance(value, str):
         parts = [p.strip() for p in value.split(",")] if value.strip() else []
     elif isinstance(value, Sequence):
@@ -179,7 +182,7 @@ def iso_list(days: Sequence[date]) -> str:
     return ", ".join(d.isoformat() for d in days) or "none"
 
 
-def listed_neighbours(listing: str, day: date) -> list[date]:
+def listed_neighbours(listing: calendars.ExpiryKind, day: date) -> list[date]:
     """The listed expiries just before and just after ``day`` (what the user probably meant).
 
     >>> listed_neighbours("vix", date(2026, 12, 18))
@@ -191,7 +194,7 @@ def listed_neighbours(listing: str, day: date) -> list[date]:
     return ([max(before)] if before else []) + ([min(after)] if after else [])
 
 
-def check_listed(field: str, listing: str, expiry: date) -> None:
+def check_listed(field: str, listing: calendars.ExpiryKind, expiry: date) -> None:
     """InputError naming the nearest listed expiries when ``expiry`` is not one."""
     if not calendars.is_listed_expiry(listing, expiry):
         nearest = listed_neighbours(listing, expiry)

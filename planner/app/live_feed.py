@@ -16,8 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from planner.app import market
 from planner.app.leg_marks import leg_risk_weights
+from planner.app.requests import QuoteRequest
+from planner.domain import MarketSnapshot
 from planner.domain.errors import PlannerError, StateError
 from planner.feeds.ibkr import INSTALL_HINT, FeedState, IbkrConfig, IbkrFeed, LiveUpdate, ib_available
 from planner.feeds.ibkr_plan import plan_subscriptions
@@ -60,7 +61,7 @@ def run_ibkr_feed(ws, config: IbkrConfig, say: Callable[[str], None], seconds: f
         raise StateError(f"Interactive Brokers quotes need the ibkr extra: {INSTALL_HINT}")
     settings = ws.settings()
     now = ws.now()
-    pruned = prune_intraday(ws.repo, now, settings.intraday_retention_days)
+    pruned = ws.prune_intraday(settings.intraday_retention_days)
     if pruned:
         say(f"removed {pruned} intraday live snapshots older than {settings.intraday_retention_days} days")
     latest = ws.latest_snapshot()
@@ -68,7 +69,8 @@ def run_ibkr_feed(ws, config: IbkrConfig, say: Callable[[str], None], seconds: f
     plan = plan_subscriptions(ws.book(), now.date(), settings.ibkr_line_limit, settings.ibkr_vx_months,
                               risk=leg_risk_weights(report), spx=latest.spx if latest else None)
     say(f"subscribing {plan.describe()}")
-    sampler = SnapshotSampler(timedelta(seconds=settings.live_store_interval_s), settings.live_store_session_close)
+    sampler: SnapshotSampler[MarketSnapshot] = SnapshotSampler(timedelta(seconds=settings.live_store_interval_s),
+                                                               settings.live_store_session_close)
     inbox: queue.Queue = queue.Queue()
     feed = IbkrFeed(config, plan.subscribed, inbox.put, inbox.put)
     feed.start()
@@ -91,7 +93,7 @@ def run_ibkr_feed(ws, config: IbkrConfig, say: Callable[[str], None], seconds: f
             if quote is None:
                 continue
             try:
-                snapshot = market.build_snapshot(ws.repo, now=ws.now(), **quote.market_fields())
+                snapshot = ws.quote_snapshot(QuoteRequest(**quote.market_fields()))
             except PlannerError as error:
                 refused += 1
                 say(f"quote refused, not stored: {error}")

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, time
 
 from planner.app import entry_iv
 from planner.app.inputs import check_listed, check_not_future, parse_date, parse_moment, parse_rate
+from planner.app.requests import QuoteRequest
 from planner.domain import MarketSnapshot, Position
 from planner.domain.bounds import confirm, quote_doubts
 from planner.domain.errors import InputError
@@ -47,24 +48,13 @@ def parse_futures(values: Sequence[object], asof: datetime) -> tuple[tuple, ...]
     return tuple(sorted(curve.items()))
 
 
-def build_snapshot(
-    repo: Repository,
-    *,
-    spx: object,
-    vix: object,
-    now: datetime,
-    vvix: object = None,
-    futures: Sequence[object] = (),
-    rate: object = None,
-    div: object = None,
-    asof: object = None,
-    source: str = "manual",
-    force: bool = False,
-) -> MarketSnapshot:
+def build_snapshot(repo: Repository, request: QuoteRequest, now: datetime) -> MarketSnapshot:
     """Rate and dividend yield default to the previous snapshot's (else 0.045 / 0.013).
 
     A quote far from the last stored one (planner.domain.bounds.quote_doubts) needs ``force``.
     """
+    spx, vix, vvix, rate, div, asof = (request.spx, request.vix, request.vvix, request.rate, request.div,
+                                       request.asof)
     spx_value = require_positive("spx", spx)
     vix_value = require_positive("vix", vix)
     vvix_value = None if vvix is None or vvix == "" else require_positive("vvix", vvix)
@@ -80,10 +70,10 @@ def build_snapshot(
         rate=rate_value,
         div_yield=div_value,
         vvix=vvix_value,
-        vix_futures=parse_futures(futures, moment),
-        source=source,
+        vix_futures=parse_futures(request.futures, moment),
+        source=request.source,
     )
-    check_quote(repo, snapshot, force, previous)
+    check_quote(repo, snapshot, request.force, previous)
     return snapshot
 
 

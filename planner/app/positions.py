@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from planner.app import entry_iv, price_checks
 from planner.app.inputs import (
@@ -24,15 +25,19 @@ from planner.app.inputs import (
     parse_settlement,
     spread_cents,
 )
+from planner.app.requests import CloseRequest, CondorRequest, Day, LayerRequest, RollRequest, Strikes
 from planner.domain import LayerKind, Leg, Position, PositionKind, Settlement, Status, Tier
 from planner.domain.bounds import check_close_price, check_open_price, confirm
 from planner.domain.errors import InputError, NotFoundError, StateError
+from planner.domain.instruments import require_positive
 from planner.domain.limits import MAX_POINTS, require_below
 from planner.domain.positions import condor_legs, layer_legs, parse_strikes, validate_condor_credit
 from planner.storage import Repository
 
+Choice = TypeVar("Choice", Tier, LayerKind)
 
-def _choice(field: str, enum: type, value: object):
+
+def _choice(field: str, enum: type[Choice], value: object) -> Choice:
     try:
         return enum(str(value).strip().lower())
     except ValueError:
@@ -62,45 +67,32 @@ def _check_fill(repo: Repository, position: Position, price: float, at: datetime
     confirm(doubts, force)
 
 
-def _strikes(value: object) -> tuple[float, ...]:
+def _strikes(value: Strikes) -> tuple[float, ...]:
     if value is None or value == "":
         return ()
-    return parse_strikes(value if isinstance(value, str) else list(value))  # type: ignore[arg-type]
+    return parse_strikes(value if isinstance(value, str) else list(value))
 
 
-def add_condor(
-    repo: Repository,
-    *,
-    expiry: object,
-    strikes: object,
-    qty: object,
-    credit: object,
-    now: datetime,
-    fees: object = 0,
-    opened: object = None,
-    settlement: object = "PM",
-    note: object = "",
-    force: bool = False,
-) -> Position:
+def add_condor(repo: Repository, request: CondorRequest, now: datetime) -> Position:
     """Sell ``qty`` iron condors K1<K2<K3<K4 for ``credit`` points each (``force``: keep a doubted credit)."""
-    strike_values = _strikes(strikes)
-    expiry_date = parse_date("expiry", expiry)
-    settle = parse_settlement(settlement)
-    legs = condor_legs(expiry_date, strike_values, parse_quantity("qty", qty), settle)
-    credit_value = validate_condor_credit(strike_values, credit)
+    strike_values = _strikes(request.strikes)
+    expiry_date = parse_date("expiry", request.expiry)
+    settle = parse_settlement(request.settlement)
+    legs = condor_legs(expiry_date, strike_values, parse_quantity("qty", request.qty), settle)
+    credit_value = validate_condor_credit(strike_values, require_positive("credit", request.credit))
     check_spx_expiry(expiry_date, settle)
-    opened_at = _moment("opened", opened, now)
+    opened_at = _moment("opened", request.opened, now)
     check_not_before_open(expiry_date, opened_at)
-    fee_cents = parse_fee_cents(fees)
+    fee_cents = parse_fee_cents(request.fees)
     position = Position(
         kind=PositionKind.CONDOR,
         legs=_with_fees(legs, fee_cents),
         quantity=abs(legs[0].quantity),
         open_price=credit_value,
         opened_at=opened_at.astimezone(UTC),
-        note=parse_note(note),
+        note=parse_note(request.note),
     )
-    _check_fill(repo, position, credit_value, opened_at, force, "credit")
+    _check_fill(repo, position, credit_value, opened_at, request.force, "credit")
     entry_iv.load_pricing()  # outside the write lock
     with repo.change(f"add condor {expiry_date.isoformat()}") as tx:
         stored = repo.insert_position(tx, position)
@@ -113,9 +105,9 @@ def layer_position(
     *,
     tier: object,
     kind: object,
-    expiry: object,
-    strikes: object,
-    qty: object,
+    expiry: Day,
+    strikes: Strikes,
+    qty: int,
     price: object,
     opened_at: datetime,
     fee_cents: int,
@@ -134,8 +126,8 @@ def layer_position(
     else:
         legs = layer_legs(kind_value, expiry_date, strike_values, qty, Settlement.AM)
         check_listed("expiry", "vix", expiry_date)
-    price_value = require_below("price", check_open_price(PositionKind.LAYER, kind_value, strike_values, price),
-                                MAX_POINTS)
+    price_value = check_open_price(PositionKind.LAYER, kind_value, strike_values, price)
+    require_below("price", price_value, MAX_POINTS)
     check_not_before_open(expiry_date, opened_at)
     if len(legs) == 1:  # one leg: its fill is the package's
         legs = (legs[0].with_changes(open_price=price_value),)
@@ -162,31 +154,17 @@ def _check_protects(repo: Repository, protects: tuple[int, ...]) -> None:
             raise InputError("protects", "must name condors, not hedge layers", condor_id)
 
 
-def add_layer(
-    repo: Repository,
-    *,
-    tier: object,
-    kind: object,
-    expiry: object,
-    qty: object,
-    price: object,
-    now: datetime,
-    strikes: object = None,
-    fees: object = 0,
-    opened: object = None,
-    protects: object = None,
-    note: object = "",
-    force: bool = False,
-) -> Position:
+def add_layer(repo: Repository, request: LayerRequest, now: datetime) -> Position:
     """Buy ``qty`` hedge layers (VIX call / call spread / future, SPX put spread) at ``price`` points
     (``force``: keep a price the stored quote doubts)."""
-    qty_value = parse_quantity("qty", qty)
-    opened_at = _moment("opened", opened, now)
+    qty_value = parse_quantity("qty", request.qty)
+    opened_at = _moment("opened", request.opened, now)
     position = layer_position(
-        tier=tier, kind=kind, expiry=expiry, strikes=strikes, qty=qty_value, price=price, opened_at=opened_at,
-        fee_cents=parse_fee_cents(fees), protects=parse_id_list(protects), note=parse_note(note),
+        tier=request.tier, kind=request.kind, expiry=request.expiry, strikes=request.strikes, qty=qty_value,
+        price=request.price, opened_at=opened_at, fee_cents=parse_fee_cents(request.fees),
+        protects=parse_id_list(request.protects), note=parse_note(request.note),
     )
-    _check_fill(repo, position, position.open_price, opened_at, force)
+    _check_fill(repo, position, position.open_price, opened_at, request.force)
     entry_iv.load_pricing()  # outside the write lock
     with repo.change("add layer") as tx:
         _check_protects(repo, position.protects)
@@ -212,26 +190,24 @@ def closed_version(position: Position, price: float, fee_cents: int, at: datetim
     return position.with_changes(legs=legs, status=status, close_price=price, closed_at=at.astimezone(UTC))
 
 
-def close_position(
-    repo: Repository, position_id: object, *, price: object, now: datetime, fees: object = 0, at: object = None,
-    qty: object = None, force: bool = False,
-) -> Position:
+def close_position(repo: Repository, request: CloseRequest, now: datetime) -> Position:
     """Close an open position at ``price`` points per package (what a condor cost to buy back).
 
     ``qty`` N below the position's M closes N of them (``partial_close``); ``force`` keeps a
     price the stored quote doubts.
     """
-    pid = parse_position_id(position_id)
-    price_value = parse_price("price", price)
-    fee_cents = parse_fee_cents(fees)
-    closed_at = _moment("at", at, now)
+    pid = parse_position_id(request.position_id)
+    price_value = parse_price("price", request.price)
+    fee_cents = parse_fee_cents(request.fees)
+    closed_at = _moment("at", request.at, now)
     position = _load_open(repo, pid, "close")
+    qty = request.qty
     quantity = position.quantity if qty is None or qty == "" else parse_quantity("qty", qty)
     if quantity > position.quantity:
         raise InputError("qty", f"must be at most the {position.quantity} contracts held", quantity)
     price_value = check_close_price(position, price_value)
     _check_not_before(position, closed_at)
-    _check_fill(repo, position, price_value, closed_at, force)
+    _check_fill(repo, position, price_value, closed_at, request.force)
     if quantity < position.quantity:
         return partial_close(repo, pid, quantity, price_value, fee_cents, closed_at)
     with repo.change(f"close {pid}") as tx:
@@ -276,33 +252,19 @@ def _check_not_before(position: Position, moment: datetime) -> None:
                          moment.isoformat())
 
 
-def roll_layer(
-    repo: Repository,
-    position_id: object,
-    *,
-    close_price: object,
-    expiry: object,
-    price: object,
-    now: datetime,
-    strikes: object = None,
-    qty: object = None,
-    fees: object = 0,
-    at: object = None,
-    tier: object = None,
-    protects: object = None,
-    note: object = None,
-    force: bool = False,
-) -> tuple[Position, Position]:
+def roll_layer(repo: Repository, request: RollRequest, now: datetime) -> tuple[Position, Position]:
     """Close a layer and open its successor in one change: (old, new).
 
     The new layer keeps the old one's tier, kind, strikes, quantity, links and
     note unless given. ``fees`` is the roll ticket's total, spread over the
     legs of both (closing and opening) in cents.
     """
-    pid = parse_position_id(position_id)
-    close_value = parse_price("close-price", close_price)
-    fee_cents = parse_fee_cents(fees)
-    rolled_at = _moment("at", at, now)
+    pid = parse_position_id(request.position_id)
+    close_value = parse_price("close-price", request.close_price)
+    fee_cents = parse_fee_cents(request.fees)
+    rolled_at = _moment("at", request.at, now)
+    force, strikes, qty, tier, protects, note = (request.force, request.strikes, request.qty, request.tier,
+                                                 request.protects, request.note)
     held = _load_open(repo, pid, "roll")
     close_value = check_close_price(held, close_value, "close-price")
     _check_fill(repo, held, close_value, rolled_at, force, "close-price")
@@ -319,10 +281,10 @@ def roll_layer(
         new = layer_position(
             tier=old.tier if tier is None else tier,
             kind=old.layer_kind,
-            expiry=expiry,
+            expiry=request.expiry,
             strikes=same_strikes if strikes is None or strikes == "" else strikes,
             qty=old.quantity if qty is None else parse_quantity("qty", qty),
-            price=price,
+            price=request.price,
             opened_at=rolled_at,
             fee_cents=0,
             protects=new_protects,

@@ -19,9 +19,12 @@ from planner.storage import Repository
 from planner.storage.daily_values import latest_vx_settle
 
 
-def fill_from_stored_curve(repo: Repository, market: MarketSnapshot, book: Book, settings: Settings
-                           ) -> tuple[MarketSnapshot, tuple[str, ...]]:
-    """The quote with each missing future of the open VIX legs taken from stored settlements, and notes."""
+def fill_from_stored_curve(repo: Repository, market: MarketSnapshot, book: Book, settings: Settings,
+                           known: dict | None = None) -> tuple[MarketSnapshot, tuple[str, ...]]:
+    """The quote with each missing future of the open VIX legs taken from stored settlements, and notes.
+
+    ``known``: the caller's memo of settlements looked up, {(expiry, day): found}, kept until the
+    stored history changes (the window's book state), so a quote of the same day reads nothing."""
     today = market.asof.astimezone(ET).date()
     needed = sorted({leg.expiry for position in book.open_positions for leg in position.legs
                      if leg.instrument is not Instrument.SPX_OPTION and leg.expiry >= today
@@ -29,7 +32,12 @@ def fill_from_stored_curve(repo: Repository, market: MarketSnapshot, book: Book,
     added: list[tuple] = []
     notes: list[str] = []
     for expiry in needed:
-        found = latest_vx_settle(repo.conn, expiry, today)
+        if known is not None and (expiry, today) in known:
+            found = known[(expiry, today)]
+        else:
+            found = latest_vx_settle(repo.conn, expiry, today)
+            if known is not None:
+                known[(expiry, today)] = found
         if found is None or (today - found[0]).days > settings.vx_settle_max_age_days:
             continue
         day, settle = found

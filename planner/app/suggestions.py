@@ -16,6 +16,7 @@ from typing import Any
 
 from planner.app import positions, settlement
 from planner.app.inputs import ET, parse_date, parse_price, parse_quantity
+from planner.app.requests import CloseRequest, FillRequest, LayerRequest, RollRequest
 from planner.domain import Position
 from planner.domain.errors import InputError, NotFoundError, StateError
 from planner.domain.records import Decision, DecisionKind
@@ -72,18 +73,7 @@ class Accepted:
     positions: tuple[Position, ...]
 
 
-def accept(
-    repo: Repository,
-    suggestion_id: object,
-    *,
-    now: datetime,
-    price: object = None,
-    qty: object = None,
-    close_price: object = None,
-    fees: object = 0,
-    at: object = None,
-    force: bool = False,
-) -> Accepted:
+def accept(repo: Repository, suggestion_id: object, fill: FillRequest, now: datetime) -> Accepted:
     """Do what the suggestion proposes at the trader's fill ``price`` (points per unit) and ``qty``.
 
     ADD (and a WARN that carries a layer to buy): buy the layer. ROLL: sell the
@@ -93,6 +83,7 @@ def accept(
     without a trade is only acknowledged. ``force`` keeps a fill the stored
     quote doubts (planner.domain.bounds).
     """
+    price, qty, close_price, fees, at, force = fill.price, fill.qty, fill.close_price, fill.fees, fill.at, fill.force
     if price not in (None, ""):
         parse_price("price", price)  # a typo is refused before anything is settled
     suggestion = _found(repo, now, suggestion_id)
@@ -101,30 +92,34 @@ def accept(
         return _record(repo, suggestion, DecisionKind.ACCEPT, now, extra={})
     if price is None or price == "":
         raise InputError("price", "is required to accept a trade: the fill price per unit, points", "none")
-    fill = parse_price("price", price)
+    fill_price = parse_price("price", price)
     quantity = trade.quantity if qty is None or qty == "" else parse_quantity("qty", qty)
     note = f"suggestion {suggestion.id} ({suggestion.rule})"
     held = None if trade.position_id is None else repo.load_position(trade.position_id)
+    held_id = str(trade.position_id)  # parsed and checked like a typed id
+    opened: tuple[Position, ...]
     if trade.side == "buy" and trade.position_id is None:
-        opened = (positions.add_layer(repo, tier=trade.tier, kind=trade.instrument, expiry=trade.expiry.isoformat(),
-                                      strikes=list(trade.strikes) or None, qty=quantity, price=fill, fees=fees,
-                                      now=now, note=note, opened=at, force=force),)
+        opened = (positions.add_layer(repo, LayerRequest(
+            tier=str(trade.tier), kind=trade.instrument, expiry=trade.expiry.isoformat(),
+            strikes=list(trade.strikes) or None, qty=quantity, price=fill_price, fees=fees, note=note, opened=at,
+            force=force), now),)
     elif suggestion.action is Action.ROLL or (trade.side == "buy" and held is not None):
         if close_price is None or close_price == "":
             raise InputError("close-price", "is required to accept a roll: the price the held layer was sold at",
                              "none")
-        opened = positions.roll_layer(repo, trade.position_id, close_price=close_price, expiry=trade.expiry.isoformat(),
-                                      strikes=list(trade.strikes) or None, price=fill, qty=quantity, fees=fees,
-                                      now=now, note=note, at=at, force=force)
+        opened = positions.roll_layer(repo, RollRequest(
+            position_id=held_id, close_price=close_price, expiry=trade.expiry.isoformat(),
+            strikes=list(trade.strikes) or None, price=fill_price, qty=quantity, fees=fees, note=note, at=at,
+            force=force), now)
     elif suggestion.action is Action.TRIM and held is not None and quantity < held.quantity:
-        opened = (positions.close_position(repo, held.id, price=fill, fees=fees, now=now, at=at, qty=quantity,
-                                           force=force),)
+        opened = (positions.close_position(repo, CloseRequest(
+            position_id=held_id, price=fill_price, fees=fees, at=at, qty=quantity, force=force), now),)
     else:
         if held is not None and quantity != held.quantity:
             raise InputError("qty", f"must be the whole position ({held.quantity}) to close it", quantity)
-        opened = (positions.close_position(repo, trade.position_id, price=fill, fees=fees, now=now, at=at,
-                                           force=force),)
-    extra = {"fill_price_pts": fill, "quantity": quantity, "position_ids": [p.id for p in opened]}
+        opened = (positions.close_position(repo, CloseRequest(
+            position_id=held_id, price=fill_price, fees=fees, at=at, force=force), now),)
+    extra = {"fill_price_pts": fill_price, "quantity": quantity, "position_ids": [p.id for p in opened]}
     return _record(repo, suggestion, DecisionKind.ACCEPT, now, extra=extra, opened=tuple(opened))
 
 
@@ -172,7 +167,7 @@ def _record(repo: Repository, suggestion: Suggestion, kind: DecisionKind, now: d
     decision = Decision(suggestion.id, suggestion.rule, str(suggestion.action), kind, now, reason, until, figures)
     with repo.change(f"{kind} suggestion {suggestion.id}") as tx:
         stored = repo.record_decision(tx, decision)
-    current = tuple(repo.load_position(p.id) or p for p in opened)
+    current = tuple((None if p.id is None else repo.load_position(p.id)) or p for p in opened)
     return Accepted(suggestion, stored, current)
 
 

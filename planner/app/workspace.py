@@ -11,21 +11,47 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from planner.app import history_import, market, positions, settlement, settlement_values, transfer, views
+from planner.app import (
+    calendar_entries,
+    history_import,
+    market,
+    positions,
+    settlement,
+    settlement_values,
+    transfer,
+    views,
+)
+from planner.app.requests import CloseRequest, CondorRequest, FillRequest, LayerRequest, QuoteRequest, RollRequest
 from planner.domain import Book, MarketSnapshot, Position, Settings
 from planner.domain.errors import InputError, StateError
 from planner.domain.records import Decision, Event, Signal
 from planner.domain.settings import SPECS, parse_setting
 from planner.domain.settings_rules import conflicts
-from planner.storage import JournalEntry, Repository, backup_database, csv_text, daily_values, write_csv
-from planner.storage.journal import CLI_ORIGIN
+from planner.storage import (
+    SCHEMA_VERSION,
+    JournalEntry,
+    Repository,
+    backup_database,
+    csv_text,
+    daily_values,
+    write_csv,
+)
+from planner.storage.journal import CLI_ORIGIN, shown_time
 from planner.storage.output_file import check_output
+
+if TYPE_CHECKING:  # the rules, risk and pandas load only when asked for (start-up time of a command)
+    import pandas as pd
+
+    from planner.app.leg_marks import LegMark
+    from planner.app.suggestions import Accepted
+    from planner.risk import RiskReport
+    from planner.rules import SuggestionResult
 
 TOPICS = {
     "positions": "book",
@@ -51,6 +77,7 @@ class Changed:
     position_ids: tuple[int, ...] = ()
     label: str = ""
     external: bool = False
+    snapshot: MarketSnapshot | None = None  # the quote this change stored: listeners need not read it back
 
 
 Listener = Callable[[Changed], None]
@@ -85,13 +112,19 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def change_time(entry: JournalEntry) -> str:
+    """When a change was made, as the command line and the window's history say it."""
+    return shown_time(entry)
+
+
 class Workspace:
     """Open with ``Workspace.open(path)``; ``clock`` returns an aware "now" (tests pin it)."""
 
     def __init__(self, repo: Repository, clock: Callable[[], datetime] = utc_now) -> None:
-        self.repo = repo
+        self._repo = repo  # private: the command line and the window call the use cases below, never the store
         self.clock = clock
         self._listeners: list[Listener] = []
+        self._held: list[Changed] | None = None  # changes of a quote being stored, sent with the quote
         self._data_version = repo.data_version()
         repo.add_listener(self._committed)
 
@@ -111,11 +144,27 @@ class Workspace:
         return workspace
 
     def close(self) -> None:
-        self.repo.close()
+        self._repo.close()
+
+    @property
+    def path(self) -> Path | None:
+        """The book's file (None for an in-memory book)."""
+        return self._repo.path
+
+    @property
+    def schema_version(self) -> int:
+        """The version of the book's tables (a book is migrated to the newest on open)."""
+        return SCHEMA_VERSION
+
+    def use_window_origin(self) -> None:
+        """Record this workspace's changes as one window's own, so its undo takes back only these
+        (a workspace opened as the command line's gets a fresh window origin; another is kept)."""
+        if self._repo.origin == CLI_ORIGIN:
+            self._repo.origin = window_origin()
 
     def checkpoint(self) -> None:
         """The book file alone holds every committed change (see ``Repository.checkpoint``)."""
-        self.repo.checkpoint()
+        self._repo.checkpoint()
 
     def __enter__(self) -> Workspace:
         return self
@@ -133,6 +182,9 @@ class Workspace:
         return lambda: self._listeners.remove(listener) if listener in self._listeners else None
 
     def _emit(self, changed: Changed) -> None:
+        if self._held is not None:
+            self._held.append(changed)
+            return
         for listener in list(self._listeners):
             listener(changed)
 
@@ -144,7 +196,7 @@ class Workspace:
 
     def poll(self) -> bool:
         """True (and a ``Changed(external=True)`` to listeners) when another process wrote since."""
-        version = self.repo.data_version()
+        version = self._repo.data_version()
         if version == self._data_version:
             return False
         self._data_version = version
@@ -153,19 +205,36 @@ class Workspace:
 
     # -- reading -------------------------------------------------------------------
     def book(self) -> Book:
-        return self.repo.load_book()
+        return self._repo.load_book()
 
     def position(self, position_id: int) -> Position | None:
-        return self.repo.load_position(position_id)
+        return self._repo.load_position(position_id)
 
     def latest_snapshot(self) -> MarketSnapshot | None:
-        return self.repo.latest_snapshot()
+        return self._repo.latest_snapshot()
 
     def previous_snapshot(self) -> MarketSnapshot | None:
-        return self.repo.previous_snapshot()
+        return self._repo.previous_snapshot()
 
     def settings(self) -> Settings:
-        return self.repo.load_settings()
+        return self._repo.load_settings()
+
+    def has_positions(self) -> bool:
+        """Whether the book holds any position at all (open, closed, rolled or expired)."""
+        return bool(self._repo.position_ids())
+
+    def snapshots(self, start: datetime | None = None, end: datetime | None = None) -> list[MarketSnapshot]:
+        """Stored market snapshots between two moments (None: unbounded), oldest first."""
+        return self._repo.snapshots(start, end)
+
+    def history_symbols(self) -> list[str]:
+        """Symbols with stored daily closes, sorted."""
+        return self._repo.history_symbols()
+
+    def history_rows(self, symbols: Sequence[str] | None = None, start: date | None = None,
+                     end: date | None = None) -> list[tuple[date, str, float]]:
+        """Stored daily closes (date, symbol, close) between two days (None: unbounded)."""
+        return self._repo.history_rows(symbols, start, end)
 
     def analyze(
         self,
@@ -177,9 +246,9 @@ class Workspace:
         vix: float | None = None,
         scenarios: bool = True,
         over: int | None = None,
-        marks=None,
+        marks: Mapping[int, LegMark | float] | None = None,
         market: MarketSnapshot | None = None,
-    ):
+    ) -> RiskReport:
         """Risk of the stored book under the latest snapshot (planner.risk.RiskReport).
 
         marks: leg id -> market mark (``planner.app.leg_marks``), used instead of the model;
@@ -193,7 +262,7 @@ class Workspace:
         """
         from dataclasses import replace
 
-        from planner.risk import analyze
+        from planner.app.risk_run import price_quotes
         from planner.risk.plausible import sessions_ahead
         from planner.risk.vix_response import vix_response
         from planner.risk.what_if import what_if_market
@@ -210,65 +279,65 @@ class Workspace:
         # The live quote is priced against the stored one; a stored quote against the one before it.
         previous = self.latest_snapshot() if live is not None else self.previous_snapshot()
         stored, previous, notes = self.quotes_for_risk(latest, previous, book, settings)
-        market, band = stored, None
+        moved, band = None, None
         sessions = 1 if over is None else over  # 0: the move happens now, valued now (VIX as in one session)
         if spx is not None:
             moment = sessions_ahead(moment, sessions)
             path = vix_response(spx, stored.spx, stored.vix, sessions, settings)
             band = (float(path.low), float(path.high))
         if spx is not None or vix is not None:  # a what-if's day P&L is measured against the stored quote
-            market = what_if_market(stored, settings, spx=spx, vix=vix, at=moment, sessions=max(1, sessions))
-            previous = stored
+            moved = what_if_market(stored, settings, spx=spx, vix=vix, at=moment, sessions=max(1, sessions))
         if marks:
             from planner.app.leg_marks import with_market_marks
 
             book = with_market_marks(book, marks)
-        report = analyze(book, market, settings, at=moment, horizon_days=horizon_days, light=light,
-                         previous=previous, scenarios=scenarios)
-        if notes:
-            report = replace(report, notes=(*report.notes, *notes))
+        report = price_quotes(book, stored, previous, settings, at=moment, moved=moved, notes=notes,
+                              horizon_days=horizon_days, light=light, scenarios=scenarios)
         return report if band is None else replace(report, vix_band=band)
 
     def quotes_for_risk(self, latest: MarketSnapshot, previous: MarketSnapshot | None, book: Book,
-                        settings: Settings) -> tuple[MarketSnapshot, MarketSnapshot | None, tuple[str, ...]]:
+                        settings: Settings, known: dict | None = None
+                        ) -> tuple[MarketSnapshot, MarketSnapshot | None, tuple[str, ...]]:
         """The quotes a risk run prices on (``planner risk`` and the window alike) and their notes.
 
         Futures the quotes lack come from stored VX settlements where there are recent ones
         (``stored_curve``), in both quotes alike, or the day P&L would show the switch from the
         model's estimate as a move; the notes say which, contract by contract.
+        ``known``: the caller's memo of settlements looked up (``fill_from_stored_curve``).
         """
         from planner.app.stored_curve import fill_from_stored_curve
 
-        latest, notes = fill_from_stored_curve(self.repo, latest, book, settings)
+        latest, notes = fill_from_stored_curve(self._repo, latest, book, settings, known)
         if previous is not None:
-            previous, _ = fill_from_stored_curve(self.repo, previous, book, settings)
+            previous, _ = fill_from_stored_curve(self._repo, previous, book, settings, known)
         return latest, previous, notes
 
-    def history_frame(self, symbols: Sequence[str] = ("SPX", "VIX", "VVIX")):
-        return self.repo.history_frame(symbols)
+    def history_frame(self, symbols: Sequence[str] = ("SPX", "VIX", "VVIX")) -> pd.DataFrame:
+        """Stored daily closes, one column per symbol, by date."""
+        return self._repo.history_frame(symbols)
 
     def events(self) -> list[Event]:
-        return self.repo.events()
+        return self._repo.events()
 
     def signals(self) -> list[Signal]:
-        return self.repo.signals()
+        return self._repo.signals()
 
     def decisions(self, suggestion_id: str | None = None) -> list[Decision]:
-        return self.repo.decisions(suggestion_id)
+        return self._repo.decisions(suggestion_id)
 
     def journal(self, limit: int = 50) -> list[JournalEntry]:
-        return self.repo.journal(limit)
+        return self._repo.journal(limit)
 
     def position_dicts(self, include_closed: bool = False, settle: bool = True) -> list[dict[str, Any]]:
         """``planner list --json``: settles what expired first, then one dict per position."""
         if settle:
             self.settle_expired()
-        return views.record_dicts(self.repo.position_records(), include_closed)
+        return views.record_dicts(self._repo.position_records(), include_closed)
 
     def positions_json(self, include_closed: bool = False) -> str:
         """``position_dicts`` as compact JSON text, built faster than json.dumps (``list --json``)."""
         self.settle_expired()
-        return views.list_json(self.repo.position_records(), include_closed)
+        return views.list_json(self._repo.position_records(), include_closed)
 
     # -- positions -------------------------------------------------------------------
     def init(self, demo_book: bool = False, equity: object = None, risk_cap_pct: object = None) -> list[Position]:
@@ -282,7 +351,7 @@ class Workspace:
             for key, value in account.items():
                 parse_setting(key, value)  # every figure checked before anything is written
         if demo_book:
-            count = len(self.repo.position_ids())
+            count = len(self._repo.position_ids())
             if count:
                 raise StateError(f"book must be empty for init --demo, got {count} positions "
                                  "(use --db with a new file)")
@@ -290,51 +359,52 @@ class Workspace:
         if demo_book:
             from planner.app import demo  # pricing and numpy only when a demo is asked for
 
-            made = demo.write_demo(self.repo, self.now())
+            made = demo.write_demo(self._repo, self.now())
         if account:  # after the demo, whose account figures the trader's own replace
             self.set_settings(account)
         return made
 
-    def add_condor(self, **fields: Any) -> Position:
-        return positions.add_condor(self.repo, now=self.now(), **fields)
+    def add_condor(self, request: CondorRequest) -> Position:
+        return positions.add_condor(self._repo, request, self.now())
 
-    def add_layer(self, **fields: Any) -> Position:
-        return positions.add_layer(self.repo, now=self.now(), **fields)
+    def add_layer(self, request: LayerRequest) -> Position:
+        return positions.add_layer(self._repo, request, self.now())
 
-    def close_position(self, position_id: object, **fields: Any) -> Position:
-        return positions.close_position(self.repo, position_id, now=self.now(), **fields)
+    def close_position(self, request: CloseRequest) -> Position:
+        return positions.close_position(self._repo, request, self.now())
 
-    def roll_layer(self, position_id: object, **fields: Any) -> tuple[Position, Position]:
-        return positions.roll_layer(self.repo, position_id, now=self.now(), **fields)
+    def roll_layer(self, request: RollRequest) -> tuple[Position, Position]:
+        """(the old layer, now rolled; its successor)."""
+        return positions.roll_layer(self._repo, request, self.now())
 
     @property
     def read_only(self) -> bool:
         """The book was opened for reading only (a read-only file or backup): every change is refused."""
-        return self.repo.read_only
+        return self._repo.read_only
 
     def settle_expired(self, days: Sequence[str] = ()) -> list[Position]:
         """Settle what expired; ``days``: ISO dates whose values changed (their settlements are derived again)."""
-        if self.repo.read_only:  # reading a backup never rewrites it; the expired show as they were stored
+        if self._repo.read_only:  # reading a backup never rewrites it; the expired show as they were stored
             return []
-        return settlement.settle_expired(self.repo, self.now(), days)
+        return settlement.settle_expired(self._repo, self.now(), days)
 
     def undo(self) -> tuple[JournalEntry, list[Position]]:
         """Undo the newest change; returns it and the affected positions as they are now.
 
         Settlements derived from values the change touched are derived again (not a step of their own)."""
-        entry = self.repo.undo()
+        entry = self._repo.undo()
         self.settle_expired(entry.days)
-        return entry, self.repo.load_positions(entry.position_ids)
+        return entry, self._repo.load_positions(entry.position_ids)
 
     def redo(self) -> tuple[JournalEntry, list[Position]]:
-        entry = self.repo.redo()
+        entry = self._repo.redo()
         self.settle_expired(entry.days)
-        return entry, self.repo.load_positions(entry.position_ids)
+        return entry, self._repo.load_positions(entry.position_ids)
 
     # -- settings ----------------------------------------------------------------------
     def account_set(self) -> bool:
         """Whether the account's equity was ever given (risk used and sizing depend on it)."""
-        return self.repo.account_set()
+        return self._repo.account_set()
 
     def setting_rows(self) -> list[dict[str, Any]]:
         """Every setting: key, value, default, unit, description."""
@@ -363,28 +433,55 @@ class Workspace:
             if key in parsed:
                 raise InputError(key, f"breaks the rule: {rule}", changes[key])
         label = ", ".join(f"{key} = {value}" for key, value in parsed.items())
-        with self.repo.change(f"settings set {label}") as tx:
+        with self._repo.change(f"settings set {label}") as tx:
             for key, value in parsed.items():
-                self.repo.set_setting(tx, key, value)
+                self._repo.set_setting(tx, key, value)
         return [self.get_setting(key) for key in parsed]
 
     # -- market and history ----------------------------------------------------------------
-    def set_market(self, **fields: Any) -> market.MarketResult:
+    def quote_snapshot(self, request: QuoteRequest) -> MarketSnapshot:
+        """The quote checked and built into a snapshot, not stored (a live quote priced in memory)."""
+        return market.build_snapshot(self._repo, request, self.now())
+
+    def set_market(self, request: QuoteRequest) -> market.MarketResult:
         now = self.now()
-        snapshot = market.build_snapshot(self.repo, now=now, **fields)
+        snapshot = market.build_snapshot(self._repo, request, now)
         # A quote on an expiry day may settle (or re-settle) positions. Which ones are due depends
         # on the clock and the book, not on the quote: asked before the store, whose commit sets
         # the window's risk run going, so that the check does not compete with it for the GIL.
-        due = settlement.due_positions(self.repo, now)
-        result = market.store_snapshot(self.repo, snapshot)
+        due = settlement.due_positions(self._repo, now)
+        result = self._store_quote(snapshot)
         if due:
             self.settle_expired()
         return result
 
     def store_snapshot(self, snapshot: MarketSnapshot) -> market.MarketResult:
         """For feeds: a snapshot already built; refused (not stored) when it looks like a bad tick."""
-        market.check_quote(self.repo, snapshot)
-        return market.store_snapshot(self.repo, snapshot)
+        market.check_quote(self._repo, snapshot)
+        return self._store_quote(snapshot)
+
+    def _store_quote(self, snapshot: MarketSnapshot) -> market.MarketResult:
+        """Store a quote; its change reaches listeners carrying the stored snapshot (read back by no one)."""
+        from dataclasses import replace
+
+        self._held = []
+        result = None
+        try:
+            result = market.store_snapshot(self._repo, snapshot)
+        finally:
+            held, self._held = self._held, None
+            for changed in held:
+                if result is not None and "market" in changed.topics:
+                    changed = replace(changed, snapshot=result.snapshot)
+                self._emit(changed)
+        assert result is not None  # store_snapshot raised otherwise, and the finally block re-raised it
+        return result
+
+    def prune_intraday(self, retention_days: int) -> int:
+        """Remove live intraday snapshots older than ``retention_days``; returns how many went."""
+        from planner.app.live_feed import prune_intraday
+
+        return prune_intraday(self._repo, self.now(), retention_days)
 
     def import_history(self, path: str | Path, symbol: str | None = None,
                        replace: bool = False) -> history_import.HistoryImport:
@@ -393,51 +490,94 @@ class Workspace:
     def preview_history(self, paths: Sequence[str | Path], symbol: str | None = None
                         ) -> history_import.ImportPreview:
         """What importing these files would store (nothing is written)."""
-        return history_import.preview_import(self.repo, paths, symbol)
+        return history_import.preview_import(self._repo, paths, symbol)
 
     def import_history_files(self, paths: Sequence[str | Path], symbol: str | None = None,
                              replace: bool | Collection[history_import.ConflictKey] = False
                              ) -> history_import.HistoryImport:
         """Every file in one undoable change; conflicting stored values kept unless ``replace`` says so."""
-        result = history_import.import_files(self.repo, paths, symbol, replace)
+        result = history_import.import_files(self._repo, paths, symbol, replace)
         self.settle_expired(result.days)
         return result
 
     def set_settlement_value(self, day: object, symbol: object, value: object) -> settlement_values.SettlementValue:
         """A typed official value (SET or VRO); what it settles follows. Returns the stored value."""
         typed = settlement_values.parse_settlement_value(day, symbol, value, self.now())
-        settlement_values.set_value(self.repo, typed)
+        settlement_values.set_value(self._repo, typed)
         self.settle_expired([typed.day.isoformat()])
         return typed
 
     def vx_settlement_curves(self, start: date | None = None, end: date | None = None
                              ) -> dict[date, dict[date, float]]:
         """Stored VX curves {trade date: {expiry: settle in VIX points}} between two days (the backtest's input)."""
-        return self.repo.vx_settlement_curves(start, end)
+        return self._repo.vx_settlement_curves(start, end)
 
     def settlement_values(self) -> list[daily_values.SettlementValue]:
         """Every stored official value (SET, VRO), by date."""
-        return settlement_values.stored_values(self.repo)
+        return settlement_values.stored_values(self._repo)
 
     def settlement_log(self, position_id: int) -> list[daily_values.SettlementRecord]:
         """The position's settlement history: each settlement, re-settlement or reversal, oldest first."""
-        return daily_values.settlement_log(self.repo.conn, position_id)
+        return daily_values.settlement_log(self._repo.conn, position_id)
 
     def settlement_logs(self) -> dict[int, list[daily_values.SettlementRecord]]:
         """Every settled position's settlement history by position id (the window's history shows them)."""
-        return daily_values.settlement_logs(self.repo.conn)
+        return daily_values.settlement_logs(self._repo.conn)
+
+    # -- event calendar and signals ---------------------------------------------------------
+    def today(self) -> date:
+        """Today in New York (the trader's calendar)."""
+        from planner.app.inputs import ET
+
+        return self.now().astimezone(ET).date()
 
     def add_event(self, event: Event) -> Event:
-        with self.repo.change(f"add event {event.kind} {event.date.isoformat()}") as tx:
-            return self.repo.add_event(tx, event)
+        """Put an event (today or later) in the calendar; InputError when it breaks a rule."""
+        return calendar_entries.add_event(self._repo, event, self.today())
+
+    def delete_event(self, event: Event) -> None:
+        calendar_entries.delete_event(self._repo, event)
 
     def set_signal(self, signal: Signal) -> Signal:
-        with self.repo.change(f"set signal {signal.name}") as tx:
-            return self.repo.set_signal(tx, signal)
+        """Store a signal (a new name or a new value); InputError when it breaks a rule."""
+        return calendar_entries.set_signal(self._repo, signal)
+
+    def delete_signal(self, name: str) -> None:
+        calendar_entries.delete_signal(self._repo, name)
+
+    # -- suggestions -------------------------------------------------------------------------
+    def suggestions(self) -> SuggestionResult:
+        """Every rule on the book (what expired is settled first)."""
+        from planner.app import suggestions
+
+        return suggestions.compute(self._repo, self.now())
+
+    def accept_suggestion(self, suggestion_id: str, fill: FillRequest) -> Accepted:
+        """Do what the suggestion proposes at the trader's fill, and record the decision."""
+        from planner.app import suggestions
+
+        return suggestions.accept(self._repo, suggestion_id, fill, self.now())
+
+    def dismiss_suggestion(self, suggestion_id: str, why: str = "") -> Decision:
+        from planner.app import suggestions
+
+        return suggestions.dismiss(self._repo, suggestion_id, now=self.now(), why=why)
+
+    def snooze_suggestion(self, suggestion_id: str, until: str | date) -> Decision:
+        """Quiet until the start of ``until`` (an ISO date after today, New York)."""
+        from planner.app import suggestions
+
+        return suggestions.snooze(self._repo, suggestion_id, now=self.now(), until=until)
+
+    def suggestion_history(self) -> list[dict[str, Any]]:
+        """Every decision, oldest first, as plain dictionaries."""
+        from planner.app import suggestions
+
+        return suggestions.history(self._repo)
 
     def record_decision(self, decision: Decision) -> Decision:
-        with self.repo.change(f"{decision.decision} suggestion {decision.suggestion_id}") as tx:
-            return self.repo.record_decision(tx, decision)
+        with self._repo.change(f"{decision.decision} suggestion {decision.suggestion_id}") as tx:
+            return self._repo.record_decision(tx, decision)
 
     # -- files ------------------------------------------------------------------------------
     def export_rows(self, include_closed: bool = False) -> list[dict[str, Any]]:
@@ -445,7 +585,7 @@ class Workspace:
         P&L or Greek columns, build from ``transfer.export_rows(book)`` and pass ``extra_columns``."""
         return [dict(zip(transfer.COLUMNS, row, strict=True)) for row in self._report_rows(include_closed)]
 
-    def report_rows_with_risk(self, include_closed: bool = False, marks=None,
+    def report_rows_with_risk(self, include_closed: bool = False, marks: Mapping[int, LegMark] | None = None,
                               market: MarketSnapshot | None = None) -> tuple[tuple[str, ...], list[tuple]]:
         """The positions report with each open leg's mark, P&L and Greeks (when a snapshot exists).
         With live ``marks`` (leg id -> ``LegMark``) a ``mark_source`` column says market or model."""
@@ -462,13 +602,14 @@ class Workspace:
 
         book = self.book()
         by_leg = mark_sources(book, marks)
-        sources = {(p.id, seq): by_leg.get(leg.id, "") for p in book.positions for seq, leg in enumerate(p.legs)}
+        sources = {(p.id, seq): "" if leg.id is None else by_leg.get(leg.id, "")
+                   for p in book.positions for seq, leg in enumerate(p.legs)}
         pid, seq = transfer.COLUMNS.index("position_id"), transfer.COLUMNS.index("leg_seq")
         return (*RISK_COLUMNS, "mark_source"), [(*row, sources.get((row[pid], row[seq]), "")) for row in out]
 
     def _report_rows(self, include_closed: bool) -> list[tuple]:
         self.settle_expired()
-        return transfer.report_rows(self.repo, include_closed)
+        return transfer.report_rows(self._repo, include_closed)
 
     def export_csv(self, out: str | Path | None, include_closed: bool = False,
                    extra_columns: Sequence[str] = (), rows: Sequence[Any] | None = None
@@ -481,11 +622,11 @@ class Workspace:
         columns = (*transfer.COLUMNS, *extra_columns)
         if out is None:
             return len(rows), csv_text(columns, rows)
-        return write_csv(out, columns, rows, self.repo.path), None
+        return write_csv(out, columns, rows, self._repo.path), None
 
     def check_output(self, out: str | Path) -> Path:
         """InputError unless ``out`` may be written (never the book, a read-only file or a device)."""
-        return check_output(out, self.repo.path)
+        return check_output(out, self._repo.path)
 
     def export_report(self, out: str | Path | None, include_closed: bool = False) -> tuple[int, str | None]:
         """The positions report with marks, P&L and Greeks: `planner export` and the window's
@@ -494,7 +635,7 @@ class Workspace:
         return self.export_csv(out, include_closed, extra, rows)
 
     def import_csv(self, path: str | Path) -> transfer.ImportResult:
-        return transfer.import_positions(self.repo, path)
+        return transfer.import_positions(self._repo, path)
 
     def backup(self, out: str | Path) -> Path:
-        return backup_database(self.repo.conn, out)
+        return backup_database(self._repo.conn, out)

@@ -9,9 +9,7 @@ one at a time through the workspace, checked as typed like a ticket.
 
 from __future__ import annotations
 
-import math
-import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 from PySide6.QtCore import QDate
 from PySide6.QtGui import QBrush, QColor
@@ -31,13 +29,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from planner.app.calendar_entries import LABEL_LIMIT, event_problems, signal_problems
 from planner.domain.errors import PlannerError
 from planner.domain.records import Event, EventKind, Signal
 from planner.ui.formatting import ET
 from planner.ui.tickets.base import INVALID_STYLE
 
-SIGNAL_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
-LABEL_LIMIT = 80
 # The tickets' mark, with dark text: its light background must stay readable in the dark palette.
 MARKED_STYLE = INVALID_STYLE + " color: #1f1f1f;"
 
@@ -107,13 +104,6 @@ def _mark(widget: QWidget, reason: str | None, tooltip: str) -> None:
     widget.setToolTip(f"{reason}\n\n{tooltip}" if reason else tooltip)
 
 
-def _change(workspace, label: str, write) -> None:
-    """One journaled, undoable write through the store, for what the workspace has no method for."""
-    repo = workspace.repo
-    with repo.change(label) as tx:
-        write(repo, tx)
-
-
 class EventEditor(QWidget):
     def __init__(self, workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -161,8 +151,12 @@ class EventEditor(QWidget):
         self.date.setDate(QDate(tomorrow.year, tomorrow.month, tomorrow.day))
         self.check()
 
-    def _today(self):
-        return self.ws.now().astimezone(ET).date()
+    def _today(self) -> date:
+        return self.ws.today()
+
+    def _day(self) -> date:
+        chosen = self.date.date()
+        return date(chosen.year(), chosen.month(), chosen.day())
 
     def set_workspace(self, workspace) -> None:
         self.ws = workspace
@@ -187,15 +181,8 @@ class EventEditor(QWidget):
         self._selection()
 
     def check(self, *_: object) -> dict[str, str]:
-        errors = {}
-        day = self.date.date().toPython()
-        if day < self._today():
-            errors["date"] = f"date must be today or later, got {day.isoformat()}"
-        text = self.label.text().strip()
-        if self.kind.currentData() == EventKind.CUSTOM and not text:
-            errors["label"] = "label is required for a custom event (what is it?)"
-        if len(text) > LABEL_LIMIT:
-            errors["label"] = f"label must be at most {LABEL_LIMIT} characters, has {len(text)}"
+        problems = event_problems(self._day(), self.kind.currentData(), self.label.text(), self._today())
+        errors = {field: str(error) for field, error in problems.items()}
         for name, widget in (("date", self.date), ("kind", self.kind), ("label", self.label)):
             _mark(widget, errors.get(name), self.tips[name])
         self.message.setText("\n".join(errors.values()))
@@ -205,7 +192,7 @@ class EventEditor(QWidget):
     def add(self) -> Event | None:
         if self.check():
             return None
-        event = Event(self.date.date().toPython(), EventKind(self.kind.currentData()), self.label.text().strip())
+        event = Event(self._day(), EventKind(self.kind.currentData()), self.label.text().strip())
         try:
             stored = self.ws.add_event(event)
         except PlannerError as error:
@@ -223,8 +210,7 @@ class EventEditor(QWidget):
         if event is None or event.id is None:
             return
         try:
-            _change(self.ws, f"delete event {event.kind} {event.date.isoformat()}",
-                    lambda repo, tx: repo.delete_event(tx, event.id))
+            self.ws.delete_event(event)
         except PlannerError as error:
             self.message.setText(str(error))
 
@@ -300,20 +286,9 @@ class SignalEditor(QWidget):
         self._selection()
 
     def check(self, *_: object) -> dict[str, str]:
-        errors = {}
-        name = self.name.text().strip()
-        if not SIGNAL_NAME.match(name):
-            errors["name"] = ("name is required" if not name else
-                              f"name must be lower-case letters, digits and _, starting with a letter, got {name!r}")
-        text = self.value.text().strip()
-        try:
-            number = float(text)
-            if not math.isfinite(number):
-                raise ValueError
-        except ValueError:
-            errors["value"] = "value must be a number (above 0 = on)" + (f", got {text!r}" if text else "")
-        if len(self.note.text().strip()) > LABEL_LIMIT:
-            errors["note"] = f"note must be at most {LABEL_LIMIT} characters"
+        name, text = self.name.text().strip(), self.value.text().strip()
+        problems = signal_problems(name, text, self.note.text())
+        errors = {field: str(error) for field, error in problems.items()}
         # A blank form is not wrong yet: only what the user typed is marked; Set waits for both fields.
         shown = {k: why for k, why in errors.items() if {"name": name, "value": text}.get(k, "x")}
         for key, widget in (("name", self.name), ("value", self.value), ("note", self.note)):
@@ -342,7 +317,7 @@ class SignalEditor(QWidget):
         if signal is None:
             return
         try:
-            _change(self.ws, f"delete signal {signal.name}", lambda repo, tx: repo.delete_signal(tx, signal.name))
+            self.ws.delete_signal(signal.name)
         except PlannerError as error:
             self.message.setText(str(error))
 

@@ -119,9 +119,7 @@ def wait_until_drawn(app, window, timeout: float = SCREENSHOT_TIMEOUT_S) -> bool
     session = window.session
     while time.monotonic() < deadline:
         app.processEvents()
-        # The matrix (scenario map, stress) follows the curves once quotes pause: wait for it too.
-        matrix_done = session is not None and (session.report is None or session.report.matrix is not None)
-        if session is not None and session.reports_applied >= 1 and not session.runner.busy and matrix_done:
+        if session is not None and session.reports_applied >= 1 and not session.runner.busy:
             for _ in range(3):  # layouts settle, the last paint happens
                 app.processEvents()
             return True

@@ -35,7 +35,6 @@ class PlanningTabs(QObject):
         self.workspace = None
         self.session = None
         self.board = None
-        self._unsubscribe = None
         self._notifier = None
         self._placeholder = None  # an in-memory book behind the settings tab until a real one opens
         self._waiting_notices: list[str] = []
@@ -57,16 +56,15 @@ class PlanningTabs(QObject):
     # -- the open book -----------------------------------------------------------------------------
     def open(self, workspace, session) -> None:
         """Follow a newly opened book; call before ``session.start()`` so its first loads arrive here."""
-        if self._unsubscribe is not None:
-            self._unsubscribe()
         self.workspace, self.session = workspace, session
-        self._unsubscribe = workspace.subscribe(self._changed)
+        session.stored_changed.connect(self._stored_changed)
         session.book_loaded.connect(self._book_loaded)
         session.settings_loaded.connect(self._settings_loaded)
         if self.board is None:
             self._make_board(workspace, session.runner)
+            self.board.book_state = session.state
         else:
-            self.board.switch(workspace, session.runner)
+            self.board.switch(workspace, session.runner, session.state)
         settings = self.view("settings")
         if settings is not None:
             settings.set_workspace(workspace)
@@ -103,9 +101,6 @@ class PlanningTabs(QObject):
             view.update_report(report)
 
     def shutdown(self) -> None:
-        if self._unsubscribe is not None:
-            self._unsubscribe()
-            self._unsubscribe = None
         if self.board is not None:
             self.board.shutdown()
 
@@ -120,18 +115,17 @@ class PlanningTabs(QObject):
         if timeline is not None:
             timeline.update_settings(settings)
 
-    def _changed(self, changed) -> None:
+    def _stored_changed(self, topics, external: bool) -> None:
         timeline = self.view("timeline")
         if timeline is None:
             return
-        topics = set(changed.topics)
-        if changed.external or "events" in topics:
+        if external or "events" in topics:
             timeline.update_events(self.workspace.events())
-        if changed.external or "history" in topics:
+        if external or "history" in topics:
             timeline.update_history(self._history())
 
     def _history(self):
-        return self.workspace.history_frame() if self.workspace.repo.history_symbols() else None
+        return self.workspace.history_frame() if self.workspace.history_symbols() else None
 
     def _timeline_extras(self, timeline) -> None:
         timeline.update_events(self.workspace.events())

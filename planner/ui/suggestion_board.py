@@ -2,9 +2,11 @@
 
 The board is the suggestions panel's model. On every change of what the
 rules read (book, market, settings, history, events, signals, decisions) it
-loads their inputs on the GUI thread (the store's connection lives there) and
-runs ``planner.rules.suggest`` on the worker, leading edge then coalesced like
-the risk. Accept, dismiss and snooze go through ``planner.app.suggestions``,
+takes the book, quote and settings from the open book's state
+(``planner.app.book_state``), reads the rest through the workspace on the GUI
+thread (the store's connection lives there) and runs ``planner.rules.suggest``
+on the window's runner (``planner.ui.runner``), leading edge then coalesced
+like the risk. Accept, dismiss and snooze go through ``planner.app.suggestions``,
 the very use cases of ``planner suggest``, so the window and the command line
 record the same decisions.
 
@@ -26,7 +28,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from planner.domain import Book, MarketSnapshot, PositionKind, Settings
 from planner.domain.suggestions import Action, Suggestion
 from planner.ui.formatting import ET, describe
-from planner.ui.risk_runner import CoalescingRunner, Job
+from planner.ui.runner import Job, Runner
 
 TOPICS = frozenset({"book", "settings", "events", "signals", "decisions"})  # refresh at once
 QUOTE_TOPICS = frozenset({"market", "history"})  # refresh once quotes calm down
@@ -54,16 +56,17 @@ class SuggestionBoard(QObject):
     notice = Signal(str, str)  # title, text: something the trader should hear about now
     failed = Signal(str)
 
-    def __init__(self, workspace=None, runner: CoalescingRunner | None = None, state=None,
+    def __init__(self, workspace=None, runner: Runner | None = None, state=None,
                  parent: QObject | None = None) -> None:
         """``workspace`` may come later through ``switch`` (a window shows the tab before a book opens)."""
         super().__init__(parent)
         self.ws = workspace
         self._own_runner = runner is None
-        self.runner = runner if runner is not None else CoalescingRunner(("suggestions",), parent=self)
+        self.runner = runner if runner is not None else Runner(("suggestions",), parent=self)
         self.state = state  # QSettings (or None): the seen ids survive a restart
         self.result = None
         self.inputs: Inputs | None = None
+        self.book_state = None  # planner.app.book_state.BookState: the book, quote and settings in memory
         self.decisions: list = []
         self.computed = 0  # results applied (tests wait on it)
         self.seen: set[str] = set(self._load_seen())
@@ -73,7 +76,7 @@ class SuggestionBoard(QObject):
         self._quotes_timer.timeout.connect(self.refresh)
         self._unsubscribe = workspace.subscribe(self._changed) if workspace is not None else (lambda: None)
 
-    def switch(self, workspace, runner: CoalescingRunner | None = None) -> None:
+    def switch(self, workspace, runner: Runner | None = None, book_state=None) -> None:
         """Follow another workspace (File ▸ Open); what the user has seen is kept."""
         self._unsubscribe()
         self._quotes_timer.stop()
@@ -83,6 +86,7 @@ class SuggestionBoard(QObject):
                 self.runner.shutdown()
             self.runner, self._own_runner = runner, False
         self.result, self.inputs, self.decisions = None, None, []
+        self.book_state = book_state
         self._unsubscribe = workspace.subscribe(self._changed)
 
     # -- computing ------------------------------------------------------------------------
@@ -93,16 +97,20 @@ class SuggestionBoard(QObject):
             return
         self.decisions = ws.decisions()
         self.decisions_loaded.emit(self.decisions)
-        market = ws.latest_snapshot()
+        known = self.book_state
+        market = known.snapshot if known is not None else ws.latest_snapshot()
         if market is None:
             self.result, self.inputs = None, None
             self._apply(None, None)
             return
-        inputs = Inputs(ws.book(), market, ws.settings(), ws.now())
-        history = ws.history_frame() if ws.repo.history_symbols() else None
+        if known is not None:
+            inputs = Inputs(known.book, market, known.settings, ws.now())
+        else:
+            inputs = Inputs(ws.book(), market, ws.settings(), ws.now())
+        history = ws.history_frame() if ws.history_symbols() else None
         events, signals, decisions = ws.events(), ws.signals(), list(self.decisions)
 
-        def work():
+        def work(_token):
             from planner.rules import options_from_settings, suggest
 
             settings = inputs.settings
@@ -177,19 +185,15 @@ class SuggestionBoard(QObject):
     # -- acting (the app's use cases) --------------------------------------------------------------
     def accept(self, suggestion_id: str, **fill: Any):
         """Trade what the suggestion proposes at the trader's fill (``price``, ``qty``, ``close_price``, ``fees``)."""
-        from planner.app import suggestions
+        from planner.app.requests import FillRequest
 
-        return suggestions.accept(self.ws.repo, suggestion_id, now=self.ws.now(), **fill)
+        return self.ws.accept_suggestion(suggestion_id, FillRequest(**fill))
 
     def dismiss(self, suggestion_id: str, why: str = ""):
-        from planner.app import suggestions
-
-        return suggestions.dismiss(self.ws.repo, suggestion_id, now=self.ws.now(), why=why)
+        return self.ws.dismiss_suggestion(suggestion_id, why=why)
 
     def snooze(self, suggestion_id: str, until: date):
-        from planner.app import suggestions
-
-        return suggestions.snooze(self.ws.repo, suggestion_id, now=self.ws.now(), until=until.isoformat())
+        return self.ws.snooze_suggestion(suggestion_id, until=until.isoformat())
 
     def ticket_context(self):
         """What a ticket previews against: the state the suggestions were computed on."""

@@ -22,32 +22,31 @@ NOW = datetime(2026, 12, 20, 17, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def ws():
-    with Workspace.open(":memory:", clock=lambda: NOW) as workspace:
-        yield workspace
+def ws(repo):
+    return Workspace(repo, clock=lambda: NOW)
 
 
-def bar(ws, symbol, day):
-    found = store.history_bar(ws.repo.conn, symbol, day)
+def bar(repo, symbol, day):
+    found = store.history_bar(repo.conn, symbol, day)
     return None if found is None else (found.open, found.high, found.low, found.close)
 
 
-def test_cboe_vix_ohlc_with_crlf_and_a_blank_last_line(ws):
+def test_cboe_vix_ohlc_with_crlf_and_a_blank_last_line(repo, ws):
     result = ws.import_history(FILES / "VIX_History.csv")
     assert (result.symbols, result.rows, result.first, result.last) == (("VIX",), 3, date(1990, 1, 2),
                                                                         date(2026, 12, 16))
-    assert bar(ws, "VIX", date(2026, 12, 16)) == (22.4, 23.1, 20.9, 21.2)
+    assert bar(repo, "VIX", date(2026, 12, 16)) == (22.4, 23.1, 20.9, 21.2)
 
 
-def test_cboe_vix3m_zero_open_is_not_recorded(ws):
+def test_cboe_vix3m_zero_open_is_not_recorded(repo, ws):
     ws.import_history(FILES / "VIX3M_History.csv")
-    assert bar(ws, "VIX3M", date(2007, 12, 4)) == (None, None, None, 24.32)  # Cboe's 0: no open that day
-    assert bar(ws, "VIX3M", date(2007, 12, 5)) == (24.1, 24.87, 23.65, 23.79)
+    assert bar(repo, "VIX3M", date(2007, 12, 4)) == (None, None, None, 24.32)  # Cboe's 0: no open that day
+    assert bar(repo, "VIX3M", date(2007, 12, 5)) == (24.1, 24.87, 23.65, 23.79)
 
 
-def test_cboe_vix9d(ws):
+def test_cboe_vix9d(repo, ws):
     assert ws.import_history(FILES / "VIX9D_History.csv").symbols == ("VIX9D",)
-    assert bar(ws, "VIX9D", date(2011, 1, 4)) == (16.9, 17.33, 16.22, 16.51)
+    assert bar(repo, "VIX9D", date(2011, 1, 4)) == (16.9, 17.33, 16.22, 16.51)
 
 
 @pytest.mark.parametrize(("name", "symbol", "day", "close"), [
@@ -55,23 +54,23 @@ def test_cboe_vix9d(ws):
     ("SKEW_History.csv", "SKEW", date(1990, 1, 3), 123.34),
     ("SPX_History.csv", "SPX", date(2026, 12, 18), 6520.0),
 ])
-def test_cboe_two_column_files_name_their_symbol_in_the_header(ws, name, symbol, day, close):
+def test_cboe_two_column_files_name_their_symbol_in_the_header(repo, ws, name, symbol, day, close):
     assert ws.import_history(FILES / name).symbols == (symbol,)
-    assert bar(ws, symbol, day) == (None, None, None, close)
+    assert bar(repo, symbol, day) == (None, None, None, close)
 
 
-def test_yahoo_spx_skips_its_null_rows(ws):
+def test_yahoo_spx_skips_its_null_rows(repo, ws):
     preview = ws.preview_history([FILES / "^GSPC.csv"])
     assert [(s.series, s.rows, s.new, s.skipped) for s in preview.series] == [
         ("SPX", 2, 2, 0), ("skipped rows (no trade, no data)", 0, 0, 1)]
     ws.import_history(FILES / "^GSPC.csv")
-    assert bar(ws, "SPX", date(2024, 1, 2)) == (4745.200195, 4754.330078, 4722.669922, 4742.830078)
-    assert bar(ws, "SPX", date(2024, 1, 4)) is None
+    assert bar(repo, "SPX", date(2024, 1, 2)) == (4745.200195, 4754.330078, 4722.669922, 4742.830078)
+    assert bar(repo, "SPX", date(2024, 1, 4)) is None
 
 
-def test_stooq_and_investing_spx_agree_with_yahoo_to_the_cent(ws):
+def test_stooq_and_investing_spx_agree_with_yahoo_to_the_cent(repo, ws):
     ws.import_history(FILES / "^spx_d.csv")
-    assert bar(ws, "SPX", date(2024, 1, 3)) == (4725.07, 4729.29, 4699.71, 4704.81)
+    assert bar(repo, "SPX", date(2024, 1, 3)) == (4725.07, 4729.29, 4699.71, 4704.81)
     preview = ws.preview_history([FILES / "S&P 500 Historical Data.csv"], symbol="SPX")  # Price is the close
     assert [(s.rows, s.duplicates, s.conflicts) for s in preview.series] == [(2, 2, 0)]
     assert preview.layouts == (("S&P 500 Historical Data.csv", "daily OHLC"),)
@@ -80,7 +79,7 @@ def test_stooq_and_investing_spx_agree_with_yahoo_to_the_cent(ws):
 def test_cboe_vx_contract_across_the_2007_rescale(ws):
     result = ws.import_history(FILES / "CFE_K07_VX.csv")  # disclaimer line above the header
     assert result.symbols == ("VX 2007-05-16",) and result.rows == 3  # the zero-settle row is not stored
-    assert ws.repo.vx_settlement_curves() == {
+    assert ws.vx_settlement_curves() == {
         date(2007, 3, 22): {date(2007, 5, 16): 15.23},  # quoted x10 before 2007-03-26
         date(2007, 3, 26): {date(2007, 5, 16): 15.31},
         date(2007, 5, 15): {date(2007, 5, 16): 12.97},  # M/D/YYYY without the leading zero
@@ -89,41 +88,41 @@ def test_cboe_vx_contract_across_the_2007_rescale(ws):
 
 def test_cboe_vx_iso_dates_and_the_read_api_for_a_range(ws):
     ws.import_history_files([FILES / "VX_2024-01-17.csv", FILES / "CFE_K07_VX.csv"])
-    curves = ws.repo.vx_settlement_curves(date(2023, 12, 19), date(2024, 1, 31))
+    curves = ws.vx_settlement_curves(date(2023, 12, 19), date(2024, 1, 31))
     assert curves == {date(2023, 12, 19): {date(2024, 1, 17): 13.875}}
 
 
-def test_settlement_values_file_and_cboe_files_in_one_undoable_import(ws):
+def test_settlement_values_file_and_cboe_files_in_one_undoable_import(repo, ws):
     result = ws.import_history_files([FILES / "settlement_values.csv", FILES / "VIX_History.csv"])
     assert result.symbols == ("SET (settlement value)", "VIX", "VRO (settlement value)")
-    assert store.settlement_value(ws.repo.conn, date(2026, 12, 18), "SET").value == 6430
+    assert store.settlement_value(repo.conn, date(2026, 12, 18), "SET").value == 6430
     assert ws.history_frame(["VRO"]).empty  # a settlement value is never stored as a close
     ws.undo()
-    assert store.settlement_values(ws.repo.conn) == [] and ws.history_frame(["VIX"]).empty
+    assert store.settlement_values(repo.conn) == [] and ws.history_frame(["VIX"]).empty
 
 
-def test_a_file_value_never_silently_replaces_a_typed_one(ws):
+def test_a_file_value_never_silently_replaces_a_typed_one(repo, ws):
     ws.set_settlement_value("2026-12-16", "VRO", "22.70")
     preview = ws.preview_history([FILES / "settlement_values.csv"])
     assert [c.describe() for c in preview.conflicts] == [
         "VRO 2026-12-16: stored 22.7 (typed), settlement_values.csv line 2 has 22.75"]
     kept = ws.import_history(FILES / "settlement_values.csv")
-    assert len(kept.kept) == 1 and store.settlement_value(ws.repo.conn, date(2026, 12, 16), "VRO").value == 22.70
+    assert len(kept.kept) == 1 and store.settlement_value(repo.conn, date(2026, 12, 16), "VRO").value == 22.70
     ws.undo()
     chosen = ws.import_history_files([FILES / "settlement_values.csv"], replace=[preview.conflicts[0].key])
     assert len(chosen.replaced) == 1
-    assert store.settlement_value(ws.repo.conn, date(2026, 12, 16), "VRO") == store.SettlementValue(
+    assert store.settlement_value(repo.conn, date(2026, 12, 16), "VRO") == store.SettlementValue(
         date(2026, 12, 16), "VRO", 22.75, "file")
 
 
-def test_an_open_added_to_a_stored_close_is_filled_not_a_conflict(ws, tmp_path):
+def test_an_open_added_to_a_stored_close_is_filled_not_a_conflict(repo, ws, tmp_path):
     closes = tmp_path / "closes.csv"
     closes.write_text("date,symbol,close\n2024-01-02,SPX,4742.83\n2024-01-03,SPX,4704.81\n", encoding="utf-8")
     ws.import_history(closes)
     preview = ws.preview_history([FILES / "^spx_d.csv"])
     assert preview.conflicts == () and [(s.new, s.filled) for s in preview.series] == [(0, 2)]
     ws.import_history(FILES / "^spx_d.csv")
-    assert bar(ws, "SPX", date(2024, 1, 2)) == (4745.2, 4754.33, 4722.67, 4742.83)
+    assert bar(repo, "SPX", date(2024, 1, 2)) == (4745.2, 4754.33, 4722.67, 4742.83)
 
 
 def digest(path: Path) -> str:

@@ -11,6 +11,7 @@ import pytest
 from planner.app import Workspace
 from planner.app.alerts import AlertMonitor, CondorDistance, active_causes, expected_move, report_causes
 from planner.app.leg_marks import LegMark, mark_sources, market_marks, with_market_marks
+from planner.app.requests import CondorRequest, LayerRequest, QuoteRequest
 from planner.domain import Settings
 from planner.domain.suggestions import Action, Severity, Suggestion
 from planner.feeds.ibkr import ContractQuote, LiveUpdate
@@ -24,15 +25,16 @@ CURVE = ["2026-12-16=17.0", "2027-01-20=18.0"]
 @pytest.fixture
 def ws():
     with Workspace.open(":memory:", clock=lambda: NOW) as workspace:
-        workspace.set_market(spx=5900, vix=16, vvix=90, futures=CURVE, rate=0.045, div=0.013)
+        workspace.set_market(QuoteRequest(spx=5900, vix=16, vvix=90, futures=CURVE, rate=0.045, div=0.013))
         yield workspace
 
 
 def book_with_call_and_condor(ws):
     # 1.20 is four times the model's value of this call at the fixture's quote: a fill the trader confirms
-    call = ws.add_layer(tier="mid", kind="vix-call", expiry="2026-12-16", strikes="25", qty=10, price="1.20",
-                        fees="12.34", force=True)
-    condor = ws.add_condor(expiry="2026-12-22", strikes="5575,5625,6175,6225", qty=5, credit="12.95", fees="20")
+    call = ws.add_layer(LayerRequest(
+        tier="mid", kind="vix-call", expiry="2026-12-16", strikes="25", qty=10, price="1.20", fees="12.34", force=True))
+    condor = ws.add_condor(CondorRequest(
+        expiry="2026-12-22", strikes="5575,5625,6175,6225", qty=5, credit="12.95", fees="20"))
     return call, condor
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from planner.app import Changed, Workspace
 from planner.app.entry_iv import skew_vols
+from planner.app.requests import CloseRequest, CondorRequest, LayerRequest, QuoteRequest, RollRequest
 from planner.domain import Status
 from planner.domain.errors import InputError, StateError
 from planner.pricing import black76_greeks, bsm_greeks
@@ -28,12 +29,12 @@ def ws():
 
 def condor(ws, **changes):
     fields = {"expiry": SPX_EXPIRY, "strikes": "5575,5625,6175,6225", "qty": 10, "credit": "12.95"}
-    return ws.add_condor(**{**fields, **changes})
+    return ws.add_condor(CondorRequest(**{**fields, **changes}))
 
 
 def market(ws, futures=CURVE, **changes):
     fields = {"spx": 5900, "vix": 16, "vvix": 90, "futures": futures, "rate": 0.045, "div": 0.013}
-    return ws.set_market(**{**fields, **changes})
+    return ws.set_market(QuoteRequest(**{**fields, **changes}))
 
 
 def years(expiry: date, settlement: str = "PM") -> float:
@@ -46,7 +47,7 @@ def test_fees_are_spread_in_cents_and_sum_exactly(ws):
     position = condor(ws, fees="10.01")
     assert [leg.fees for leg in position.legs] == [2.51, 2.5, 2.5, 2.5]
     assert round(sum(leg.fees for leg in position.legs), 2) == 10.01
-    closed = ws.close_position(position.id, price="3.2", fees="5.03")
+    closed = ws.close_position(CloseRequest(position_id=position.id, price="3.2", fees="5.03"))
     assert [leg.fees for leg in closed.legs] == [3.79, 3.75, 3.75, 3.75]  # remainder cents on the first leg
     assert round(closed.fees, 2) == 15.04
     assert closed.realized_pnl() == pytest.approx((12.95 - 3.2) * 100 * 10 - 15.04)
@@ -77,7 +78,8 @@ def test_condor_without_a_snapshot_waits_for_the_first_one(ws):
 
 def test_vix_call_iv_from_its_own_future(ws):
     market(ws)
-    layer = ws.add_layer(tier="near", kind="vix-call", expiry=VIX_EXPIRY, strikes="19", qty=20, price="0.85")
+    layer = ws.add_layer(LayerRequest(
+        tier="near", kind="vix-call", expiry=VIX_EXPIRY, strikes="19", qty=20, price="0.85"))
     (leg,) = layer.legs
     assert leg.open_price == 0.85
     model = black76_greeks(True, 17.0, 19.0, years(date(2026, 12, 16), "AM"), leg.iv, 0.045).price
@@ -87,8 +89,8 @@ def test_vix_call_iv_from_its_own_future(ws):
 
 def test_vix_leg_waits_for_a_snapshot_listing_its_future(ws):
     market(ws, futures=["2027-01-20=18.0"])
-    layer = ws.add_layer(tier="near", kind="vix-call-spread", expiry=VIX_EXPIRY, strikes="18,25", qty=10,
-                         price="0.9")
+    layer = ws.add_layer(LayerRequest(
+        tier="near", kind="vix-call-spread", expiry=VIX_EXPIRY, strikes="18,25", qty=10, price="0.9"))
     assert all(leg.iv is None for leg in layer.legs)
     assert market(ws, futures=["2027-01-20=18.1"]).filled == ()
     filled = market(ws, futures=["2026-12-16=17.2"]).filled
@@ -103,8 +105,8 @@ def test_vix_leg_waits_for_a_snapshot_listing_its_future(ws):
 
 def test_spx_put_spread_layer_is_priced_with_the_skew(ws):
     market(ws)
-    layer = ws.add_layer(tier="long", kind="spx-put-spread", expiry="2027-03-19", strikes="5300,4700", qty=2,
-                         price="40")
+    layer = ws.add_layer(LayerRequest(
+        tier="long", kind="spx-put-spread", expiry="2027-03-19", strikes="5300,4700", qty=2, price="40"))
     assert [leg.settlement for leg in layer.legs] == ["PM", "PM"]
     strikes = np.array([5300.0, 4700.0])
     ivs = np.array([leg.iv for leg in layer.legs])
@@ -114,29 +116,31 @@ def test_spx_put_spread_layer_is_priced_with_the_skew(ws):
 
 
 def test_vix_future_layer(ws):
-    layer = ws.add_layer(tier="near", kind="vix-future", expiry=VIX_EXPIRY, qty=1, price="17.1", fees="4.2")
+    layer = ws.add_layer(LayerRequest(
+        tier="near", kind="vix-future", expiry=VIX_EXPIRY, qty=1, price="17.1", fees="4.2"))
     (leg,) = layer.legs
     assert (leg.instrument, leg.multiplier, leg.open_price, leg.fees, leg.iv) == ("vix-future", 1000, 17.1, 4.2,
                                                                                  None)
-    closed = ws.close_position(layer.id, price="19.35")
+    closed = ws.close_position(CloseRequest(position_id=layer.id, price="19.35"))
     assert closed.realized_pnl() == pytest.approx((19.35 - 17.1) * 1000 - 4.2)
     assert closed.legs[0].close_price == 19.35
 
 
 def test_closing_twice_is_refused(ws):
     position = condor(ws)
-    ws.close_position(position.id, price="1")
+    ws.close_position(CloseRequest(position_id=position.id, price="1"))
     with pytest.raises(StateError, match=f"position {position.id} must be open to close it, got status closed"):
-        ws.close_position(position.id, price="1")
+        ws.close_position(CloseRequest(position_id=position.id, price="1"))
 
 
 def test_roll_is_one_change_and_keeps_the_chain(ws):
     first_condor = condor(ws)
-    near = ws.add_layer(tier="near", kind="vix-call", expiry=VIX_EXPIRY, strikes="19", qty=20, price="1.35",
-                        fees="26", protects=str(first_condor.id), note="front month")
+    near = ws.add_layer(LayerRequest(
+        tier="near", kind="vix-call", expiry=VIX_EXPIRY, strikes="19", qty=20, price="1.35", fees="26",
+        protects=str(first_condor.id), note="front month"))
     before = ws.book()
-    old, new = ws.roll_layer(near.id, close_price="0.40", expiry="2027-01-20", strikes="20", price="1.10",
-                             fees="52.01")
+    old, new = ws.roll_layer(RollRequest(
+        position_id=near.id, close_price="0.40", expiry="2027-01-20", strikes="20", price="1.10", fees="52.01"))
     assert (old.status, old.close_price, old.closed_at) == (Status.ROLLED, 0.40, NOW)
     assert (new.rolled_from, new.tier, new.layer_kind, new.protects, new.note) == (
         old.id, near.tier, near.layer_kind, (first_condor.id,), "front month")
@@ -154,13 +158,15 @@ def test_roll_is_one_change_and_keeps_the_chain(ws):
 
 
 def test_roll_defaults_and_refusals(ws):
-    layer = ws.add_layer(tier="mid", kind="vix-call-spread", expiry=VIX_EXPIRY, strikes="20,30", qty=5, price="1")
-    _, new = ws.roll_layer(layer.id, close_price="0.2", expiry="2027-01-20", price="1.2", qty="7")
+    layer = ws.add_layer(LayerRequest(
+        tier="mid", kind="vix-call-spread", expiry=VIX_EXPIRY, strikes="20,30", qty=5, price="1"))
+    _, new = ws.roll_layer(RollRequest(
+        position_id=layer.id, close_price="0.2", expiry="2027-01-20", price="1.2", qty="7"))
     assert [leg.strike for leg in new.legs] == [20, 30] and new.quantity == 7
     with pytest.raises(StateError, match="must be open to roll it"):
-        ws.roll_layer(layer.id, close_price="0.2", expiry="2027-01-20", price="1.2")
+        ws.roll_layer(RollRequest(position_id=layer.id, close_price="0.2", expiry="2027-01-20", price="1.2"))
     with pytest.raises(InputError, match="expiry must be a listed VIX expiry"):
-        ws.roll_layer(new.id, close_price="0.2", expiry="2027-01-22", price="1.2")
+        ws.roll_layer(RollRequest(position_id=new.id, close_price="0.2", expiry="2027-01-22", price="1.2"))
     assert ws.position(new.id).is_open
 
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from planner.app import Workspace
+from planner.app.requests import CondorRequest, LayerRequest, QuoteRequest
 from planner.domain import Status
 
 
@@ -26,12 +27,13 @@ def clock():
 @pytest.fixture
 def ws(clock):
     with Workspace.open(":memory:", clock=clock) as workspace:
-        workspace.set_market(spx=5900, vix=16, futures=["2026-12-16=17"])
+        workspace.set_market(QuoteRequest(spx=5900, vix=16, futures=["2026-12-16=17"]))
         yield workspace
 
 
 def add_condor(ws):
-    return ws.add_condor(expiry="2026-12-04", strikes="5575,5625,6175,6225", qty=10, credit="12.95", fees="52")
+    return ws.add_condor(CondorRequest(
+        expiry="2026-12-04", strikes="5575,5625,6175,6225", qty=10, credit="12.95", fees="52"))
 
 
 def test_nothing_settles_before_the_close(ws, clock):
@@ -63,9 +65,10 @@ def test_estimated_then_recorded(ws, clock, tmp_path):
 
 
 def test_vix_layer_settles_on_the_expiry_morning_future_as_an_estimate(ws, clock):
-    layer = ws.add_layer(tier="near", kind="vix-call", expiry="2026-12-16", strikes="19", qty=20, price="0.85")
+    layer = ws.add_layer(LayerRequest(
+        tier="near", kind="vix-call", expiry="2026-12-16", strikes="19", qty=20, price="0.85"))
     clock.now = datetime(2026, 12, 16, 15, 0, tzinfo=UTC)  # 10:00 ET, after the 09:30 SOQ
-    ws.set_market(spx=5800, vix=21, futures=["2026-12-16=21.3", "2027-01-20=21.0"])
+    ws.set_market(QuoteRequest(spx=5800, vix=21, futures=["2026-12-16=21.3", "2027-01-20=21.0"]))
     settled = ws.position(layer.id)
     assert (settled.status, settled.settled_estimated) == (Status.EXPIRED, True)  # VRO is the official value
     assert settled.close_price == pytest.approx(2.3)

@@ -18,8 +18,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from planner.app import Workspace
+from planner.app.requests import CondorRequest, LayerRequest, QuoteRequest
 from planner.domain import Status
 from planner.domain.errors import InputError
+from planner.storage import Repository
 
 BEFORE = datetime(2026, 12, 1, 17, 0, tzinfo=UTC)
 AFTER_SPX = datetime(2026, 12, 18, 22, 0, tzinfo=UTC)  # 17:00 ET on the SPX expiry day
@@ -36,20 +38,23 @@ class Clock:
 
 def open_book(clock: Clock) -> Workspace:
     ws = Workspace.open(":memory:", clock=clock)
-    ws.set_market(spx=6600, vix=18, futures=["2026-12-16=19.5", "2027-01-20=20.1"], asof="2026-11-20T16:00")
+    ws.set_market(QuoteRequest(
+        spx=6600, vix=18, futures=["2026-12-16=19.5", "2027-01-20=20.1"], asof="2026-11-20T16:00"))
     return ws
 
 
 def sell_condors(ws: Workspace):
-    return ws.add_condor(expiry="2026-12-18", strikes="6400,6450,6900,6950", qty=2, credit="10", fees="10.40",
-                         settlement="AM", opened="2026-11-20T15:00")
+    return ws.add_condor(CondorRequest(
+        expiry="2026-12-18", strikes="6400,6450,6900,6950", qty=2, credit="10", fees="10.40", settlement="AM",
+        opened="2026-11-20T15:00"))
 
 
 def buy_vix_hedge(ws: Workspace):
-    future = ws.add_layer(tier="near", kind="vix-future", expiry="2026-12-16", qty=1, price="20",
-                          opened="2026-11-20T15:00")
-    calls = ws.add_layer(tier="near", kind="vix-call", expiry="2026-12-16", strikes="20", qty=4, price="1.50",
-                         opened="2026-11-20T15:00")
+    future = ws.add_layer(LayerRequest(
+        tier="near", kind="vix-future", expiry="2026-12-16", qty=1, price="20", opened="2026-11-20T15:00"))
+    calls = ws.add_layer(LayerRequest(
+        tier="near", kind="vix-call", expiry="2026-12-16", strikes="20", qty=4, price="1.50",
+        opened="2026-11-20T15:00"))
     return future, calls
 
 
@@ -156,8 +161,9 @@ def test_read_only_book_settles_in_memory_only(tmp_path):
         condors = sell_condors(ws)
     before = db.read_bytes()
     clock.now = AFTER_SPX
-    with Workspace.open(db, clock=clock) as ws:
-        ws.repo.conn.execute("PRAGMA query_only = ON")
+    repo = Repository.open(db)
+    repo.conn.execute("PRAGMA query_only = ON")  # the file refuses every write, as a read-only one would
+    with Workspace(repo, clock=clock) as ws:
         settled = ws.settle_expired()
         assert [(p.id, p.status) for p in settled] == [(condors.id, Status.EXPIRED)]
         assert ws.position(condors.id).is_open

@@ -9,6 +9,7 @@ import pytest
 from planner.app import suggestions
 from planner.app.demo import write_demo
 from planner.app.market import build_snapshot, store_snapshot
+from planner.app.requests import FillRequest, QuoteRequest
 from planner.domain import Status
 from planner.domain.errors import InputError, NotFoundError
 from planner.domain.records import DecisionKind
@@ -21,7 +22,7 @@ NOW = datetime(2026, 11, 23, 19, 0, tzinfo=UTC)  # Monday 14:00 ET
 def demo_at(vix: float, now: datetime = NOW) -> Repository:
     repo = Repository.open()
     write_demo(repo, NOW)
-    store_snapshot(repo, build_snapshot(repo, spx=5900, vix=vix, now=now))
+    store_snapshot(repo, build_snapshot(repo, QuoteRequest(spx=5900, vix=vix), now))
     return repo
 
 
@@ -34,7 +35,7 @@ def test_trim_is_a_partial_close_with_entry_fees_pro_rata():
     trim = next(s for s in shown(repo) if s.action is Action.TRIM)
     held = repo.load_position(trim.proposal.position_id)
     sold = trim.proposal.quantity
-    done = suggestions.accept(repo, trim.id, now=NOW, price=4.5, fees="3.10", force=True)
+    done = suggestions.accept(repo, trim.id, FillRequest(price=4.5, fees="3.10", force=True), NOW)
     (part,) = done.positions
     rest = repo.load_position(held.id)
     assert part.status is Status.CLOSED and part.split_from == held.id and part.rolled_from is None
@@ -56,7 +57,7 @@ def test_a_warning_without_a_trade_is_acknowledged():
         repo.set_setting(tx, "equity", 100_000)  # the demo's condors are then far over the 1.5 % risk cap
     warn = next(s for s in shown(repo) if s.rule == "risk_cap")
     assert warn.proposal is None
-    done = suggestions.accept(repo, warn.id, now=NOW)
+    done = suggestions.accept(repo, warn.id, FillRequest(), NOW)
     assert done.positions == () and done.decision.rule == "risk_cap"
     assert warn.id not in [s.id for s in shown(repo)]
 
@@ -66,8 +67,8 @@ def test_a_roll_needs_the_sale_price_of_the_held_layer():
     repo = demo_at(20.0, now=rolled_day)
     roll = next(s for s in shown(repo, rolled_day) if s.action is Action.ROLL and s.rule == "expiry")
     with pytest.raises(InputError, match="close-price is required to accept a roll"):
-        suggestions.accept(repo, roll.id, now=rolled_day, price=1.2)
-    old, new = suggestions.accept(repo, roll.id, now=rolled_day, price=1.2, close_price=2.0).positions
+        suggestions.accept(repo, roll.id, FillRequest(price=1.2), rolled_day)
+    old, new = suggestions.accept(repo, roll.id, FillRequest(price=1.2, close_price=2.0), rolled_day).positions
     assert old.status is Status.ROLLED and old.close_price == 2.0
     assert (new.expiry, new.open_price, new.rolled_from) == (roll.proposal.expiry, 1.2, old.id)
     assert new.quantity == roll.proposal.quantity

@@ -13,10 +13,12 @@ from hypothesis import strategies as st
 from planner import calendars
 from planner.app import Workspace
 from planner.app.inputs import ET
+from planner.app.requests import CondorRequest, LayerRequest, RollRequest
 from planner.app.transfer import COLUMNS
 from planner.domain import Book, LayerKind, Position, PositionKind, Settlement, Status, Tier
 from planner.domain.errors import InputError
 from planner.domain.positions import LAYER_STRIKE_COUNT, condor_legs, layer_legs
+from planner.storage import Repository
 
 NOW = datetime(2026, 11, 22, 17, 0, tzinfo=UTC)
 FORMULA_NOTES = st.sampled_from(["=SUM(A1:A3)", "+1", "-hedge", "@risk", "\tindent", "\rcr", "'quoted", "plain",
@@ -93,13 +95,16 @@ def without_leg_ids(book: Book) -> list[Position]:
     return [p.with_changes(legs=tuple(leg.with_changes(id=None) for leg in p.legs)) for p in book.positions]
 
 
-def fill(ws: Workspace, data) -> None:
+def generated(data) -> Repository:
+    """A store holding generated positions, written straight in (closed ones, odd notes, links)."""
+    repo = Repository.open(":memory:")
     condor_ids, layer_ids = [], []
-    with ws.repo.change("generated") as tx:
+    with repo.change("generated") as tx:
         for _ in range(data.draw(st.integers(0, 4), label="condors")):
-            condor_ids.append(ws.repo.insert_position(tx, data.draw(condors())).id)
+            condor_ids.append(repo.insert_position(tx, data.draw(condors())).id)
         for _ in range(data.draw(st.integers(0, 4), label="layers")):
-            layer_ids.append(ws.repo.insert_position(tx, data.draw(layers(condor_ids, layer_ids))).id)
+            layer_ids.append(repo.insert_position(tx, data.draw(layers(condor_ids, layer_ids))).id)
+    return repo
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
@@ -107,8 +112,7 @@ def fill(ws: Workspace, data) -> None:
 @given(data=st.data())
 def test_export_then_import_gives_the_same_book(tmp_path, data):
     out = tmp_path / "book.csv"
-    with Workspace.open(":memory:", clock=lambda: NOW) as source, Workspace.open(":memory:", clock=lambda: NOW) as copy:
-        fill(source, data)
+    with Workspace(generated(data), clock=lambda: NOW) as source, Workspace.open(":memory:", clock=lambda: NOW) as copy:
         source.export_csv(out, include_closed=True)
         copy.import_csv(out)
         assert without_leg_ids(copy.book()) == without_leg_ids(source.book())
@@ -120,15 +124,16 @@ def test_export_then_import_gives_the_same_book(tmp_path, data):
 def test_import_into_a_busy_book_renumbers_and_keeps_links(tmp_path):
     out = tmp_path / "book.csv"
     with Workspace.open(":memory:", clock=lambda: NOW) as ws, Workspace.open(":memory:", clock=lambda: NOW) as busy:
-        condor = ws.add_condor(expiry="2026-12-22", strikes="5575,5625,6175,6225", qty=10, credit="12.95",
-                               note="=cmd|' /C calc'!A0")
-        ws.add_layer(tier="near", kind="vix-call", expiry="2026-12-16", strikes="19", qty=20, price="0.85",
-                     protects=str(condor.id))
+        condor = ws.add_condor(CondorRequest(
+            expiry="2026-12-22", strikes="5575,5625,6175,6225", qty=10, credit="12.95", note="=cmd|' /C calc'!A0"))
+        ws.add_layer(LayerRequest(
+            tier="near", kind="vix-call", expiry="2026-12-16", strikes="19", qty=20, price="0.85",
+            protects=str(condor.id)))
         count, _ = ws.export_csv(out)
         assert count == 5
         # Another book whose ids 1 and 2 are other trades.
-        busy.add_condor(expiry="2026-12-22", strikes="5500,5550,6250,6300", qty=5, credit="11")
-        busy.add_layer(tier="mid", kind="vix-call", expiry="2027-01-20", strikes="22", qty=4, price="1.2")
+        busy.add_condor(CondorRequest(expiry="2026-12-22", strikes="5500,5550,6250,6300", qty=5, credit="11"))
+        busy.add_layer(LayerRequest(tier="mid", kind="vix-call", expiry="2027-01-20", strikes="22", qty=4, price="1.2"))
         result = busy.import_csv(out)
         assert result.renumbered and result.dropped_links == 0 and result.skipped == ()
         new_condor, new_layer = result.positions
@@ -142,9 +147,11 @@ def test_import_into_a_busy_book_renumbers_and_keeps_links(tmp_path):
 def test_importing_a_book_into_itself_adds_nothing(tmp_path):
     out = tmp_path / "book.csv"
     with Workspace.open(":memory:", clock=lambda: NOW) as ws:
-        condor = ws.add_condor(expiry="2026-12-22", strikes="5575,5625,6175,6225", qty=10, credit="12.95")
-        ws.add_layer(tier="near", kind="vix-call", expiry="2026-12-16", strikes="19", qty=20, price="0.85",
-                     protects=str(condor.id))
+        condor = ws.add_condor(CondorRequest(
+            expiry="2026-12-22", strikes="5575,5625,6175,6225", qty=10, credit="12.95"))
+        ws.add_layer(LayerRequest(
+            tier="near", kind="vix-call", expiry="2026-12-16", strikes="19", qty=20, price="0.85",
+            protects=str(condor.id)))
         ws.export_csv(out)
         journal = len(ws.journal())
         result = ws.import_csv(out)
@@ -155,8 +162,10 @@ def test_importing_a_book_into_itself_adds_nothing(tmp_path):
 def test_open_only_export_drops_links_to_positions_left_out(tmp_path):
     out = tmp_path / "open.csv"
     with Workspace.open(":memory:", clock=lambda: NOW) as ws, Workspace.open(":memory:", clock=lambda: NOW) as copy:
-        layer = ws.add_layer(tier="near", kind="vix-call", expiry="2026-12-16", strikes="19", qty=20, price="0.85")
-        ws.roll_layer(layer.id, close_price="0.5", expiry="2027-01-20", strikes="20", price="1.1")
+        layer = ws.add_layer(LayerRequest(
+            tier="near", kind="vix-call", expiry="2026-12-16", strikes="19", qty=20, price="0.85"))
+        ws.roll_layer(RollRequest(
+            position_id=layer.id, close_price="0.5", expiry="2027-01-20", strikes="20", price="1.1"))
         ws.export_csv(out)
         result = copy.import_csv(out)
         assert result.dropped_links == 1 and result.positions[0].rolled_from is None
@@ -165,7 +174,7 @@ def test_open_only_export_drops_links_to_positions_left_out(tmp_path):
 def test_report_with_extra_columns_still_imports(tmp_path):
     out = tmp_path / "report.csv"
     with Workspace.open(":memory:", clock=lambda: NOW) as ws, Workspace.open(":memory:", clock=lambda: NOW) as copy:
-        ws.add_condor(expiry="2026-12-22", strikes="5575,5625,6175,6225", qty=10, credit="12.95")
+        ws.add_condor(CondorRequest(expiry="2026-12-22", strikes="5575,5625,6175,6225", qty=10, credit="12.95"))
         text = out.read_text(encoding="utf-8") if out.exists() else ""
         assert text == ""
         from planner.storage import write_csv
@@ -179,7 +188,7 @@ def test_report_with_extra_columns_still_imports(tmp_path):
 def test_inconsistent_rows_name_the_line(tmp_path):
     out = tmp_path / "book.csv"
     with Workspace.open(":memory:", clock=lambda: NOW) as ws:
-        ws.add_condor(expiry="2026-12-22", strikes="5575,5625,6175,6225", qty=10, credit="12.95")
+        ws.add_condor(CondorRequest(expiry="2026-12-22", strikes="5575,5625,6175,6225", qty=10, credit="12.95"))
         ws.export_csv(out)
         lines = out.read_text(encoding="utf-8").splitlines()
         lines[3] = lines[3].replace(",12.95,", ",13.95,")
@@ -197,10 +206,10 @@ def test_fast_report_paths_equal_the_domain_paths(data):
     """``list --json`` and ``export`` read rows without domain objects; they must say the same."""
     from planner.app import transfer, views
 
-    with Workspace.open(":memory:", clock=lambda: NOW) as ws:
-        fill(ws, data)
+    repo = generated(data)
+    with Workspace(repo, clock=lambda: NOW) as ws:
         book = ws.book()
-        records = ws.repo.position_records()
+        records = repo.position_records()
         for include_closed in (False, True):
             fast = views.record_dicts(records, include_closed)
             assert fast == views.book_dicts(book, include_closed)
@@ -208,8 +217,8 @@ def test_fast_report_paths_equal_the_domain_paths(data):
             expected_json = json.dumps(views.book_dicts(book, include_closed), ensure_ascii=False,
                                        separators=(",", ":"))
             assert views.list_json(records, include_closed) == expected_json
-            assert transfer.record_rows(ws.repo.position_records(include_closed), include_closed) == \
+            assert transfer.record_rows(repo.position_records(include_closed), include_closed) == \
                 transfer.export_rows(book, include_closed)
-            fast_rows = [dict(zip(transfer.COLUMNS, row, strict=True)) for row in transfer.report_rows(ws.repo,
+            fast_rows = [dict(zip(transfer.COLUMNS, row, strict=True)) for row in transfer.report_rows(repo,
                                                                                                     include_closed)]
             assert fast_rows == transfer.export_rows(book, include_closed)

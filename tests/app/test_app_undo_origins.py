@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 import pytest
 
 from planner.app import Workspace
+from planner.app.requests import CondorRequest, LayerRequest, QuoteRequest
 from planner.app.workspace import window_origin
 from planner.cli import run
 from planner.domain.errors import StateError
@@ -44,8 +45,8 @@ def ids(ws: Workspace) -> list[int]:
 
 def test_each_program_undoes_only_its_own_changes(book):
     with open_cli(book) as cli, open_window(book) as window:
-        mine = cli.add_condor(**CONDOR, note="cli").id
-        theirs = window.add_condor(**CONDOR, note="window").id
+        mine = cli.add_condor(CondorRequest(**CONDOR, note="cli")).id
+        theirs = window.add_condor(CondorRequest(**CONDOR, note="window")).id
         entry, _ = cli.undo()
         assert entry.label == f"add condor {mine}" and ids(cli) == [theirs]
         entry, _ = window.undo()
@@ -58,9 +59,10 @@ def test_each_program_undoes_only_its_own_changes(book):
 
 def test_an_undo_another_program_depends_on_is_refused_naming_that_change(book):
     with open_cli(book) as cli, open_window(book) as window:
-        condor = cli.add_condor(**CONDOR).id
-        layer = window.add_layer(tier="near", kind="vix-call", expiry="2026-12-16", strikes="20", qty=20,
-                                 price="0.85", protects=str(condor))
+        condor = cli.add_condor(CondorRequest(**CONDOR)).id
+        layer = window.add_layer(LayerRequest(
+            tier="near", kind="vix-call", expiry="2026-12-16", strikes="20", qty=20, price="0.85",
+            protects=str(condor)))
         before = cli.book()
         with pytest.raises(StateError) as refused:
             cli.undo()
@@ -75,13 +77,13 @@ def test_an_undo_another_program_depends_on_is_refused_naming_that_change(book):
 
 def test_quotes_are_stored_but_never_undo_steps(book):
     with open_cli(book) as ws:
-        condor = ws.add_condor(**CONDOR).id
+        condor = ws.add_condor(CondorRequest(**CONDOR)).id
         for level in range(5):
-            ws.set_market(spx=5900 + level, vix=16.5)
+            ws.set_market(QuoteRequest(spx=5900 + level, vix=16.5))
         entry, _ = ws.undo()  # the trade, not the last quote
         assert entry.label == f"add condor {condor}" and ids(ws) == []
         assert ws.latest_snapshot().spx == 5904
-        ws.set_market(spx=5910, vix=16.5)  # a new quote keeps the redo stack
+        ws.set_market(QuoteRequest(spx=5910, vix=16.5))  # a new quote keeps the redo stack
         entry, _ = ws.redo()
         assert entry.label == f"add condor {condor}" and ids(ws) == [condor]
         assert ws.latest_snapshot().spx == 5910
@@ -90,16 +92,16 @@ def test_quotes_are_stored_but_never_undo_steps(book):
 def test_any_number_of_quotes_leaves_the_trade_within_reach(book, monkeypatch):
     monkeypatch.setattr(journal, "MAX_ENTRIES", 5)
     with open_cli(book) as ws:
-        condor = ws.add_condor(**CONDOR).id
+        condor = ws.add_condor(CondorRequest(**CONDOR)).id
         for level in range(20):
-            ws.set_market(spx=5900 + level, vix=16.5)
+            ws.set_market(QuoteRequest(spx=5900 + level, vix=16.5))
         entry, _ = ws.undo()
         assert entry.label == f"add condor {condor}"
 
 
 def test_planner_undo_names_the_change_and_when(book):
     with open_window(book) as window:
-        window.add_condor(**CONDOR, note="window")
+        window.add_condor(CondorRequest(**CONDOR, note="window"))
     out, err = io.StringIO(), io.StringIO()
     assert run(["condor", "add", "--expiry", "2026-12-22", "--strikes", "5400,5450,6300,6350", "--qty", "1",
                 "--credit", "4.5", "--db", str(book)], out, err, clock=lambda: NOW) == 0, err.getvalue()
@@ -130,10 +132,10 @@ def test_poll_sees_an_outside_write_made_while_this_program_was_writing_quotes(b
     with open_window(book) as window, open_cli(book) as cli:
         heard = []
         window.subscribe(heard.append)
-        window.set_market(spx=5900, vix=16.5)
+        window.set_market(QuoteRequest(spx=5900, vix=16.5))
         assert not window.poll()
-        cli.add_condor(**CONDOR)  # another program, between two of the window's own quotes
-        window.set_market(spx=5901, vix=16.5)
+        cli.add_condor(CondorRequest(**CONDOR))  # another program, between two of the window's own quotes
+        window.set_market(QuoteRequest(spx=5901, vix=16.5))
         assert window.poll()
         assert heard[-1].external and "book" in heard[-1].topics
         assert not window.poll()
@@ -141,8 +143,8 @@ def test_poll_sees_an_outside_write_made_while_this_program_was_writing_quotes(b
 
 def test_switching_a_backup_to_wal_on_the_first_write_is_no_outside_change(book, tmp_path):
     with open_cli(book) as ws:
-        ws.add_condor(**CONDOR)
+        ws.add_condor(CondorRequest(**CONDOR))
         copy = ws.backup(tmp_path / "copy.db")  # rollback-journal mode, as backups are
     with open_window(copy) as window:
-        window.set_market(spx=5900, vix=16.5)  # the first write switches the file to WAL
+        window.set_market(QuoteRequest(spx=5900, vix=16.5))  # the first write switches the file to WAL
         assert not window.poll()

@@ -7,7 +7,6 @@ import pytest
 from fake_tws import LAST, FakeTws
 
 from planner.app import Workspace
-from planner.app.live_feed import prune_intraday
 from planner.cli import run
 from planner.domain import MarketSnapshot
 
@@ -35,7 +34,7 @@ def test_feed_stores_one_sampled_snapshot_per_interval(tmp_path, capsys):
     assert "IBKR connected" in text and "stored snapshot 1: SPX 5,901.50 VIX 16.25 (ibkr)" in text
     assert "1 stored" in text  # a few seconds of quotes: the first one only (one a minute)
     with Workspace.open(db) as ws:
-        snapshots = ws.repo.snapshots()
+        snapshots = ws.snapshots()
     assert [(s.spx, s.vix, s.source) for s in snapshots] == [(5901.5, 16.25, "ibkr")]
     kinds = {int(fields[0]) for fields in tws.received}
     assert 3 not in kinds  # never an order
@@ -64,8 +63,8 @@ def test_retention_removes_old_intraday_live_snapshots_only():
         store(40, "manual")
         store(40, "ibkr delayed")
         store(5, "ibkr")
-        assert prune_intraday(ws.repo, NOW, 30) == 2
-        left = sorted((round((NOW - s.asof).days), s.source) for s in ws.repo.snapshots())
+        assert ws.prune_intraday(30) == 2
+        left = sorted((round((NOW - s.asof).days), s.source) for s in ws.snapshots())
         assert left == [(5, "ibkr"), (40, "ibkr close"), (40, "manual")]
 
 

@@ -8,8 +8,10 @@ takes a command-line change and the window's Ctrl+Z only the window's. Run short
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import time
@@ -93,10 +95,11 @@ def run_with_window(qtbot, db: Path, seconds: float, tmp_path: Path) -> dict:
     from PySide6.QtCore import QTimer
 
     from planner.app import Workspace
+    from planner.app.requests import CondorRequest, QuoteRequest
     from planner.ui.main_window import MainWindow
 
     with Workspace.open(db) as ws:
-        ws.set_market(spx=5900, vix=16.5)
+        ws.set_market(QuoteRequest(spx=5900, vix=16.5))
     window = MainWindow(state=None)
     qtbot.addWidget(window)
     assert window.open_path(str(db))
@@ -138,8 +141,8 @@ def run_with_window(qtbot, db: Path, seconds: float, tmp_path: Path) -> dict:
             if message.startswith("Undone: add condor "):
                 window_undone.append(int(message.rsplit(" ", 1)[1]))
         else:
-            position = window.workspace.add_condor(expiry=expiry, strikes="5575,5625,6175,6225", qty=1,
-                                                   credit="12.95", note=f"window-{step}")
+            position = window.workspace.add_condor(CondorRequest(
+                expiry=expiry, strikes="5575,5625,6175,6225", qty=1, credit="12.95", note=f"window-{step}"))
             window_added.append(position.id)
     quote_timer.stop()
     outcome = collect(writers, timeout=120)
@@ -167,7 +170,8 @@ def check(db: Path, result: dict) -> tuple[list[str], float]:
     expected = (cli_ids - set(outcome.cli_undone)) | (window_ids - set(result["window_undone"]))
     with Workspace.open(db) as ws:
         stored = [p.id for p in ws.book().positions]
-        integrity = ws.repo.conn.execute("PRAGMA integrity_check").fetchone()[0]
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        integrity = conn.execute("PRAGMA integrity_check").fetchone()[0]
     if integrity != "ok":
         problems.append(f"integrity: {integrity}")
     if len(stored) != len(set(stored)):

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from planner.app.requests import QuoteRequest
 from planner.cli import run
 
 NOW = datetime(2026, 11, 20, 20, 0, tzinfo=UTC)  # a Friday afternoon, New York time
@@ -240,7 +241,7 @@ def check_quote(text: str, folder: Path, book: Path) -> tuple[str, list[str]]:
             return "quote mistyped", [f"quote file {text!r}: {name} came out as {type(value).__name__} {value!r}"]
     try:
         with Workspace.open(book, clock=lambda: NOW) as ws, deadline(CASE_SECONDS):
-            ws.set_market(**quote.market_fields())
+            ws.set_market(QuoteRequest(**quote.market_fields()))
     except PlannerError:
         return "quote refused by the store", []
     except Exception as exc:

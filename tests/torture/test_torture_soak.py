@@ -7,8 +7,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -79,7 +81,8 @@ def test_soak_100_kills(tmp_path):
         out, err = proc.communicate(timeout=60)
         assert "FAILED" not in err, err
         acknowledged |= {f"n{line}" for line in out.split()}
+        with contextlib.closing(sqlite3.connect(db)) as conn:
+            assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok", f"after kill {kill}"
         with Workspace.open(db) as ws:
-            assert ws.repo.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok", f"after kill {kill}"
             notes = {p.note for p in ws.book().positions}
         assert acknowledged <= notes, f"kill {kill} lost {sorted(acknowledged - notes)[:5]}"

@@ -86,12 +86,13 @@ def spiked_demo_db(demo_db):
     """The demo book under a VIX 24 quote: near and mid active, so the rules' plan proposes trades (at the
     demo's own VIX 16 no tier is active and the plan is, rightly, empty)."""
     from planner.app.market import build_snapshot, store_snapshot
+    from planner.app.requests import QuoteRequest
     from planner.storage import Repository
 
     repo = Repository.open(demo_db)
     try:
         spx = repo.latest_snapshot().spx
-        store_snapshot(repo, build_snapshot(repo, spx=spx, vix=24.0, vvix=110.0, now=datetime.now(UTC)))
+        store_snapshot(repo, build_snapshot(repo, QuoteRequest(spx=spx, vix=24.0, vvix=110.0), datetime.now(UTC)))
     finally:
         repo.close()
     return demo_db

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from planner.app import Workspace
+from planner.app.requests import QuoteRequest
 
 TIMEOUT_MS = 30_000  # generous: behaviour tests, not timing tests
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -76,7 +77,7 @@ def test_an_empty_book_shows_the_way_in_instead_of_empty_charts(qtbot, person, e
 
 def test_without_equity_the_condor_ticket_and_suggestions_say_so(qtbot, person, empty_window):
     win = empty_window
-    win.workspace.set_market(spx=5900, vix=24, futures=[])
+    win.workspace.set_market(QuoteRequest(spx=5900, vix=24, futures=[]))
     qtbot.waitUntil(lambda: win.session.snapshot is not None, timeout=TIMEOUT_MS)
     ticket = person.open_by_key(win, Qt.Key.Key_C, CTRL | Qt.KeyboardModifier.ShiftModifier)
     person.type_into(ticket.strikes, "5450,5500,6350,6400")

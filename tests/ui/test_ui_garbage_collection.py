@@ -12,9 +12,9 @@ import weakref
 
 
 def test_cycles_are_collected_on_the_gui_thread(qtbot):
-    from planner.ui.risk_runner import CoalescingRunner
+    from planner.ui.runner import Runner
 
-    runner = CoalescingRunner()
+    runner = Runner()
     try:
         assert not gc.isenabled()  # no collection falls due on a worker thread any more
         collected_on = []

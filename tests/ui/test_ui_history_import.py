@@ -9,17 +9,22 @@ import pytest
 from PySide6.QtCore import Qt
 
 from planner.app import Workspace
+from planner.app.requests import CondorRequest, LayerRequest, QuoteRequest
 from planner.domain import Status
-from planner.storage import daily_values as store
 
 FILES = Path(__file__).parents[1] / "app" / "history_files"
 NOW = datetime(2026, 12, 18, 22, 0, tzinfo=UTC)
 
 
+def stored_value(ws, day, symbol):
+    """The official value stored for ``day`` and ``symbol`` (SET or VRO), or None."""
+    return next((v for v in ws.settlement_values() if (v.day, v.symbol) == (day, symbol)), None)
+
+
 @pytest.fixture
 def ws():
     with Workspace.open(":memory:", clock=lambda: NOW) as workspace:
-        workspace.set_market(spx=6600, vix=18, futures=["2026-12-16=19.5"], asof="2026-11-20T16:00")
+        workspace.set_market(QuoteRequest(spx=6600, vix=18, futures=["2026-12-16=19.5"], asof="2026-11-20T16:00"))
         yield workspace
 
 
@@ -55,11 +60,11 @@ def test_preview_lists_series_rows_duplicates_and_conflicts(dialog):
 def test_import_keeps_an_unticked_conflict_and_is_one_undo_step(qtbot, dialog, ws):
     qtbot.keyClick(dialog, Qt.Key.Key_Return)
     assert not dialog.isVisible()
-    assert store.settlement_value(ws.repo.conn, date(2026, 12, 16), "VRO").value == 22.70
-    assert store.settlement_value(ws.repo.conn, date(2026, 12, 18), "SET").value == 6430
+    assert stored_value(ws, date(2026, 12, 16), "VRO").value == 22.70
+    assert stored_value(ws, date(2026, 12, 18), "SET").value == 6430
     ws.undo()
-    assert store.settlement_value(ws.repo.conn, date(2026, 12, 18), "SET") is None
-    assert ws.repo.vx_settlement_curves() == {}
+    assert stored_value(ws, date(2026, 12, 18), "SET") is None
+    assert ws.vx_settlement_curves() == {}
 
 
 def test_a_ticked_conflict_is_replaced(qtbot, dialog, ws):
@@ -68,7 +73,7 @@ def test_a_ticked_conflict_is_replaced(qtbot, dialog, ws):
     qtbot.keyClick(dialog.conflicts, Qt.Key.Key_Space)
     assert dialog.replace_keys() == [("settlement_values", "2026-12-16", "VRO")]
     qtbot.keyClick(dialog, Qt.Key.Key_Return)
-    assert store.settlement_value(ws.repo.conn, date(2026, 12, 16), "VRO").value == 22.75
+    assert stored_value(ws, date(2026, 12, 16), "VRO").value == 22.75
 
 
 def test_a_malformed_file_is_named_and_nothing_can_be_imported(qtbot, dialog, tmp_path):
@@ -106,8 +111,9 @@ def test_settlement_ticket_typed_value_resettles_the_condors(qtbot, ws):
     from planner.ui.tickets.context import TicketContext
     from planner.ui.tickets.settlement import SettlementTicket
 
-    condors = ws.add_condor(expiry="2026-12-18", strikes="6400,6450,6900,6950", qty=2, credit="10", fees="10.40",
-                            settlement="AM", opened="2026-11-20T15:00")
+    condors = ws.add_condor(CondorRequest(
+        expiry="2026-12-18", strikes="6400,6450,6900,6950", qty=2, credit="10", fees="10.40", settlement="AM",
+        opened="2026-11-20T15:00"))
     ws.import_history(FILES / "SPX_History.csv")  # the close: an estimate for an AM condor
     assert ws.position(condors.id).settled_estimated
     ticket = SettlementTicket(TicketContext(ws, ws.book(), ws.latest_snapshot(), ws.settings(), None, NOW))
@@ -127,14 +133,15 @@ def test_settlement_ticket_typed_value_resettles_the_condors(qtbot, ws):
 
 
 def test_a_replayed_day_prices_on_its_stored_vx_curve(ws):
+    from planner.app.risk_run import RiskRequest, WhatIf, run_risk
     from planner.feeds import replay_days
-    from planner.ui.session import RiskRequest, run_risk
 
-    ws.add_layer(tier="near", kind="vix-future", expiry="2027-01-20", qty=1, price="19", opened="2026-11-20T15:00")
+    ws.add_layer(LayerRequest(
+        tier="near", kind="vix-future", expiry="2027-01-20", qty=1, price="19", opened="2026-11-20T15:00"))
     rows = [(date(2026, 11, 19), "SPX", 6580.0), (date(2026, 11, 19), "VIX", 17.5)]
     day = replay_days(rows, curves={date(2026, 11, 19): {date(2027, 1, 20): 19.85}})[0]
     request = RiskRequest(ws.book(), ws.latest_snapshot(), None, ws.settings(), NOW - (NOW - datetime(
-        2026, 11, 20, 21, 0, tzinfo=UTC)), None, day.quote())
+        2026, 11, 20, 21, 0, tzinfo=UTC)), WhatIf(replay=day.quote()))
     result = run_risk(request)
     assert result.shown.future_price(date(2027, 1, 20)) == 19.85
     assert result.report.positions[0].mark == pytest.approx(19.85)
@@ -155,11 +162,11 @@ def test_file_menu_import_history_by_keyboard(qtbot, window, monkeypatch):
     dialog = window.findChild(HistoryImportDialog)
     assert dialog is not None and dialog.paths() == picked
     qtbot.keyClick(dialog, Qt.Key.Key_Return)
-    assert window.workspace.repo.vx_settlement_curves() == {date(2023, 12, 18): {date(2024, 1, 17): 14.125},
+    assert window.workspace.vx_settlement_curves() == {date(2023, 12, 18): {date(2024, 1, 17): 14.125},
                                                              date(2023, 12, 19): {date(2024, 1, 17): 13.875}}
     assert window.statusBar().currentMessage() == "Imported 2 rows of VX 2024-01-17"
     qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    assert window.workspace.repo.vx_settlement_curves() == {}
+    assert window.workspace.vx_settlement_curves() == {}
 
 
 def test_two_files_disagreeing_are_a_conflict_to_choose(qtbot, ws, tmp_path):
@@ -180,4 +187,4 @@ def test_two_files_disagreeing_are_a_conflict_to_choose(qtbot, ws, tmp_path):
     qtbot.keyClick(view.conflicts, Qt.Key.Key_Space)
     qtbot.keyClick(view, Qt.Key.Key_Return)
     assert not view.isVisible()
-    assert store.settlement_value(ws.repo.conn, date(2026, 12, 18), "SET").value == 6431.5
+    assert stored_value(ws, date(2026, 12, 18), "SET").value == 6431.5

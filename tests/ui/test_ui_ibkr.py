@@ -8,6 +8,8 @@ import pytest
 from fake_tws import ASK, BID, LAST, FakeTws
 from PySide6.QtCore import Qt
 
+from planner.app.requests import CondorRequest
+
 DRAW_TIMEOUT_MS = 30_000
 
 
@@ -37,7 +39,7 @@ def tws():
 def test_connect_streams_marks_and_alerts(qtbot, window, tws, tmp_path):
     window.workspace.set_setting("ibkr_port", tws.port)
     qtbot.waitUntil(lambda: window.session.settings.ibkr_port == tws.port, timeout=DRAW_TIMEOUT_MS)
-    stored_before = len(window.workspace.repo.snapshots())
+    stored_before = len(window.workspace.snapshots())
     qtbot.keyClick(window, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     qtbot.waitUntil(lambda: window.session.live_snapshot is not None and window.session.live_snapshot.vix == 30.0,
                     timeout=DRAW_TIMEOUT_MS)
@@ -61,7 +63,7 @@ def test_connect_streams_marks_and_alerts(qtbot, window, tws, tmp_path):
     tags = {model.data(model.index(r, mark_column)).split()[-1] for r in range(model.rowCount())}
     assert tags == {"mkt"}  # every leg of the demo book has a quote from the fake exchange
     # one live snapshot stored (the first; the next only a minute later)
-    assert len(window.workspace.repo.snapshots()) == stored_before + 1
+    assert len(window.workspace.snapshots()) == stored_before + 1
     out = tmp_path / "live.csv"
     count, _ = window._export(out)
     import csv
@@ -102,8 +104,8 @@ def test_a_position_opened_while_streaming_is_subscribed(qtbot, window, tws):
     qtbot.waitUntil(lambda: window.session.live_snapshot is not None, timeout=DRAW_TIMEOUT_MS)
     expiry = window.session.book.condors[0].expiry.isoformat()
     # a credit far under the model's fair value: confirmed, as the trader would (the test is about streaming)
-    added = window.workspace.add_condor(expiry=expiry, strikes="5300,5350,6450,6500", qty=1, credit="3.10",
-                                        force=True)
+    added = window.workspace.add_condor(CondorRequest(
+        expiry=expiry, strikes="5300,5350,6450,6500", qty=1, credit="3.10", force=True))
     leg_ids = {leg.id for leg in added.legs}
     qtbot.waitUntil(lambda: leg_ids <= set(window.session.live_marks), timeout=DRAW_TIMEOUT_MS)
     assert any(key.endswith(" 5300 P") for key in tws.subscriptions)

@@ -6,6 +6,7 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 
+from planner.app.requests import QuoteRequest
 from planner.ui import launch
 from planner.ui.tickets import RollTicket
 
@@ -74,7 +75,7 @@ def test_a_stored_quote_updates_timeline_and_map_in_place(qtbot, window):
     spx_before = window.session.report.spx
     levels_before = np.array([scenarios.cell_levels(0, c)[0] for c in range(values.shape[1])])
     drawn = timeline.updates
-    window.workspace.set_market(spx=5840, vix=19.0)
+    window.workspace.set_market(QuoteRequest(spx=5840, vix=19.0))
     # The map on screen follows the quote (matrix included); the hidden timeline waits to be shown.
     qtbot.waitUntil(lambda: window.session.report.spx == 5840 and not np.array_equal(scenarios.values(), values),
                     timeout=DRAW_TIMEOUT_MS)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
+from planner.app.pnl_history import PnlPoint
 from planner.ui.pnl_chart import PnlChart
-from planner.ui.pnl_history import PnlPoint
 
 START = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
 

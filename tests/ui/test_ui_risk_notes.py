@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from planner.app import Workspace
+from planner.app.requests import LayerRequest, QuoteRequest
 
 NOW = datetime(2026, 11, 23, 19, 0, tzinfo=UTC)  # Monday 14:00 ET
 STORED = ("VX 2027-01-20 is not in the quote: estimated from stored history, its Cboe settlement of 2026-11-20 "
@@ -18,9 +19,9 @@ STORED = ("VX 2027-01-20 is not in the quote: estimated from stored history, its
 def window(tmp_path, window_on):
     path = tmp_path / "book.db"
     with Workspace.open(path, clock=lambda: NOW) as ws:
-        ws.set_market(spx=6600, vix=17, futures=["2026-12-16=18.1"], asof="2026-11-23T10:00")
-        ws.add_layer(tier="mid", kind="vix-future", expiry="2027-01-20", qty=1, price="19.5",
-                     opened="2026-11-23T10:00")
+        ws.set_market(QuoteRequest(spx=6600, vix=17, futures=["2026-12-16=18.1"], asof="2026-11-23T10:00"))
+        ws.add_layer(LayerRequest(
+            tier="mid", kind="vix-future", expiry="2027-01-20", qty=1, price="19.5", opened="2026-11-23T10:00"))
     return window_on(path, lambda: NOW)
 
 

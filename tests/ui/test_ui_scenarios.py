@@ -9,6 +9,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QAbstractButton
 
 from planner.app import Workspace
+from planner.app.requests import QuoteRequest
 from planner.ui.chart_export import export_png
 from planner.ui.scenario_view import ScenarioView
 
@@ -100,7 +101,7 @@ def test_map_and_table_update_in_place_on_a_quote_change(scenario, workspace):
     scene_items = len(scenario.plot.scene().items())
     image_before = np.array(scenario.image.image, copy=True)
     stress_before = [cell.text() for cell in cells]
-    workspace.set_market(spx=5820, vix=19.5)
+    workspace.set_market(QuoteRequest(spx=5820, vix=19.5))
     scenario.update_report(workspace.analyze())
     assert (scenario.image, scenario.colour_bar, scenario.today_marker, scenario.break_even,
             scenario.today_label) == items

@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from planner.app import Workspace
+from planner.app.requests import CondorRequest, QuoteRequest
 
 FILES = Path(__file__).parents[1] / "app" / "history_files"
 NOW = datetime(2026, 12, 18, 22, 0, tzinfo=UTC)  # the AM expiry day, 17:00 ET
@@ -30,9 +31,10 @@ def settlement_lines(tree, position_id: int) -> list[str]:
 def window(tmp_path, window_on):
     path = tmp_path / "book.db"
     with Workspace.open(path, clock=lambda: NOW) as ws:
-        ws.set_market(spx=6600, vix=18, asof="2026-12-17T16:00")
-        condors = ws.add_condor(expiry="2026-12-18", strikes="6400,6450,6900,6950", qty=2, credit="10",
-                                fees="10.40", settlement="AM", opened="2026-11-20T15:00")
+        ws.set_market(QuoteRequest(spx=6600, vix=18, asof="2026-12-17T16:00"))
+        condors = ws.add_condor(CondorRequest(
+            expiry="2026-12-18", strikes="6400,6450,6900,6950", qty=2, credit="10", fees="10.40", settlement="AM",
+            opened="2026-11-20T15:00"))
         ws.import_history(FILES / "SPX_History.csv")  # the close only: an estimate for an AM condor
     win = window_on(path, lambda: NOW)
     win.condor_id = condors.id

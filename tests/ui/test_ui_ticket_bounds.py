@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from planner.app import Workspace
+from planner.app.requests import CloseRequest
 from planner.feeds import SourceState
 
 TIMEOUT_MS = 30_000  # generous: behaviour tests, not timing tests
@@ -105,7 +106,7 @@ def test_a_feed_tick_far_from_the_last_quote_is_not_stored(qtbot, person, window
 
 def test_history_shows_a_trim_as_one_partial_close(qtbot, person, window, demo_db):
     layer = next(p for p in window.session.book.open_positions if p.tier is not None and p.quantity >= 3)
-    window.workspace.close_position(layer.id, price=0.5, qty=1, force=True)
+    window.workspace.close_position(CloseRequest(position_id=layer.id, price=0.5, qty=1, force=True))
     part = next(p for p in window.workspace.book().positions if p.split_from == layer.id)
     tree, anywhere = window.tree, Qt.MatchFlag.MatchContains | Qt.MatchFlag.MatchRecursive
     qtbot.waitUntil(lambda: any(tree.findItems(f"#{part.id}", anywhere)), timeout=TIMEOUT_MS)

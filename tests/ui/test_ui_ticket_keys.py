@@ -26,7 +26,7 @@ def stored_book(path):
 
 def stored_quotes(path):
     with Workspace.open(path) as ws:
-        return ws.repo.conn.execute("select count(*) from snapshots").fetchone()[0]
+        return len(ws.snapshots())
 
 
 def active(qtbot, ticket):

@@ -10,6 +10,7 @@ from PySide6.QtCore import QPointF, Qt
 
 from planner import calendars
 from planner.app import Workspace
+from planner.app.requests import QuoteRequest, RollRequest
 from planner.domain import PositionKind
 from planner.ui.formatting import ET
 from planner.ui.timeline_view import PAST_ALPHA, TimelineView, day_seconds
@@ -74,7 +75,8 @@ def test_a_roll_in_the_store_appears_as_a_link(timeline, workspace):
     later = next(d for d in calendars.expirations("vix", today + timedelta(days=1), today + timedelta(days=120))
                  if d > rolled.expiry)
     # a sale far under the model's mark: confirmed, as the trader would
-    _, new = workspace.roll_layer(5, close_price=0.4, expiry=later.isoformat(), price=0.9, force=True)
+    _, new = workspace.roll_layer(RollRequest(
+        position_id=5, close_price=0.4, expiry=later.isoformat(), price=0.9, force=True))
     timeline.update_book(workspace.book())
     assert timeline.roll_pairs == [(4, 5), (5, new.id)]
     xs, ys = timeline.roll_links.getData()
@@ -147,7 +149,7 @@ def test_a_quote_change_updates_in_place(timeline, workspace):
     scene_items = len(timeline.plot.scene().items())
     texts = labels.texts()
     x_before = np.array(timeline.tier_bars["near"].opts["x0"], copy=True)
-    workspace.set_market(spx=5780, vix=21.5)
+    workspace.set_market(QuoteRequest(spx=5780, vix=21.5))
     timeline.update_report(workspace.analyze())
     assert timeline.tier_bars == bars
     assert (timeline.condor_bars, timeline.roll_links, timeline.today_line, timeline.vix_now,

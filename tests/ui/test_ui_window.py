@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 
 from planner.app import Workspace
+from planner.app.requests import QuoteRequest
 from planner.ui import launch
 from planner.ui.main_window import MainWindow
 from planner.ui.positions_model import COLUMN_INDEX, COLUMNS
@@ -89,7 +90,7 @@ def test_window_state_is_kept_between_runs(qtbot, demo_db, window_state):
 def test_calculator_tab_follows_the_stored_market(qtbot, window):
     window.show_tab("calculator")
     calculator = window.calculator_tab.ensure()
-    window.workspace.set_market(spx=5800, vix=19)
+    window.workspace.set_market(QuoteRequest(spx=5800, vix=19))
     qtbot.waitUntil(lambda: calculator._market.spx == 5800, timeout=DRAW_TIMEOUT_MS)
 
 
@@ -154,7 +155,7 @@ def test_a_quote_repaints_the_market_columns_and_a_changed_position_every_column
     changed: list[int] = []
     model.dataChanged.connect(lambda first, last, roles=(): changed.extend(range(first.column(), last.column() + 1)))
     applied = window.session.reports_applied
-    window.workspace.set_market(spx=5850, vix=17)
+    window.workspace.set_market(QuoteRequest(spx=5850, vix=17))
     qtbot.waitUntil(lambda: window.session.reports_applied > applied and window.session.report.spx == 5850,
                     timeout=DRAW_TIMEOUT_MS)
     market = {i for i, column in enumerate(COLUMNS) if column.market}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QLineEdit
 
+from planner.app.requests import CloseRequest, RollRequest
 from planner.domain import LayerKind, Position, PositionKind
 from planner.domain.bounds import check_close_price, check_open_price
 from planner.domain.errors import InputError
@@ -94,9 +95,9 @@ class CloseTicket(Ticket):
         return f"{part}Realized P&L after fees: <b>{signed_money(realized)}</b>{mark_text}"
 
     def save(self, force: bool = False) -> Position:
-        return self.context.workspace.close_position(self.position.currentData(), price=self.price.value(),
-                                                     fees=round(self.fees.value(), 2), at=self.trade_time_text(),
-                                                     qty=self.qty.value(), force=force)
+        return self.context.workspace.close_position(CloseRequest(
+            position_id=self.position.currentData(), price=self.price.value(), fees=round(self.fees.value(), 2),
+            at=self.trade_time_text(), qty=self.qty.value(), force=force))
 
 
 class RollTicket(Ticket):
@@ -207,7 +208,7 @@ class RollTicket(Ticket):
 
     def save(self, force: bool = False):
         text = self.strikes.text().strip()
-        return self.context.workspace.roll_layer(
-            self.position.currentData(), close_price=self.close_price.value(),
+        return self.context.workspace.roll_layer(RollRequest(
+            position_id=self.position.currentData(), close_price=self.close_price.value(),
             expiry=self.expiry.currentData().isoformat(), strikes=text or None, price=self.price.value(),
-            qty=self.qty.value(), fees=round(self.fees.value(), 2), at=self.trade_time_text(), force=force)
+            qty=self.qty.value(), fees=round(self.fees.value(), 2), at=self.trade_time_text(), force=force))

@@ -7,6 +7,7 @@ from datetime import UTC
 
 from PySide6.QtWidgets import QComboBox, QLineEdit
 
+from planner.app.requests import CondorRequest
 from planner.domain import Position, PositionKind, Settlement
 from planner.domain.errors import InputError
 from planner.domain.positions import condor_legs, condor_max_loss, parse_strikes, validate_condor_credit
@@ -116,7 +117,7 @@ class CondorTicket(Ticket):
                 f"(cap {percent(cap)}) · book coverage after: {percent(coverage, 0)}")
 
     def save(self, force: bool = False) -> Position:
-        return self.context.workspace.add_condor(force=force,
+        return self.context.workspace.add_condor(CondorRequest(
             expiry=self.expiry.currentData().isoformat(), strikes=self.strikes.text().strip(), qty=self.qty.value(),
             credit=self.credit.value(), fees=round(self.fees.value(), 2),
-            settlement=str(self._settlement()), note=self.note.text(), opened=self.trade_time_text())
+            settlement=str(self._settlement()), note=self.note.text(), opened=self.trade_time_text(), force=force))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLineEdit, QListWidget, QListWidgetItem
 
+from planner.app.requests import LayerRequest
 from planner.domain import LayerKind, Position, Tier
 from planner.domain.errors import InputError
 from planner.domain.positions import LAYER_STRIKE_COUNT, parse_strikes
@@ -171,8 +172,8 @@ class LayerTicket(Ticket):
                 f"<b>{percent(report.coverage_pct, 0)}</b>")
 
     def save(self, force: bool = False) -> Position:
-        return self.context.workspace.add_layer(force=force,
+        return self.context.workspace.add_layer(LayerRequest(
             tier=str(self._tier()), kind=str(self._kind()), expiry=self.expiry.currentData().isoformat(),
             strikes=",".join(f"{k:g}" for k in self._strike_values()) or None, qty=self.qty.value(),
             price=self.price.value(), fees=round(self.fees.value(), 2), protects=list(self._protects()) or None,
-            note=self.note.text(), opened=self.trade_time_text())
+            note=self.note.text(), opened=self.trade_time_text(), force=force))

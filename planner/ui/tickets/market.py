@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
+from planner.app.requests import QuoteRequest
 from planner.domain import MarketSnapshot
 from planner.ui.inputs import number_box
 from planner.ui.tickets.base import Ticket, listed
@@ -68,6 +69,6 @@ class MarketTicket(Ticket):
 
     def save(self, force: bool = False):
         futures = [(expiry, box.value()) for expiry, box in self.futures.items() if box.value() > 0]
-        return self.context.workspace.set_market(
+        return self.context.workspace.set_market(QuoteRequest(
             spx=self.spx.value(), vix=self.vix.value(), vvix=self.vvix.value() or None, futures=futures,
-            rate=self.rate.value() / 100, div=self.div_yield.value() / 100, asof=self.trade_time_text(), force=force)
+            rate=self.rate.value() / 100, div=self.div_yield.value() / 100, asof=self.trade_time_text(), force=force))
