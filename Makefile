@@ -44,8 +44,13 @@ lint: $(VENV)/.installed-test
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 
+# Two processes (pytest-xdist), a test file's tests kept together in one (its module fixtures are built once).
+# Bytecode allowed for the run: pytest keeps the test files' rewritten, compiled form in __pycache__ instead
+# of compiling every test file again in each process (PYTHONDONTWRITEBYTECODE, if set, forbids that).
+# Where the time goes: make test PYTEST_ARGS=--durations=0
+PYTEST_ARGS ?=
 test: lint
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+	PYTHONDONTWRITEBYTECODE= QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -n 2 --dist loadfile $(PYTEST_ARGS)
 
 # The long torture runs (600 fuzz cases, 30 s of writers with the window, 100 kills): not in CI.
 soak: $(VENV)/.installed-test

@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
-
-sys.path.insert(0, str(Path(__file__).parent))
-
 from backtest_paths import SAME_EXITS, calm_path, crash_path
 
 from planner.backtest.engine import run_both

@@ -4,14 +4,9 @@ from __future__ import annotations
 
 import io
 import json
-import sys
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
-
-sys.path.insert(0, str(Path(__file__).parent))
-
 from backtest_paths import SAME_EXITS, crash_path
 
 from planner.backtest.engine import run_both

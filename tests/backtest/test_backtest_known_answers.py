@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import numpy as np
-
-sys.path.insert(0, str(Path(__file__).parent))
-
 from backtest_paths import CRASH_AT, calm_path, crash_path
 
 from planner.backtest.results import reduction_pct

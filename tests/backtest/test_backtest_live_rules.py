@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import sys
 from itertools import pairwise
-from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).parent))
-
 from backtest_paths import SAME_EXITS, crash_path
 
 from planner.backtest.engine import run_path

@@ -1,12 +1,7 @@
 """The fake TWS (fake_tws.py) for the IBKR feed's tests; importable as ``fake_tws``."""
 
-import sys
-from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).parent))
-
 from fake_tws import FakeTws
 
 

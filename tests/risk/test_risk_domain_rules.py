@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
+from risk_books import NOW, book, condor, market, vix_call, vix_future
 
 from planner.app.alerts import CondorDistance, active_causes
 from planner.domain import Settings
 from planner.domain.expected_move import expected_move
 from planner.risk import analyze
 from planner.rules.breakeven import expiry_break_evens
-
-sys.path.insert(0, str(Path(__file__).parent))
-from risk_books import NOW, book, condor, market, vix_call, vix_future
 
 SETTINGS = Settings()
 

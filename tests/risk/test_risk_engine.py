@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import math
-import sys
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 import pytest
+from risk_books import NOW, VIX_JAN, book, condor, market, vix_call, vix_future
 from scipy.stats import norm
 
 from planner.domain import Settings
 from planner.risk import analyze
-
-sys.path.insert(0, str(Path(__file__).parent))
-from risk_books import NOW, VIX_JAN, book, condor, market, vix_call, vix_future
 
 SETTINGS = Settings()
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import math
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
+from risk_books import NOW, book, condor, market, vix_call
 from scipy.stats import norm
 
 from planner.calendars import time_to_expiry
@@ -15,9 +14,6 @@ from planner.domain import Settings
 from planner.domain.instruments import Right
 from planner.risk import analyze
 from planner.risk.vix_response import vix_response
-
-sys.path.insert(0, str(Path(__file__).parent))
-from risk_books import NOW, book, condor, market, vix_call
 
 SETTINGS = Settings()
 RATE, DIV = 0.045, 0.013
@@ -79,12 +75,3 @@ def test_a_vix_call_lowers_risk_used_when_the_worst_scenario_is_a_fall():
     assert hedged.plausible.book_risk_used_pct < alone.plausible.book_risk_used_pct  # the book's figure too
     # And it never raises it by more than the call's own loss in the new worst scenario (a linear bound).
     assert hedged.risk_used_pct <= alone.risk_used_pct + 10 * 0.862 * 100 / SETTINGS.equity * 100 + 1e-9
-
-
-def test_the_risk_cap_warning_advises_what_would_help():
-    from planner.rules.risk_cap import _scenario_words
-
-    falls = {"spx_move_pct": -30.0, "vix": 61.2, "name": None, "kind": "band high"}
-    assert _scenario_words(falls) == "SPX -30.0 %, VIX 61.2 at the VIX band high"
-    assert _scenario_words({"spx_move_pct": -20.5, "vix": 66.0, "name": "Black Monday 1987", "kind": "stress day"}) \
-        == "Black Monday 1987"

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from risk_books import NOW, VIX_DEC, VIX_FEB, VIX_JAN, book, condor, market, vix_call
 
 from planner.domain import Settings
 from planner.risk import analyze
-
-sys.path.insert(0, str(Path(__file__).parent))
-from risk_books import NOW, VIX_DEC, VIX_FEB, VIX_JAN, book, condor, market, vix_call
 
 SETTINGS = Settings()
 

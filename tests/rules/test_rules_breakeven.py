@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import math
-import sys
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
+from rules_books import BIG_EQUITY, CONDOR_EXPIRY, ET, NOW, VIX_JAN, book, condor, context, fired, market, vix_call
 
 from planner.domain.suggestions import Action
 from planner.rules.breakeven import breakeven, expiry_break_evens, move_ratio
-
-sys.path.insert(0, str(Path(__file__).parent))
-from rules_books import BIG_EQUITY, CONDOR_EXPIRY, ET, NOW, VIX_JAN, book, condor, context, fired, market, vix_call
 
 CONDOR = condor((5500, 5550, 6250, 6300), qty=10, credit=6.0)
 

@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import math
-import sys
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
+from rules_books import BIG_EQUITY, NOW, VIX_DEC, VIX_MAR, book, condor, context, fired, market, vix_call
 
 from planner.domain.suggestions import Action
 from planner.rules import suggest
 from planner.rules.context import RuleSkipped
 from planner.rules.coverage import coverage
-
-sys.path.insert(0, str(Path(__file__).parent))
-from rules_books import BIG_EQUITY, NOW, VIX_DEC, VIX_MAR, book, condor, context, fired, market, vix_call
 
 SNAPSHOT = market(vix=16.0)
 # Every tier active at VIX 16 (thresholds at 15): the coverage target counts them all, as the method's 40/40/20.

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import sys
 from dataclasses import replace
 from datetime import timedelta
-from pathlib import Path
 
 import numpy as np
 import pytest
+from rules_books import BIG_EQUITY, NOW, TIER_EXPIRY, at_mark, book, condor, context, history, market, vix_call
 
 from planner.domain import Tier
 from planner.domain.records import Decision, DecisionKind, Event, EventKind, Signal
@@ -17,9 +16,6 @@ from planner.domain.suggestions import Action
 from planner.risk import analyze
 from planner.rules import RuleOptions, suggest
 from planner.rules.engine import COMPONENTS_KEY
-
-sys.path.insert(0, str(Path(__file__).parent))
-from rules_books import BIG_EQUITY, NOW, TIER_EXPIRY, at_mark, book, condor, context, history, market, vix_call
 
 CONDOR = condor(qty=20)
 

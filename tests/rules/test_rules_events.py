@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import sys
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
+
+from rules_books import BIG_EQUITY, CONDOR_EXPIRY, VIX_MAR, book, condor, fired, market, vix_call
 
 from planner.domain import Tier
 from planner.domain.records import Event, EventKind
 from planner.domain.suggestions import Action
 from planner.rules.events import event_risk
-
-sys.path.insert(0, str(Path(__file__).parent))
-from rules_books import BIG_EQUITY, CONDOR_EXPIRY, VIX_MAR, book, condor, fired, market, vix_call
 
 CONDOR = condor(qty=10)
 SNAPSHOT = market(vix=16.0)

@@ -22,15 +22,12 @@ def test_settings_switch_each_gate_and_its_parameters():
 
 
 def test_the_term_structure_gate_holds_adds_back_unless_vix_is_above_vix3m():
-    import sys
     from dataclasses import replace
-    from pathlib import Path
+
+    from rules_books import BIG_EQUITY, NOW, book, condor, history, market
 
     from planner.domain.suggestions import Action
     from planner.rules import suggest
-
-    sys.path.insert(0, str(Path(__file__).parent))
-    from rules_books import BIG_EQUITY, NOW, book, condor, history, market
 
     settings = replace(BIG_EQUITY, gate_term_structure_adds=True)
     options = options_from_settings(settings)

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import sys
 from dataclasses import replace
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
+from rules_books import BIG_EQUITY, NOW, VIX_DEC, VIX_JAN, book, condor, context, fired, history, market, vix_call
 
 from planner.domain.suggestions import Action
 from planner.rules.context import RuleSkipped
 from planner.rules.ladder import ladder, trend
-
-sys.path.insert(0, str(Path(__file__).parent))
-from rules_books import BIG_EQUITY, NOW, VIX_DEC, VIX_JAN, book, condor, context, fired, history, market, vix_call
 
 CONDOR = condor(qty=20)
 

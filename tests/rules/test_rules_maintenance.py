@@ -2,19 +2,10 @@
 
 from __future__ import annotations
 
-import sys
 from dataclasses import replace
 from datetime import datetime
-from pathlib import Path
 
 import pytest
-
-from planner.domain import Tier
-from planner.domain.suggestions import Action
-from planner.risk import analyze
-from planner.rules.maintenance import carry, delta_decay, expiry
-
-sys.path.insert(0, str(Path(__file__).parent))
 from rules_books import (
     BIG_EQUITY,
     ET,
@@ -31,6 +22,11 @@ from rules_books import (
     vix_call_spread,
     vix_future,
 )
+
+from planner.domain import Tier
+from planner.domain.suggestions import Action
+from planner.risk import analyze
+from planner.rules.maintenance import carry, delta_decay, expiry
 
 CONDOR = condor(qty=20)
 SNAPSHOT = market(vix=16.0)

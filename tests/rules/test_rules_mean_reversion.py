@@ -2,19 +2,9 @@
 
 from __future__ import annotations
 
-import sys
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
-
-from planner.domain import Tier
-from planner.domain.suggestions import Action
-from planner.risk import analyze
-from planner.rules.context import RuleSkipped
-from planner.rules.mean_reversion import close_winners, exit_value_usd, take_profit
-
-sys.path.insert(0, str(Path(__file__).parent))
 from rules_books import (
     BIG_EQUITY,
     NOW,
@@ -29,6 +19,12 @@ from rules_books import (
     market,
     vix_call,
 )
+
+from planner.domain import Tier
+from planner.domain.suggestions import Action
+from planner.risk import analyze
+from planner.rules.context import RuleSkipped
+from planner.rules.mean_reversion import close_winners, exit_value_usd, take_profit
 
 CONDOR = condor(qty=10)
 WINNER = vix_call(strike=17.0, expiry=VIX_DEC, tier=Tier.NEAR, price=0.05, position_id=10)  # bought cheap

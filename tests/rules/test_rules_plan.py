@@ -2,25 +2,10 @@
 
 from __future__ import annotations
 
-import sys
 from dataclasses import replace
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
 import pytest
-
-from planner import calendars
-from planner.domain import Tier
-from planner.domain.positions import Status
-from planner.domain.records import Decision, DecisionKind, Event, EventKind
-from planner.domain.settings import Settings
-from planner.domain.suggestions import Action
-from planner.rules import suggest
-from planner.rules.engine import COMPONENTS_KEY
-from planner.rules.proposals import tier_vix_expiry
-from planner.rules.sizing import contracts_short
-
-sys.path.insert(0, str(Path(__file__).parent))
 from rules_books import (
     BIG_EQUITY,
     ET,
@@ -34,6 +19,17 @@ from rules_books import (
     market,
     vix_call,
 )
+
+from planner import calendars
+from planner.domain import Tier
+from planner.domain.positions import Status
+from planner.domain.records import Decision, DecisionKind, Event, EventKind
+from planner.domain.settings import Settings
+from planner.domain.suggestions import Action
+from planner.rules import suggest
+from planner.rules.engine import COMPONENTS_KEY
+from planner.rules.proposals import tier_vix_expiry
+from planner.rules.sizing import contracts_short
 
 CONDOR = condor(qty=20)
 CALM = history([15.0] * 30)  # a month of VIX at 15: no tier was active before today

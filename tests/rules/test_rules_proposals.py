@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import math
-import sys
 from datetime import date, datetime
-from pathlib import Path
 
 import pytest
+from rules_books import ET, NOW, VIX_DEC, VIX_FEB, VIX_JAN, VIX_MAR, book, market, vix_call, vix_call_spread
 from scipy.stats import norm
 
 from planner import calendars
@@ -21,9 +20,6 @@ from planner.rules.proposals import (
     vix_option_spec,
     vix_strike,
 )
-
-sys.path.insert(0, str(Path(__file__).parent))
-from rules_books import ET, NOW, VIX_DEC, VIX_FEB, VIX_JAN, VIX_MAR, book, market, vix_call, vix_call_spread
 
 SETTINGS = Settings()
 

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import sys
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
+from rules_books import NOW, VIX_JAN, book, condor, context, fired, market, vix_call
 
 from planner.domain import Settings
 from planner.domain.suggestions import Action, Severity
 from planner.risk import analyze
 from planner.rules.risk_cap import risk_cap
-
-sys.path.insert(0, str(Path(__file__).parent))
-from rules_books import NOW, VIX_JAN, book, condor, context, fired, market, vix_call
 
 SNAPSHOT = market(vix=20.0)
 EQUITY = Settings(equity=2_200_000.0)  # ten condors lose about $44,000 at worst: about 2 % of equity
@@ -90,3 +86,21 @@ def test_the_warning_advises_what_would_help_in_its_worst_scenario(strikes, fall
         assert "not even one fits; close it or add protection" in found.reason
     else:  # a rise, VIX falling with it: a VIX hedge cannot help
         assert "a VIX hedge does not help when SPX rises" in found.reason and "add protection" not in found.reason
+
+
+def test_the_warning_names_its_worst_scenario_and_advises_what_would_help():
+    def words(found):
+        return (f"SPX {found.figures['worst_spx_move_pct']:+.1f} %, VIX {found.figures['worst_vix_pts']:.1f} at the "
+                f"VIX band")
+
+    # Unhedged, the worst plausible day is a fall: protection would help.
+    [alone] = fired(risk_cap, book(condor(qty=10)), SNAPSHOT, EQUITY)
+    assert alone.figures["worst_spx_move_pct"] < 0
+    assert f"worst plausible scenario ({words(alone)} " in alone.reason
+    assert "reduce it or add protection" in alone.reason
+    # Hedged, the worst day is a rise with VIX falling, where a VIX call cannot help: the advice says so.
+    hedge = vix_call(tier="mid", qty=10, expiry=VIX_JAN, strike=22.0, position_id=10)
+    [hedged] = fired(risk_cap, book(condor(qty=10), hedge), SNAPSHOT, EQUITY)
+    assert hedged.figures["worst_spx_move_pct"] > 0 and hedged.figures["worst_vix_pts"] < SNAPSHOT.vix
+    assert f"worst plausible scenario ({words(hedged)} " in hedged.reason
+    assert "a VIX hedge does not help when SPX rises and VIX falls" in hedged.reason

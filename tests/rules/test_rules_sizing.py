@@ -3,19 +3,9 @@
 from __future__ import annotations
 
 import math
-import sys
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
-
-from planner.domain import Book, Settings
-from planner.domain.suggestions import Action, Severity
-from planner.risk import analyze
-from planner.rules.common import add_or_warn, layer_quantity
-from planner.rules.sizing import contracts_short, tier_target_usd
-
-sys.path.insert(0, str(Path(__file__).parent))
 from rules_books import (
     BIG_EQUITY,
     NOW,
@@ -27,6 +17,12 @@ from rules_books import (
     market,
     vix_call,
 )
+
+from planner.domain import Book, Settings
+from planner.domain.suggestions import Action, Severity
+from planner.risk import analyze
+from planner.rules.common import add_or_warn, layer_quantity
+from planner.rules.sizing import contracts_short, tier_target_usd
 
 
 def test_target_and_contracts_follow_the_formula():

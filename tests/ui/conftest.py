@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import time
+from datetime import UTC, datetime, timedelta
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -13,29 +15,76 @@ from planner.app import Workspace
 DRAW_TIMEOUT_MS = 30_000  # generous: these are behaviour tests, not timing tests
 
 
-@pytest.fixture(scope="session")
-def demo_template(tmp_path_factory):
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    with Workspace.open(path) as ws:
+def make_demo(path, clock=None):
+    with Workspace.open(path) if clock is None else Workspace.open(path, clock=clock) as ws:
         ws.init(demo_book=True)
     return path
+
+
+def copy_book(template, path):
+    with Workspace.open(template) as ws:
+        ws.backup(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory):
+    return make_demo(tmp_path_factory.mktemp("demo") / "demo.db")
+
+
+@pytest.fixture(scope="session")
+def demo_reports(tmp_path_factory, demo_template):
+    """The demo book's risk report and a what-if one (SPX 5,850, VIX 18.5) of the same instant, computed once:
+    a view is tested on them without opening a whole window."""
+    with Workspace.open(copy_book(demo_template, tmp_path_factory.mktemp("demo_reports") / "book.db")) as ws:
+        report = ws.analyze()
+        return report, ws.analyze(at=report.asof, spx=5850.0, vix=18.5)
+
+
+@pytest.fixture
+def demo_report(demo_reports):
+    return demo_reports[0]
 
 
 @pytest.fixture
 def demo_db(tmp_path, demo_template):
     """A fresh copy of the demo book for one test."""
-    path = tmp_path / "book.db"
-    with Workspace.open(demo_template) as ws:
-        ws.backup(path)
-    return path
+    return copy_book(demo_template, tmp_path / "book.db")
+
+
+# A fixed day for the tests whose typed prices the model checks: how far the next VIX expiry is, and so every
+# fair value, changes with the day of the month; on this day the demo book and its window agree with the
+# prices those tests type, whatever day the suite runs. A Friday, 10:00 New York time.
+FIXED_DAY = datetime(2026, 12, 4, 15, 0, tzinfo=UTC)
+
+
+def running_from(moment):
+    """A clock that starts at ``moment`` and runs: dates stay fixed, time still passes (quotes stay in order)."""
+    start = time.monotonic()
+    return lambda: moment + timedelta(seconds=time.monotonic() - start)
+
+
+@pytest.fixture(scope="session")
+def fixed_day_template(tmp_path_factory):
+    return make_demo(tmp_path_factory.mktemp("fixed_day") / "demo.db", clock=lambda: FIXED_DAY)
+
+
+@pytest.fixture
+def fixed_day_db(tmp_path, fixed_day_template):
+    """A fresh copy of the demo book made on FIXED_DAY."""
+    return copy_book(fixed_day_template, tmp_path / "book.db")
+
+
+@pytest.fixture
+def fixed_day_window(qtbot, fixed_day_db, window_state):
+    """The demo window on FIXED_DAY: its clock starts a minute after the demo's quote and runs."""
+    yield from _window(qtbot, fixed_day_db, window_state, running_from(FIXED_DAY + timedelta(minutes=1)))
 
 
 @pytest.fixture
 def spiked_demo_db(demo_db):
     """The demo book under a VIX 24 quote: near and mid active, so the rules' plan proposes trades (at the
     demo's own VIX 16 no tier is active and the plan is, rightly, empty)."""
-    from datetime import UTC, datetime
-
     from planner.app.market import build_snapshot, store_snapshot
     from planner.app.requests import QuoteRequest
     from planner.storage import Repository
@@ -106,8 +155,6 @@ def stored_book(path):
 @pytest.fixture
 def pinned_window(qtbot, demo_db, window_state):
     """The demo window on a stopped clock: two reports of the same quote agree to the cent."""
-    from datetime import UTC, datetime
-
     from PySide6.QtWidgets import QApplication
 
     from planner.ui.main_window import MainWindow

@@ -6,11 +6,6 @@ program's change (tests/torture/concurrency.py says how).
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "torture"))
-
 from concurrency import check, run_with_window
 
 SECONDS = 4.0

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import pytest
+from fake_tws import ASK, BID, LAST, FakeTws
 from PySide6.QtCore import Qt
 
 from planner.app.requests import CondorRequest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "feeds"))
-from fake_tws import ASK, BID, LAST, FakeTws
 
 DRAW_TIMEOUT_MS = 30_000
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from PySide6.QtCore import Qt
 
-from planner.app.requests import QuoteRequest
-from planner.ui.risk_graph import CURVE_KEYS
+from planner.ui.risk_graph import CURVE_KEYS, RiskGraph
 
 DRAW_TIMEOUT_MS = 30_000  # generous: behaviour tests, not timing tests (importlib mode: no conftest imports)
 
@@ -21,13 +21,24 @@ def assert_drawn_as_priced(graph, curves):
                            equal_nan=True), key
 
 
-def test_items_are_reused_across_reports(qtbot, window):
-    graph = window.risk_graph
+@pytest.fixture
+def graph(qtbot, demo_report):
+    """The risk graph alone, fed the demo book's report (flows through the window are tested below)."""
+    view = RiskGraph()
+    qtbot.addWidget(view)
+    view.resize(1100, 700)
+    view.show()
+    qtbot.waitExposed(view)
+    view.update_report(demo_report)
+    return view
+
+
+def test_items_are_reused_across_reports(graph, demo_reports):
     items_before = {key: id(curve) for key, curve in graph.curves.items()}
     scene_items = len(graph.plot.getPlotItem().items)
     drawn = graph.updates
-    window.workspace.set_market(QuoteRequest(spx=5850, vix=18.5))
-    qtbot.waitUntil(lambda: graph.updates > drawn and window.session.report.spx == 5850, timeout=DRAW_TIMEOUT_MS)
+    graph.update_report(demo_reports[1])  # another market: SPX 5,850, VIX 18.5
+    assert graph.updates > drawn and graph.spot.value() == 5850.0
     assert {key: id(curve) for key, curve in graph.curves.items()} == items_before
     assert len(graph.plot.getPlotItem().items) == scene_items
 
@@ -44,7 +55,8 @@ def test_horizon_slider_redraws_the_t_plus_n_curve(qtbot, window):
     assert_drawn_as_priced(graph, window.session.report.curves)
 
 
-def test_vix_shift_moves_curves_and_reset_brings_them_back(qtbot, window):
+def test_vix_shift_moves_curves_and_reset_brings_them_back(qtbot, pinned_window):
+    window = pinned_window  # a stopped clock: after the reset the curves are today's again to the cent
     graph = window.risk_graph
     grid = window.session.report.curves.spx
     today_before = graph.drawn_values("today", grid)
@@ -57,29 +69,25 @@ def test_vix_shift_moves_curves_and_reset_brings_them_back(qtbot, window):
     assert window.workspace.latest_snapshot().vix == 16.0  # a what-if, never stored
     qtbot.mouseClick(graph.reset, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.session.report.vix == 16.0, timeout=DRAW_TIMEOUT_MS)
-    assert np.allclose(graph.drawn_values("today", grid), today_before, atol=5.0)  # seconds of time decay apart
+    assert np.allclose(graph.drawn_values("today", grid), today_before, rtol=0, atol=0.005)
 
 
-def test_crosshair_reads_out_spx_model_vix_and_each_curve(qtbot, window):
-    graph = window.risk_graph
+def test_crosshair_reads_out_spx_model_vix_and_each_curve(graph, demo_report):
     text = graph.show_crosshair_at(5600.0)
     assert "SPX 5,600 pts" in text and "model VIX" in text
     for name in ("today", "T+7 d", "expiry", "condors alone"):
         assert name in text
     assert graph.cross_v.isVisible() and graph.cross_v.value() == 5600.0
-    report = window.session.report
-    expected = float(np.interp(5600.0, report.curves.spx, report.curves.vix))
+    expected = float(np.interp(5600.0, demo_report.curves.spx, demo_report.curves.vix))
     assert f"model VIX {expected:,.1f} pts" in text
 
 
-def test_break_evens_bands_and_spot_line_follow_the_report(window):
-    graph = window.risk_graph
-    report = window.session.report
+def test_break_evens_bands_and_spot_line_follow_the_report(graph, demo_report):
     xs, _ = graph.break_evens_expiry.getData()
-    assert list(xs) == list(report.break_evens_expiry)
+    assert list(xs) == list(demo_report.break_evens_expiry)
     low, high = graph.band_1sd.getRegion()
-    assert (low, high) == report.curves.bands_expiry["1sd"]
-    assert graph.spot.value() == report.spx == 5900.0
+    assert (low, high) == demo_report.curves.bands_expiry["1sd"]
+    assert graph.spot.value() == demo_report.spx == 5900.0
 
 
 def test_pnl_history_chart_gets_past_quotes(qtbot, window):
@@ -134,15 +142,11 @@ def test_the_vix_response_choice_moves_the_curves_and_the_band_is_drawn(qtbot, w
 
 
 def test_a_hedge_payoff_far_above_the_condors_keeps_their_scale_and_is_marked_off_scale(qtbot):
-    import sys
-    from pathlib import Path
+    from risk_books import NOW, book, condor, market, vix_call
 
     from planner.domain import Settings
     from planner.risk import analyze
-    from planner.ui.risk_graph import RiskGraph, y_range
-
-    sys.path.insert(0, str(Path(__file__).parents[1] / "risk"))
-    from risk_books import NOW, book, condor, market, vix_call
+    from planner.ui.risk_graph import y_range
 
     report = analyze(book(condor(qty=2), vix_call(strike=25.0, qty=40, price=0.862)), market(), Settings(), at=NOW)
     graph = RiskGraph()

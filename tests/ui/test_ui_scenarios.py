@@ -22,31 +22,37 @@ def workspace(demo_db):
 
 
 @pytest.fixture
-def scenario(qtbot, workspace):
+def report(workspace):
+    """The demo book's report: the one the view is fed, so the tests hold what is drawn to it."""
+    return workspace.analyze()
+
+
+@pytest.fixture
+def scenario(qtbot, report):
     view = ScenarioView()
     qtbot.addWidget(view)
     view.resize(1100, 700)
     view.show()
     qtbot.waitExposed(view)
-    view.update_report(workspace.analyze())
+    view.update_report(report)
     return view
 
 
-def test_heat_map_shows_the_matrix_with_a_colour_bar_centred_at_zero(scenario):
-    m = scenario._report.matrix
+def test_heat_map_shows_the_matrix_with_a_colour_bar_centred_at_zero(scenario, report):
+    m = report.matrix
     assert np.array_equal(scenario.image.image, m.hedged)
     low, high = scenario.colour_bar.levels()
     assert low == -high and high == pytest.approx(float(np.max(np.abs(m.hedged))))
     xs, ys = scenario.today_marker.getData()
     assert (xs[0], ys[0]) == (m.spot_index + 0.5, m.vix_index + 0.5)
-    assert m.vix_levels[m.vix_index] == scenario._report.vix and m.spx_moves[m.spot_index] == 0.0
+    assert m.vix_levels[m.vix_index] == report.vix and m.spx_moves[m.spot_index] == 0.0
     assert "today: SPX 5,900, VIX 16.0" in scenario.today_label.toPlainText()
     ticks = scenario.plot.getPlotItem().getAxis("bottom")._tickLevels[0]
     assert ("0 %" in [text for _, text in ticks]) and all(text.endswith("%") for _, text in ticks)
 
 
-def test_toggles_show_unhedged_and_what_the_hedge_buys(qtbot, scenario):
-    m = scenario._report.matrix
+def test_toggles_show_unhedged_and_what_the_hedge_buys(qtbot, scenario, report):
+    m = report.matrix
     qtbot.mouseClick(scenario.mode_buttons["unhedged"], Qt.MouseButton.LeftButton)
     assert np.array_equal(scenario.image.image, m.unhedged)
     qtbot.mouseClick(scenario.mode_buttons["difference"], Qt.MouseButton.LeftButton)
@@ -56,8 +62,8 @@ def test_toggles_show_unhedged_and_what_the_hedge_buys(qtbot, scenario):
     assert "What the hedge buys" in scenario.title.text()
 
 
-def test_clicking_a_cell_emits_its_spx_and_vix(qtbot, scenario):
-    m, report = scenario._report.matrix, scenario._report
+def test_clicking_a_cell_emits_its_spx_and_vix(qtbot, scenario, report):
+    m = report.matrix
     row = int(np.argmin(np.abs(m.vix_levels - 30.0)))
     column = int(np.argmin(np.abs(m.spx_moves + 0.05)))
     point = scenario.plot.mapFromScene(scenario.scene_point_of(row, column))
@@ -70,15 +76,15 @@ def test_clicking_a_cell_emits_its_spx_and_vix(qtbot, scenario):
     assert "sent to the risk graph" in scenario.readout.text()
 
 
-def test_hover_readout_carries_units(scenario):
-    m = scenario._report.matrix
+def test_hover_readout_carries_units(scenario, report):
+    m = report.matrix
     text = scenario.readout_for(m.vix_index, m.spot_index)
     assert "(today)" in text and "pts" in text and "$" in text and "%" in text
     assert "hedge buys" in text
 
 
-def test_stress_table_lists_named_days_with_reduction(scenario):
-    rows = scenario._report.stress
+def test_stress_table_lists_named_days_with_reduction(scenario, report):
+    rows = report.stress
     table = scenario.stress
     assert table.rowCount() == len(rows) >= 5
     assert [table.item(r, 0).text() for r in range(len(rows))] == [row.name for row in rows]
@@ -131,11 +137,11 @@ def test_every_control_has_a_tooltip(scenario):
         assert scenario.stress.horizontalHeaderItem(column).toolTip()
 
 
-def test_the_map_draws_the_vix_responses_path_and_band_over_its_full_grid(scenario):
+def test_the_map_draws_the_vix_responses_path_and_band_over_its_full_grid(scenario, report):
     from planner.domain import Settings
     from planner.risk.vix_response import vix_response
 
-    m = scenario._report.matrix
+    m = report.matrix
     assert m.hedged.shape == (m.vix_levels.size, m.spx_moves.size)  # the explicit grid, corners included
     assert m.vix_levels.min() == 10.0 and m.spx_moves.min() == pytest.approx(-0.30)
     path = vix_response(5900 * (1 + m.spx_moves), 5900, 16.0, 1, Settings())

@@ -142,4 +142,6 @@ def test_market_ticket_stores_a_quote_and_redraws(qtbot, window, demo_db):
                     timeout=DRAW_TIMEOUT_MS)
     assert window.risk_graph.spot.value() == 5800
     assert "SPX 5,800.00 pts" in window.market_bar.spx.text()
-    assert stored_book(demo_db) is not None
+    with Workspace.open(demo_db) as ws:  # stored: another program reading the file sees the typed quote
+        stored = ws.latest_snapshot()
+    assert (stored.spx, stored.vix) == (5800, 21)

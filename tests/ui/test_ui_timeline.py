@@ -95,9 +95,16 @@ def test_markers_today_events_and_vix_expiries(timeline, workspace):
         assert day_seconds(event.date) in list(line.getData()[0])
     shown = [label.toPlainText() for label in timeline.event_labels if label.isVisible()]
     assert sorted(shown) == sorted(str(e.kind) for e in events)
-    vx_x, _ = timeline.vx_expiries.getData()
-    first, last = timeline._date_span()
-    assert sorted(set(vx_x)) == [day_seconds(d) for d in calendars.expirations("vix", first, last)]
+    # The VX expiry lines: every listed VIX expiry across the drawn span, none skipped, the layers' own among them.
+    drawn = sorted(set(timeline.vx_expiries.getData()[0]))
+    today = timeline.report.asof.astimezone(ET).date()
+    listed = [day_seconds(d) for d in calendars.expirations("vix", today - timedelta(days=730),
+                                                             today + timedelta(days=730))]
+    start = listed.index(drawn[0])
+    assert drawn == listed[start:start + len(drawn)]
+    layers = {day_seconds(p.expiry) for p in workspace.book().open_positions if p.kind is not PositionKind.CONDOR}
+    assert layers and layers <= set(drawn)
+    assert drawn[0] < day_seconds(today) < drawn[-1]
     assert timeline.today_line.value() == timeline.report.asof.timestamp()
 
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 import io
 import json
 import os
+from datetime import date, timedelta
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from planner.app import Workspace
+from planner.calendars import nearest_listed
 from planner.cli import run
 
 DRAW_TIMEOUT_MS = 30_000  # generous: behaviour tests, not timing tests (importlib mode: no conftest imports)
@@ -82,7 +84,9 @@ def test_the_window_sees_the_command_line_and_never_undoes_its_change(qtbot, win
     rows = window.positions.model.rowCount()
 
     out, err = io.StringIO(), io.StringIO()
-    code = run(["condor", "add", "--expiry", "2026-12-22", "--strikes", "5400,5450,6300,6350", "--qty", "1",
+    # The terminal runs on the real clock, as the window does: an expiry a few weeks ahead of whatever today is.
+    expiry = nearest_listed("spx-daily", date.today() + timedelta(days=16), 1)[0].isoformat()
+    code = run(["condor", "add", "--expiry", expiry, "--strikes", "5400,5450,6300,6350", "--qty", "1",
                 "--credit", "4.5", "--note", "from the terminal", "--db", str(demo_db)], out, err)
     assert code == 0, err.getvalue()
     stream_quotes(qtbot, window, quotes, [5902.0])  # the window keeps writing its own quotes
