@@ -16,45 +16,70 @@ NOW = datetime(2026, 11, 23, 17, 0, tzinfo=UTC)
 CURVE = ["2026-12-16=17.0", "2027-01-20=18.0"]
 
 
-@pytest.fixture
-def ws(tmp_path):
-    with Workspace.open(tmp_path / "book.db", clock=lambda: NOW) as workspace:
-        workspace.init(demo_book=True)
-        yield workspace
+class StateReads:
+    """The SELECTs run while the book state handles a change: its listener subscribes between this
+    object's opening bracket (subscribed first) and its closing one (subscribed after the state)."""
+
+    def __init__(self, repo: Repository, ws: Workspace) -> None:
+        self.repo, self.ws, self.listening = repo, ws, False
+        ws.subscribe(self._open)
+
+    def _open(self, _changed) -> None:
+        self.listening = True
+
+    def _close(self, _changed) -> None:
+        self.listening = False
+
+    def close_bracket(self) -> None:
+        self.ws.subscribe(self._close)
+
+    def during(self, action) -> list[str]:
+        reads: list[str] = []
+        self.repo.conn.set_trace_callback(
+            lambda sql: reads.append(sql) if self.listening and sql.lstrip().upper().startswith("SELECT") else None)
+        try:
+            action()
+        finally:
+            self.repo.conn.set_trace_callback(None)
+        return reads
 
 
 @pytest.fixture
-def state(ws):
+def repo(tmp_path):
+    store = Repository.open(tmp_path / "book.db")
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def ws(repo):
+    workspace = Workspace(repo, clock=lambda: NOW)
+    workspace.init(demo_book=True)
+    return workspace
+
+
+@pytest.fixture
+def reads(repo, ws):
+    return StateReads(repo, ws)
+
+
+@pytest.fixture
+def state(ws, reads):
     state = BookState(ws)
     state.load()
+    reads.close_bracket()
     yield state
     state.close()
 
 
-def sql_reads_while_the_state_listens(ws, action) -> list[str]:
-    """The SELECTs the book state runs while it handles the changes ``action`` makes."""
-    repo = next(value for value in vars(ws).values() if isinstance(value, Repository))
-    reads, listening = [], []
-    repo.conn.set_trace_callback(lambda sql: reads.append(sql) if listening and sql.lstrip().upper()
-                                 .startswith("SELECT") else None)
-    # Listeners run in the order they subscribed: the state's handling sits between these two.
-    ws._listeners.insert(0, lambda _changed: listening.append(True))
-    ws.subscribe(lambda _changed: listening.clear())
-    try:
-        action()
-    finally:
-        repo.conn.set_trace_callback(None)
-    return reads
-
-
-def test_a_quote_stored_here_reaches_the_state_without_a_read(ws, state):
+def test_a_quote_stored_here_reaches_the_state_without_a_read(ws, state, reads):
     before = state.snapshot
     events = []
     state.subscribe(events.append)
     futures = [f"{day.isoformat()}={price}" for day, price in before.vix_futures]
-    reads = sql_reads_while_the_state_listens(
-        ws, lambda: ws.set_market(QuoteRequest(spx=before.spx + 10, vix=before.vix + 1, futures=futures)))
-    assert reads == []
+    selects = reads.during(
+        lambda: ws.set_market(QuoteRequest(spx=before.spx + 10, vix=before.vix + 1, futures=futures)))
+    assert selects == []
     assert state.snapshot.spx == before.spx + 10 and state.previous == before
     assert state.snapshot == ws.latest_snapshot() and state.previous == ws.previous_snapshot()
     quote = [e for e in events if isinstance(e, QuoteChanged)]
@@ -116,12 +141,15 @@ def test_a_what_if_step_prices_only_the_what_if(ws, state):
 
 
 def test_the_first_quote_of_an_empty_book_arrives_with_its_change(tmp_path):
-    with Workspace.open(tmp_path / "empty.db", clock=lambda: NOW) as ws:
-        state = BookState(ws)
-        state.load()
-        assert state.snapshot is None and state.risk_request(NOW) is None
-        reads = sql_reads_while_the_state_listens(
-            ws, lambda: ws.set_market(QuoteRequest(spx=5900, vix=16, futures=CURVE)))
-        assert reads == [] and state.previous is None
-        assert state.snapshot == ws.latest_snapshot() and state.risk_request(NOW) is not None
-        state.close()
+    repo = Repository.open(tmp_path / "empty.db")
+    ws = Workspace(repo, clock=lambda: NOW)
+    reads = StateReads(repo, ws)
+    state = BookState(ws)
+    state.load()
+    reads.close_bracket()
+    assert state.snapshot is None and state.risk_request(NOW) is None
+    selects = reads.during(lambda: ws.set_market(QuoteRequest(spx=5900, vix=16, futures=CURVE)))
+    assert selects == [] and state.previous is None
+    assert state.snapshot == ws.latest_snapshot() and state.risk_request(NOW) is not None
+    state.close()
+    ws.close()
