@@ -206,8 +206,11 @@ class BookState:
         self._send(QuoteChanged(self.shown_market, self.previous))
 
     # -- risk ---------------------------------------------------------------------------------------------
-    def risk_request(self, at: datetime) -> RiskRequest | None:
-        """The inputs of a risk run now (None without a market: ``apply_risk(None)`` says so)."""
+    def risk_request(self, at: datetime, matrix: bool = True) -> RiskRequest | None:
+        """The inputs of a risk run now (None without a market: ``apply_risk(None)`` says so).
+
+        matrix: with the SPX x VIX matrix and stress rows (False while no view shows them).
+        """
         if self.snapshot is None:
             return None
         book = self.book
@@ -219,7 +222,8 @@ class BookState:
                                                                 self.settings, self._settles)
             book = with_market_marks(book, self.live_marks)
         real = self.real_report if self.risk_key() == self._real_key else None
-        return RiskRequest(book, snapshot or self.snapshot, previous, self.settings, at, self.what_if, notes, real)
+        return RiskRequest(book, snapshot or self.snapshot, previous, self.settings, at, self.what_if, notes, real,
+                           matrix)
 
     def risk_key(self) -> tuple:
         """Stamp a request with this; ``apply_risk`` keeps its real report only if nothing moved since."""

@@ -59,6 +59,7 @@ class RiskRequest:
     what_if: WhatIf = WhatIf()
     notes: tuple[str, ...] = ()  # said of the quotes (futures taken from stored VX history)
     real: RiskReport | None = None  # the report at ``snapshot`` for these inputs when the caller has it (what-if steps)
+    matrix: bool = True  # the SPX x VIX matrix and stress rows: only while the scenario map is on screen
 
 
 @dataclass(frozen=True)
@@ -110,10 +111,11 @@ def run_risk(request: RiskRequest) -> RiskResult:
                                    fixed_vix=what_if.fixed_vix)
     moved = None if priced is stored else priced
     report = price_quotes(request.book, stored, request.previous, settings, at=at, moved=moved, notes=request.notes,
-                          pin_spx=what_if.pin_spx, **options)
+                          pin_spx=what_if.pin_spx, matrix=request.matrix, **options)
     if moved is None:
         return RiskResult(report, shown, priced, report)
-    # A what-if draws the risk graph; the table, status and P&L stay at the stored quote.
+    # A what-if draws the risk graph and the map; the table, status and P&L stay at the stored quote, and
+    # the map never shows that report, so it goes without the matrix.
     real = request.real or price_quotes(request.book, stored, request.previous, settings, at=at,
-                                        notes=request.notes, **options)
+                                        notes=request.notes, matrix=False, **options)
     return RiskResult(report, shown, priced, real)

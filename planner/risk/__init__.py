@@ -3,7 +3,7 @@
 Pure numpy over ``planner.pricing``; no Qt, no storage.
 """
 
-from planner.risk.engine import add_scenarios, analyze, matrix_axes
+from planner.risk.engine import analyze, matrix_axes
 from planner.risk.report import RiskReport
 
-__all__ = ["RiskReport", "add_scenarios", "analyze", "matrix_axes"]
+__all__ = ["RiskReport", "analyze", "matrix_axes"]

@@ -17,7 +17,6 @@ position alone).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import UTC, datetime
 
 import numpy as np
@@ -67,9 +66,9 @@ def analyze(
     search, stress or per-leg rows (each position's ``legs`` is empty), for
     loops such as the rules and the backtest; each
     condor's expiry break-evens are closed form (K2 - C, K3 + C at its own
-    expiry) in every mode. matrix=False: curves
-    and break-evens without the SPX x VIX matrix, risk used and stress (the
-    costliest part); ``add_scenarios`` completes such a report later.
+    expiry) in every mode. matrix=False: no SPX x VIX matrix and no stress rows
+    (what the scenario map shows, the costliest part); risk used is computed all the same,
+    for a caller that does not show the map (the window while another tab is on screen).
     legs=False: no per-leg rows (each position's ``legs`` is empty; light mode implies it), for a
     caller that shows positions only, such as the window.
     vix_mode: how the curves move spot VIX with SPX: "central" (the VIX response's central path over
@@ -131,13 +130,10 @@ def analyze(
         for index, facts in enumerate(all_facts):
             if facts.expiry_break_evens:
                 curve_break_evens["expiry"][index] = facts.expiry_break_evens
-        if pending is not None:  # started above whenever scenarios and matrix are asked for
-            scenario_matrix = pending.result()
-            risk_used, worst, plausible = plausible_risk(table, model, market, settings, positions, today, fixed,
-                                                          shares, at, light)
-            stress = () if light else stress_rows(table, model, market, settings, positions, today, at)
-        else:
-            scenario_matrix, risk_used, worst, plausible, stress = None, {}, {}, None, ()
+        scenario_matrix = None if pending is None else pending.result()
+        risk_used, worst, plausible = plausible_risk(table, model, market, settings, positions, today, fixed,
+                                                      shares, at, light)
+        stress = () if light or not matrix else stress_rows(table, model, market, settings, positions, today, at)
     else:
         curves, curve_break_evens, scenario_matrix, stress = None, {"today": nothing, "expiry": nothing}, None, ()
         risk_used, worst, plausible = {}, {}, None
@@ -190,33 +186,3 @@ def analyze(
         risk_used_scenario=worst[max(risk_used, key=risk_used.get)] if risk_used else None,
         plausible=plausible,
     )
-
-
-def add_scenarios(report: RiskReport, book: Book, market: MarketSnapshot, settings: Settings, *,
-                  light: bool = False) -> RiskReport:
-    """``report`` (made with matrix=False from the same inputs) with its matrix, risk used and stress.
-
-    Everything else is kept as the same objects, so a view can tell its curves
-    did not change. Lets a window draw the curves first and the matrix after.
-    """
-    single_threaded_blas()
-    at = report.asof
-    positions = tuple(p for p in book.open_positions if p.opened_at <= at)
-    table = build_contracts(positions, market, settings, at)
-    model = ScenarioModel.of(market, settings)
-    today = today_values(table, market)
-    fixed = table.fixed
-    leg_greeks = greeks_per_leg(table, today, market, settings, table.is_condor_row())
-    vega = sum_by_position(table, leg_greeks, len(positions))["vega_usd"]
-    shares = coverage_shares(table.protect_targets, vega)
-    matrix = start_matrix(table, model, market, settings, positions, today, fixed, shares, light,
-                           overlap=False).result()
-    risk_used, worst, plausible = plausible_risk(table, model, market, settings, positions, today, fixed, shares,
-                                                  at, light)
-    stress = stress_rows(table, model, market, settings, positions, today, at)
-    rows = tuple(row.with_risk_used(risk_used.get(index), worst.get(index))
-                 for index, row in enumerate(report.positions))
-    return replace(report, positions=rows, matrix=matrix, stress=stress,
-                   risk_used_pct=max(risk_used.values()) if risk_used else None,
-                   risk_used_scenario=worst[max(risk_used, key=risk_used.get)] if risk_used else None,
-                   plausible=plausible)

@@ -60,16 +60,16 @@ class PendingScenarios:
         return self._finish(self._pending.result())
 
 
-def start_matrix(table, model, market, settings, positions, today, fixed, shares, light, overlap=True):
+def start_matrix(table, model, market, settings, positions, today, fixed, shares, light):
     """``_matrix`` (the matrix and each condor's risk used), as an object whose ``result()`` gives it.
 
-    With ``overlap`` the SPX prices (the costliest part) are left to the background thread as one
+    The SPX prices (the costliest part) are left to the background thread as one
     C call without the GIL, while the caller draws the curves; everything that needs the
     interpreter stays on the caller's thread, so the two never wait on each other for the GIL.
     Light mode's coarse matrix is not worth a thread.
     """
     moves, levels = matrix_axes(market, light)
-    background = overlap and not light and table.size > 0
+    background = not light and table.size > 0
     pending = start_matrix_values(table, model, market.spx * (1 + moves), levels, today.offset,
                                   threads=1 if light else THREADS, background=background)
 

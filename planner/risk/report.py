@@ -150,17 +150,6 @@ class PositionRisk:
     risk_used_scenario: dict | None = None  # the condor group's worst plausible scenario (Scenarios.describe)
     notional_usd: float | None = None  # a VX future's price x multiplier x quantity, signed; None otherwise
 
-    def with_risk_used(self, risk_used_pct: float | None, scenario: dict | None = None) -> PositionRisk:
-        """This row with another risk used and its scenario. The window does this to every row on every
-        quote (carrying the last matrix's figures); copying the slots costs a fifth of
-        ``dataclasses.replace``, which runs ``__init__`` again."""
-        row = object.__new__(PositionRisk)
-        for name in PositionRisk.__slots__:
-            object.__setattr__(row, name, getattr(self, name))
-        object.__setattr__(row, "risk_used_pct", risk_used_pct)
-        object.__setattr__(row, "risk_used_scenario", scenario)
-        return row
-
 
 @dataclass(frozen=True, slots=True)
 class GroupTotals:

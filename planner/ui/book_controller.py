@@ -45,6 +45,7 @@ class BookController(WindowParts):
             self.replay_source.quote.connect(self._replayed_quote)
             self.replay_source.state_changed.connect(self.market_bar.update_source)
         session = Session(workspace, self)
+        session.map_shown = self.current_tab_name() == "scenarios"
         self.session = session
         session.report_ready.connect(self._apply_report)
         session.book_loaded.connect(lambda book: self.tree.update_book(book, session.settlement_logs))
@@ -142,6 +143,8 @@ class BookController(WindowParts):
         catches up with the latest report when it is shown (``_tab_changed``)."""
         name = self.current_tab_name()
         session = self.session
+        if name == "scenarios" and report is not None and report.matrix is None:
+            return  # made before the map came on screen: the run with its matrix is on its way
         if name != "risk":
             self.planning.update_report(report, name)
         elif session is not None:  # a report comes from a session

@@ -164,8 +164,10 @@ class MainWindow(WindowActions, BookController, TradeTickets, QuoteFeeds, BookFi
         widget = self.tabs.currentWidget()
         if isinstance(widget, LazyTab):
             widget.ensure()
-        if self.session is not None and self.session.reports_applied:
-            self._draw_shown_tab(self.session.report)
+        if self.session is not None:
+            self.session.set_map_shown(self.current_tab_name() == "scenarios")
+            if self.session.reports_applied:
+                self._draw_shown_tab(self.session.report)
 
     def _make_backtest(self) -> BacktestTab:
         from planner.ui.backtest_tab import BacktestTab

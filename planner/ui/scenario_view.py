@@ -257,8 +257,7 @@ class ScenarioView(QWidget):
         """Draw the report's scenario matrix and stress rows (a report without them empties the map).
 
         ``what_if``: how the report's market differs from the stored quote ("VIX +8 pts"), or "".
-        The window's first report for a quote carries the previous matrix (the matrix step
-        follows once quotes pause): the map then stays as drawn, with the report it came with.
+        A report carrying the matrix already drawn (the same object) leaves the map as it is.
         """
         self.updates += 1
         matrix = None if report is None else report.matrix

@@ -7,9 +7,11 @@ runs each risk run and P&L-history slice on the window's ``Runner`` (leading
 edge, coalesced, results on the GUI thread) and polls for other programs'
 writes. Views never see the workspace nor the state's internals.
 
-One quote, one risk run: the curves, table, Greeks and the SPX x VIX matrix
-with risk used and stress come in one report (the two-step pipeline that drew
-the curves first was re-judged in #22: see docs/performance.md).
+One quote, one risk run, one complete report of what the window shows: the
+curves, table, Greeks and risk used always; the SPX x VIX matrix and the stress
+rows only while the scenario map is on screen (``set_map_shown``), since no other
+view draws them and they are the costliest part. Showing the map asks for a run
+with them at once, so it never draws a matrix older than the quote.
 """
 
 from __future__ import annotations
@@ -73,6 +75,7 @@ class Session(QObject):
         self.risk_applied = 0  # the number of the request whose report is on screen
         self.charts_connected = False
         self._risk_on = False  # the first risk run waits for ``start_risk`` (after the first paint)
+        self.map_shown = False  # the scenario map is on screen: risk runs bring the matrix and stress rows
         self._history_timer = QTimer(self, singleShot=True, interval=HISTORY_DELAY_MS)
         self._history_timer.timeout.connect(self.request_history)
         self._poll_timer = QTimer(self, interval=POLL_MS)
@@ -128,6 +131,14 @@ class Session(QObject):
         """A replayed day's levels (None: back to the stored market)."""
         self._what_if(replay=quote)
 
+    def set_map_shown(self, shown: bool) -> None:
+        """The scenario map came on screen (or left it): from now on risk runs bring (or skip) the
+        matrix and stress rows; a report without them is followed at once by one with them."""
+        self.map_shown = shown
+        report = self.state.report
+        if shown and self._risk_on and report is not None and report.matrix is None:
+            self.request_risk()
+
     def set_live(self, snapshot, marks: dict | None = None) -> None:
         """A live feed's snapshot and leg marks (None: back to the stored market and the model)."""
         self.state.set_live(snapshot, marks)
@@ -160,7 +171,7 @@ class Session(QObject):
 
     # -- risk ------------------------------------------------------------------------------------------------
     def request_risk(self) -> None:
-        request = self.state.risk_request(self.ws.now())
+        request = self.state.risk_request(self.ws.now(), matrix=self.map_shown)
         if request is None:
             self.state.apply_risk(None)
             return

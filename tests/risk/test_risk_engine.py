@@ -176,21 +176,18 @@ def test_json_contract_has_the_documented_keys():
     assert VIX_JAN.isoformat() == payload["positions"][1]["expiry"]
 
 
-def test_curves_first_then_the_matrix_equals_one_full_analysis():
-    from planner.risk.engine import add_scenarios
-
+def test_without_the_matrix_everything_but_the_map_and_stress_equals_one_full_analysis():
     the_book = book(condor(position_id=1), condor((5400, 5450, 6350, 6400), 1, 4.0, position_id=2),
                     vix_call(position_id=10), vix_future(position_id=20))
-    full = analyze(the_book, market(), SETTINGS, at=NOW)
-    first = analyze(the_book, market(), SETTINGS, at=NOW, matrix=False)
-    assert first.matrix is None and first.stress == () and first.risk_used_pct is None
-    np.testing.assert_array_equal(first.curves.today, full.curves.today)
-    completed = add_scenarios(first, the_book, market(), SETTINGS)
-    assert completed.curves is first.curves  # views can tell the curves did not change
-    np.testing.assert_array_equal(completed.matrix.hedged, full.matrix.hedged)
-    assert completed.risk_used_pct == full.risk_used_pct
-    assert [p.risk_used_pct for p in completed.positions] == [p.risk_used_pct for p in full.positions]
-    assert completed.stress == full.stress
+    full = analyze(the_book, market(), SETTINGS, at=NOW, legs=False)  # leg rows compare by identity
+    bare = analyze(the_book, market(), SETTINGS, at=NOW, legs=False, matrix=False)
+    assert bare.matrix is None and bare.stress == ()
+    assert full.matrix is not None and full.stress
+    assert bare.risk_used_pct is not None and bare.risk_used_pct > 0  # risk used does not need the map
+    assert replace(bare, matrix=full.matrix, stress=full.stress) == replace(full, curves=bare.curves,
+                                                                            plausible=bare.plausible)
+    np.testing.assert_array_equal(bare.curves.today, full.curves.today)
+    assert [p.risk_used_pct for p in bare.positions] == [p.risk_used_pct for p in full.positions]
 
 
 def test_light_mode_keeps_what_loops_read():

@@ -21,7 +21,7 @@ def test_the_vix_shift_moves_the_graph_not_the_real_figures(qtbot, pinned_window
     window = pinned_window
     window.show_tab("risk")
     grid = window.session.report.curves.spx
-    qtbot.waitUntil(lambda: window.session.report.matrix is not None, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: window.session.reports_applied and not window.session.runner.busy, timeout=TIMEOUT_MS)
     drawn = window.session.reports_applied
     real = window.session.real_report
     before, graph = real_figures(window), window.risk_graph.drawn_values("today", grid)
@@ -29,8 +29,7 @@ def test_the_vix_shift_moves_the_graph_not_the_real_figures(qtbot, pinned_window
     slider.setFocus()
     for _ in range(8):  # as a person would: the arrow key, eight points up
         qtbot.keyClick(slider, Qt.Key.Key_Right)
-    qtbot.waitUntil(lambda: window.session.what_if and window.session.reports_applied > drawn
-                    and window.session.report.matrix is not None, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: window.session.what_if and window.session.reports_applied > drawn, timeout=TIMEOUT_MS)
     qtbot.waitUntil(lambda: not np.allclose(window.risk_graph.drawn_values("today", grid), graph),
                     timeout=TIMEOUT_MS)
     assert "what-if VIX +8 pts" in window.risk_graph.title.text()
@@ -44,7 +43,6 @@ def test_the_vix_shift_moves_the_graph_not_the_real_figures(qtbot, pinned_window
 def test_a_scenario_click_does_not_reach_the_table(qtbot, pinned_window):
     window = pinned_window
     window.show_tab("risk")
-    qtbot.waitUntil(lambda: window.session.report.matrix is not None, timeout=TIMEOUT_MS)
     qtbot.waitUntil(lambda: "%" in real_figures(window)[0][0][-1], timeout=TIMEOUT_MS)  # risk used is in
     before = real_figures(window)
     window.show_tab("scenarios")
@@ -53,7 +51,7 @@ def test_a_scenario_click_does_not_reach_the_table(qtbot, pinned_window):
     qtbot.waitUntil(lambda: window.session.vix_mode == "fixed" and window.session.reports_applied > drawn,
                     timeout=TIMEOUT_MS)
     window.show_tab("risk")
-    qtbot.waitUntil(lambda: window.session.report.matrix is not None, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: not window.session.runner.busy, timeout=TIMEOUT_MS)
     assert real_figures(window) == before
 
 
