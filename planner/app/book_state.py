@@ -33,6 +33,7 @@ from planner.app.risk_run import RiskRequest, RiskResult, WhatIf
 from planner.domain import Book, MarketSnapshot, Settings
 
 if TYPE_CHECKING:
+    from planner.risk.contracts import Layouts
     from planner.risk.report import RiskReport
 
 HISTORY_SYMBOLS = ("SPX", "VIX", "VVIX")
@@ -103,6 +104,7 @@ class BookState:
         self._closes: list | None = None
         self._settles: dict = {}  # stored VX settlements looked up, until the stored history changes
         self.pnl_history = PnlHistory()  # its valuations cache lives as long as this book is open
+        self._layouts: Layouts | None = None  # the book's contract layouts, kept between quotes (made when first run)
         self._listeners: list[Listener] = []
         self._unsubscribe = workspace.subscribe(self._on_changed)
 
@@ -222,8 +224,12 @@ class BookState:
                                                                 self.settings, self._settles)
             book = with_market_marks(book, self.live_marks)
         real = self.real_report if self.risk_key() == self._real_key else None
+        if self._layouts is None:
+            from planner.risk.contracts import Layouts
+
+            self._layouts = Layouts()
         return RiskRequest(book, snapshot or self.snapshot, previous, self.settings, at, self.what_if, notes, real,
-                           matrix)
+                           matrix, self._layouts)
 
     def risk_key(self) -> tuple:
         """Stamp a request with this; ``apply_risk`` keeps its real report only if nothing moved since."""

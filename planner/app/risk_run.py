@@ -25,6 +25,7 @@ from planner.domain import Book, MarketSnapshot, Settings
 from planner.feeds import Quote
 
 if TYPE_CHECKING:
+    from planner.risk.contracts import Layouts
     from planner.risk.report import RiskReport
 
 
@@ -60,6 +61,7 @@ class RiskRequest:
     notes: tuple[str, ...] = ()  # said of the quotes (futures taken from stored VX history)
     real: RiskReport | None = None  # the report at ``snapshot`` for these inputs when the caller has it (what-if steps)
     matrix: bool = True  # the SPX x VIX matrix and stress rows: only while the scenario map is on screen
+    layouts: Layouts | None = None  # the book state's memo of the book's layouts, kept between quotes
 
 
 @dataclass(frozen=True)
@@ -108,7 +110,7 @@ def run_risk(request: RiskRequest) -> RiskResult:
         priced = what_if_market(shown, settings, vix=vix, at=at)
     # The window shows positions, never a leg's row: legs=False saves building ~300 of them per quote.
     options: dict[str, Any] = dict(horizon_days=what_if.horizon_days, legs=False, vix_mode=what_if.vix_mode,
-                                   fixed_vix=what_if.fixed_vix)
+                                   fixed_vix=what_if.fixed_vix, layouts=request.layouts)
     moved = None if priced is stored else priced
     report = price_quotes(request.book, stored, request.previous, settings, at=at, moved=moved, notes=request.notes,
                           pin_spx=what_if.pin_spx, matrix=request.matrix, **options)

@@ -115,11 +115,13 @@ def build_contracts(
     settings: Settings,
     at: datetime,
     years_to=None,
+    layouts: Layouts | None = None,
 ) -> ContractTable:
     """Flatten ``positions`` into a ContractTable valued at moment ``at``.
 
     years_to(expiry, settlement, at) -> years; defaults to the exchange-calendar
-    settlement moment (planner.calendars.time_to_expiry).
+    settlement moment (planner.calendars.time_to_expiry). layouts: the caller's
+    memo of layouts, for a caller that values the same positions again and again.
     """
     if years_to is None:
         from planner.calendars import time_to_expiry
@@ -127,7 +129,7 @@ def build_contracts(
         def years_to(expiry, settlement, moment):
             return time_to_expiry(moment, expiry, str(settlement))
 
-    layout = book_layout(positions)
+    layout = book_layout(positions) if layouts is None else layouts.of(positions)
     years = np.array([years_to(expiry, settlement, at) for expiry, settlement in layout.spans])[layout.span_of]
     count = len(layout.first_legs)
     iv = np.empty(count)
@@ -176,10 +178,9 @@ class BookLayout:
     derived: a memo for figures that depend on the positions alone, filled by
     whoever needs them (the risk engine's break-even rows and group masks).
 
-    Made afresh by each ``build_contracts``: no cache keyed by object identity
-    (measured in docs/performance.md, "Identity-keyed caches": the layout is a
-    few per cent of an analysis). Its arrays are read-only because the tables
-    made from it share them.
+    Made afresh by each ``build_contracts``, unless its caller keeps a ``Layouts``
+    (the window, which values the same book on every quote). Its arrays are
+    read-only because the tables made from it share them.
     """
 
     positions: tuple[Position, ...]
@@ -262,6 +263,33 @@ def book_layout(positions: tuple[Position, ...]) -> BookLayout:
                       expiry=tuple(leg.expiry for leg in first_legs),
                       settlement=tuple(leg.settlement for leg in first_legs),
                       **arrays)  # type: ignore[arg-type]  # mypy matches **arrays to ``derived`` too; no key names it
+
+
+class Layouts:
+    """The layouts of the position sets one caller values again and again, found by value.
+
+    The window values the same book on every quote, and the same book as of the
+    previous quote for the day's P&L. Building a layout, with what its ``derived``
+    memo gathers (each position's row facts, break-even rows, group masks), is
+    about a sixth of such a run, and does not change between quotes. The caller
+    that holds the book owns this memo (``BookState``), so nothing outlives it;
+    a look-up compares the positions themselves, never an object's identity (the
+    same objects compare in one step each, a reloaded book field by field).
+    """
+
+    def __init__(self, kept: int = 4) -> None:
+        self._kept = kept
+        self._layouts: list[BookLayout] = []  # most recently used first
+
+    def of(self, positions: tuple[Position, ...]) -> BookLayout:
+        for index, layout in enumerate(self._layouts):
+            if len(layout.positions) == len(positions) and layout.positions == positions:
+                if index:
+                    self._layouts.insert(0, self._layouts.pop(index))
+                return layout
+        layout = book_layout(positions)
+        self._layouts = [layout, *self._layouts[:self._kept - 1]]
+        return layout
 
 
 def years_at(table: ContractTable, moment: datetime, years_to=None) -> np.ndarray:

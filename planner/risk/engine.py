@@ -25,14 +25,14 @@ from planner.domain.errors import InputError
 from planner.domain.market import MarketSnapshot
 from planner.domain.positions import Book
 from planner.domain.settings import Settings
-from planner.risk.contracts import build_contracts
+from planner.risk.contracts import Layouts, build_contracts
 from planner.risk.curves import VIX_MODES, CurveVix, book_curves
 from planner.risk.exposure import coverage_shares
 from planner.risk.greeks import coverage_per_condor, greeks_per_leg, sum_by_position
 from planner.risk.leg_rows import make_leg_rows
 from planner.risk.matrix import matrix_axes as matrix_axes  # public here since before the split
 from planner.risk.matrix import start_matrix
-from planner.risk.position_facts import position_facts
+from planner.risk.position_facts import layout_facts
 from planner.risk.report import Greeks, LegRisk, LegRows, LegRowSource, PositionRisk, RiskReport, ScenarioMatrix
 from planner.risk.risk_used import plausible_risk
 from planner.risk.stress_rows import stress_rows
@@ -57,6 +57,7 @@ def analyze(
     vix_mode: str = "central",
     fixed_vix: float | None = None,
     pin_spx: float | None = None,
+    layouts: Layouts | None = None,
 ) -> RiskReport:
     """Risk of the open positions of ``book`` under ``market``, valued at ``at`` (default now).
 
@@ -74,6 +75,7 @@ def analyze(
     vix_mode: how the curves move spot VIX with SPX: "central" (the VIX response's central path over
     each curve's sessions), "stressed" (its band high) or "fixed" (held at ``fixed_vix``, default
     today's). pin_spx: an SPX level the curves must hold exactly (a scenario-map cell sent to the graph).
+    layouts: the caller's memo of the book's layouts (``contracts.Layouts``), kept between runs.
     Risk used is the worst loss over the plausible scenarios (``planner.risk.plausible``).
     """
     single_threaded_blas()
@@ -85,8 +87,8 @@ def analyze(
     if vix_mode not in VIX_MODES:
         raise InputError("vix_mode", f"must be one of {', '.join(VIX_MODES)}", vix_mode)
     positions = tuple(p for p in book.open_positions if p.opened_at <= at)
-    all_facts = [position_facts(p) for p in positions]
-    table = build_contracts(positions, market, settings, at)
+    table = build_contracts(positions, market, settings, at, layouts=layouts)
+    all_facts = layout_facts(table.layout)
     model = ScenarioModel.of(market, settings)
     today = today_values(table, market)
     weights = table.weights
@@ -104,7 +106,7 @@ def analyze(
         for i in futures:
             notional[i] = float(values[i])
             shown[i] = values[i] - all_facts[i].position.cost_basis
-    day_pnl = pnl_since_previous(positions, pnl, previous, settings)
+    day_pnl = pnl_since_previous(positions, pnl, previous, settings, layouts)
 
     leg_greeks = greeks_per_leg(table, today, market, settings, condor_rows)
     position_greeks = sum_by_position(table, leg_greeks, len(positions))

@@ -7,6 +7,7 @@ from typing import NamedTuple
 
 from planner.domain.payoff import max_loss, position_break_evens
 from planner.domain.positions import Position
+from planner.risk.contracts import BookLayout
 
 # PositionRisk's first fields: id, kind, tier, layer_kind, quantity, expiry.
 RowHead = tuple[int | None, str, str | None, str | None, int, date]
@@ -32,3 +33,11 @@ def position_facts(position: Position) -> Facts:
             str(position.layer_kind) if position.layer_kind else None, position.quantity, position.expiry)
     return Facts(position, head, position.side / (position.multiplier * position.quantity), break_evens,
                  max_loss(position))
+
+
+def layout_facts(layout: BookLayout) -> tuple[Facts, ...]:
+    """Each of the layout's positions' facts, kept in its memo: made once per layout."""
+    known = layout.derived.get("facts")
+    if known is None:
+        known = layout.derived["facts"] = tuple(position_facts(p) for p in layout.positions)
+    return known

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from planner.domain.market import MarketSnapshot
-from planner.risk.contracts import SPX, VIX_FUTURE, ContractTable, build_contracts
+from planner.risk.contracts import SPX, VIX_FUTURE, ContractTable, Layouts, build_contracts
 
 
 class Today:
@@ -48,14 +48,14 @@ def today_values(table: ContractTable, market: MarketSnapshot) -> Today:
     return Today(price, value, delta, gamma, vega, theta)
 
 
-def pnl_since_previous(positions, pnl, previous, settings) -> np.ndarray | None:
+def pnl_since_previous(positions, pnl, previous, settings, layouts: Layouts | None = None) -> np.ndarray | None:
     """P&L now minus P&L at the previous snapshot; a position opened since counts from its cost."""
     if previous is None or not positions:
         return None
     then = tuple(p for p in positions if p.opened_at <= previous.asof)
     result = pnl.copy()
     if then:
-        table = build_contracts(then, previous, settings, previous.asof)
+        table = build_contracts(then, previous, settings, previous.asof, layouts=layouts)
         past = today_values(table, previous)
         pnl_then = table.weights @ past.value - table.fixed
         index = {id(p): i for i, p in enumerate(positions)}
