@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPointF, Qt
 
 from planner.ui.risk_graph import CURVE_KEYS, RiskGraph
 
@@ -125,6 +125,14 @@ def test_the_vix_response_choice_moves_the_curves_and_the_band_is_drawn(qtbot, w
         x, y = graph.band_curves[key].getData()
         assert np.allclose(np.interp(grid, x, y), values)  # today's book at the band's low and high, shaded
     assert graph.band_fill.isVisible()
+    shade = graph.band_fill.path()  # the shade lies between the band's low and high curves at every level
+    for spx in grid[5::40]:
+        low, high = sorted((float(np.interp(spx, grid, report.curves.today_low)),
+                            float(np.interp(spx, grid, report.curves.today_high))))
+        if high - low > 1.0:
+            assert shade.contains(QPointF(spx, (low + high) / 2))
+        assert not shade.contains(QPointF(spx, high + 0.05 * abs(high) + 50.0))
+        assert not shade.contains(QPointF(spx, low - 0.05 * abs(low) - 50.0))
     text = graph.show_crosshair_at(5600.0)
     low = float(np.interp(5600.0, grid, report.curves.vix_low))
     high = float(np.interp(5600.0, grid, report.curves.vix_high))
