@@ -270,6 +270,29 @@ def _start_worker(stop, vx_settlements) -> None:
     global _STOP, _VX_SETTLEMENTS
     _STOP, _VX_SETTLEMENTS = stop, vx_settlements  # sent once per worker, not with every job
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle: it sets ``stop``
+    _leave_with_the_sweep()
+
+
+def _leave_with_the_sweep() -> None:
+    """End this worker as soon as the process running the sweep is gone (killed, crashed).
+
+    Nobody would read its runs, and nothing else ends it: each worker holds both ends of the
+    pool's queues, so a worker waiting for the next job never sees the queue close, and one in
+    the middle of a run goes on to the end of it. The parent's sentinel (a pipe on POSIX, a
+    process handle on Windows) becomes ready when the parent dies.
+    """
+    from multiprocessing.connection import wait
+
+    parent = multiprocessing.parent_process()
+    if parent is None:  # not a pool's worker (a test calling this in process)
+        return
+    sentinel = parent.sentinel
+
+    def watch() -> None:
+        wait([sentinel])
+        os._exit(1)  # no cleanup to run: the runs in flight belong to a sweep nobody is waiting for
+
+    threading.Thread(target=watch, name="sweep-parent-watch", daemon=True).start()
 
 
 _PATHS: dict[tuple, Any] = {}

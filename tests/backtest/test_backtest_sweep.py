@@ -141,6 +141,50 @@ def test_ctrl_c_on_the_command_line_cancels_cleanly_with_exit_130(tmp_path):
     assert err.strip().splitlines()[-1] == "error: interrupted"
 
 
+def test_the_workers_leave_when_the_sweep_is_killed(tmp_path):
+    planner = Path(sys.executable).with_name("planner")
+    process = subprocess.Popen(
+        [str(planner), "backtest", "--generate", "1", "--years", "10", "--sweep", "dte=30,40,50,60",
+         "--db", str(tmp_path / "book.db")],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    workers: list[str] = []
+    expected = min(sweep.cores(), 4)  # one worker per core, at most one per run
+    try:
+        assert "sweep" in process.stderr.readline()  # the first progress line: the pool is up
+        started = time.monotonic()
+        while time.monotonic() - started < 60 and len(workers) < expected:
+            workers = [pid for pid in _children(process.pid) if "spawn_main" in _command(pid)]
+            time.sleep(0.1)
+        assert len(workers) == expected, workers
+        process.kill()  # SIGKILL: no handler runs, nothing is cancelled
+        process.wait(timeout=30)
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and any(_running(pid) for pid in workers):
+            time.sleep(0.1)
+        assert not [pid for pid in workers if _running(pid)]
+    finally:
+        if process.poll() is None:
+            process.kill()
+        for pid in workers:
+            if _running(pid):
+                os.kill(int(pid), signal.SIGKILL)
+
+
+def _command(pid: str) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+def _running(pid: str) -> bool:
+    """The process exists and is not a zombie (an orphan waits for init to reap it)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 def _children(pid: int) -> list[str]:
     try:
         return Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
