@@ -1,26 +1,31 @@
-"""One command timed on two git revisions, alternately, in one run (an A/B of a single change).
+"""One command timed on two or more git revisions, in turn, in one run (an A/B of a change).
 
 Each revision is checked out in a temporary ``git worktree`` with its own compiled
 kernels (``setup.py build_ext --inplace``), and the command runs with that tree first
-on ``PYTHONPATH`` and as its working folder, so both sides use this repository's
-``.venv`` (the same interpreter and libraries) and differ only by the code between
-the two revisions. After one untimed warm-up run of each, the rounds alternate
-old, new, old, new...: on a shared machine both sides see the same minutes.
+on ``PYTHONPATH`` and as its working folder, so every side uses this repository's
+``.venv`` (the same interpreter and libraries) and differs only by the code between
+the revisions. The revision ``.`` is this checkout as it is, uncommitted changes
+included (its own compiled kernels). After one untimed warm-up run of each, every
+round runs each revision once, the order rotating from round to round: on a shared
+machine all sides see the same minutes.
 
 The figure of a run is its wall time, or, with ``--figure REGEX``, the number the
 command printed in the regular expression's first group (a benchmark's p95, say;
 repeat ``--figure`` for several figures of one command).
 CPU seconds (the command's and its children's) are printed beside wall times: they
 move less than wall time with the other programs' load. The summary gives each
-side's median, its range, and the new side's median change.
+side's median and range, and each later revision's median change against the first.
 
-    python benchmarks/bench_ab_revisions.py OLD NEW [--rounds 7] [--setup 'CMD'] [--figure REGEX] -- CMD ARGS...
+    python benchmarks/bench_ab_revisions.py OLD NEW [MORE...] [--rounds 7] [--setup 'CMD'] [--figure REGEX] \\
+        -- CMD ARGS...
 
-In CMD and --setup, ``{python}`` is the interpreter, ``{tmp}`` a folder shared by both
-sides (for a book made once by --setup), ``{tree}`` the revision's checkout. Example:
+In CMD and --setup, ``{python}`` is the interpreter, ``{tmp}`` a folder shared by all
+sides (for a book made once by --setup), ``{tree}`` the revision's checkout. Examples:
 
     python benchmarks/bench_ab_revisions.py HEAD~1 HEAD -- {python} -m planner backtest --generate 7 \\
         --years 10 --json --db {tmp}/book.db
+    python benchmarks/bench_ab_revisions.py main . --figure 'wall p95 ([0-9.]+) ms' -- \\
+        env QT_QPA_PLATFORM=offscreen {python} benchmarks/bench_gui.py --tab risk --quotes 150
 """
 
 from __future__ import annotations
@@ -105,16 +110,15 @@ def _env(tree: Path) -> dict[str, str]:
 
 
 def summary(name: str, values: list[float], cpus: list[float]) -> str:
-    return (f"{name:>4}: median {statistics.median(values):.4g} (range {min(values):.4g}-{max(values):.4g}, "
+    return (f"{name:>8}: median {statistics.median(values):.4g} (range {min(values):.4g}-{max(values):.4g}, "
             f"n={len(values)}); CPU s median {statistics.median(cpus):.3g} (range {min(cpus):.3g}-{max(cpus):.3g})")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("old")
-    parser.add_argument("new")
+    parser.add_argument("revisions", nargs="+", help="two or more; the first is the one the others compare with")
     parser.add_argument("--rounds", type=int, default=7)
-    parser.add_argument("--setup", default=None, help="a command run once before the rounds (in the old tree)")
+    parser.add_argument("--setup", default=None, help="a command run once before the rounds (in the first tree)")
     parser.add_argument("--figure", action="append", default=[],
                         help="a regular expression whose first group is a figure (repeat for several)")
     argv = sys.argv[1:]
@@ -122,52 +126,62 @@ def main() -> None:
         parser.error("no command after --")
     split = argv.index("--")
     args, command = parser.parse_args(argv[:split]), argv[split + 1:]
+    if len(args.revisions) < 2:
+        parser.error("name at least two revisions (. is this checkout)")
     figures = [re.compile(pattern) for pattern in args.figure]
     names = args.figure or ["wall s"]
     sys.path.insert(0, str(Path(__file__).parent))
     from machine import describe
 
     python = sys.executable
+    sides = [f"{k}:{revision}" for k, revision in enumerate(args.revisions)]  # a revision may be named twice
     with tempfile.TemporaryDirectory(prefix="bench-ab-") as scratch:
         folder = Path(scratch)
         tmp = folder / "shared"
         tmp.mkdir()
-        trees = {}
+        trees: dict[str, Path] = {}
+        made: list[Path] = []
         try:
-            for side, revision in (("old", args.old), ("new", args.new)):
-                trees[side] = checkout(side, revision, folder)
-            labels = {side: subprocess.run(["git", "-C", str(ROOT), "log", "-1", "--format=%h %s", revision],
-                                           capture_output=True, text=True, check=True).stdout.strip()
-                      for side, revision in (("old", args.old), ("new", args.new))}
-            for side in trees:
-                print(f"{side}: {labels[side][:110]}")
+            for k, (side, revision) in enumerate(zip(sides, args.revisions, strict=True)):
+                if revision == ".":
+                    trees[side] = ROOT
+                else:
+                    trees[side] = checkout(f"r{k}", revision, folder)
+                    made.append(trees[side])
+            for side, revision in zip(sides, args.revisions, strict=True):
+                label = "this checkout, as it is" if revision == "." else subprocess.run(
+                    ["git", "-C", str(ROOT), "log", "-1", "--format=%h %s", revision],
+                    capture_output=True, text=True, check=True).stdout.strip()
+                print(f"{side}: {label[:110]}")
             print(f"command: {shlex.join(command)}")
+            first = trees[sides[0]]
             if args.setup:
-                subprocess.run(expand(shlex.split(args.setup), python, tmp, trees["old"]), cwd=trees["old"],
-                               env=_env(trees["old"]), check=True, stdout=subprocess.DEVNULL)
+                subprocess.run(expand(shlex.split(args.setup), python, tmp, first), cwd=first, env=_env(first),
+                               check=True, stdout=subprocess.DEVNULL)
             print(f"before: {describe()}", flush=True)
             for tree in trees.values():  # warm-up, untimed: bytecode, disk cache, the session table
                 run_once(expand(command, python, tmp, tree), tree, figures)
-            seen: dict[str, list[tuple[list[float], float]]] = {"old": [], "new": []}
+            seen: dict[str, list[tuple[list[float], float]]] = {side: [] for side in sides}
             for round_ in range(args.rounds):
-                order = ("old", "new") if round_ % 2 == 0 else ("new", "old")
-                for side in order:
+                shift = round_ % len(sides)
+                for side in sides[shift:] + sides[:shift]:
                     seen[side].append(run_once(expand(command, python, tmp, trees[side]), trees[side], figures))
                 print(f"round {round_ + 1}: " + "; ".join(
                     f"{side} {', '.join(f'{v:.4g}' for v in seen[side][-1][0])} (CPU {seen[side][-1][1]:.3g} s)"
-                    for side in ("old", "new")), flush=True)
+                    for side in sides), flush=True)
             print(f"after: {describe()}")
             for k, name in enumerate(names):
                 print(f"figure: {name}")
-                for side in ("old", "new"):
+                for side in sides:
                     print(summary(side, [v[k] for v, _ in seen[side]], [c for _, c in seen[side]]))
-                old = statistics.median(v[k] for v, _ in seen["old"])
-                new = statistics.median(v[k] for v, _ in seen["new"])
-                wins = sum(n[k] < o[k] for (o, _), (n, _) in zip(seen["old"], seen["new"], strict=True))
-                print(f"new / old medians: {new / old:.3f} ({(new / old - 1) * 100:+.1f} %); "
-                      f"new lower in {wins} of {args.rounds} rounds")
+                base = statistics.median(v[k] for v, _ in seen[sides[0]])
+                for side in sides[1:]:
+                    median = statistics.median(v[k] for v, _ in seen[side])
+                    wins = sum(n[k] < o[k] for (o, _), (n, _) in zip(seen[sides[0]], seen[side], strict=True))
+                    print(f"{side} / {sides[0]} medians: {median / base:.3f} ({(median / base - 1) * 100:+.1f} %); "
+                          f"{side} lower in {wins} of {args.rounds} rounds")
         finally:
-            for tree in trees.values():
+            for tree in made:
                 subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=False)
 
 
