@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import io
 import shutil
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from cli_runner import runner_at, with_value
 
-from planner.cli import run
 from planner.storage import SCHEMA_VERSION
 
 NOW = datetime(2026, 11, 22, 17, 0, tzinfo=UTC)  # a Sunday
@@ -18,18 +17,7 @@ CONDOR = ["condor", "add", "--expiry", "2026-12-22", "--strikes", "5400,5450,630
           "--credit", "4.5"]
 LAYER = ["layer", "add", "--tier", "near", "--kind", "vix-call", "--expiry", "2026-12-16", "--strikes", "20",
          "--qty", "20", "--price", "0.85"]
-
-
-def cli(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = run(list(argv), out, err, clock=lambda: NOW)
-    return code, out.getvalue(), err.getvalue()
-
-
-def replace(argv: list[str], option: str, value: str) -> list[str]:
-    argv = list(argv)
-    argv[argv.index(option) + 1] = value
-    return argv
+cli = runner_at(NOW)
 
 
 @pytest.fixture(scope="module")
@@ -55,21 +43,21 @@ BAD_HISTORY = "DATE,OPEN,HIGH,LOW,CLOSE\n11/18/2026,17,17.5,16.8,17.1\n11/19/202
 
 CASES = [
     # strikes: order, count, equal, non-positive, not numbers
-    (replace(CONDOR, "--strikes", "5500,5400,6200,6300"),
+    (with_value(CONDOR, "--strikes", "5500,5400,6200,6300"),
      "strikes must satisfy K1 < K2 < K3 < K4, got 5500,5400,6200,6300"),
-    (replace(CONDOR, "--strikes", "5400,5450,6300"), "strikes must be four strikes K1,K2,K3,K4, got 5400,5450,6300"),
-    (replace(CONDOR, "--strikes", "5400,5400,6300,6350"),
+    (with_value(CONDOR, "--strikes", "5400,5450,6300"), "strikes must be four strikes K1,K2,K3,K4, got 5400,5450,6300"),
+    (with_value(CONDOR, "--strikes", "5400,5400,6300,6350"),
      "strikes must satisfy K1 < K2 < K3 < K4, got 5400,5400,6300,6350"),
-    (replace(CONDOR, "--strikes", "0,5450,6300,6350"), "strikes must be greater than 0, got 0"),
-    (replace(CONDOR, "--strikes", "5400,abc,6300,6350"), "strikes must be a number, got abc"),
-    (replace(CONDOR, "--strikes", "5400,nan,6300,6350"), "strikes must be a finite number, got nan"),
+    (with_value(CONDOR, "--strikes", "0,5450,6300,6350"), "strikes must be greater than 0, got 0"),
+    (with_value(CONDOR, "--strikes", "5400,abc,6300,6350"), "strikes must be a number, got abc"),
+    (with_value(CONDOR, "--strikes", "5400,nan,6300,6350"), "strikes must be a finite number, got nan"),
     # non-positive, NaN, inf numbers
-    (replace(CONDOR, "--credit", "nan"), "credit must be a finite number, got nan"),
-    (replace(CONDOR, "--credit", "inf"), "credit must be a finite number, got inf"),
-    (replace(CONDOR, "--credit", "-1"), "credit must be greater than 0, got -1"),
-    (replace(CONDOR, "--credit", "0"), "credit must be greater than 0, got 0"),
-    (replace(LAYER, "--price", "-0.5"), "price must be greater than 0, got -0.5"),
-    (replace(LAYER, "--price", "inf"), "price must be a finite number, got inf"),
+    (with_value(CONDOR, "--credit", "nan"), "credit must be a finite number, got nan"),
+    (with_value(CONDOR, "--credit", "inf"), "credit must be a finite number, got inf"),
+    (with_value(CONDOR, "--credit", "-1"), "credit must be greater than 0, got -1"),
+    (with_value(CONDOR, "--credit", "0"), "credit must be greater than 0, got 0"),
+    (with_value(LAYER, "--price", "-0.5"), "price must be greater than 0, got -0.5"),
+    (with_value(LAYER, "--price", "inf"), "price must be a finite number, got inf"),
     ([*CONDOR, "--fees", "-5"], "fees must be 0 or more, got -5"),
     ([*CONDOR, "--fees", "1.234"], "fees must be whole cents (total dollars for the trade), got 1.234"),
     (["market", "set", "--spx", "-5900", "--vix", "16"], "spx must be greater than 0, got -5900"),
@@ -81,43 +69,44 @@ CASES = [
     (["market", "set", "--spx", "5900", "--vix", "16", "--future", "2026-12-16=0"],
      "future 2026-12-16 must be greater than 0, got 0"),
     # quantity zero or fractional
-    (replace(CONDOR, "--qty", "0"), "qty must be a whole number of contracts, at least 1, got 0"),
-    (replace(CONDOR, "--qty", "1.5"), "qty must be a whole number of contracts, at least 1, got 1.5"),
-    (replace(LAYER, "--qty", "-3"), "qty must be a whole number of contracts, at least 1, got -3"),
+    (with_value(CONDOR, "--qty", "0"), "qty must be a whole number of contracts, at least 1, got 0"),
+    (with_value(CONDOR, "--qty", "1.5"), "qty must be a whole number of contracts, at least 1, got 1.5"),
+    (with_value(LAYER, "--qty", "-3"), "qty must be a whole number of contracts, at least 1, got -3"),
     # credit outside 0 < C < widest wing
-    (replace(CONDOR, "--credit", "50"), "credit must be less than the widest wing 50, got 50"),
-    (replace(CONDOR, "--credit", "75.5"), "credit must be less than the widest wing 50, got 75.5"),
+    (with_value(CONDOR, "--credit", "50"), "credit must be less than the widest wing 50, got 50"),
+    (with_value(CONDOR, "--credit", "75.5"), "credit must be less than the widest wing 50, got 75.5"),
     # not a listed expiry for the instrument, naming the nearest listed ones
-    (replace(CONDOR, "--expiry", "2026-12-19"),
+    (with_value(CONDOR, "--expiry", "2026-12-19"),
      "expiry must be a listed SPXW (PM, daily) expiry (nearest listed: 2026-12-18, 2026-12-21), got 2026-12-19"),
-    (replace(CONDOR, "--expiry", "2026-12-25"),
+    (with_value(CONDOR, "--expiry", "2026-12-25"),
      "expiry must be a listed SPXW (PM, daily) expiry (nearest listed: 2026-12-24, 2026-12-28), got 2026-12-25"),
     ([*CONDOR, "--settlement", "AM"],
      "expiry must be a monthly (third-Friday) expiry for AM settlement (nearest: 2026-12-18, 2027-01-15), "
      "got 2026-12-22"),
-    (replace(LAYER, "--expiry", "2026-12-18"),
+    (with_value(LAYER, "--expiry", "2026-12-18"),
      "expiry must be a listed VIX expiry (nearest listed: 2026-12-16, 2027-01-20), got 2026-12-18"),
     (["market", "set", "--spx", "5900", "--vix", "16", "--future", "2026-12-17=17.4"],
      "future must be a listed VIX expiry (nearest listed: 2026-12-16, 2027-01-20), got 2026-12-17"),
-    (replace(CONDOR, "--expiry", "12/22/2026"), "expiry must be a date YYYY-MM-DD, got 12/22/2026"),
+    (with_value(CONDOR, "--expiry", "12/22/2026"), "expiry must be a date YYYY-MM-DD, got 12/22/2026"),
     ([*CONDOR, "--settlement", "EOD"], "settlement must be AM or PM, got EOD"),
     # an expiry before the open date
-    (replace(CONDOR, "--expiry", "2026-11-20"), "expiry must not be before the open date 2026-11-22, got 2026-11-20"),
-    ([*replace(CONDOR, "--expiry", "2026-11-18"), "--opened", "2026-11-19"],
+    (with_value(CONDOR, "--expiry", "2026-11-20"),
+     "expiry must not be before the open date 2026-11-22, got 2026-11-20"),
+    ([*with_value(CONDOR, "--expiry", "2026-11-18"), "--opened", "2026-11-19"],
      "expiry must not be before the open date 2026-11-19, got 2026-11-18"),
     ([*CONDOR, "--opened", "2026-12-01T10:00"], "opened must not be in the future"),
     # a spread in the wrong order
-    ([*replace(replace(LAYER, "--kind", "vix-call-spread"), "--strikes", "30,20")],
+    ([*with_value(with_value(LAYER, "--kind", "vix-call-spread"), "--strikes", "30,20")],
      "strikes must list the long (lower) call strike first for a VIX call spread, got 30,20"),
-    ([*replace(replace(replace(LAYER, "--kind", "spx-put-spread"), "--strikes", "4600,4800"), "--expiry",
+    ([*with_value(with_value(with_value(LAYER, "--kind", "spx-put-spread"), "--strikes", "4600,4800"), "--expiry",
                "2027-01-15")],
      "strikes must list the long (higher) put strike first for an SPX put spread, got 4600,4800"),
-    (replace(replace(LAYER, "--kind", "vix-call-spread"), "--strikes", "20"),
+    (with_value(with_value(LAYER, "--kind", "vix-call-spread"), "--strikes", "20"),
      "strikes must be 2 strike(s) for vix-call-spread, got 20"),
-    (replace(LAYER, "--kind", "vix-future"), "strikes must be empty for a VIX future, got 20"),
+    (with_value(LAYER, "--kind", "vix-future"), "strikes must be empty for a VIX future, got 20"),
     # unknown tiers, kinds, ids, keys
-    (replace(LAYER, "--tier", "huge"), "tier must be one of near|mid|long, got huge"),
-    (replace(LAYER, "--kind", "vix-put"), "kind must be one of vix-call|vix-call-spread|vix-future|spx-put-spread, "
+    (with_value(LAYER, "--tier", "huge"), "tier must be one of near|mid|long, got huge"),
+    (with_value(LAYER, "--kind", "vix-put"), "kind must be one of vix-call|vix-call-spread|vix-future|spx-put-spread, "
                                           "got vix-put"),
     (["close", "99", "--price", "1"], "position 99 does not exist"),
     (["close", "abc", "--price", "1"], "id must be a position number (see 'planner list'), got abc"),

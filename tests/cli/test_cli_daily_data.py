@@ -3,35 +3,21 @@
 from __future__ import annotations
 
 import hashlib
-import io
-import json
 from datetime import UTC, datetime
 
 import pytest
-
-from planner.cli import run
+from cli_runner import json_of, runner_at
 
 NOW = datetime(2026, 11, 23, 19, 0, tzinfo=UTC)  # Monday 14:00 ET
-
-
-def cli(*argv: str, db) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = run([*argv, "--db", str(db)], out, err, clock=lambda: NOW)
-    return code, out.getvalue(), err.getvalue()
-
-
-def cli_json(*argv: str, db):
-    code, out, err = cli(*argv, "--json", db=db)
-    assert (code, err) == (0, ""), err
-    return json.loads(out)
+cli = runner_at(NOW)
 
 
 @pytest.fixture
 def db(tmp_path):
     path = tmp_path / "book.db"
-    cli_json("market", "set", "--spx", "6600", "--vix", "17", "--future", "2026-12-16=18.1",
+    json_of(cli, "market", "set", "--spx", "6600", "--vix", "17", "--future", "2026-12-16=18.1",
              "--asof", "2026-11-23T10:00", db=path)
-    cli_json("layer", "add", "--tier", "mid", "--kind", "vix-future", "--expiry", "2027-01-20", "--qty", "1",
+    json_of(cli, "layer", "add", "--tier", "mid", "--kind", "vix-future", "--expiry", "2027-01-20", "--qty", "1",
              "--price", "19.5", "--opened", "2026-11-23T10:00", db=path)
     return path
 
@@ -45,12 +31,12 @@ def vx_file(tmp_path, rows: str):
 
 
 def test_risk_notes_a_future_estimated_from_stored_history(db, tmp_path):
-    before = cli_json("risk", "--json", db=db)
+    before = json_of(cli, "risk", "--json", db=db)
     assert before["notes"] == ["Some VIX futures are not in the snapshot's curve: estimated from the term structure."]
     rows = "2026-11-19,F (Jan 2027),0,0,0,0,19.70,0,0,0,0\n2026-11-20,F (Jan 2027),0,0,0,0,19.85,0,0,0,0\n"
-    imported = cli_json("history", "import", str(vx_file(tmp_path, rows)), db=db)
+    imported = json_of(cli, "history", "import", str(vx_file(tmp_path, rows)), db=db)
     assert imported["symbols"] == ["VX 2027-01-20"]
-    after = cli_json("risk", "--json", db=db)
+    after = json_of(cli, "risk", "--json", db=db)
     assert after["notes"] == ["VX 2027-01-20 is not in the quote: estimated from stored history, its Cboe settlement "
                               "of 2026-11-20 (19.85)."]
     layer = after["positions"][0]
@@ -59,20 +45,20 @@ def test_risk_notes_a_future_estimated_from_stored_history(db, tmp_path):
 
 
 def test_stale_stored_settlements_are_not_used(db, tmp_path):
-    cli_json("history", "import", str(vx_file(tmp_path, "2026-11-10,F (Jan 2027),0,0,0,0,19.85,0,0,0,0\n")), db=db)
-    notes = cli_json("risk", "--json", db=db)["notes"]
+    json_of(cli, "history", "import", str(vx_file(tmp_path, "2026-11-10,F (Jan 2027),0,0,0,0,19.85,0,0,0,0\n")), db=db)
+    notes = json_of(cli, "risk", "--json", db=db)["notes"]
     assert notes == ["Some VIX futures are not in the snapshot's curve: estimated from the term structure."]
-    cli_json("settings", "set", "vx_settle_max_age_days", "14", db=db)
-    assert "settlement of 2026-11-10 (19.85)" in cli_json("risk", "--json", db=db)["notes"][0]
+    json_of(cli, "settings", "set", "vx_settle_max_age_days", "14", db=db)
+    assert "settlement of 2026-11-10 (19.85)" in json_of(cli, "risk", "--json", db=db)["notes"][0]
 
 
 def test_settlement_set_and_list(db):
-    assert cli_json("settlement", "set", "2026-11-20", "vro", "16.95", db=db) == {
+    assert json_of(cli, "settlement", "set", "2026-11-20", "vro", "16.95", db=db) == {
         "date": "2026-11-20", "symbol": "VRO", "value": 16.95, "origin": "typed"}
     code, out, _ = cli("settlement", "list", db=db)
     assert (code, out) == (0, "2026-11-20  VRO       16.95  typed\n")
     assert cli("undo", db=db)[1].startswith("undid: settlement VRO 2026-11-20 = 16.95 (made ")
-    assert cli_json("settlement", db=db) == []
+    assert json_of(cli, "settlement", db=db) == []
 
 
 @pytest.mark.parametrize(("args", "message"), [
@@ -89,7 +75,7 @@ def test_bad_settlement_values_exit_2_and_change_nothing(db, args, message):
 
 
 def test_conflicts_are_skipped_and_reported_then_replaced_on_request(db, tmp_path):
-    cli_json("settlement", "set", "2026-11-20", "SET", "6430", db=db)
+    json_of(cli, "settlement", "set", "2026-11-20", "SET", "6430", db=db)
     values = tmp_path / "values.csv"
     values.write_text("date,symbol,value\n2026-11-20,SET,6431.5\n2026-11-20,VRO,16.95\n", encoding="utf-8")
     code, out, _ = cli("history", "import", str(values), db=db)
@@ -98,9 +84,9 @@ def test_conflicts_are_skipped_and_reported_then_replaced_on_request(db, tmp_pat
         "0 updated",
         "skipped 1 values that differ from stored ones (--replace to replace them):",
         "  SET 2026-11-20: stored 6430 (typed), values.csv line 2 has 6431.5"]
-    replaced = cli_json("history", "import", str(values), "--replace", db=db)
+    replaced = json_of(cli, "history", "import", str(values), "--replace", db=db)
     assert replaced["replaced_conflicts"][0]["file_value"] == "6431.5" and replaced["kept_conflicts"] == []
-    assert cli_json("settlement", "list", db=db)[0] == {"date": "2026-11-20", "symbol": "SET", "value": 6431.5,
+    assert json_of(cli, "settlement", "list", db=db)[0] == {"date": "2026-11-20", "symbol": "SET", "value": 6431.5,
                                                         "origin": "file"}
 
 
@@ -114,13 +100,13 @@ def test_malformed_file_exits_2_naming_line_and_column(db, tmp_path):
 
 
 def test_settlement_log_shows_how_a_position_was_settled(db, tmp_path):
-    layer = cli_json("layer", "add", "--tier", "near", "--kind", "vix-call", "--expiry", "2026-11-18", "--strikes",
+    layer = json_of(cli, "layer", "add", "--tier", "near", "--kind", "vix-call", "--expiry", "2026-11-18", "--strikes",
                      "16", "--qty", "2", "--price", "1.1", "--opened", "2026-11-10T10:00", db=db)
     vix = tmp_path / "VIX_History.csv"
     vix.write_text("DATE,OPEN,HIGH,LOW,CLOSE\n11/18/2026,17.40,18.00,16.90,17.10\n", encoding="utf-8")
-    cli_json("history", "import", str(vix), db=db)
-    cli_json("settlement", "set", "2026-11-18", "VRO", "17.62", db=db)
-    log = cli_json("settlement", "log", str(layer["id"]), db=db)
+    json_of(cli, "history", "import", str(vix), db=db)
+    json_of(cli, "settlement", "set", "2026-11-18", "VRO", "17.62", db=db)
+    log = json_of(cli, "settlement", "log", str(layer["id"]), db=db)
     assert [(r["close_price"], r["estimated"], r["basis"]) for r in log] == [
         (pytest.approx(1.4), True, "VIX open 17.4 (estimate)"), (pytest.approx(1.62), False, "VRO 17.62 (typed)")]
     assert cli("settlement", "log", "999", db=db)[1] == "position 999 has not been settled\n"
@@ -134,8 +120,8 @@ def test_two_files_disagreeing_keep_the_first_and_report_the_other(db, tmp_path)
     assert (code, err) == (0, "") and out.splitlines()[1:] == [
         "skipped 1 values that differ from stored ones or an earlier file's (--replace to replace them):",
         "  SET 2026-11-20: a.csv line 2 has 6430, b.csv line 2 has 6431.5"]
-    assert cli_json("settlement", "list", db=db)[0]["value"] == 6430
-    cli_json("undo", db=db)
-    replaced = cli_json("history", "import", str(first), str(second), "--replace", db=db)
+    assert json_of(cli, "settlement", "list", db=db)[0]["value"] == 6430
+    json_of(cli, "undo", db=db)
+    replaced = json_of(cli, "history", "import", str(first), str(second), "--replace", db=db)
     assert replaced["replaced_conflicts"][0]["first_file_line"] == "a.csv line 2"
-    assert cli_json("settlement", "list", db=db)[0]["value"] == 6431.5
+    assert json_of(cli, "settlement", "list", db=db)[0]["value"] == 6431.5

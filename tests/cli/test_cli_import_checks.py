@@ -7,7 +7,6 @@ and `planner risk` failed on every run with "not enough values to unpack".
 from __future__ import annotations
 
 import csv
-import io
 import os
 import subprocess
 import sys
@@ -15,8 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-
-from planner.cli import run
+from cli_runner import runner_at
 
 NOW = datetime(2026, 11, 22, 17, 0, tzinfo=UTC)
 CONDOR = ["condor", "add", "--expiry", "2026-12-22", "--strikes", "5400,5450,6300,6350", "--qty", "10",
@@ -24,12 +22,7 @@ CONDOR = ["condor", "add", "--expiry", "2026-12-22", "--strikes", "5400,5450,630
 SPREAD = ["layer", "add", "--tier", "mid", "--kind", "vix-call-spread", "--expiry", "2027-01-20", "--strikes",
           "20,30", "--qty", "5", "--price", "1.2"]
 MARKET = ["market", "set", "--spx", "5900", "--vix", "16.5"]
-
-
-def cli(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = run(list(argv), out, err, clock=lambda: NOW)
-    return code, out.getvalue(), err.getvalue()
+cli = runner_at(NOW)
 
 
 @pytest.fixture(scope="module")

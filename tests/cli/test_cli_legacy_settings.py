@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import io
 import json
 import sqlite3
 from datetime import UTC, datetime
 
-from planner.cli import run
+from cli_runner import runner_at
 
 NOW = datetime(2026, 11, 23, 19, 0, tzinfo=UTC)
-
-
-def cli(*argv: str, db) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = run([*argv, "--db", str(db)], out, err, clock=lambda: NOW)
-    return code, out.getvalue(), err.getvalue()
+cli = runner_at(NOW)
 
 
 def test_a_database_with_the_old_beta_settings_opens_and_analyses(tmp_path):

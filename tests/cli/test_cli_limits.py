@@ -6,17 +6,16 @@ infinity to integer", "IntegrityError: CHECK constraint failed" or "date value o
 
 from __future__ import annotations
 
-import io
 import shutil
 import warnings
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-
-from planner.cli import run
+from cli_runner import runner_at
 
 NOW = datetime(2026, 11, 22, 17, 0, tzinfo=UTC)
+RUN = runner_at(NOW)
 BIG = "9" * 30
 CONDOR = ["condor", "add", "--expiry", "2026-12-22", "--strikes", "5400,5450,6300,6350", "--qty", "10",
           "--credit", "4.5"]
@@ -26,11 +25,11 @@ MARKET = ["market", "set", "--spx", "5900", "--vix", "16.5"]
 
 
 def cli(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
+    """``planner ARGV``, with any Python warning it raised added to stderr (none may escape)."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        code = run(list(argv), out, err, clock=lambda: NOW)
-    return code, out.getvalue(), err.getvalue() + "".join(f"warning: {w.message}\n" for w in caught)
+        code, out, err = RUN(*argv)
+    return code, out, err + "".join(f"warning: {w.message}\n" for w in caught)
 
 
 @pytest.fixture(scope="module")

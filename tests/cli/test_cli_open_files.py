@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from cli_runner import runner_at
 
 from planner.cli import run
 
@@ -22,12 +23,7 @@ NOW = datetime(2026, 11, 22, 17, 0, tzinfo=UTC)
 CONDOR = ["condor", "add", "--expiry", "2026-12-22", "--strikes", "5400,5450,6300,6350", "--qty", "10",
           "--credit", "4.5"]
 MARKET = ["market", "set", "--spx", "5900", "--vix", "16.5"]
-
-
-def cli(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = run(list(argv), out, err, clock=lambda: NOW)
-    return code, out.getvalue(), err.getvalue()
+cli = runner_at(NOW)
 
 
 def folder_state(folder: Path) -> dict[str, bytes]:

@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import io
 import os
 import stat
 import subprocess
@@ -14,18 +13,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-
-from planner.cli import run
+from cli_runner import runner_at
 
 NOW = datetime(2026, 11, 22, 17, 0, tzinfo=UTC)
 CONDOR = ["condor", "add", "--expiry", "2026-12-22", "--strikes", "5400,5450,6300,6350", "--qty", "10",
           "--credit", "4.5"]
-
-
-def cli(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = run(list(argv), out, err, clock=lambda: NOW)
-    return code, out.getvalue(), err.getvalue()
+cli = runner_at(NOW)
 
 
 @pytest.fixture

@@ -4,14 +4,12 @@ names --force, and with --force the same command is kept."""
 
 from __future__ import annotations
 
-import io
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-
-from planner.cli import run
+from cli_runner import runner_at, with_value
 
 NOW = datetime(2026, 11, 23, 17, 0, tzinfo=UTC)  # a Monday, 12:00 ET
 MARKET = ["market", "set", "--spx", "5900", "--vix", "19", "--future", "2026-12-16=19.2",
@@ -26,18 +24,7 @@ PUT_SPREAD = ["layer", "add", "--tier", "long", "--kind", "spx-put-spread", "--e
               "--strikes", "5300,4700", "--qty", "2", "--price", "40"]
 VX = ["layer", "add", "--tier", "near", "--kind", "vix-future", "--expiry", "2026-12-16", "--qty", "1",
       "--price", "19.3"]
-
-
-def cli(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = run(list(argv), out, err, clock=lambda: NOW)
-    return code, out.getvalue(), err.getvalue()
-
-
-def with_value(argv: list[str], option: str, value: str) -> list[str]:
-    argv = list(argv)
-    argv[argv.index(option) + 1] = value
-    return argv
+cli = runner_at(NOW)
 
 
 @pytest.fixture(scope="module")

@@ -3,19 +3,13 @@ escaped by `planner list` (tests/ui/test_ui_printable.py: the window's tooltips)
 
 from __future__ import annotations
 
-import io
 from datetime import UTC, datetime
 
-from planner.cli import run
+from cli_runner import runner_at
 
 NOW = datetime(2026, 11, 22, 17, 0, tzinfo=UTC)
 HOSTILE = "ok\x1b[2J\x1b]0;owned\x07\rfake line\u202e"
-
-
-def cli(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = run(list(argv), out, err, clock=lambda: NOW)
-    return code, out.getvalue(), err.getvalue()
+cli = runner_at(NOW)
 
 
 def test_notes_are_printed_escaped(tmp_path):

@@ -4,21 +4,14 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import io
 import json
 from datetime import UTC, datetime
 
 import pytest
-
-from planner.cli import run
+from cli_runner import runner_at
 
 NOW = datetime(2026, 11, 23, 19, 0, tzinfo=UTC)  # Monday 14:00 ET
-
-
-def cli(*argv: str, db) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = run([*argv, "--db", str(db)], out, err, clock=lambda: NOW)
-    return code, out.getvalue(), err.getvalue()
+cli = runner_at(NOW)
 
 
 @pytest.fixture

@@ -2,30 +2,17 @@
 
 from __future__ import annotations
 
-import io
-import json
 import math
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from cli_runner import json_of, runner_at
 
 from planner import calendars
-from planner.cli import run
 
 NOW = datetime(2026, 11, 23, 19, 0, tzinfo=UTC)  # Monday 14:00 ET
 TODAY = NOW.astimezone(calendars.ET).date()
-
-
-def cli(*argv: str, db, now: datetime = NOW) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = run([*argv, "--db", str(db)], out, err, clock=lambda: now)
-    return code, out.getvalue(), err.getvalue()
-
-
-def ok_json(*argv: str, db, now: datetime = NOW):
-    code, out, err = cli(*argv, "--json", db=db, now=now)
-    assert (code, err) == (0, ""), err
-    return json.loads(out)
+cli = runner_at(NOW)
 
 
 @pytest.fixture
@@ -33,14 +20,14 @@ def spiked(tmp_path):
     """The demo book (mid tier empty) after VIX moves from 16 to 24."""
     db = tmp_path / "demo.db"
     assert cli("init", "--demo", db=db)[0] == 0
-    assert ok_json("risk", db=db)["vix"] == 16
-    ok_json("market", "set", "--spx", "5900", "--vix", "24", db=db)
+    assert json_of(cli, "risk", db=db)["vix"] == 16
+    json_of(cli, "market", "set", "--spx", "5900", "--vix", "24", db=db)
     return db
 
 
 def test_vix_16_to_24_proposes_a_sized_mid_call_and_accepting_it_records_the_layer(spiked):
     # suggest --json proposes the mid tier: a VIX call on the listed expiry nearest 37 days out.
-    items = ok_json("suggest", db=spiked)
+    items = json_of(cli, "suggest", db=spiked)
     for item in items:
         assert set(item) == {"id", "rule", "action", "severity", "tier", "targets", "proposal", "reason", "reasons",
                              "figures"}
@@ -58,7 +45,7 @@ def test_vix_16_to_24_proposes_a_sized_mid_call_and_accepting_it_records_the_lay
     assert trade["strikes"] == [float(math.floor(future * 1.2 + 0.5))]
     # Sized: 50 % coverage x |condor vega| x the mid share (40 % of the 80 % that near and mid, the tiers active
     # at VIX 24, hold), over one contract's protection, rounded down.
-    exposure = ok_json("risk", db=spiked)["condor_exposure_usd"]
+    exposure = json_of(cli, "risk", db=spiked)["condor_exposure_usd"]
     figures = mid["figures"]
     assert figures["tier_target_usd"] == pytest.approx(0.5 * abs(exposure) * 0.50, rel=1e-9)
     assert figures["tier_protection_usd"] == 0
@@ -67,7 +54,7 @@ def test_vix_16_to_24_proposes_a_sized_mid_call_and_accepting_it_records_the_lay
     assert "24.00 pts" in mid["reason"] and "22 pts threshold" in mid["reason"]
 
     # accept records a layer whose legs match the proposal, at the trader's price.
-    accepted = ok_json("suggest", "accept", mid["id"], "--price", "0.70", db=spiked)
+    accepted = json_of(cli, "suggest", "accept", mid["id"], "--price", "0.70", db=spiked)
     assert accepted["decision"]["decision"] == "accept" and accepted["decision"]["suggestion_id"] == mid["id"]
     [layer] = accepted["positions"]
     assert (layer["kind"], layer["tier"], layer["layer_kind"]) == ("layer", "mid", "vix-call")
@@ -75,20 +62,20 @@ def test_vix_16_to_24_proposes_a_sized_mid_call_and_accepting_it_records_the_lay
     [leg] = layer["legs"]
     assert (leg["instrument"], leg["right"], leg["strike"], leg["quantity"], leg["expiry"]) == (
         "vix-option", "C", trade["strikes"][0], trade["quantity"], trade["expiry"])
-    listed_now = ok_json("list", db=spiked)
+    listed_now = json_of(cli, "list", db=spiked)
     assert layer["id"] in [p["id"] for p in listed_now if p["tier"] == "mid"]
 
     # ... and the suggestion is gone; the history keeps the decision.
-    after = ok_json("suggest", db=spiked)
+    after = json_of(cli, "suggest", db=spiked)
     assert mid["id"] not in [i["id"] for i in after]
     assert not [i for i in after if i["action"] == "ADD" and i["tier"] == "mid"]
-    [decision] = ok_json("suggest", "history", db=spiked)
+    [decision] = json_of(cli, "suggest", "history", db=spiked)
     assert decision["suggestion_id"] == mid["id"] and decision["figures"]["position_ids"] == [layer["id"]]
     assert decision["figures"]["fill_price_pts"] == 0.70
 
 
 def test_dismiss_and_snooze_keep_suggestions_quiet_and_are_listed(spiked):
-    items = ok_json("suggest", db=spiked)
+    items = json_of(cli, "suggest", db=spiked)
     # The ladder's id is tied to the VIX band alone, so the snoozed one is the same suggestion three days on
     # (the coverage one's id follows its coverage band, which the days to expiry move).
     [ladder] = [i["id"] for i in items if i["rule"] == "ladder"]
@@ -96,11 +83,11 @@ def test_dismiss_and_snooze_keep_suggestions_quiet_and_are_listed(spiked):
     code, out, _ = cli("suggest", "dismiss", first[:6], "--why", "sized by hand", db=spiked)
     assert code == 0 and out.strip() == f"dismissed {first}"
     until = (TODAY + timedelta(days=3)).isoformat()
-    assert ok_json("suggest", "snooze", second, "--until", until, db=spiked)["until"].startswith(until)
-    shown = [i["id"] for i in ok_json("suggest", db=spiked)]
+    assert json_of(cli, "suggest", "snooze", second, "--until", until, db=spiked)["until"].startswith(until)
+    shown = [i["id"] for i in json_of(cli, "suggest", db=spiked)]
     assert first not in shown and second not in shown
     later = NOW + timedelta(days=3, hours=1)
-    assert second in [i["id"] for i in ok_json("suggest", db=spiked, now=later)]
+    assert second in [i["id"] for i in json_of(cli, "suggest", db=spiked, now=later)]
     code, out, _ = cli("suggest", "history", db=spiked)
     assert code == 0 and "dismiss" in out and "sized by hand" in out and f"until {until}" in out
     text = cli("suggest", db=spiked)[1]
@@ -118,11 +105,11 @@ def test_dismiss_and_snooze_keep_suggestions_quiet_and_are_listed(spiked):
 def test_bad_input_exits_2_with_one_line_and_changes_nothing(spiked, argv, message):
     code, out, err = cli(*argv, db=spiked)
     assert (code, out, err.strip()) == (2, "", message)
-    assert ok_json("suggest", "history", db=spiked) == []
+    assert json_of(cli, "suggest", "history", db=spiked) == []
 
 
 def test_accepting_a_trade_needs_a_price_and_no_snapshot_is_explained(spiked, tmp_path):
-    mid = next(i for i in ok_json("suggest", db=spiked) if i["action"] == "ADD")
+    mid = next(i for i in json_of(cli, "suggest", db=spiked) if i["action"] == "ADD")
     code, _, err = cli("suggest", "accept", mid["id"], db=spiked)
     assert (code, err.strip()) == (2, "error: price is required to accept a trade: the fill price per unit, points, "
                                       "got none")
@@ -130,6 +117,6 @@ def test_accepting_a_trade_needs_a_price_and_no_snapshot_is_explained(spiked, tm
     assert (code, err.strip()) == (2, "error: price must be 0 or more, got -1")
     code, _, err = cli("suggest", "accept", mid["id"], "--price", "1", "--qty", "0", db=spiked)
     assert (code, err.strip()) == (2, "error: qty must be a whole number of contracts, at least 1, got 0")
-    assert ok_json("suggest", "history", db=spiked) == []
+    assert json_of(cli, "suggest", "history", db=spiked) == []
     code, _, err = cli("suggest", db=tmp_path / "empty.db")
     assert code == 2 and "no market snapshot yet" in err
