@@ -195,17 +195,21 @@ def fill_position(repo: Repository, tx: Change, position: Position, settings: Se
     return repo.update_position(tx, position, position.with_changes(legs=legs))
 
 
-def fill_missing(repo: Repository, tx: Change, settings: Settings) -> list[Position]:
-    """After a new snapshot: every open position still waiting for IVs gets them if it can."""
-    ids = [
+def waiting_for_iv(repo: Repository) -> list[int]:
+    """The open positions with an option leg still waiting for its IV (entered before any quote)."""
+    return [
         i
         for (i,) in repo.conn.execute(
             "SELECT DISTINCT l.position_id FROM legs l JOIN positions p ON p.id = l.position_id "
             "WHERE p.status = 'open' AND l.iv IS NULL AND l.instrument <> 'vix-future'"
         )
     ]
+
+
+def fill_missing(repo: Repository, tx: Change, settings: Settings) -> list[Position]:
+    """After a new snapshot: every open position still waiting for IVs gets them if it can."""
     filled = []
-    for position in repo.load_positions(ids):
+    for position in repo.load_positions(waiting_for_iv(repo)):
         updated = fill_position(repo, tx, position, settings)
         if updated is not position:
             filled.append(updated)

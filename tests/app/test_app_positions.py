@@ -206,3 +206,30 @@ def test_history_frame_and_records_through_the_workspace(ws):
     assert ws.history_frame().empty
     assert ws.events() == [] and ws.signals() == [] and ws.decisions() == []
     assert math.isclose(ws.settings().equity, 100_000.0)
+
+
+def test_a_quote_on_a_book_whose_ivs_are_known_does_not_load_the_iv_solver(tmp_path):
+    """The window's first quote used to import scipy's root finder (a third of a second) on every book; only
+    a book with positions still waiting for their IVs needs it. Each session in a fresh interpreter."""
+    import subprocess
+    import sys
+
+    def session(quote: str, extra: str = "") -> list[str]:
+        script = f"""
+import sys
+from datetime import UTC, datetime
+from planner.app import Workspace
+from planner.app.requests import CondorRequest, QuoteRequest
+with Workspace.open({str(tmp_path / "book.db")!r}, clock=lambda: datetime(2026, 11, 22, 17, 0, tzinfo=UTC)) as ws:
+    {extra}
+    before = "scipy.optimize" in sys.modules
+    filled = [p.id for p in ws.set_market(QuoteRequest({quote})).filled]
+    print(before, filled, "scipy.optimize" in sys.modules)
+"""
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.split()
+
+    condor = 'ws.add_condor(CondorRequest(expiry="2026-12-22", strikes="5575,5625,6175,6225", qty=10, credit="12.95"))'
+    assert session("spx=5900, vix=16", condor)[1:] == ["[1]", "True"]  # the condor waited for a quote: solved
+    assert session("spx=5910, vix=16.2") == ["False", "[]", "False"]  # every IV known: no solver loaded
