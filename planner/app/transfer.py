@@ -28,11 +28,13 @@ from planner.storage.repository import LEG_REPORT_FIELDS
 COLUMNS = (
     "position_id", "position_kind", "tier", "layer_kind", "status", "position_qty",
     "position_open_price_pts", "position_close_price_pts", "opened_at", "closed_at",
-    "rolled_from_id", "protects_ids", "settled_estimated", "note",
+    "rolled_from_id", "protects_ids", "settled_estimated", "note", "split_from_id",
     "leg_seq", "instrument", "right", "strike_pts", "expiry", "settlement", "leg_qty", "multiplier",
     "leg_open_price_pts", "leg_close_price_pts", "fees_usd", "iv_decimal", "iv_set_at_vix_pts", "mark_pts",
 )
-POSITION_COLUMNS = COLUMNS[:14]
+POSITION_COLUMNS = COLUMNS[:15]
+# Columns a file from an earlier version may lack (read as empty): split_from_id came with partial closes.
+OPTIONAL_COLUMNS = frozenset({"split_from_id"})
 assert len(COLUMNS) == len(LEG_REPORT_FIELDS)  # report_rows' tuples line up with the columns
 
 
@@ -56,6 +58,7 @@ def export_rows(book: Book, include_closed: bool = False) -> list[dict[str, Any]
             "protects_ids": ";".join(str(i) for i in position.protects),
             "settled_estimated": int(position.settled_estimated),
             "note": position.note,
+            "split_from_id": position.split_from,
         }
         for seq, leg in enumerate(position.legs):
             rows.append({
@@ -244,6 +247,7 @@ def _position(cells: _Cells, legs: tuple[Leg, ...]) -> Position:
             closed_at=cells.moment("closed_at", optional=True),
             close_price=cells.optional_float("position_close_price_pts"),
             rolled_from=cells.integer("rolled_from_id", optional=True),
+            split_from=cells.integer("split_from_id", optional=True),
             protects=cells.ids("protects_ids"),
             note=cells.text("note"),
             settled_estimated=cells.flag("settled_estimated"),
@@ -282,13 +286,15 @@ def trade_key(position: Position) -> tuple:
 def read_positions(path: str | Path) -> list[Position]:
     """Positions of an exported CSV (ids as in the file), or InputError naming line and column."""
     table = read_csv(path)
-    missing = [c for c in COLUMNS if c not in table.columns]
+    missing = [c for c in COLUMNS if c not in table.columns and c not in OPTIONAL_COLUMNS]
     if missing:
         raise InputError(f"{table.name} line 1", "must have the columns of 'planner export'",
                          "missing " + ",".join(missing))
     grouped: dict[int, list[_Cells]] = defaultdict(list)
     order: list[int] = []
-    for line, record in table.rows:
+    absent = dict.fromkeys((c for c in OPTIONAL_COLUMNS if c not in table.columns), "")  # an older file: empty
+    for line, row in table.rows:
+        record = {**absent, **row} if absent else row
         cells = _Cells(table, line, record)
         position_id = cells.integer("position_id")
         if position_id < 1:
@@ -347,13 +353,15 @@ def _located(rows: list[_Cells], error: InputError) -> InputError:
 
 
 def _insert_order(positions: list[Position]) -> list[Position]:
-    """Condors first, then layers each after the layer it was rolled from."""
+    """Condors first, then layers, each after the position it was rolled from or split from (a part
+    closed out of a position comes after it: the file lists positions by id, and a part's is higher)."""
     ordered = [p for p in positions if p.kind is PositionKind.CONDOR]
     pending = [p for p in positions if p.kind is not PositionKind.CONDOR]
     placed = {p.id for p in ordered}
     in_file = {p.id for p in positions}
     while pending:
-        ready = [p for p in pending if p.rolled_from not in in_file or p.rolled_from in placed]
+        ready = [p for p in pending if all(link not in in_file or link in placed
+                                           for link in (p.rolled_from, p.split_from))]
         if not ready:  # a cycle of rolls: cannot come from a real book
             ready = pending[:1]
         for p in ready:
@@ -392,20 +400,19 @@ def import_positions(repo: Repository, path: str | Path) -> ImportResult:
         for position in _insert_order(positions):
             if position.id in skipped_ids:
                 continue
-            rolled_from = position.rolled_from
-            if rolled_from is not None and rolled_from not in known:
-                rolled_from, dropped = None, dropped + 1
+            links = {"rolled_from": position.rolled_from, "split_from": position.split_from}
+            for name, link in links.items():
+                if link is not None and link not in known:
+                    links[name], dropped = None, dropped + 1
             protects = tuple(i for i in position.protects if i in known)
             dropped += len(position.protects) - len(protects)
             if not keep:
-                rolled_from = new_ids.get(rolled_from) if rolled_from is not None else None
+                links = {name: None if link is None else new_ids.get(link) for name, link in links.items()}
                 protects = tuple(new_ids[i] for i in protects if i in new_ids)
             else:
-                rolled_from = skipped_ids.get(rolled_from, rolled_from) if rolled_from is not None else None
+                links = {name: None if link is None else skipped_ids.get(link, link) for name, link in links.items()}
                 protects = tuple(skipped_ids.get(i, i) for i in protects)
-            candidate = position.with_changes(
-                id=position.id if keep else None, rolled_from=rolled_from, protects=protects
-            )
+            candidate = position.with_changes(id=position.id if keep else None, protects=protects, **links)
             saved = repo.insert_position(tx, candidate)
             new_ids[position.saved_id] = saved.saved_id
             if saved.is_open:  # legs exported before any snapshot get their IVs here

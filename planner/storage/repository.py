@@ -57,6 +57,7 @@ CHECKPOINT_WAIT_MS = 200
 LEG_REPORT_FIELDS = (
     "position id", "kind", "tier", "layer kind", "status", "quantity", "open price", "close price", "opened at",
     "closed at", "rolled from", "protected condor ids joined by ;", "settled estimated (0/1)", "note",
+    "split from (the position a partial close came out of)",
     "leg seq", "instrument", "right", "strike", "expiry", "settlement", "leg quantity", "multiplier",
     "leg open price", "leg close price", "fees", "iv", "iv set at VIX", "mark",
 )
@@ -289,6 +290,7 @@ class Repository:
                 GROUP BY layer_id)
             SELECT p.id, p.kind, p.tier, p.layer_kind, p.status, p.quantity, p.open_price, p.close_price,
                    p.opened_at, p.closed_at, p.rolled_from, coalesce(links.ids, ''), p.settled_estimated, p.note,
+                   p.split_from,
                    l.seq, l.instrument, l.option_right, l.strike, l.expiry, l.settlement, l.quantity, l.multiplier,
                    l.open_price, l.close_price, l.fees, l.iv, l.iv_vix, l.mark
             FROM positions p JOIN legs l ON l.position_id = p.id LEFT JOIN links ON links.layer_id = p.id

@@ -220,3 +220,48 @@ def test_fast_report_paths_equal_the_domain_paths(data):
             fast_rows = [dict(zip(transfer.COLUMNS, row, strict=True)) for row in transfer.report_rows(repo,
                                                                                                     include_closed)]
             assert fast_rows == transfer.export_rows(book, include_closed)
+
+
+def partly_closed(ws) -> tuple[Position, Position]:
+    """A condor of 10 with 4 bought back: (the 6 still open, the closed part of 4)."""
+    from planner.app.requests import CloseRequest, QuoteRequest
+
+    condor = ws.add_condor(CondorRequest(expiry="2026-12-22", strikes="5575,5625,6175,6225", qty=10, credit="12.95"))
+    ws.set_market(QuoteRequest(spx=5900, vix=16))
+    part = ws.close_position(CloseRequest(position_id=condor.id, price="6.5", qty=4))
+    assert part.split_from == condor.id and part.quantity == 4
+    return ws.position(condor.id), part
+
+
+def test_a_partial_close_keeps_the_position_it_came_from_through_export_and_import(tmp_path):
+    from planner.app import transfer
+
+    out = tmp_path / "book.csv"
+    with Workspace.open(":memory:", clock=lambda: NOW) as ws, Workspace.open(":memory:", clock=lambda: NOW) as copy, \
+            Workspace.open(":memory:", clock=lambda: NOW) as busy:
+        rest, part = partly_closed(ws)
+        ws.export_csv(out, include_closed=True)
+        rows = list(csv.DictReader(out.open(encoding="utf-8", newline="")))
+        assert {(r["position_id"], r["split_from_id"]) for r in rows} == {(str(rest.id), ""), (str(part.id), "1")}
+        assert ws.export_rows(include_closed=True) == transfer.export_rows(ws.book(), include_closed=True)  # SQL path
+        copy.import_csv(out)  # ids kept
+        assert without_leg_ids(copy.book()) == without_leg_ids(ws.book())
+        busy.add_condor(CondorRequest(expiry="2026-12-22", strikes="5500,5550,6250,6300", qty=5, credit="11"))
+        busy.add_layer(LayerRequest(tier="mid", kind="vix-call", expiry="2027-01-20", strikes="22", qty=4, price="1.2"))
+        result = busy.import_csv(out)  # ids 1 and 2 taken: renumbered, the link follows
+        assert result.renumbered and result.dropped_links == 0
+        new_rest, new_part = result.positions
+        assert new_part.split_from == new_rest.id and new_rest.id not in (1, 2)
+
+
+def test_a_file_from_before_split_from_id_still_imports(tmp_path):
+    out = tmp_path / "old.csv"
+    with Workspace.open(":memory:", clock=lambda: NOW) as ws, Workspace.open(":memory:", clock=lambda: NOW) as copy:
+        partly_closed(ws)
+        from planner.storage import write_csv
+
+        columns = tuple(c for c in COLUMNS if c != "split_from_id")  # what 'planner export' wrote before
+        write_csv(out, columns, [{c: row[c] for c in columns} for row in ws.export_rows(include_closed=True)])
+        result = copy.import_csv(out)
+        assert [p.split_from for p in result.positions] == [None, None]  # the file does not say
+        assert [p.quantity for p in result.positions] == [6, 4]
