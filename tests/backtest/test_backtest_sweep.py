@@ -119,12 +119,17 @@ def test_cancel_stops_every_worker_and_says_so():
         sweep.run_plan(grid, progress=lambda f, words: seen.append(words), cancel=cancel)
 
 
-def test_ctrl_c_on_the_command_line_cancels_cleanly_with_exit_130(tmp_path):
+def four_run_sweep(tmp_path) -> subprocess.Popen:
+    """``planner backtest --sweep`` of four 10-year runs, in its own process group, as a terminal starts it."""
     planner = Path(sys.executable).with_name("planner")
-    process = subprocess.Popen(
+    return subprocess.Popen(
         [str(planner), "backtest", "--generate", "1", "--years", "10", "--sweep", "dte=30,40,50,60",
          "--db", str(tmp_path / "book.db")],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+
+
+def test_ctrl_c_on_the_command_line_cancels_cleanly_with_exit_130(tmp_path):
+    process = four_run_sweep(tmp_path)
     try:
         started = time.monotonic()
         line = process.stderr.readline()  # the first progress line: the pool is up
@@ -142,11 +147,7 @@ def test_ctrl_c_on_the_command_line_cancels_cleanly_with_exit_130(tmp_path):
 
 
 def test_the_workers_leave_when_the_sweep_is_killed(tmp_path):
-    planner = Path(sys.executable).with_name("planner")
-    process = subprocess.Popen(
-        [str(planner), "backtest", "--generate", "1", "--years", "10", "--sweep", "dte=30,40,50,60",
-         "--db", str(tmp_path / "book.db")],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    process = four_run_sweep(tmp_path)
     workers: list[str] = []
     expected = min(sweep.cores(), 4)  # one worker per core, at most one per run
     try:
