@@ -283,7 +283,7 @@ class Layouts:
 
     def of(self, positions: tuple[Position, ...]) -> BookLayout:
         for index, layout in enumerate(self._layouts):
-            if len(layout.positions) == len(positions) and layout.positions == positions:
+            if layout.positions == positions:  # tuples: lengths first, then item by item (identity first)
                 if index:
                     self._layouts.insert(0, self._layouts.pop(index))
                 return layout

@@ -45,7 +45,7 @@ class BookController(WindowParts):
             self.replay_source.quote.connect(self._replayed_quote)
             self.replay_source.state_changed.connect(self.market_bar.update_source)
         session = Session(workspace, self)
-        session.map_shown = self.current_tab_name() == "scenarios"
+        session.set_map_shown(self.current_tab_name() == "scenarios")  # before start: the first run brings it
         self.session = session
         session.report_ready.connect(self._apply_report)
         session.book_loaded.connect(lambda book: self.tree.update_book(book, session.settlement_logs))
