@@ -27,6 +27,22 @@ def copy_book(template, path):
     return path
 
 
+@pytest.fixture
+def shown(qtbot):
+    """``shown(view, size=None)``: a view alone on screen, as a person sees it (resized when a
+    (width, height) is given), closed with the test; returns the view."""
+
+    def show(view, size: tuple[int, int] | None = None):
+        qtbot.addWidget(view)
+        if size is not None:
+            view.resize(*size)
+        view.show()
+        qtbot.waitExposed(view)
+        return view
+
+    return show
+
+
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory):
     return make_demo(tmp_path_factory.mktemp("demo") / "demo.db")

@@ -29,16 +29,13 @@ def ws():
 
 
 @pytest.fixture
-def dialog(qtbot, ws):
+def dialog(shown, ws):
     from planner.ui.history_import_dialog import HistoryImportDialog
 
     ws.set_settlement_value("2026-12-16", "VRO", "22.70")  # typed: the file's 22.75 conflicts with it
     view = HistoryImportDialog(ws, paths=(str(FILES / "VIX_History.csv"), str(FILES / "settlement_values.csv"),
                                           str(FILES / "CFE_K07_VX.csv"), str(FILES / "^GSPC.csv")))
-    qtbot.addWidget(view)
-    view.show()
-    qtbot.waitExposed(view)
-    return view
+    return shown(view)
 
 
 def cells(table, row: int) -> list[str]:
@@ -169,16 +166,13 @@ def test_file_menu_import_history_by_keyboard(qtbot, window, monkeypatch):
     assert window.workspace.vx_settlement_curves() == {}
 
 
-def test_two_files_disagreeing_are_a_conflict_to_choose(qtbot, ws, tmp_path):
+def test_two_files_disagreeing_are_a_conflict_to_choose(qtbot, shown, ws, tmp_path):
     from planner.ui.history_import_dialog import HistoryImportDialog
 
     first, second = tmp_path / "a.csv", tmp_path / "b.csv"
     first.write_text("date,symbol,value\n2026-12-18,SET,6430\n", encoding="utf-8")
     second.write_text("date,symbol,value\n2026-12-18,SET,6431.5\n", encoding="utf-8")
-    view = HistoryImportDialog(ws, paths=(str(first), str(second)))
-    qtbot.addWidget(view)
-    view.show()
-    qtbot.waitExposed(view)
+    view = shown(HistoryImportDialog(ws, paths=(str(first), str(second))))
     assert view.import_button.isEnabled()
     assert cells(view.conflicts, 0)[1:] == ["SET", "2026-12-18", "6430 (a.csv line 2)", "6431.5", "b.csv line 2"]
     assert "1 values differ between the files: unticked ones keep the first file's." in view.message.text()

@@ -34,7 +34,7 @@ def workspace(demo_db):
 
 
 @pytest.fixture
-def views(qtbot, workspace):
+def views(qtbot, shown, workspace):
     report = workspace.analyze()
     scenario = ScenarioView()
     scenario.update_report(report)
@@ -49,13 +49,10 @@ def views(qtbot, workspace):
     board.refresh()
     qtbot.waitUntil(lambda: board.computed >= 1 and not board.runner.busy, timeout=30_000)
     settings = SettingsView(workspace)
-    shown = {"scenarios": scenario, "timeline": timeline, "suggestions": suggestions, "settings": settings}
-    for view in shown.values():
-        qtbot.addWidget(view)
-        view.resize(900, 650)
-        view.show()
-        qtbot.waitExposed(view)
-    yield shown
+    on_screen = {"scenarios": scenario, "timeline": timeline, "suggestions": suggestions, "settings": settings}
+    for view in on_screen.values():
+        shown(view, (900, 650))
+    yield on_screen
     board.shutdown()
 
 

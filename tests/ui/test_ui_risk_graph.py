@@ -22,13 +22,9 @@ def assert_drawn_as_priced(graph, curves):
 
 
 @pytest.fixture
-def graph(qtbot, demo_report):
+def graph(shown, demo_report):
     """The risk graph alone, fed the demo book's report (flows through the window are tested below)."""
-    view = RiskGraph()
-    qtbot.addWidget(view)
-    view.resize(1100, 700)
-    view.show()
-    qtbot.waitExposed(view)
+    view = shown(RiskGraph(), (1100, 700))
     view.update_report(demo_report)
     return view
 

@@ -28,12 +28,8 @@ def report(workspace):
 
 
 @pytest.fixture
-def scenario(qtbot, report):
-    view = ScenarioView()
-    qtbot.addWidget(view)
-    view.resize(1100, 700)
-    view.show()
-    qtbot.waitExposed(view)
+def scenario(shown, report):
+    view = shown(ScenarioView(), (1100, 700))
     view.update_report(report)
     return view
 

@@ -23,13 +23,8 @@ def workspace(demo_db):
 
 
 @pytest.fixture
-def settings_tab(qtbot, workspace):
-    view = SettingsView(workspace)
-    qtbot.addWidget(view)
-    view.resize(1100, 800)
-    view.show()
-    qtbot.waitExposed(view)
-    return view
+def settings_tab(shown, workspace):
+    return shown(SettingsView(workspace), (1100, 800))
 
 
 def retype(qtbot, widget: QLineEdit, text: str) -> None:

@@ -32,12 +32,8 @@ def fill(view, ws):
 
 
 @pytest.fixture
-def timeline(qtbot, workspace):
-    view = TimelineView()
-    qtbot.addWidget(view)
-    view.resize(1100, 750)
-    view.show()
-    qtbot.waitExposed(view)
+def timeline(shown, workspace):
+    view = shown(TimelineView(), (1100, 750))
     fill(view, workspace)
     return view
 
